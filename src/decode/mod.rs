@@ -1,0 +1,104 @@
+//! Decode: finds and decodes the barcodes on a page.
+//!
+//! Today the work is done by `rxing` (a port of zxing), used through [`rxing_reader`]; the
+//! geometry of each symbol is then measured by [`crate::locate`]. Our own Code 128 decoder
+//! replaces it as the default later (issue 5) behind the same [`read`] function, and rxing
+//! stays available as an independent oracle.
+
+pub mod patterns;
+mod rxing_reader;
+
+use image::GrayImage;
+
+/// A barcode symbology found on a page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Symbology {
+    /// Code 128 (ISO/IEC 15417), the one the Instruction requires.
+    Code128,
+    /// Code 39, found on some practice-software pads; never accepted as an identification.
+    Code39,
+}
+
+impl Symbology {
+    /// The name used in the record.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Symbology::Code128 => "code128",
+            Symbology::Code39 => "code39",
+        }
+    }
+}
+
+/// A decoded symbol, in page pixels.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Symbol {
+    /// The decoded text.
+    pub value: String,
+    /// Which symbology it was.
+    pub symbology: Symbology,
+    /// Corners, clockwise from the start of the first bar's top.
+    pub quad: [[f64; 2]; 4],
+    /// Pixels per module, when the module count is known.
+    pub px_per_module: Option<f64>,
+    /// Code sets used, in order (e.g. `C`, `BC`), when the decoder knows them.
+    pub code_sets: Option<String>,
+}
+
+impl Symbol {
+    /// Length of the symbol along its bars' axis, in pixels.
+    pub fn length_px(&self) -> f64 {
+        distance(self.quad[0], self.quad[1])
+    }
+
+    /// Height of the bars, in pixels.
+    pub fn height_px(&self) -> f64 {
+        distance(self.quad[1], self.quad[2])
+    }
+
+    /// Centre of the symbol, in page pixels.
+    pub fn centre(&self) -> [f64; 2] {
+        let (sx, sy) = self
+            .quad
+            .iter()
+            .fold((0.0, 0.0), |(x, y), p| (x + p[0], y + p[1]));
+        [sx / 4.0, sy / 4.0]
+    }
+}
+
+/// Euclidean distance between two points.
+pub fn distance(a: [f64; 2], b: [f64; 2]) -> f64 {
+    (a[0] - b[0]).hypot(a[1] - b[1])
+}
+
+/// Every barcode found on `image`, in reading order: lines top to bottom (symbols whose
+/// centres are within half a symbol height of each other share a line), left to right.
+pub fn read(image: &GrayImage) -> Vec<Symbol> {
+    reading_order(rxing_reader::read(image))
+}
+
+fn reading_order(mut symbols: Vec<Symbol>) -> Vec<Symbol> {
+    symbols.sort_by(|a, b| a.centre()[1].total_cmp(&b.centre()[1]));
+    let mut lines: Vec<Vec<Symbol>> = Vec::new();
+    for s in symbols {
+        match lines.last_mut() {
+            Some(line)
+                if (s.centre()[1] - line[0].centre()[1]).abs()
+                    <= line[0].height_px().min(s.height_px()) / 2.0 =>
+            {
+                line.push(s)
+            }
+            _ => lines.push(vec![s]),
+        }
+    }
+    lines
+        .into_iter()
+        .flat_map(|mut line| {
+            line.sort_by(|a, b| {
+                a.centre()[0]
+                    .total_cmp(&b.centre()[0])
+                    .then_with(|| a.value.cmp(&b.value))
+            });
+            line
+        })
+        .collect()
+}

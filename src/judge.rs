@@ -1,0 +1,330 @@
+//! Judge: from the symbols found on a page to its record, findings and verdict (SPEC §6).
+//!
+//! A page passes when exactly one prescriber RPPS and exactly one structure number (FINESS
+//! or AM) are determined, each from a decoded Code 128 symbol whose check key is valid.
+//! Everything noticed on the way is a finding naming its symbol; [`verdict`] is the one
+//! place that turns findings into a verdict.
+
+use std::collections::BTreeSet;
+
+use crate::decode::{Symbol, Symbology};
+use crate::ids::{self, IdKind};
+use crate::report::{
+    DpiSource, Finding, FindingCode, Identification, PageReport, Severity, SymbolReport, Verdict,
+};
+
+/// What the judge needs to know about the page itself.
+#[derive(Clone, Debug)]
+pub struct PageInfo {
+    /// The input path as given.
+    pub file: String,
+    /// Page number, from 1.
+    pub page: u32,
+    /// Page size in pixels.
+    pub width_px: u32,
+    /// Page size in pixels.
+    pub height_px: u32,
+    /// Resolution used for every mm measure.
+    pub dpi: f64,
+    /// Where `dpi` came from.
+    pub dpi_source: DpiSource,
+}
+
+/// How the judge is asked to rule.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Rules {
+    /// Warnings fail the page too.
+    pub strict: bool,
+}
+
+fn round2(v: f64) -> f64 {
+    (v * 100.0).round() / 100.0
+}
+
+/// The record of a symbol, with its kind, check key and sizes in mm.
+pub fn symbol_report(symbol: &Symbol, dpi: f64) -> SymbolReport {
+    let kind = ids::kind_from_shape(&symbol.value);
+    let mm = |px: f64| round2(px / dpi * 25.4);
+    SymbolReport {
+        value: symbol.value.clone(),
+        symbology: symbol.symbology.as_str().to_owned(),
+        kind,
+        legend: None,
+        hri: None,
+        hri_match: None,
+        check_key_valid: ids::check_key_valid(kind, &symbol.value),
+        code_sets: symbol.code_sets.clone(),
+        read_from: "barcode".to_owned(),
+        marked: None,
+        quad: symbol.quad.map(|p| p.map(|v| (v * 10.0).round() / 10.0)),
+        x_dim_mm: symbol.px_per_module.map(mm),
+        px_per_module: symbol.px_per_module.map(round2),
+        width_mm: Some(mm(symbol.length_px())),
+        height_mm: Some(mm(symbol.height_px())),
+        grade: None,
+    }
+}
+
+/// Judges a page from its symbols.
+pub fn judge(info: &PageInfo, symbols: &[Symbol], rules: Rules) -> PageReport {
+    let reports: Vec<SymbolReport> = symbols.iter().map(|s| symbol_report(s, info.dpi)).collect();
+    let mut findings = Vec::new();
+    let prescriber = determine(&reports, &mut findings, Role::Prescriber);
+    let structure = determine(&reports, &mut findings, Role::Structure);
+    let determined = prescriber.is_some() && structure.is_some();
+    for (i, s) in reports.iter().enumerate() {
+        if s.symbology != Symbology::Code128.as_str() {
+            findings.push(Finding {
+                code: FindingCode::NotCode128,
+                severity: if determined {
+                    Severity::Warning
+                } else {
+                    Severity::Error
+                },
+                symbol: Some(i),
+                message: format!(
+                    "{} symbol '{}' where a Code 128 identifier is expected; not accepted",
+                    s.symbology, s.value
+                ),
+            });
+        }
+    }
+    findings.sort_by_key(|f| (f.severity != Severity::Error, f.symbol, f.code));
+    let verdict = verdict(&findings, rules);
+    PageReport {
+        file: info.file.clone(),
+        page: info.page,
+        label: None,
+        width_px: Some(info.width_px),
+        height_px: Some(info.height_px),
+        dpi: Some(info.dpi),
+        dpi_source: Some(info.dpi_source),
+        verdict,
+        prescriber,
+        structure,
+        symbols: reports,
+        findings,
+        error: None,
+    }
+}
+
+/// The verdict of a page read without error: fail on any error finding, or on any finding
+/// at all under `--strict`.
+pub fn verdict(findings: &[Finding], rules: Rules) -> Verdict {
+    let fails = |f: &Finding| f.severity == Severity::Error || rules.strict;
+    if findings.iter().any(fails) {
+        Verdict::Fail
+    } else {
+        Verdict::Pass
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Role {
+    Prescriber,
+    Structure,
+}
+
+/// Determines the prescriber or the structure, adding the findings that explain why not.
+fn determine(
+    symbols: &[SymbolReport],
+    findings: &mut Vec<Finding>,
+    role: Role,
+) -> Option<Identification> {
+    let fits = |s: &SymbolReport| {
+        s.symbology == Symbology::Code128.as_str()
+            && s.read_from == "barcode"
+            && match role {
+                Role::Prescriber => s.kind == IdKind::Rpps,
+                Role::Structure => s.kind.is_structure(),
+            }
+    };
+    let candidates: Vec<usize> = (0..symbols.len()).filter(|&i| fits(&symbols[i])).collect();
+    for &i in &candidates {
+        let s = &symbols[i];
+        if s.check_key_valid == Some(false) {
+            findings.push(Finding {
+                code: FindingCode::ChecksumInvalid,
+                severity: if s.kind == IdKind::Am {
+                    Severity::Warning
+                } else {
+                    Severity::Error
+                },
+                symbol: Some(i),
+                message: format!(
+                    "{} '{}' has a wrong check key (Luhn)",
+                    s.kind.label(),
+                    s.value
+                ),
+            });
+        }
+    }
+    let values: BTreeSet<&str> = candidates
+        .iter()
+        .map(|&i| symbols[i].value.as_str())
+        .collect();
+    let (missing, ambiguous, what) = match role {
+        Role::Prescriber => (
+            FindingCode::PrescriberMissing,
+            FindingCode::PrescriberAmbiguous,
+            "prescriber RPPS",
+        ),
+        Role::Structure => (
+            FindingCode::StructureMissing,
+            FindingCode::StructureAmbiguous,
+            "structure FINESS or AM",
+        ),
+    };
+    match values.len() {
+        0 => {
+            findings.push(Finding {
+                code: missing,
+                severity: Severity::Error,
+                symbol: None,
+                message: format!("no {what} decoded from a barcode"),
+            });
+            None
+        }
+        1 => {
+            let i = candidates[0];
+            Some(Identification {
+                kind: symbols[i].kind,
+                value: symbols[i].value.clone(),
+                symbol: i,
+            })
+        }
+        n => {
+            let listed: Vec<&str> = values.into_iter().collect();
+            findings.push(Finding {
+                code: ambiguous,
+                severity: Severity::Error,
+                symbol: None,
+                message: format!("{n} different {what} numbers: {}", listed.join(", ")),
+            });
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sym(value: &str, y: f64) -> Symbol {
+        Symbol {
+            value: value.to_owned(),
+            symbology: Symbology::Code128,
+            quad: [[10.0, y], [110.0, y], [110.0, y + 30.0], [10.0, y + 30.0]],
+            px_per_module: Some(1.0),
+            code_sets: None,
+        }
+    }
+
+    fn info() -> PageInfo {
+        PageInfo {
+            file: "x.png".into(),
+            page: 1,
+            width_px: 1000,
+            height_px: 1000,
+            dpi: 254.0,
+            dpi_source: DpiSource::Assumed,
+        }
+    }
+
+    fn codes(r: &PageReport) -> Vec<FindingCode> {
+        r.findings.iter().map(|f| f.code).collect()
+    }
+
+    /// One row per case: symbols on the page → verdict and finding codes.
+    #[test]
+    fn verdict_table() {
+        use FindingCode::*;
+        let cases: Vec<(&str, Vec<&str>, Verdict, Vec<FindingCode>)> = vec![
+            (
+                "rpps + finess",
+                vec!["10001045367", "750712184"],
+                Verdict::Pass,
+                vec![],
+            ),
+            (
+                "rpps + am",
+                vec!["10100224947", "751012345"],
+                Verdict::Pass,
+                vec![],
+            ),
+            (
+                "no structure",
+                vec!["10001045367"],
+                Verdict::Fail,
+                vec![StructureMissing],
+            ),
+            (
+                "no prescriber",
+                vec!["750712184"],
+                Verdict::Fail,
+                vec![PrescriberMissing],
+            ),
+            (
+                "nothing",
+                vec![],
+                Verdict::Fail,
+                vec![PrescriberMissing, StructureMissing],
+            ),
+            (
+                "group pad, nothing singled out",
+                vec!["10001045367", "10100224947", "750712184"],
+                Verdict::Fail,
+                vec![PrescriberAmbiguous],
+            ),
+            (
+                "same RPPS twice is not ambiguous",
+                vec!["10001045367", "10001045367", "750712184"],
+                Verdict::Pass,
+                vec![],
+            ),
+            (
+                "two FINESS",
+                vec!["10001045367", "750712184", "010780054"],
+                Verdict::Fail,
+                vec![StructureAmbiguous],
+            ),
+            (
+                "bad RPPS key",
+                vec!["10001045368", "750712184"],
+                Verdict::Fail,
+                vec![ChecksumInvalid],
+            ),
+        ];
+        for (name, values, verdict, expected) in cases {
+            let symbols: Vec<Symbol> = values
+                .iter()
+                .enumerate()
+                .map(|(i, v)| sym(v, 50.0 * i as f64))
+                .collect();
+            let r = judge(&info(), &symbols, Rules::default());
+            assert_eq!(r.verdict, verdict, "{name}");
+            assert_eq!(codes(&r), expected, "{name}");
+        }
+    }
+
+    #[test]
+    fn am_with_bad_key_is_a_warning_that_strict_fails() {
+        let am = "751012343";
+        assert_eq!(ids::check_key_valid(IdKind::Am, am), Some(false));
+        let symbols = [sym("10001045367", 0.0), sym(am, 100.0)];
+        let r = judge(&info(), &symbols, Rules::default());
+        assert_eq!(r.verdict, Verdict::Pass);
+        assert_eq!(r.findings[0].severity, Severity::Warning);
+        let strict = judge(&info(), &symbols, Rules { strict: true });
+        assert_eq!(strict.verdict, Verdict::Fail);
+    }
+
+    #[test]
+    fn sizes_are_in_mm() {
+        let r = judge(&info(), &[sym("10001045367", 0.0)], Rules::default());
+        let s = &r.symbols[0];
+        assert_eq!(s.width_mm, Some(10.0));
+        assert_eq!(s.height_mm, Some(3.0));
+        assert_eq!(s.x_dim_mm, Some(0.1));
+    }
+}

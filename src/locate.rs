@@ -1,0 +1,290 @@
+//! Locate: the exact place and size of a symbol on the page.
+//!
+//! A reader reports where one scanline crossed a symbol. This stage grows that line into
+//! the symbol's quad: it samples the grey profile along the line (bilinear), binarises it
+//! at its own mid-grey, then steps perpendicular to the bars on both sides for as long as
+//! the profile stays the same — that is the bar height. It also counts the bars to know
+//! the module count, hence the pixels per module. It reads pixels and nothing else.
+
+use image::GrayImage;
+
+use crate::decode::Symbology;
+
+/// A symbol's measured geometry, in page pixels.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Geometry {
+    /// Corners, clockwise from the start of the first bar's top.
+    pub quad: [[f64; 2]; 4],
+    /// Pixels per module (Code 128 only: its bar count gives the module count).
+    pub px_per_module: Option<f64>,
+}
+
+/// Grey value at a sub-pixel position (bilinear), white outside the image.
+pub fn sample(image: &GrayImage, x: f64, y: f64) -> f64 {
+    let (w, h) = image.dimensions();
+    if !(x >= 0.0 && y >= 0.0 && x <= f64::from(w - 1) && y <= f64::from(h - 1)) {
+        return 255.0;
+    }
+    let (x0, y0) = (x.floor() as u32, y.floor() as u32);
+    let (x1, y1) = ((x0 + 1).min(w - 1), (y0 + 1).min(h - 1));
+    let (fx, fy) = (x - f64::from(x0), y - f64::from(y0));
+    let p = |x, y| f64::from(image.get_pixel(x, y).0[0]);
+    let top = p(x0, y0) * (1.0 - fx) + p(x1, y0) * fx;
+    let bottom = p(x0, y1) * (1.0 - fx) + p(x1, y1) * fx;
+    top * (1.0 - fy) + bottom * fy
+}
+
+/// Samples `n` points from `from` in steps of `step`.
+fn profile(image: &GrayImage, from: [f64; 2], step: [f64; 2], n: usize) -> Vec<f64> {
+    (0..n)
+        .map(|i| {
+            let t = i as f64;
+            sample(image, from[0] + step[0] * t, from[1] + step[1] * t)
+        })
+        .collect()
+}
+
+/// Margin sampled beyond each reported end, as a fraction of the reported length, to
+/// find the true first and last bar edges (zxing-style readers report the centres of the
+/// start and stop patterns, 5.5 and 6.5 modules inside the symbol).
+const END_MARGIN: f64 = 0.15;
+
+/// Fraction of samples two rows must share (dark/light) to be the same bars.
+const SAME_ROW: f64 = 0.85;
+
+/// A scanline across the symbol: origin, unit direction along it, unit normal ("up").
+#[derive(Clone, Copy)]
+struct Line {
+    from: [f64; 2],
+    u: [f64; 2],
+    up: [f64; 2],
+    n: usize,
+}
+
+impl Line {
+    fn at(&self, t: f64, off: f64) -> [f64; 2] {
+        [
+            self.from[0] + self.u[0] * t + self.up[0] * off,
+            self.from[1] + self.u[1] * t + self.up[1] * off,
+        ]
+    }
+
+    fn row(&self, image: &GrayImage, off: f64) -> Vec<f64> {
+        profile(image, self.at(0.0, off), self.u, self.n)
+    }
+}
+
+fn degenerate(start: [f64; 2], end: [f64; 2]) -> Geometry {
+    Geometry {
+        quad: [start, end, end, start],
+        px_per_module: None,
+    }
+}
+
+/// Measures the symbol crossed by the scanline `start` → `end` (start of the first bar to
+/// end of the last, in reading direction, as a reader reports them).
+pub fn measure(
+    image: &GrayImage,
+    start: [f64; 2],
+    end: [f64; 2],
+    symbology: Symbology,
+) -> Geometry {
+    let (dx, dy) = (end[0] - start[0], end[1] - start[1]);
+    let length = dx.hypot(dy);
+    if length < 2.0 {
+        return degenerate(start, end);
+    }
+    let u = [dx / length, dy / length];
+    let margin = END_MARGIN * length + 4.0;
+    let line = Line {
+        from: [start[0] - u[0] * margin, start[1] - u[1] * margin],
+        u,
+        up: [u[1], -u[0]],
+        n: (length + 2.0 * margin).ceil() as usize + 1,
+    };
+    // The reported row may graze the symbol's top or bottom edge: move inward to a row
+    // whose neighbours two pixels away show the same bars.
+    let binarise = |row: &[f64]| {
+        let (lo, hi) = row
+            .iter()
+            .fold((f64::MAX, f64::MIN), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+        let threshold = (lo + hi) / 2.0;
+        (
+            row.iter().map(|&v| v < threshold).collect::<Vec<bool>>(),
+            threshold,
+        )
+    };
+    let agrees = |bits: &[bool], threshold: f64, off: f64| {
+        let row = line.row(image, off);
+        let same = row
+            .iter()
+            .zip(bits)
+            .filter(|&(&v, &b)| (v < threshold) == b)
+            .count();
+        same as f64 >= SAME_ROW * bits.len() as f64
+    };
+    let interior = |off: f64| {
+        let (bits, threshold) = binarise(&line.row(image, off));
+        agrees(&bits, threshold, off - 2.0) && agrees(&bits, threshold, off + 2.0)
+    };
+    let reach = (length / 4.0).ceil() as i32;
+    let centre = (0..=reach)
+        .flat_map(|k| [k, -k])
+        .map(|k| f64::from(k) * 2.0)
+        .find(|&off| interior(off))
+        .unwrap_or(0.0);
+    let centre_row = line.row(image, centre);
+    let (bits, threshold) = binarise(&centre_row);
+    // Walk out from the reported ends until a light run as long as a quiet zone.
+    let quiet = (0.05 * length).max(3.0) as usize;
+    let outermost_bar = |from_index: usize, step: isize| -> Option<usize> {
+        let (mut i, mut bar, mut light) = (from_index as isize, None, 0);
+        while i >= 0 && (i as usize) < line.n && light < quiet {
+            if bits[i as usize] {
+                bar = Some(i as usize);
+                light = 0;
+            } else {
+                light += 1;
+            }
+            i += step;
+        }
+        bar
+    };
+    let inner = (margin.round() as usize).min(line.n - 1);
+    let outer = (inner + length.round() as usize).min(line.n - 1);
+    let (Some(first), Some(last)) = (outermost_bar(inner, -1), outermost_bar(outer, 1)) else {
+        return degenerate(start, end);
+    };
+    // Sub-pixel edges: where the profile crosses the threshold.
+    let crossing = |i: usize, j: usize| {
+        let (a, b) = (centre_row[i], centre_row[j]);
+        let f = if (a - b).abs() < 1e-9 {
+            0.5
+        } else {
+            ((a - threshold) / (a - b)).clamp(0.0, 1.0)
+        };
+        i as f64 + f * (j as f64 - i as f64)
+    };
+    let t0 = if first > 0 {
+        crossing(first - 1, first)
+    } else {
+        0.0
+    };
+    let t1 = if last + 1 < line.n {
+        crossing(last, last + 1)
+    } else {
+        (line.n - 1) as f64
+    };
+    let symbol_bits = &bits[first..=last];
+    let bars_line = Line {
+        from: line.at(first as f64, 0.0),
+        n: symbol_bits.len(),
+        ..line
+    };
+    let extent = |sign: f64| -> f64 {
+        let (mut misses, mut last_good) = (0, 0.0);
+        for k in 1..=(length * 2.0).ceil() as usize {
+            let off = centre + sign * k as f64;
+            let row = bars_line.row(image, off);
+            let same = row
+                .iter()
+                .zip(symbol_bits)
+                .filter(|&(&v, &b)| (v < threshold) == b)
+                .count();
+            if same as f64 >= SAME_ROW * symbol_bits.len() as f64 {
+                last_good = k as f64;
+                misses = 0;
+            } else {
+                misses += 1;
+                if misses >= 2 {
+                    break;
+                }
+            }
+        }
+        last_good + 0.5
+    };
+    let top = centre + extent(1.0);
+    let bottom = centre - extent(-1.0);
+    let quad = [
+        line.at(t0, top),
+        line.at(t1, top),
+        line.at(t1, bottom),
+        line.at(t0, bottom),
+    ];
+    let px_per_module = match symbology {
+        Symbology::Code128 => code128_modules(symbol_bits).map(|m| (t1 - t0) / f64::from(m)),
+        Symbology::Code39 => None,
+    };
+    Geometry {
+        quad,
+        px_per_module,
+    }
+}
+
+/// Module count of a Code 128 symbol from its binarised profile: `3k + 4` bars for `k`
+/// symbol characters (start and check included) plus the stop pattern, `11k + 13` modules.
+fn code128_modules(bits: &[bool]) -> Option<u32> {
+    let bars = bits
+        .iter()
+        .zip(std::iter::once(&false).chain(bits))
+        .filter(|&(&now, &before)| now && !before)
+        .count() as u32;
+    (bars >= 10 && (bars - 4) % 3 == 0).then(|| 11 * ((bars - 4) / 3) + 13)
+}
+
+/// Whether two quads' bounding boxes intersect.
+pub fn overlap(a: &[[f64; 2]; 4], b: &[[f64; 2]; 4]) -> bool {
+    let bbox = |q: &[[f64; 2]; 4]| {
+        q.iter()
+            .fold([f64::MAX, f64::MAX, f64::MIN, f64::MIN], |m, p| {
+                [
+                    m[0].min(p[0]),
+                    m[1].min(p[1]),
+                    m[2].max(p[0]),
+                    m[3].max(p[1]),
+                ]
+            })
+    };
+    let (a, b) = (bbox(a), bbox(b));
+    a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn measures_a_drawn_bar_pattern() {
+        // 3 bars + stop-like 4 bars = 7 bars is too few; draw 13 bars (k = 3).
+        let mut img = GrayImage::from_pixel(200, 100, image::Luma([255]));
+        let mut x = 20;
+        for i in 0..13 {
+            let w = if i % 2 == 0 { 4 } else { 2 };
+            for xx in x..x + w {
+                for y in 30..70 {
+                    img.put_pixel(xx, y, image::Luma([0]));
+                }
+            }
+            x += w + 3;
+        }
+        let g = measure(
+            &img,
+            [20.0, 50.0],
+            [f64::from(x - 3), 50.0],
+            Symbology::Code128,
+        );
+        let height = g.quad[2][1] - g.quad[1][1];
+        assert!((height - 40.0).abs() <= 2.0, "height {height}");
+        assert!(g.quad[0][1] < g.quad[3][1], "first corner is on top");
+        assert!(g.px_per_module.is_some());
+    }
+
+    #[test]
+    fn overlap_of_boxes() {
+        let a = [[0.0, 0.0], [10.0, 0.0], [10.0, 5.0], [0.0, 5.0]];
+        let b = [[5.0, 2.0], [15.0, 2.0], [15.0, 8.0], [5.0, 8.0]];
+        let c = [[20.0, 2.0], [25.0, 2.0], [25.0, 8.0], [20.0, 8.0]];
+        assert!(overlap(&a, &b));
+        assert!(!overlap(&a, &c));
+    }
+}

@@ -1,0 +1,429 @@
+//! The committed fixture set of `test-images/`: each file, how it is drawn, and its truth.
+//!
+//! `cargo run --bin ordoscan-synth -- fixtures test-images/` rewrites them; the truth of a
+//! fixture is stated here by the case it draws (what a correct reader must report), never
+//! taken from a run of ordoscan.
+
+use image::GrayImage;
+use serde::{Deserialize, Serialize};
+
+use super::code128::CodeSets;
+use super::write::{self, Fax, PdfImage};
+use super::{Block, Mark, PageSpec, render};
+
+/// What a correct reader reports for one page of a fixture.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageTruth {
+    /// Page number, from 1.
+    pub page: u32,
+    /// `pass`, `fail` or `error`.
+    pub verdict: String,
+    /// The prescriber's RPPS value, when determined.
+    pub prescriber: Option<String>,
+    /// The structure's FINESS/AM value, when determined.
+    pub structure: Option<String>,
+    /// Every finding code expected, sorted.
+    pub findings: Vec<String>,
+    /// Every symbol value on the page, sorted.
+    pub symbols: Vec<String>,
+    /// Where the resolution comes from.
+    pub dpi_source: String,
+}
+
+/// A fixture file's truth: one entry per page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Truth {
+    /// What the fixture shows.
+    pub description: String,
+    /// Page by page.
+    pub pages: Vec<PageTruth>,
+}
+
+/// A fixture: its file name, bytes and truth.
+pub struct Fixture {
+    /// File name in `test-images/`.
+    pub name: &'static str,
+    /// The file's content.
+    pub bytes: Vec<u8>,
+    /// What a correct reader reports.
+    pub truth: Truth,
+}
+
+const A5: (f64, f64) = (148.0, 210.0);
+const A4: (f64, f64) = (210.0, 297.0);
+
+/// Kinds of identification block, for legends.
+#[derive(Clone, Copy)]
+enum K {
+    Rpps,
+    Finess,
+    Am,
+}
+
+fn block(kind: K, value: &str, x_mm: f64, y_mm: f64, sets: CodeSets, x_dim_mm: f64) -> Block {
+    let legend = match kind {
+        K::Rpps => "N° RPPS",
+        K::Finess => "N° FINESS",
+        K::Am => "N° AM",
+    };
+    Block {
+        x_mm,
+        y_mm,
+        value: value.to_owned(),
+        sets,
+        x_dim_mm,
+        height_mm: 8.0,
+        legend: Some(legend.to_owned()),
+        hri: Some(value.to_owned()),
+    }
+}
+
+/// A prescription page: header, the identification blocks, a few lines and a signature.
+fn prescription(size: (f64, f64), blocks: Vec<Block>) -> PageSpec {
+    let (w, h) = size;
+    let text = |x_mm, y_mm, size_mm, t: &str| Mark::Text {
+        x_mm,
+        y_mm,
+        size_mm,
+        text: t.to_owned(),
+    };
+    // The prescription itself starts below the lowest identification block and its HRI.
+    let body = blocks
+        .iter()
+        .map(|b| b.y_mm + b.height_mm + 12.0)
+        .fold(50.0, f64::max);
+    let mut marks = vec![
+        text(12.0, 10.0, 3.0, "Centre Hospitalier de Saint-Exemple"),
+        text(
+            12.0,
+            15.0,
+            2.0,
+            "Service de médecine interne - 1 rue de la Santé",
+        ),
+        text(w / 2.0 - 15.0, body, 4.0, "ORDONNANCE"),
+        text(
+            12.0,
+            body + 13.0,
+            2.5,
+            "Mme Martin Jeanne, née le 01/02/1950",
+        ),
+        text(
+            12.0,
+            body + 23.0,
+            2.5,
+            "1) Paracétamol 1 g : 1 cp matin, midi et soir, 5 jours",
+        ),
+        text(
+            12.0,
+            body + 30.0,
+            2.5,
+            "2) Amoxicilline 1 g : 1 cp matin et soir, 7 jours",
+        ),
+    ];
+    let sig_y = h - 30.0;
+    for (i, dx) in [0.0, 6.0, 12.0, 18.0].iter().enumerate() {
+        let up = if i % 2 == 0 { -4.0 } else { 3.0 };
+        marks.push(Mark::Stroke {
+            from_mm: [w - 50.0 + dx, sig_y],
+            to_mm: [w - 44.0 + dx, sig_y + up],
+            width_mm: 0.5,
+        });
+    }
+    PageSpec {
+        width_mm: w,
+        height_mm: h,
+        blocks,
+        marks,
+    }
+}
+
+/// The usual pair: prescriber block at left, structure block at right, under the header.
+fn pair(
+    size: (f64, f64),
+    rpps: &str,
+    structure: (K, &str),
+    sets: CodeSets,
+    x_dim: f64,
+) -> PageSpec {
+    let (w, _) = size;
+    prescription(
+        size,
+        vec![
+            block(K::Rpps, rpps, 12.0, 30.0, sets, x_dim),
+            block(structure.0, structure.1, w / 2.0 + 8.0, 30.0, sets, x_dim),
+        ],
+    )
+}
+
+fn page(
+    n: u32,
+    verdict: &str,
+    p: Option<&str>,
+    s: Option<&str>,
+    f: &[&str],
+    symbols: &[&str],
+    dpi_source: &str,
+) -> PageTruth {
+    let mut symbols: Vec<String> = symbols.iter().map(|v| (*v).to_owned()).collect();
+    symbols.sort();
+    let mut findings: Vec<String> = f.iter().map(|v| (*v).to_owned()).collect();
+    findings.sort();
+    PageTruth {
+        page: n,
+        verdict: verdict.to_owned(),
+        prescriber: p.map(str::to_owned),
+        structure: s.map(str::to_owned),
+        findings,
+        symbols,
+        dpi_source: dpi_source.to_owned(),
+    }
+}
+
+fn pass(n: u32, rpps: &str, structure: &str) -> PageTruth {
+    page(
+        n,
+        "pass",
+        Some(rpps),
+        Some(structure),
+        &[],
+        &[rpps, structure],
+        "file",
+    )
+}
+
+fn png_fixture(
+    name: &'static str,
+    description: &str,
+    spec: &PageSpec,
+    dpi: f64,
+    truth: PageTruth,
+) -> Fixture {
+    Fixture {
+        name,
+        bytes: write::png(&render(spec, dpi), dpi),
+        truth: Truth {
+            description: description.to_owned(),
+            pages: vec![truth],
+        },
+    }
+}
+
+const RPPS: [&str; 3] = ["10001045367", "10100224947", "10005173140"];
+const FINESS: [&str; 3] = ["750712184", "010780054", "060786738"];
+const AM: &str = "751012345";
+const C: CodeSets = CodeSets::Shortest;
+
+/// Every fixture of `test-images/`.
+pub fn all() -> Vec<Fixture> {
+    let mut f = vec![
+        png_fixture(
+            "01-hospital-finess.png",
+            "A5 hospital pad at 300 dpi: RPPS and FINESS, code set C",
+            &pair(A5, RPPS[0], (K::Finess, FINESS[0]), C, 0.3),
+            300.0,
+            pass(1, RPPS[0], FINESS[0]),
+        ),
+        png_fixture(
+            "02-practice-am.png",
+            "A5 private-practice pad at 300 dpi: RPPS and N° AM",
+            &pair(A5, RPPS[1], (K::Am, AM), C, 0.3),
+            300.0,
+            pass(1, RPPS[1], AM),
+        ),
+        png_fixture(
+            "03-group-pad.png",
+            "A4 group pad at 200 dpi: three RPPS, one FINESS, nobody singled out",
+            &prescription(
+                A4,
+                vec![
+                    block(K::Rpps, RPPS[0], 12.0, 30.0, C, 0.3),
+                    block(K::Rpps, RPPS[1], 12.0, 70.0, C, 0.3),
+                    block(K::Rpps, RPPS[2], 12.0, 110.0, C, 0.3),
+                    block(K::Finess, FINESS[1], 120.0, 30.0, C, 0.3),
+                ],
+            ),
+            200.0,
+            page(
+                1,
+                "fail",
+                None,
+                Some(FINESS[1]),
+                &["prescriber_ambiguous"],
+                &[RPPS[0], RPPS[1], RPPS[2], FINESS[1]],
+                "file",
+            ),
+        ),
+        png_fixture(
+            "04-missing-structure.png",
+            "A5 pad with the RPPS only",
+            &prescription(A5, vec![block(K::Rpps, RPPS[2], 12.0, 30.0, C, 0.3)]),
+            300.0,
+            page(
+                1,
+                "fail",
+                Some(RPPS[2]),
+                None,
+                &["structure_missing"],
+                &[RPPS[2]],
+                "file",
+            ),
+        ),
+        png_fixture(
+            "05-bad-check-key.png",
+            "A5 pad whose RPPS has a wrong Luhn key",
+            &pair(A5, "10001045368", (K::Finess, FINESS[2]), C, 0.3),
+            300.0,
+            page(
+                1,
+                "fail",
+                Some("10001045368"),
+                Some(FINESS[2]),
+                &["checksum_invalid"],
+                &["10001045368", FINESS[2]],
+                "file",
+            ),
+        ),
+        png_fixture(
+            "06-two-finess.png",
+            "A4 pad with two different FINESS numbers",
+            &prescription(
+                A4,
+                vec![
+                    block(K::Rpps, RPPS[0], 12.0, 30.0, C, 0.3),
+                    block(K::Finess, FINESS[0], 120.0, 30.0, C, 0.3),
+                    block(K::Finess, FINESS[1], 120.0, 70.0, C, 0.3),
+                ],
+            ),
+            200.0,
+            page(
+                1,
+                "fail",
+                Some(RPPS[0]),
+                None,
+                &["structure_ambiguous"],
+                &[RPPS[0], FINESS[0], FINESS[1]],
+                "file",
+            ),
+        ),
+        png_fixture(
+            "07-national-rpps.png",
+            "RPPS printed in its 12-character national form (8 + RPPS)",
+            &pair(A5, "810001045367", (K::Finess, FINESS[0]), C, 0.27),
+            300.0,
+            pass(1, "810001045367", FINESS[0]),
+        ),
+        png_fixture(
+            "08-corsica.png",
+            "Corsican FINESS (2A…): its key cannot be checked, never reported invalid",
+            &pair(A5, RPPS[1], (K::Finess, "2A0000061"), C, 0.3),
+            300.0,
+            pass(1, RPPS[1], "2A0000061"),
+        ),
+        png_fixture(
+            "09-code-set-b.png",
+            "Practice software style: code set B only, narrow 0.22 mm modules",
+            &pair(A5, RPPS[2], (K::Finess, FINESS[1]), CodeSets::BOnly, 0.22),
+            300.0,
+            pass(1, RPPS[2], FINESS[1]),
+        ),
+    ];
+    let landscape =
+        image::imageops::rotate90(&render(&pair(A5, RPPS[0], (K::Am, AM), C, 0.3), 300.0));
+    f.push(Fixture {
+        name: "10-landscape.png",
+        bytes: write::png(&landscape, 300.0),
+        truth: Truth {
+            description: "A5 pad scanned sideways (rotated 90°)".to_owned(),
+            pages: vec![pass(1, RPPS[0], AM)],
+        },
+    });
+    let fax_pages: Vec<(GrayImage, f64)> = [
+        pair(A4, RPPS[0], (K::Finess, FINESS[0]), C, 0.33),
+        pair(A4, RPPS[1], (K::Am, AM), C, 0.33),
+        prescription(A4, vec![block(K::Rpps, RPPS[2], 12.0, 30.0, C, 0.33)]),
+    ]
+    .iter()
+    .map(|spec| (render(spec, 200.0), 200.0))
+    .collect();
+    f.push(Fixture {
+        name: "11-fax-g4.tif",
+        bytes: write::tiff_fax(&fax_pages, Fax::G4),
+        truth: Truth {
+            description: "three-page fax, TIFF CCITT G4 at 200 dpi".to_owned(),
+            pages: vec![
+                pass(1, RPPS[0], FINESS[0]),
+                pass(2, RPPS[1], AM),
+                page(
+                    3,
+                    "fail",
+                    Some(RPPS[2]),
+                    None,
+                    &["structure_missing"],
+                    &[RPPS[2]],
+                    "file",
+                ),
+            ],
+        },
+    });
+    f.push(Fixture {
+        name: "12-fax-g3.tif",
+        bytes: write::tiff_fax(&fax_pages[..1], Fax::G3),
+        truth: Truth {
+            description: "one-page fax, TIFF CCITT G3 (T.4 1-D) at 200 dpi".to_owned(),
+            pages: vec![pass(1, RPPS[0], FINESS[0])],
+        },
+    });
+    let photo = render(&pair(A5, RPPS[1], (K::Finess, FINESS[2]), C, 0.33), 200.0);
+    f.push(Fixture {
+        name: "13-scan.jpg",
+        bytes: write::jpeg(&photo, 200.0, 80),
+        truth: Truth {
+            description: "A5 pad, JPEG quality 80 at 200 dpi".to_owned(),
+            pages: vec![pass(1, RPPS[1], FINESS[2])],
+        },
+    });
+    let pdf_pages = [
+        (
+            render(&pair(A4, RPPS[2], (K::Finess, FINESS[0]), C, 0.33), 200.0),
+            200.0,
+            PdfImage::Jpeg(85),
+        ),
+        (
+            render(
+                &prescription(A4, vec![block(K::Finess, FINESS[1], 120.0, 30.0, C, 0.33)]),
+                200.0,
+            ),
+            200.0,
+            PdfImage::CcittG4,
+        ),
+    ];
+    f.push(Fixture {
+        name: "14-scan.pdf",
+        bytes: write::pdf(&pdf_pages),
+        truth: Truth {
+            description:
+                "two-page scanned PDF at 200 dpi: a JPEG page, a CCITT G4 page without RPPS"
+                    .to_owned(),
+            pages: vec![
+                pass(1, RPPS[2], FINESS[0]),
+                page(
+                    2,
+                    "fail",
+                    None,
+                    Some(FINESS[1]),
+                    &["prescriber_missing"],
+                    &[FINESS[1]],
+                    "file",
+                ),
+            ],
+        },
+    });
+    f
+}
+
+/// The truth file name of a fixture: `name` + `.truth.json`.
+pub fn truth_name(name: &str) -> String {
+    format!("{name}.truth.json")
+}

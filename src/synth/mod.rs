@@ -1,0 +1,229 @@
+//! Synthetic prescription pages with known truth, for fixtures, tests and benchmarks.
+//!
+//! A page is described in millimetres ([`PageSpec`]): identification blocks (legend above,
+//! Code 128 symbol, human-readable line below, as Annexe I lays them out), free text and
+//! pen strokes. [`render`] draws it at any resolution with anti-aliased bars (each bar's
+//! exact coverage of every pixel column), text from the bundled DejaVu fonts, so module
+//! widths need not be whole pixels — like real printers and scanners. [`write`] saves
+//! pages as PNG, JPEG, TIFF (CCITT G3/G4, multi-page) or PDF with their resolution stated,
+//! and [`fixtures`] is the committed fixture set with its truth files. Everything is
+//! deterministic: the same spec gives the same bytes.
+
+pub mod code128;
+pub mod fixtures;
+pub mod write;
+
+use ab_glyph::{FontRef, PxScale};
+use image::{GrayImage, Luma};
+
+use self::code128::{CodeSets, codewords, widths};
+
+/// An identification block: legend, symbol, human-readable line.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Block {
+    /// Left edge of the symbol (first bar), mm from the page's left edge.
+    pub x_mm: f64,
+    /// Top of the bars, mm from the page's top edge.
+    pub y_mm: f64,
+    /// The encoded text.
+    pub value: String,
+    /// The code sets the encoder may use.
+    pub sets: CodeSets,
+    /// Narrow bar width in mm.
+    pub x_dim_mm: f64,
+    /// Bar height in mm.
+    pub height_mm: f64,
+    /// Legend line above the symbol, if any.
+    pub legend: Option<String>,
+    /// Human-readable line below the symbol, if any.
+    pub hri: Option<String>,
+}
+
+impl Block {
+    /// The symbol's width in mm, quiet zones excluded.
+    pub fn width_mm(&self) -> f64 {
+        let modules: u32 = codewords(&self.value, self.sets)
+            .map(|c| widths(&c).iter().map(|&w| u32::from(w)).sum())
+            .unwrap_or(0);
+        f64::from(modules) * self.x_dim_mm
+    }
+}
+
+/// Something drawn on a page besides identification blocks.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Mark {
+    /// A line of text; `size_mm` is the height of capitals.
+    Text {
+        /// Left, mm.
+        x_mm: f64,
+        /// Top, mm.
+        y_mm: f64,
+        /// Cap height, mm.
+        size_mm: f64,
+        /// The text.
+        text: String,
+    },
+    /// A pen stroke from one point to another.
+    Stroke {
+        /// Start, mm.
+        from_mm: [f64; 2],
+        /// End, mm.
+        to_mm: [f64; 2],
+        /// Pen width, mm.
+        width_mm: f64,
+    },
+}
+
+/// A page described in millimetres.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PageSpec {
+    /// Paper width, mm.
+    pub width_mm: f64,
+    /// Paper height, mm.
+    pub height_mm: f64,
+    /// Identification blocks.
+    pub blocks: Vec<Block>,
+    /// Other marks.
+    pub marks: Vec<Mark>,
+}
+
+/// Cap height of DejaVu Sans as a fraction of its em.
+const CAP_HEIGHT_EM: f64 = 0.73;
+
+fn font() -> FontRef<'static> {
+    FontRef::try_from_slice(dejavu::sans::regular()).expect("DejaVu Sans is a valid font")
+}
+
+/// Draws `spec` at `dpi` in 8-bit grey (white paper, black ink).
+pub fn render(spec: &PageSpec, dpi: f64) -> GrayImage {
+    let px = |mm: f64| mm / 25.4 * dpi;
+    let w = px(spec.width_mm).round() as u32;
+    let h = px(spec.height_mm).round() as u32;
+    let mut img = GrayImage::from_pixel(w, h, Luma([255]));
+    let font = font();
+    let text = |img: &mut GrayImage, x_mm: f64, y_mm: f64, size_mm: f64, s: &str| {
+        let scale = PxScale::from((px(size_mm) / CAP_HEIGHT_EM) as f32);
+        // imageproc places the em box top at y; capitals start about 0.2 em below it.
+        let top = px(y_mm) - px(size_mm) / CAP_HEIGHT_EM * 0.2;
+        imageproc::drawing::draw_text_mut(
+            img,
+            Luma([0]),
+            px(x_mm).round() as i32,
+            top.round() as i32,
+            scale,
+            &font,
+            s,
+        );
+    };
+    for block in &spec.blocks {
+        let Some(cw) = codewords(&block.value, block.sets) else {
+            continue;
+        };
+        let mut x = px(block.x_mm);
+        let (top, bottom) = (px(block.y_mm), px(block.y_mm + block.height_mm));
+        for (i, &modules) in widths(&cw).iter().enumerate() {
+            let next = x + f64::from(modules) * px(block.x_dim_mm);
+            if i % 2 == 0 {
+                fill_rect(&mut img, x, top, next, bottom);
+            }
+            x = next;
+        }
+        if let Some(legend) = &block.legend {
+            text(&mut img, block.x_mm, block.y_mm - 4.0, 2.2, legend);
+        }
+        if let Some(hri) = &block.hri {
+            text(
+                &mut img,
+                block.x_mm,
+                block.y_mm + block.height_mm + 1.0,
+                2.4,
+                hri,
+            );
+        }
+    }
+    for mark in &spec.marks {
+        match mark {
+            Mark::Text {
+                x_mm,
+                y_mm,
+                size_mm,
+                text: s,
+            } => text(&mut img, *x_mm, *y_mm, *size_mm, s),
+            Mark::Stroke {
+                from_mm,
+                to_mm,
+                width_mm,
+            } => stroke(&mut img, from_mm.map(px), to_mm.map(px), px(*width_mm)),
+        }
+    }
+    img
+}
+
+/// Darkens the pixels under an axis-aligned rectangle by their exact coverage.
+pub fn fill_rect(img: &mut GrayImage, x0: f64, y0: f64, x1: f64, y1: f64) {
+    let (w, h) = img.dimensions();
+    let cols = x0.floor().max(0.0) as u32..(x1.ceil().max(0.0) as u32).min(w);
+    let rows = y0.floor().max(0.0) as u32..(y1.ceil().max(0.0) as u32).min(h);
+    for y in rows {
+        let cy = (y1.min(f64::from(y) + 1.0) - y0.max(f64::from(y))).clamp(0.0, 1.0);
+        for x in cols.clone() {
+            let cx = (x1.min(f64::from(x) + 1.0) - x0.max(f64::from(x))).clamp(0.0, 1.0);
+            let p = img.get_pixel_mut(x, y);
+            p.0[0] = (f64::from(p.0[0]) * (1.0 - cx * cy)).round() as u8;
+        }
+    }
+}
+
+/// Draws a straight pen stroke of the given width (pixels), anti-aliased by distance.
+pub fn stroke(img: &mut GrayImage, a: [f64; 2], b: [f64; 2], width: f64) {
+    let (w, h) = img.dimensions();
+    let r = width / 2.0;
+    let (minx, maxx) = (a[0].min(b[0]) - r - 1.0, a[0].max(b[0]) + r + 1.0);
+    let (miny, maxy) = (a[1].min(b[1]) - r - 1.0, a[1].max(b[1]) + r + 1.0);
+    let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+    let len2 = (dx * dx + dy * dy).max(1e-9);
+    for y in (miny.max(0.0) as u32)..(maxy.max(0.0) as u32).min(h) {
+        for x in (minx.max(0.0) as u32)..(maxx.max(0.0) as u32).min(w) {
+            let (px, py) = (f64::from(x) + 0.5, f64::from(y) + 0.5);
+            let t = (((px - a[0]) * dx + (py - a[1]) * dy) / len2).clamp(0.0, 1.0);
+            let d = (px - a[0] - t * dx).hypot(py - a[1] - t * dy);
+            let cover = (r + 0.5 - d).clamp(0.0, 1.0);
+            if cover > 0.0 {
+                let p = img.get_pixel_mut(x, y);
+                p.0[0] = (f64::from(p.0[0]) * (1.0 - cover)).round() as u8;
+            }
+        }
+    }
+}
+
+/// A small deterministic random generator (SplitMix64), so corpora are reproducible.
+#[derive(Clone, Debug)]
+pub struct Rng(u64);
+
+impl Rng {
+    /// A generator for `seed`.
+    pub fn new(seed: u64) -> Self {
+        Rng(seed)
+    }
+
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A uniform integer in `0..n` (`n` > 0).
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next_u64() % n.max(1)
+    }
+
+    /// A number of `digits` random digits.
+    pub fn digits(&mut self, digits: usize) -> String {
+        (0..digits)
+            .map(|_| char::from(b'0' + self.below(10) as u8))
+            .collect()
+    }
+}
