@@ -59,6 +59,7 @@ pub enum FindingCode {
     HriMismatch,
     LegendMismatch,
     SymbolUnreadable,
+    #[serde(rename = "not_code_128")]
     NotCode128,
     Timeout,
     SizeOutOfRange,
@@ -216,7 +217,7 @@ pub struct ReportWriter<W: Write> {
 
 enum Sink<W: Write> {
     Plain(W),
-    Csv(csv::Writer<W>),
+    Csv(Box<csv::Writer<W>>),
 }
 
 const CSV_HEADER: [&str; 15] = [
@@ -241,7 +242,7 @@ impl<W: Write> ReportWriter<W> {
     /// A writer of `format` records to `out`.
     pub fn new(format: Format, out: W) -> Self {
         let sink = match format {
-            Format::Csv => Sink::Csv(csv::Writer::from_writer(out)),
+            Format::Csv => Sink::Csv(Box::new(csv::Writer::from_writer(out))),
             Format::Human | Format::Jsonl => Sink::Plain(out),
         };
         ReportWriter {

@@ -271,22 +271,32 @@ pub const PAPER_FORMATS_MM: [(&str, f64, f64); 3] = [
     ("letter", 215.9, 279.4),
 ];
 
+/// Usual scanner resolutions, dpi.
+const SCANNER_DPI: [f64; 8] = [100.0, 150.0, 200.0, 240.0, 300.0, 400.0, 600.0, 1200.0];
+
 /// The resolution at which `w`×`h` pixels is a whole A4, A5 or letter page (either
-/// orientation), when the aspect ratio matches within 3 %; snapped to a usual scanner
-/// resolution when within 3 % of one.
+/// orientation), when the aspect ratio matches within 3 %. A4 and A5 share their aspect
+/// ratio (ISO 216), so the format whose resolution is a usual scanner setting (within 3 %)
+/// wins, snapped to it; failing that, the first matching format, rounded.
 pub fn estimate_dpi(w: u32, h: u32) -> Option<f64> {
     let (short, long) = (f64::from(w.min(h)), f64::from(w.max(h)));
-    PAPER_FORMATS_MM.iter().find_map(|&(_, sw, lw)| {
-        let dpi_short = short / (sw / 25.4);
-        let dpi_long = long / (lw / 25.4);
-        ((dpi_short / dpi_long - 1.0).abs() <= 0.03).then(|| {
-            let dpi = (dpi_short + dpi_long) / 2.0;
-            [100.0, 150.0, 200.0, 240.0, 300.0, 400.0, 600.0, 1200.0]
-                .into_iter()
-                .find(|s: &f64| (dpi / s - 1.0).abs() <= 0.03)
-                .unwrap_or(dpi.round())
+    let candidates: Vec<f64> = PAPER_FORMATS_MM
+        .iter()
+        .filter_map(|&(_, sw, lw)| {
+            let dpi_short = short / (sw / 25.4);
+            let dpi_long = long / (lw / 25.4);
+            ((dpi_short / dpi_long - 1.0).abs() <= 0.03).then_some((dpi_short + dpi_long) / 2.0)
         })
-    })
+        .collect();
+    let usual = |dpi: f64| {
+        SCANNER_DPI
+            .into_iter()
+            .find(|s| (dpi / s - 1.0).abs() <= 0.03)
+    };
+    candidates
+        .iter()
+        .find_map(|&d| usual(d))
+        .or_else(|| candidates.first().map(|d| d.round()))
 }
 
 #[cfg(test)]
@@ -299,6 +309,11 @@ mod tests {
         assert_eq!(estimate_dpi(3508, 2480), Some(300.0));
         assert_eq!(estimate_dpi(1654, 2339), Some(200.0));
         assert_eq!(estimate_dpi(1275, 1650), Some(150.0), "letter at 150 dpi");
+        assert_eq!(
+            estimate_dpi(1748, 2480),
+            Some(300.0),
+            "A5 at 300 dpi, not A4 at 212"
+        );
         assert_eq!(estimate_dpi(1000, 1000), None);
     }
 

@@ -152,7 +152,7 @@ fn to_grey(
             if samples.len() < w_us * h_us * channels {
                 return Err("TIFF image data is shorter than its dimensions".to_owned());
             }
-            let shift = if bits > 8 { bits - 8 } else { 0 };
+            let shift = bits.saturating_sub(8);
             let cmyk = matches!(other, ColorType::CMYK(_));
             for (p, s) in out.pixels_mut().zip(samples.chunks_exact(channels)) {
                 let c = |i: usize| u32::from(s[i] >> shift);

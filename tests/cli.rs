@@ -1,0 +1,252 @@
+//! The binary end to end: bad inputs, exit codes, formats, determinism across `--jobs`.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+fn png_chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
+    let mut c = (data.len() as u32).to_be_bytes().to_vec();
+    c.extend_from_slice(kind);
+    c.extend_from_slice(data);
+    // CRC-32 of type and data.
+    let mut crc = !0u32;
+    for &b in &c[4..] {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    c.extend_from_slice(&(!crc).to_be_bytes());
+    c
+}
+
+/// A PNG header declaring `w`×`h` grey pixels, followed by `idat` as its only data.
+fn png_declaring(w: u32, h: u32, idat: &[u8]) -> Vec<u8> {
+    let mut ihdr = w.to_be_bytes().to_vec();
+    ihdr.extend_from_slice(&h.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 0, 0, 0, 0]);
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.extend(png_chunk(b"IHDR", &ihdr));
+    png.extend(png_chunk(b"IDAT", idat));
+    png.extend(png_chunk(b"IEND", &[]));
+    png
+}
+
+/// A one-page PDF whose page paints no image (vector text only).
+fn pdf_without_image() -> Vec<u8> {
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>".to_owned(),
+        "<< /Length 20 >>\nstream\n0 0 m 100 100 l S  \nendstream".to_owned(),
+    ];
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, o) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for o in offsets {
+        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!("trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n").as_bytes(),
+    );
+    out
+}
+
+/// Writes the bad inputs of issue #3 item 4; returns (path, what the message must say).
+fn bad_inputs(dir: &Path) -> Vec<(PathBuf, &'static str)> {
+    let good = std::fs::read(common::test_images().join("01-hospital-finess.png")).unwrap();
+    let tiny = ordoscan::synth::write::png(&image::GrayImage::new(1, 1), 300.0);
+    let files: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("empty.png", vec![], "empty"),
+        ("truncated.png", good[..good.len() / 3].to_vec(), "decode"),
+        (
+            "mislabelled.png",
+            b"this is a text file, not a PNG".to_vec(),
+            "not an image",
+        ),
+        ("one-pixel.png", tiny, "too small"),
+        (
+            "bomb.png",
+            png_declaring(60_000, 60_000, &[0x78, 0x9c, 0x03, 0x00]),
+            "limit",
+        ),
+        (
+            "garbage.tif",
+            b"II*\0\xff\xff\xff\x7fjunkjunk".to_vec(),
+            "TIFF",
+        ),
+        (
+            "garbage.pdf",
+            b"%PDF-1.4\nnothing here at all".to_vec(),
+            "PDF",
+        ),
+        ("vector.pdf", pdf_without_image(), "no image"),
+    ];
+    let mut out = Vec::new();
+    for (name, bytes, says) in files {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        out.push((path, says));
+    }
+    out.push((dir.join("missing.png"), "cannot open"));
+    out.push((dir.join("not-a-dir.png").join("inside.png"), "cannot open"));
+    out
+}
+
+#[test]
+fn bad_inputs_each_get_an_error_record_and_the_batch_goes_on() {
+    let dir = common::scratch("bad-inputs");
+    let bad = bad_inputs(&dir);
+    std::fs::write(dir.join("not-a-dir.png"), b"x").unwrap();
+    let mut args: Vec<String> = vec!["--format".into(), "jsonl".into(), "--quiet".into()];
+    args.push("test-images/01-hospital-finess.png".into());
+    args.extend(bad.iter().map(|(p, _)| p.display().to_string()));
+    args.push("test-images/13-scan.jpg".into());
+    let arg_refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = common::scan(&arg_refs);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "an unreadable input means exit 2"
+    );
+    let records = common::records(&out);
+    assert_eq!(
+        records.len(),
+        bad.len() + 2,
+        "one record per page and per bad file"
+    );
+    assert_eq!(records[0]["verdict"], "pass");
+    assert_eq!(
+        records[records.len() - 1]["verdict"],
+        "pass",
+        "the batch went on"
+    );
+    for (r, (path, says)) in records[1..].iter().zip(&bad) {
+        let name = path.display().to_string();
+        assert_eq!(r["verdict"], "error", "{name}");
+        assert_eq!(r["file"], name.as_str());
+        assert_eq!(r["page"], 1);
+        let msg = r["error"].as_str().unwrap();
+        assert!(msg.contains(&name), "message names the file: {msg}");
+        assert!(
+            msg.contains(says),
+            "message for {name} says '{says}': {msg}"
+        );
+    }
+}
+
+#[test]
+fn output_is_identical_whatever_the_number_of_jobs() {
+    let run = |jobs: &str| {
+        let out = common::scan(&[
+            "--format",
+            "jsonl",
+            "--quiet",
+            "--jobs",
+            jobs,
+            "test-images/",
+        ]);
+        assert!(!out.stdout.is_empty());
+        out.stdout
+    };
+    let one = run("1");
+    assert_eq!(one, run("2"));
+    assert_eq!(one, run("3"));
+}
+
+#[test]
+fn exit_codes_follow_the_verdicts() {
+    let pass = common::scan(&["--quiet", "test-images/01-hospital-finess.png"]);
+    assert_eq!(pass.status.code(), Some(0));
+    let fail = common::scan(&["--quiet", "test-images/04-missing-structure.png"]);
+    assert_eq!(fail.status.code(), Some(1));
+    let usage = common::scan(&["--jobs", "0", "test-images/"]);
+    assert_eq!(usage.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&usage.stderr).contains("--jobs"));
+}
+
+#[test]
+fn csv_has_a_header_and_a_row_per_page() {
+    let out = common::scan(&["--format", "csv", "--quiet", "test-images/11-fax-g4.tif"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 4, "{text}");
+    assert!(lines[0].starts_with("file,page,label,width_px"), "{text}");
+    assert!(
+        lines[1].contains(",pass,rpps,10001045367,finess,750712184,"),
+        "{text}"
+    );
+    assert!(lines[3].contains("structure_missing"), "{text}");
+}
+
+#[test]
+fn human_format_is_a_table_with_a_summary() {
+    let out = common::scan(&["--format", "human", "test-images/11-fax-g4.tif"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.lines().next().unwrap().starts_with("file"), "{text}");
+    assert!(text.contains("RPPS 10001045367"), "{text}");
+    let summary = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        summary.contains("3 pages: 2 pass, 1 fail, 0 error"),
+        "{summary}"
+    );
+}
+
+#[test]
+fn dpi_flag_applies_only_when_the_file_says_nothing() {
+    let dir = common::scratch("dpi-flag");
+    // The same page without pHYs: decode the fixture and save it plainly.
+    let img = image::open(common::test_images().join("01-hospital-finess.png")).unwrap();
+    let plain = dir.join("plain.png");
+    img.save(&plain).unwrap();
+    let plain = plain.display().to_string();
+    let flagged = common::records(&common::scan(&[
+        "--format", "jsonl", "-q", "--dpi", "240", &plain,
+    ]));
+    assert_eq!(flagged[0]["dpi_source"], "flag");
+    assert_eq!(flagged[0]["dpi"], 240.0);
+    let estimated = common::records(&common::scan(&["--format", "jsonl", "-q", &plain]));
+    assert_eq!(
+        estimated[0]["dpi_source"], "estimated",
+        "A5 at 300 dpi is recognised"
+    );
+    assert_eq!(estimated[0]["dpi"], 300.0);
+    let file = common::records(&common::scan(&[
+        "--format",
+        "jsonl",
+        "-q",
+        "--dpi",
+        "240",
+        "test-images/01-hospital-finess.png",
+    ]));
+    assert_eq!(file[0]["dpi_source"], "file");
+}
+
+#[test]
+fn help_explains_every_flag_with_an_example() {
+    let out = common::scan(&["--help"]);
+    let help = String::from_utf8(out.stdout).unwrap();
+    for flag in [
+        "--format",
+        "--jobs",
+        "--dpi",
+        "--strict",
+        "EXAMPLES",
+        "EXIT CODES",
+    ] {
+        assert!(help.contains(flag), "help mentions {flag}: {help}");
+    }
+}

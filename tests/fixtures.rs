@@ -1,0 +1,119 @@
+//! One test per fixture of `test-images/`: the real binary must report what the fixture's
+//! truth file says, page by page.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use ordoscan::synth::fixtures::{self, Truth};
+use serde_json::Value;
+
+fn check_fixture(name: &str) {
+    let dir = common::test_images();
+    let truth_text = std::fs::read_to_string(dir.join(fixtures::truth_name(name)))
+        .unwrap_or_else(|e| panic!("truth file of {name}: {e}"));
+    let truth: Truth = serde_json::from_str(&truth_text).expect("truth file parses");
+    let path = format!("test-images/{name}");
+    let out = common::scan(&["--format", "jsonl", "--quiet", &path]);
+    let records = common::records(&out);
+    assert_eq!(
+        records.len(),
+        truth.pages.len(),
+        "{name}: one record per page"
+    );
+    for (r, t) in records.iter().zip(&truth.pages) {
+        let at = format!("{name} page {}", t.page);
+        assert_eq!(r["file"], Value::from(path.clone()), "{at}");
+        assert_eq!(r["page"], Value::from(t.page), "{at}");
+        assert_eq!(r["verdict"], Value::from(t.verdict.clone()), "{at}");
+        assert_eq!(r["dpi_source"], Value::from(t.dpi_source.clone()), "{at}");
+        let id = |v: &Value| v.get("value").and_then(Value::as_str).map(str::to_owned);
+        assert_eq!(id(&r["prescriber"]), t.prescriber, "{at}: prescriber");
+        assert_eq!(id(&r["structure"]), t.structure, "{at}: structure");
+        let codes: BTreeSet<String> = r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["code"].as_str().unwrap().to_owned())
+            .collect();
+        let expected: BTreeSet<String> = t.findings.iter().cloned().collect();
+        assert_eq!(codes, expected, "{at}: findings");
+        let mut values: Vec<String> = r["symbols"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["value"].as_str().unwrap().to_owned())
+            .collect();
+        values.sort();
+        assert_eq!(values, t.symbols, "{at}: symbols");
+    }
+    let expected_exit = if truth.pages.iter().any(|p| p.verdict == "error") {
+        2
+    } else if truth.pages.iter().any(|p| p.verdict == "fail") {
+        1
+    } else {
+        0
+    };
+    assert_eq!(out.status.code(), Some(expected_exit), "{name}: exit code");
+}
+
+macro_rules! fixture_tests {
+    ($($test:ident => $file:literal,)*) => {
+        $(
+            #[test]
+            fn $test() {
+                check_fixture($file);
+            }
+        )*
+
+        /// Every image in `test-images/` has its test above (a fixture added is a test added).
+        #[test]
+        fn every_fixture_has_a_test() {
+            let listed: BTreeSet<&str> = [$($file),*].into_iter().collect();
+            let on_disk: BTreeSet<String> = std::fs::read_dir(common::test_images())
+                .unwrap()
+                .map(|e| e.unwrap().file_name().into_string().unwrap())
+                .filter(|n| !n.ends_with(".truth.json") && !n.starts_with('.') && n.contains('.'))
+                .collect();
+            let on_disk: BTreeSet<&str> = on_disk.iter().map(String::as_str).collect();
+            assert_eq!(listed, on_disk);
+        }
+    };
+}
+
+fixture_tests! {
+    hospital_finess => "01-hospital-finess.png",
+    practice_am => "02-practice-am.png",
+    group_pad => "03-group-pad.png",
+    missing_structure => "04-missing-structure.png",
+    bad_check_key => "05-bad-check-key.png",
+    two_finess => "06-two-finess.png",
+    national_rpps => "07-national-rpps.png",
+    corsica => "08-corsica.png",
+    code_set_b => "09-code-set-b.png",
+    landscape => "10-landscape.png",
+    fax_g4 => "11-fax-g4.tif",
+    fax_g3 => "12-fax-g3.tif",
+    scan_jpeg => "13-scan.jpg",
+    scan_pdf => "14-scan.pdf",
+}
+
+/// The committed fixtures are exactly what the generator draws today (so the generator
+/// is deterministic and the truth files cannot drift from the images).
+#[test]
+fn fixtures_are_reproducible() {
+    let dir = common::test_images();
+    for f in fixtures::all() {
+        let committed = std::fs::read(dir.join(f.name)).expect("committed fixture");
+        assert!(
+            committed == f.bytes,
+            "{} differs from the generator's output",
+            f.name
+        );
+        let truth: Truth = serde_json::from_str(
+            &std::fs::read_to_string(dir.join(fixtures::truth_name(f.name))).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(truth, f.truth, "{} truth", f.name);
+    }
+}
