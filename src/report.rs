@@ -367,7 +367,7 @@ fn human_line(r: &PageReport) -> String {
         Some(e) => e.clone(),
         None => finding_codes(r),
     };
-    format!(
+    let line = format!(
         "{:<40} {:>4} {:<7} {:<22} {:<20} {}",
         r.file,
         page,
@@ -375,7 +375,8 @@ fn human_line(r: &PageReport) -> String {
         id(&r.prescriber),
         id(&r.structure),
         tail
-    )
+    );
+    line.trim_end().to_owned()
 }
 
 #[cfg(test)]
