@@ -343,3 +343,102 @@ mod tests {
         assert!(decode_bytes(b"").is_err());
     }
 }
+
+#[cfg(test)]
+mod format_tests {
+    use super::*;
+    use image::{GrayImage, ImageFormat, Luma};
+    use std::io::Cursor;
+
+    /// A small page with a bar-like pattern, so a wrong decode cannot look right.
+    fn pattern() -> GrayImage {
+        GrayImage::from_fn(64, 48, |x, y| {
+            Luma([if (x / 3 + y / 16) % 2 == 0 { 20 } else { 235 }])
+        })
+    }
+
+    fn decoded(bytes: &[u8]) -> RawPage {
+        let mut pages = decode_bytes(bytes).expect("the file decodes");
+        assert_eq!(pages.len(), 1);
+        pages.remove(0).expect("the page decodes")
+    }
+
+    #[test]
+    fn lossless_raster_formats_round_trip() {
+        let img = pattern();
+        for format in [
+            ImageFormat::Png,
+            ImageFormat::Bmp,
+            ImageFormat::Gif,
+            ImageFormat::WebP,
+        ] {
+            let mut bytes = Vec::new();
+            image::DynamicImage::ImageLuma8(img.clone())
+                .to_rgba8()
+                .write_to(&mut Cursor::new(&mut bytes), format)
+                .unwrap();
+            assert_eq!(decoded(&bytes).image, img, "{format:?}");
+        }
+    }
+
+    #[test]
+    fn tiff_compressions_round_trip_with_resolution() {
+        use ::tiff::encoder::{Compression, DeflateLevel, Rational, TiffEncoder, colortype};
+        let img = pattern();
+        for (name, compression) in [
+            ("none", Compression::Uncompressed),
+            ("LZW", Compression::Lzw),
+            ("Deflate", Compression::Deflate(DeflateLevel::Balanced)),
+            ("PackBits", Compression::Packbits),
+        ] {
+            let mut bytes = Cursor::new(Vec::new());
+            let mut enc = TiffEncoder::new(&mut bytes)
+                .unwrap()
+                .with_compression(compression);
+            let mut image = enc.new_image::<colortype::Gray8>(64, 48).unwrap();
+            image.resolution(
+                ::tiff::tags::ResolutionUnit::Inch,
+                Rational { n: 200, d: 1 },
+            );
+            image.write_data(img.as_raw()).unwrap();
+            let page = decoded(bytes.get_ref());
+            assert_eq!(page.image, img, "{name}");
+            assert_eq!(page.file_dpi, Some(200.0), "{name}");
+        }
+    }
+
+    #[test]
+    fn ccitt_tiff_pages_decode_to_the_drawn_page() {
+        use crate::synth::write::{Fax, tiff_fax};
+        let img = GrayImage::from_fn(200, 40, |x, _| Luma([if x % 7 < 3 { 0 } else { 255 }]));
+        for fax in [Fax::G3, Fax::G4] {
+            let bytes = tiff_fax(&[(img.clone(), 200.0), (img.clone(), 200.0)], fax);
+            let pages = decode_bytes(&bytes).unwrap();
+            assert_eq!(pages.len(), 2, "{fax:?}");
+            for p in pages {
+                assert_eq!(p.unwrap().image, img, "{fax:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn lsb_first_fill_order_is_honoured() {
+        use crate::synth::write::{Fax, tiff_fax};
+        let img = GrayImage::from_fn(120, 20, |x, _| Luma([if x % 5 < 2 { 0 } else { 255 }]));
+        let mut bytes = tiff_fax(&[(img.clone(), 200.0)], Fax::G4);
+        // Reverse the strip's bits and declare FillOrder = 2 (tag 266 is the 6th entry).
+        let ifd = u32::from_le_bytes(bytes[4..8].try_into().unwrap()) as usize;
+        let entry = |i: usize| ifd + 2 + 12 * i;
+        let strip = u32::from_le_bytes(bytes[entry(6) + 8..entry(6) + 12].try_into().unwrap());
+        let count = u32::from_le_bytes(bytes[entry(9) + 8..entry(9) + 12].try_into().unwrap());
+        assert_eq!(
+            u16::from_le_bytes([bytes[entry(5)], bytes[entry(5) + 1]]),
+            266
+        );
+        bytes[entry(5) + 8] = 2;
+        for b in &mut bytes[strip as usize..(strip + count) as usize] {
+            *b = b.reverse_bits();
+        }
+        assert_eq!(decoded(&bytes).image, img);
+    }
+}

@@ -1,0 +1,60 @@
+//! Criterion benches of the pipeline stages on fixture pages: ingest (file → grey page),
+//! decode + locate (page → symbols), judge (symbols → record), and the whole page.
+//!
+//! `cargo bench --bench pipeline`
+
+use std::hint::black_box;
+use std::path::Path;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use ordoscan::batch::process_page;
+use ordoscan::decode;
+use ordoscan::ingest;
+use ordoscan::judge::{self, PageInfo, Rules};
+
+const PAGES: [&str; 3] = ["01-hospital-finess.png", "11-fax-g4.tif", "13-scan.jpg"];
+
+fn fixture(name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("test-images")
+        .join(name)
+}
+
+fn stages(c: &mut Criterion) {
+    for name in PAGES {
+        let path = fixture(name);
+        c.bench_function(&format!("ingest/{name}"), |b| {
+            b.iter(|| ingest::load(black_box(&path), name, None))
+        });
+        let page = ingest::load(&path, name, None)
+            .into_iter()
+            .next()
+            .expect("a page")
+            .expect("a readable page");
+        c.bench_function(&format!("decode/{name}"), |b| {
+            b.iter(|| decode::read(black_box(&page.image)))
+        });
+        let symbols = decode::read(&page.image);
+        let info = PageInfo {
+            file: name.to_owned(),
+            page: 1,
+            width_px: page.image.width(),
+            height_px: page.image.height(),
+            dpi: page.dpi,
+            dpi_source: page.dpi_source,
+        };
+        c.bench_function(&format!("judge/{name}"), |b| {
+            b.iter(|| judge::judge(black_box(&info), black_box(&symbols), Rules::default()))
+        });
+        c.bench_function(&format!("page/{name}"), |b| {
+            b.iter(|| process_page(black_box(&page), name, 1, Rules::default()))
+        });
+    }
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(10);
+    targets = stages
+}
+criterion_main!(benches);
