@@ -52,6 +52,16 @@ const END_MARGIN: f64 = 0.15;
 /// Fraction of samples two rows must share (dark/light) to be the same bars.
 const SAME_ROW: f64 = 0.85;
 
+/// Whether a sampled row shows the same bars as `bits` (dark below `threshold`).
+fn same_bars(row: &[f64], bits: &[bool], threshold: f64) -> bool {
+    let same = row
+        .iter()
+        .zip(bits)
+        .filter(|&(&v, &b)| (v < threshold) == b)
+        .count();
+    same as f64 >= SAME_ROW * bits.len() as f64
+}
+
 /// A scanline across the symbol: origin, unit direction along it, unit normal ("up").
 #[derive(Clone, Copy)]
 struct Line {
@@ -114,15 +124,8 @@ pub fn measure(
             threshold,
         )
     };
-    let agrees = |bits: &[bool], threshold: f64, off: f64| {
-        let row = line.row(image, off);
-        let same = row
-            .iter()
-            .zip(bits)
-            .filter(|&(&v, &b)| (v < threshold) == b)
-            .count();
-        same as f64 >= SAME_ROW * bits.len() as f64
-    };
+    let agrees =
+        |bits: &[bool], threshold: f64, off: f64| same_bars(&line.row(image, off), bits, threshold);
     let interior = |off: f64| {
         let (bits, threshold) = binarise(&line.row(image, off));
         agrees(&bits, threshold, off - 2.0) && agrees(&bits, threshold, off + 2.0)
@@ -188,13 +191,7 @@ pub fn measure(
         let (mut misses, mut last_good) = (0, 0.0);
         for k in 1..=(length * 2.0).ceil() as usize {
             let off = centre + sign * k as f64;
-            let row = bars_line.row(image, off);
-            let same = row
-                .iter()
-                .zip(symbol_bits)
-                .filter(|&(&v, &b)| (v < threshold) == b)
-                .count();
-            if same as f64 >= SAME_ROW * symbol_bits.len() as f64 {
+            if same_bars(&bars_line.row(image, off), symbol_bits, threshold) {
                 last_good = k as f64;
                 misses = 0;
             } else {

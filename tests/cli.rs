@@ -4,25 +4,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-fn png_chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
-    let mut c = (data.len() as u32).to_be_bytes().to_vec();
-    c.extend_from_slice(kind);
-    c.extend_from_slice(data);
-    // CRC-32 of type and data.
-    let mut crc = !0u32;
-    for &b in &c[4..] {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    c.extend_from_slice(&(!crc).to_be_bytes());
-    c
-}
+use ordoscan::synth::write;
 
 /// A PNG header declaring `w`×`h` grey pixels, followed by `idat` as its only data.
 fn png_declaring(w: u32, h: u32, idat: &[u8]) -> Vec<u8> {
@@ -30,43 +12,26 @@ fn png_declaring(w: u32, h: u32, idat: &[u8]) -> Vec<u8> {
     ihdr.extend_from_slice(&h.to_be_bytes());
     ihdr.extend_from_slice(&[8, 0, 0, 0, 0]);
     let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
-    png.extend(png_chunk(b"IHDR", &ihdr));
-    png.extend(png_chunk(b"IDAT", idat));
-    png.extend(png_chunk(b"IEND", &[]));
+    png.extend(write::png_chunk(b"IHDR", &ihdr));
+    png.extend(write::png_chunk(b"IDAT", idat));
+    png.extend(write::png_chunk(b"IEND", &[]));
     png
 }
 
-/// A one-page PDF whose page paints no image (vector text only).
+/// A one-page PDF whose page paints no image (vector lines only).
 fn pdf_without_image() -> Vec<u8> {
-    let objects = [
-        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
-        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>".to_owned(),
-        "<< /Length 20 >>\nstream\n0 0 m 100 100 l S  \nendstream".to_owned(),
-    ];
-    let mut out = b"%PDF-1.4\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, o) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
-    }
-    let xref = out.len();
-    out.extend_from_slice(
-        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
-    );
-    for o in offsets {
-        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
-    }
-    out.extend_from_slice(
-        format!("trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n").as_bytes(),
-    );
-    out
+    write::pdf_from_objects(&[
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>".to_vec(),
+        b"<< /Length 20 >>\nstream\n0 0 m 100 100 l S  \nendstream".to_vec(),
+    ])
 }
 
 /// Writes the bad inputs of issue #3 item 4; returns (path, what the message must say).
 fn bad_inputs(dir: &Path) -> Vec<(PathBuf, &'static str)> {
     let good = std::fs::read(common::test_images().join("01-hospital-finess.png")).unwrap();
-    let tiny = ordoscan::synth::write::png(&image::GrayImage::new(1, 1), 300.0);
+    let tiny = write::png(&image::GrayImage::new(1, 1), 300.0);
     let files: Vec<(&str, Vec<u8>, &str)> = vec![
         ("empty.png", vec![], "empty"),
         ("truncated.png", good[..good.len() / 3].to_vec(), "decode"),

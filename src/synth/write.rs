@@ -27,7 +27,8 @@ pub fn png(img: &GrayImage, dpi: f64) -> Vec<u8> {
     out
 }
 
-fn png_chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
+/// A PNG chunk: length, type, data, CRC-32.
+pub fn png_chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
     let mut c = Vec::with_capacity(12 + data.len());
     c.extend_from_slice(&(data.len() as u32).to_be_bytes());
     c.extend_from_slice(kind);
@@ -249,6 +250,12 @@ pub fn pdf(pages: &[(GrayImage, f64, PdfImage)]) -> Vec<u8> {
         };
         objects.push(stream(&dict, &data));
     }
+    pdf_from_objects(&objects)
+}
+
+/// A PDF file from its numbered objects (object `i + 1` is `objects[i]`, object 1 the
+/// catalog), with a correct cross-reference table.
+pub fn pdf_from_objects(objects: &[Vec<u8>]) -> Vec<u8> {
     let mut out = b"%PDF-1.5\n%\xE2\xE3\xCF\xD3\n".to_vec();
     let mut offsets = Vec::new();
     for (i, body) in objects.iter().enumerate() {
