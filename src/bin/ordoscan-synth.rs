@@ -1,11 +1,29 @@
 //! `ordoscan-synth`: writes synthetic prescription pages with their truth.
 //!
-//! `ordoscan-synth fixtures DIR` rewrites the committed fixture set of `test-images/`.
+//! - `ordoscan-synth fixtures DIR` rewrites the committed fixture set of `test-images/`;
+//! - `ordoscan-synth corpus --n N --seed S DIR` writes a degraded-scan corpus: `N` pages
+//!   with a `*.truth.json` each, the same bytes for the same seed.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
-use ordoscan::synth::fixtures;
+use ordoscan::synth::{corpus, fixtures};
+use rayon::prelude::*;
+
+fn write_corpus(n: u32, seed: u64, dir: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    (1..=n)
+        .into_par_iter()
+        .try_for_each(|i| -> anyhow::Result<()> {
+            let page = corpus::generate(seed, i);
+            std::fs::write(dir.join(&page.name), &page.bytes)?;
+            let truth = serde_json::to_string_pretty(&page.truth)? + "\n";
+            std::fs::write(dir.join(format!("{}.truth.json", page.name)), truth)?;
+            Ok(())
+        })?;
+    eprintln!("wrote {n} pages (seed {seed}) to {}", dir.display());
+    Ok(())
+}
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -23,6 +41,18 @@ fn main() -> anyhow::Result<()> {
             }
             Ok(())
         }
-        _ => bail!("usage: ordoscan-synth fixtures DIR"),
+        [cmd, rest @ ..] if cmd == "corpus" => {
+            let (mut n, mut seed, mut dir) = (100u32, 1u64, None);
+            let mut it = rest.iter();
+            while let Some(a) = it.next() {
+                match a.as_str() {
+                    "--n" => n = it.next().context("--n needs a number")?.parse()?,
+                    "--seed" => seed = it.next().context("--seed needs a number")?.parse()?,
+                    other => dir = Some(PathBuf::from(other)),
+                }
+            }
+            write_corpus(n, seed, &dir.context("corpus needs an output directory")?)
+        }
+        _ => bail!("usage: ordoscan-synth fixtures DIR | ordoscan-synth corpus --n N --seed S DIR"),
     }
 }

@@ -3,7 +3,7 @@
 //! It can force the code sets practice software uses (B only) besides the shortest
 //! encoding (C for digit pairs), so the reader is tested on both.
 
-use crate::decode::patterns::{CODE_C, PATTERNS, START_B, START_C, STOP};
+use crate::decode::patterns::{CODE_B, CODE_C, PATTERNS, START_B, START_C, STOP};
 
 /// Which code sets the encoder may use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -12,6 +12,8 @@ pub enum CodeSets {
     Shortest,
     /// Code set B throughout (what barcode fonts produce).
     BOnly,
+    /// Code set C for leading digit pairs; an odd last digit in B after CODE B.
+    CFirst,
 }
 
 /// The symbol characters of `text` (start, data, check; no stop), or `None` when `text`
@@ -23,6 +25,18 @@ pub fn codewords(text: &str, sets: CodeSets) -> Option<Vec<u8>> {
     let digits = text.bytes().all(|b| b.is_ascii_digit());
     let mut cw = Vec::new();
     match sets {
+        CodeSets::CFirst if digits && text.len() >= 2 => {
+            let b = text.as_bytes();
+            cw.push(START_C);
+            let pairs = b.len() / 2 * 2;
+            for pair in b[..pairs].chunks(2) {
+                cw.push((pair[0] - b'0') * 10 + (pair[1] - b'0'));
+            }
+            if pairs < b.len() {
+                cw.push(CODE_B);
+                cw.push(b[pairs] - 32);
+            }
+        }
         CodeSets::Shortest if digits && text.len() >= 2 => {
             let b = text.as_bytes();
             let mut rest = b;
@@ -124,6 +138,8 @@ mod tests {
         assert_eq!(code_sets_used(&c), "BC");
         let c = codewords("1000104536", CodeSets::Shortest).unwrap();
         assert_eq!(code_sets_used(&c), "C");
+        let c = codewords("10001045367", CodeSets::CFirst).unwrap();
+        assert_eq!(code_sets_used(&c), "CB");
         let b = codewords("10001045367", CodeSets::BOnly).unwrap();
         assert_eq!(code_sets_used(&b), "B");
         assert_eq!(b.len(), 1 + 11 + 1);

@@ -77,6 +77,8 @@ fn block(kind: K, value: &str, x_mm: f64, y_mm: f64, sets: CodeSets, x_dim_mm: f
         height_mm: 8.0,
         legend: Some(legend.to_owned()),
         hri: Some(value.to_owned()),
+        style: super::TextStyle::default(),
+        bar_gain_mm: 0.0,
     }
 }
 

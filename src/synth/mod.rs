@@ -10,7 +10,10 @@
 //! deterministic: the same spec gives the same bytes.
 
 pub mod code128;
+pub mod corpus;
+pub mod degrade;
 pub mod fixtures;
+pub mod geometry;
 pub mod write;
 
 use ab_glyph::{FontRef, PxScale};
@@ -37,6 +40,68 @@ pub struct Block {
     pub legend: Option<String>,
     /// Human-readable line below the symbol, if any.
     pub hri: Option<String>,
+    /// Style of the legend and HRI text.
+    pub style: TextStyle,
+    /// Width added to every bar, mm (ink spread when positive, erosion when negative).
+    pub bar_gain_mm: f64,
+}
+
+/// Fonts bundled for the synthetic pages (the DejaVu family).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Typeface {
+    /// DejaVu Sans.
+    Sans,
+    /// DejaVu Sans Bold.
+    SansBold,
+    /// DejaVu Sans Condensed.
+    Condensed,
+    /// DejaVu Sans Mono.
+    Mono,
+    /// DejaVu Serif.
+    Serif,
+}
+
+impl Typeface {
+    /// Every typeface, for random choice.
+    pub const ALL: [Typeface; 5] = [
+        Typeface::Sans,
+        Typeface::SansBold,
+        Typeface::Condensed,
+        Typeface::Mono,
+        Typeface::Serif,
+    ];
+
+    fn font(self) -> FontRef<'static> {
+        let bytes = match self {
+            Typeface::Sans => dejavu::sans::regular(),
+            Typeface::SansBold => dejavu::sans::bold(),
+            Typeface::Condensed => dejavu::sans_condensed::regular(),
+            Typeface::Mono => dejavu::sans_mono::regular(),
+            Typeface::Serif => dejavu::serif::regular(),
+        };
+        FontRef::try_from_slice(bytes).expect("DejaVu fonts are valid")
+    }
+}
+
+/// How a block's legend and HRI are printed.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TextStyle {
+    /// Typeface of both lines.
+    pub typeface: Typeface,
+    /// Cap height of the legend, mm (Annexe I: ≥ 1 mm).
+    pub legend_mm: f64,
+    /// Cap height of the HRI, mm (Annexe I: ≥ 2 mm).
+    pub hri_mm: f64,
+}
+
+impl Default for TextStyle {
+    fn default() -> Self {
+        TextStyle {
+            typeface: Typeface::Sans,
+            legend_mm: 2.2,
+            hri_mm: 2.4,
+        }
+    }
 }
 
 impl Block {
@@ -90,8 +155,59 @@ pub struct PageSpec {
 /// Cap height of DejaVu Sans as a fraction of its em.
 const CAP_HEIGHT_EM: f64 = 0.73;
 
-fn font() -> FontRef<'static> {
-    FontRef::try_from_slice(dejavu::sans::regular()).expect("DejaVu Sans is a valid font")
+/// Draws `text` with its capitals' top at (`x`, `y`) pixels, `size` pixels cap height.
+pub fn draw_text(img: &mut GrayImage, typeface: Typeface, x: f64, y: f64, size: f64, text: &str) {
+    let em = size / CAP_HEIGHT_EM;
+    // imageproc places the em box top at y; capitals start about 0.2 em below it.
+    let top = y - em * 0.2;
+    imageproc::drawing::draw_text_mut(
+        img,
+        Luma([0]),
+        x.round() as i32,
+        top.round() as i32,
+        PxScale::from(em as f32),
+        &typeface.font(),
+        text,
+    );
+}
+
+/// Draws an identification block with its top-left bar corner at (`x_mm`, `y_mm`) from
+/// the image origin; returns the quad of its bars in pixels, clockwise from the first
+/// bar's top.
+pub fn draw_block(img: &mut GrayImage, block: &Block, dpi: f64) -> Option<[[f64; 2]; 4]> {
+    let px = |mm: f64| mm / 25.4 * dpi;
+    let cw = codewords(&block.value, block.sets)?;
+    let (left, top, bottom) = (
+        px(block.x_mm),
+        px(block.y_mm),
+        px(block.y_mm + block.height_mm),
+    );
+    let gain = px(block.bar_gain_mm) / 2.0;
+    let mut x = left;
+    for (i, &modules) in widths(&cw).iter().enumerate() {
+        let next = x + f64::from(modules) * px(block.x_dim_mm);
+        if i % 2 == 0 {
+            fill_rect(img, x - gain, top, next + gain, bottom);
+        }
+        x = next;
+    }
+    let style = block.style;
+    if let Some(legend) = &block.legend {
+        let y = block.y_mm - 1.0 - style.legend_mm;
+        draw_text(
+            img,
+            style.typeface,
+            left,
+            px(y),
+            px(style.legend_mm),
+            legend,
+        );
+    }
+    if let Some(hri) = &block.hri {
+        let y = block.y_mm + block.height_mm + 1.0;
+        draw_text(img, style.typeface, left, px(y), px(style.hri_mm), hri);
+    }
+    Some([[left, top], [x, top], [x, bottom], [left, bottom]])
 }
 
 /// Draws `spec` at `dpi` in 8-bit grey (white paper, black ink).
@@ -100,63 +216,38 @@ pub fn render(spec: &PageSpec, dpi: f64) -> GrayImage {
     let w = px(spec.width_mm).round() as u32;
     let h = px(spec.height_mm).round() as u32;
     let mut img = GrayImage::from_pixel(w, h, Luma([255]));
-    let font = font();
-    let text = |img: &mut GrayImage, x_mm: f64, y_mm: f64, size_mm: f64, s: &str| {
-        let scale = PxScale::from((px(size_mm) / CAP_HEIGHT_EM) as f32);
-        // imageproc places the em box top at y; capitals start about 0.2 em below it.
-        let top = px(y_mm) - px(size_mm) / CAP_HEIGHT_EM * 0.2;
-        imageproc::drawing::draw_text_mut(
-            img,
-            Luma([0]),
-            px(x_mm).round() as i32,
-            top.round() as i32,
-            scale,
-            &font,
-            s,
-        );
-    };
     for block in &spec.blocks {
-        let Some(cw) = codewords(&block.value, block.sets) else {
-            continue;
-        };
-        let mut x = px(block.x_mm);
-        let (top, bottom) = (px(block.y_mm), px(block.y_mm + block.height_mm));
-        for (i, &modules) in widths(&cw).iter().enumerate() {
-            let next = x + f64::from(modules) * px(block.x_dim_mm);
-            if i % 2 == 0 {
-                fill_rect(&mut img, x, top, next, bottom);
-            }
-            x = next;
-        }
-        if let Some(legend) = &block.legend {
-            text(&mut img, block.x_mm, block.y_mm - 4.0, 2.2, legend);
-        }
-        if let Some(hri) = &block.hri {
-            text(
-                &mut img,
-                block.x_mm,
-                block.y_mm + block.height_mm + 1.0,
-                2.4,
-                hri,
-            );
-        }
+        draw_block(&mut img, block, dpi);
     }
     for mark in &spec.marks {
-        match mark {
-            Mark::Text {
-                x_mm,
-                y_mm,
-                size_mm,
-                text: s,
-            } => text(&mut img, *x_mm, *y_mm, *size_mm, s),
-            Mark::Stroke {
-                from_mm,
-                to_mm,
-                width_mm,
-            } => stroke(&mut img, from_mm.map(px), to_mm.map(px), px(*width_mm)),
-        }
+        draw_mark(&mut img, mark, dpi);
     }
     img
+}
+
+/// Draws one free mark.
+pub fn draw_mark(img: &mut GrayImage, mark: &Mark, dpi: f64) {
+    let px = |mm: f64| mm / 25.4 * dpi;
+    match mark {
+        Mark::Text {
+            x_mm,
+            y_mm,
+            size_mm,
+            text,
+        } => draw_text(
+            img,
+            Typeface::Sans,
+            px(*x_mm),
+            px(*y_mm),
+            px(*size_mm),
+            text,
+        ),
+        Mark::Stroke {
+            from_mm,
+            to_mm,
+            width_mm,
+        } => stroke(img, from_mm.map(px), to_mm.map(px), px(*width_mm)),
+    }
 }
 
 /// Darkens the pixels under an axis-aligned rectangle by their exact coverage.
@@ -174,8 +265,15 @@ pub fn fill_rect(img: &mut GrayImage, x0: f64, y0: f64, x1: f64, y1: f64) {
     }
 }
 
-/// Draws a straight pen stroke of the given width (pixels), anti-aliased by distance.
+/// Draws a straight black pen stroke of the given width (pixels), anti-aliased.
 pub fn stroke(img: &mut GrayImage, a: [f64; 2], b: [f64; 2], width: f64) {
+    stroke_ink(img, a, b, width, 0);
+}
+
+/// Draws a straight pen stroke of the given width (pixels) in ink of grey level `ink`
+/// (0 black; a lighter ink, as a blue pen or a highlighter scans, lets the paper through).
+pub fn stroke_ink(img: &mut GrayImage, a: [f64; 2], b: [f64; 2], width: f64, ink: u8) {
+    let strength = 1.0 - f64::from(ink) / 255.0;
     let (w, h) = img.dimensions();
     let r = width / 2.0;
     let (minx, maxx) = (a[0].min(b[0]) - r - 1.0, a[0].max(b[0]) + r + 1.0);
@@ -187,7 +285,7 @@ pub fn stroke(img: &mut GrayImage, a: [f64; 2], b: [f64; 2], width: f64) {
             let (px, py) = (f64::from(x) + 0.5, f64::from(y) + 0.5);
             let t = (((px - a[0]) * dx + (py - a[1]) * dy) / len2).clamp(0.0, 1.0);
             let d = (px - a[0] - t * dx).hypot(py - a[1] - t * dy);
-            let cover = (r + 0.5 - d).clamp(0.0, 1.0);
+            let cover = (r + 0.5 - d).clamp(0.0, 1.0) * strength;
             if cover > 0.0 {
                 let p = img.get_pixel_mut(x, y);
                 p.0[0] = (f64::from(p.0[0]) * (1.0 - cover)).round() as u8;
@@ -206,6 +304,13 @@ impl Rng {
         Rng(seed)
     }
 
+    /// A generator for item `index` of the stream `seed`, independent of its neighbours.
+    pub fn for_item(seed: u64, index: u64) -> Self {
+        let mut mixer = Rng::new(seed.wrapping_mul(0xD1B5_4A32_D192_ED03) ^ index);
+        let a = mixer.next_u64();
+        Rng::new(a ^ index.wrapping_mul(0xA076_1D64_78BD_642F))
+    }
+
     /// The next 64 random bits.
     pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
@@ -218,6 +323,21 @@ impl Rng {
     /// A uniform integer in `0..n` (`n` > 0).
     pub fn below(&mut self, n: u64) -> u64 {
         self.next_u64() % n.max(1)
+    }
+
+    /// A uniform number in `lo..hi`.
+    pub fn range(&mut self, lo: f64, hi: f64) -> f64 {
+        lo + (hi - lo) * ((self.next_u64() >> 11) as f64 / (1u64 << 53) as f64)
+    }
+
+    /// One of `items`, uniformly.
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+
+    /// True with probability `p`.
+    pub fn chance(&mut self, p: f64) -> bool {
+        self.range(0.0, 1.0) < p
     }
 
     /// A number of `digits` random digits.

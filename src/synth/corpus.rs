@@ -1,0 +1,877 @@
+//! The degraded-scan corpus: random prescription pages with exact truth, deterministic
+//! per seed and page index.
+//!
+//! Each page draws a *case* (what is printed: a hospital pad, a practice pad, a group pad
+//! with or without a hand mark, an Annexe III sticker, or a fault), a *layout* (where the
+//! blocks sit), a resolution, and zero to three *degradations*; the truth says what an
+//! ideal reader reports: every symbol (value, kind, legend, HRI, quad in page pixels,
+//! whether it is meant to be readable and marked), the prescriber, the structure, the
+//! verdict and the error findings of SPEC §6 (warnings are not part of the truth).
+
+use image::{GrayImage, Luma};
+use serde::{Deserialize, Serialize};
+
+use super::code128::CodeSets;
+use super::geometry::{Homography, composite, warp};
+use super::write::{self, Fax};
+use super::{Block, Rng, TextStyle, Typeface, degrade, draw_block, draw_text, stroke_ink};
+use crate::ids::{IdKind, luhn_check_digit};
+
+/// The truth of one symbol.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SymbolTruth {
+    /// The encoded value.
+    pub value: String,
+    /// `code128`.
+    pub symbology: String,
+    /// What the number is.
+    pub kind: IdKind,
+    /// The printed legend.
+    pub legend: Option<String>,
+    /// The printed human-readable line.
+    pub hri: Option<String>,
+    /// Corners of the bars in page pixels, clockwise from the first bar's top.
+    pub quad: [[f64; 2]; 4],
+    /// Whether a good reader should decode it.
+    pub readable: bool,
+    /// On group pads, whether it is singled out.
+    pub marked: Option<bool>,
+    /// Pixels per module as drawn.
+    pub px_per_module: f64,
+    /// The code sets used (e.g. `BC`).
+    pub code_sets: String,
+}
+
+/// The truth of one corpus page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CorpusTruth {
+    /// The page file's name.
+    pub file: String,
+    /// Page number in the file.
+    pub page: u32,
+    /// What is printed (`single`, `practice`, `group_marked`, …, `fault_*`).
+    pub case: String,
+    /// Where the blocks sit.
+    pub layout: String,
+    /// Degradations applied, by name (`dpi150` etc. are not listed: see `dpi`).
+    pub degradations: Vec<String>,
+    /// Resolution of the page.
+    pub dpi: f64,
+    /// The verdict an ideal reader gives.
+    pub verdict: String,
+    /// The error findings an ideal reader reports, sorted.
+    pub findings: Vec<String>,
+    /// The prescriber's RPPS, when the page determines one.
+    pub prescriber: Option<String>,
+    /// The structure's number, when the page determines one.
+    pub structure: Option<String>,
+    /// Every symbol printed.
+    pub symbols: Vec<SymbolTruth>,
+}
+
+/// A generated page: file name, bytes, truth.
+pub struct Generated {
+    /// File name (`0001.png`, `0002.tif`, …).
+    pub name: String,
+    /// File content.
+    pub bytes: Vec<u8>,
+    /// What is on it.
+    pub truth: CorpusTruth,
+}
+
+/// A block placed on the page: drawn upright on its own canvas, then put in place.
+struct Placed {
+    block: Block,
+    kind: IdKind,
+    /// Page position (mm) of the block's bars' top-left corner.
+    at_mm: [f64; 2],
+    /// Rotation about that corner, degrees clockwise.
+    degrees: f64,
+    marked: Option<bool>,
+}
+
+const CASES: [(&str, u32); 15] = [
+    ("single", 24),
+    ("practice", 14),
+    ("group_marked", 12),
+    ("group_struck", 5),
+    ("group_unmarked", 4),
+    ("group_two_marked", 3),
+    ("sticker", 10),
+    ("fault_missing_structure", 4),
+    ("fault_missing_prescriber", 3),
+    ("fault_bad_key", 4),
+    ("fault_hri_mismatch", 4),
+    ("fault_legend_mismatch", 3),
+    ("fault_two_finess", 3),
+    ("fault_no_barcode", 2),
+    ("national_rpps", 3),
+];
+
+const RPPS_LEGENDS: [&str; 5] = ["N° RPPS", "N°RPPS", "No RPPS", "N° R.P.P.S.", "RPPS :"];
+const FINESS_LEGENDS: [&str; 3] = ["N° FINESS", "FINESS", "N°FINESS"];
+const AM_LEGENDS: [&str; 2] = ["N° AM", "N° A.M."];
+
+fn weighted<'a>(rng: &mut Rng, table: &'a [(&'a str, u32)]) -> &'a str {
+    let total: u32 = table.iter().map(|t| t.1).sum();
+    let mut r = rng.below(u64::from(total)) as u32;
+    for (name, w) in table {
+        if r < *w {
+            return name;
+        }
+        r -= w;
+    }
+    table[0].0
+}
+
+fn rpps(rng: &mut Rng) -> String {
+    let body = format!("10{}", rng.digits(8));
+    format!("{body}{}", luhn_check_digit(&body).unwrap_or('0'))
+}
+
+fn structure_number(rng: &mut Rng, third: char) -> String {
+    let body = format!("{:02}{third}{}", 1 + rng.below(95), rng.digits(5));
+    format!("{body}{}", luhn_check_digit(&body).unwrap_or('0'))
+}
+
+/// Changes the last digit: a wrong key.
+fn wrong_key(v: &str) -> String {
+    let (head, last) = v.split_at(v.len() - 1);
+    let d = (last.as_bytes()[0] - b'0' + 1 + (head.len() as u8 % 8)) % 10;
+    format!("{head}{d}")
+}
+
+/// The HRI as printers group it, or plain.
+fn hri_text(rng: &mut Rng, value: &str) -> String {
+    if value.len() == 11 && rng.chance(0.3) {
+        format!(
+            "{} {} {} {}",
+            &value[..2],
+            &value[2..6],
+            &value[6..10],
+            &value[10..]
+        )
+    } else if value.len() == 9 && rng.chance(0.3) {
+        format!("{} {} {}", &value[..2], &value[2..5], &value[5..])
+    } else {
+        value.to_owned()
+    }
+}
+
+/// Generates page `index` of the corpus of `seed`.
+pub fn generate(seed: u64, index: u32) -> Generated {
+    let mut rng = Rng::for_item(seed, u64::from(index));
+    let case = weighted(&mut rng, &CASES).to_owned();
+    let group = case.starts_with("group");
+    let a4 = group || rng.chance(0.4);
+    let (w_mm, h_mm) = if a4 { (210.0, 297.0) } else { (148.0, 210.0) };
+    let mut degradations: Vec<String> = Vec::new();
+    let photometric = [
+        ("blur", 10),
+        ("motion_blur", 5),
+        ("noise", 8),
+        ("jpeg", 10),
+        ("bilevel", 6),
+        ("fax", 8),
+        ("faded", 8),
+        ("ink_spread", 6),
+        ("ink_erosion", 6),
+        ("stamp", 8),
+        ("signature", 4),
+        ("fold", 6),
+        ("speckle", 6),
+        ("clean", 18),
+    ];
+    for _ in 0..1 + rng.below(3) {
+        let d = weighted(&mut rng, &photometric).to_owned();
+        let clash = degradations.contains(&d)
+            || (d == "fax" || d == "jpeg" || d == "bilevel")
+                && degradations
+                    .iter()
+                    .any(|x| x == "fax" || x == "jpeg" || x == "bilevel");
+        if !clash && d != "clean" {
+            degradations.push(d);
+        }
+    }
+    let fax = degradations.iter().any(|d| d == "fax");
+    let geometric = [
+        ("upright", 40),
+        ("skew", 34),
+        ("rotate", 8),
+        ("quarter", 10),
+        ("perspective", 8),
+    ];
+    let geo = weighted(&mut rng, &geometric).to_owned();
+    if geo != "upright" {
+        degradations.push(geo.clone());
+    }
+    let dpi: f64 = if fax {
+        200.0
+    } else {
+        *rng.pick(&[
+            150.0,
+            200.0,
+            200.0,
+            300.0,
+            300.0,
+            if a4 { 300.0 } else { 600.0 },
+        ])
+    };
+    degradations.sort();
+    let layout = if case == "sticker" {
+        "sticker".to_owned()
+    } else if group {
+        "group_grid".to_owned()
+    } else {
+        rng.pick(&["top", "top", "bottom", "side", "two_columns"])
+            .to_string()
+    };
+
+    // What is printed.
+    let sets = *rng.pick(&[
+        CodeSets::Shortest,
+        CodeSets::Shortest,
+        CodeSets::BOnly,
+        CodeSets::CFirst,
+    ]);
+    let min_x = (1.25 * 25.4 / dpi).max(0.19);
+    let x_dim = if case == "sticker" {
+        rng.range(min_x.max(0.2), 0.26)
+    } else {
+        rng.range(min_x, 0.42)
+    };
+    let height = if case == "sticker" {
+        rng.range(4.5, 6.5)
+    } else {
+        rng.range(4.0, 10.0)
+    };
+    let style = TextStyle {
+        typeface: *rng.pick(&Typeface::ALL),
+        legend_mm: rng.range(1.2, 3.0),
+        hri_mm: rng.range(2.0, 3.2),
+    };
+    let gain = if degradations.iter().any(|d| d == "ink_spread") {
+        0.2 * x_dim
+    } else if degradations.iter().any(|d| d == "ink_erosion") {
+        -0.2 * x_dim
+    } else {
+        0.0
+    };
+    let make = |rng: &mut Rng, value: &str, legend_kind: IdKind| -> Block {
+        let legend = match legend_kind {
+            IdKind::Rpps => *rng.pick(&RPPS_LEGENDS),
+            IdKind::Finess => *rng.pick(&FINESS_LEGENDS),
+            _ => *rng.pick(&AM_LEGENDS),
+        };
+        Block {
+            x_mm: 0.0,
+            y_mm: 0.0,
+            value: value.to_owned(),
+            sets,
+            x_dim_mm: x_dim,
+            height_mm: height,
+            legend: Some(legend.to_owned()),
+            hri: Some(hri_text(rng, value)),
+            style,
+            bar_gain_mm: gain,
+        }
+    };
+    let mut placed: Vec<Placed> = Vec::new();
+    let mut verdict = "pass";
+    let mut findings: Vec<&str> = Vec::new();
+    let am = case == "practice";
+    let structure_kind = if am { IdKind::Am } else { IdKind::Finess };
+    let structure_value = structure_number(&mut rng, if am { '1' } else { '0' });
+    let prescriber_value = if case == "national_rpps" {
+        format!("8{}", rpps(&mut rng))
+    } else {
+        rpps(&mut rng)
+    };
+    let mut prescriber = Some(prescriber_value.clone());
+    let mut structure = Some(structure_value.clone());
+    let place = |block: Block, kind, at_mm, degrees, marked| Placed {
+        block,
+        kind,
+        at_mm,
+        degrees,
+        marked,
+    };
+    let (col2, low) = (w_mm / 2.0 + 4.0, h_mm - 40.0);
+    let spots: [[f64; 2]; 2] = match layout.as_str() {
+        "bottom" => [[12.0, low], [col2, low]],
+        "side" => [[10.0, 120.0], [10.0, 190.0_f64.min(h_mm - 12.0)]],
+        "two_columns" => [[12.0, 34.0], [col2, 62.0]],
+        _ => [[12.0, 34.0], [col2, 34.0]],
+    };
+    let side = if layout == "side" { -90.0 } else { 0.0 };
+    if group {
+        let n = 2 + rng.below(5) as usize;
+        let chosen = rng.below(n as u64) as usize;
+        let second = (chosen + 1) % n;
+        let values: Vec<String> = (0..n).map(|_| rpps(&mut rng)).collect();
+        for (i, v) in values.iter().enumerate() {
+            let marked = match case.as_str() {
+                "group_marked" | "group_struck" => i == chosen,
+                "group_two_marked" => i == chosen || i == second,
+                _ => false,
+            };
+            let at = [12.0 + 100.0 * (i % 2) as f64, 34.0 + 42.0 * (i / 2) as f64];
+            let b = make(&mut rng, v, IdKind::Rpps);
+            placed.push(place(b, IdKind::Rpps, at, 0.0, Some(marked)));
+        }
+        let b = make(&mut rng, &structure_value, IdKind::Finess);
+        placed.push(place(b, IdKind::Finess, [col2, h_mm - 45.0], 0.0, None));
+        if matches!(case.as_str(), "group_marked" | "group_struck") {
+            prescriber = Some(values[chosen].clone());
+        } else {
+            prescriber = None;
+            verdict = "fail";
+            findings.push("prescriber_ambiguous");
+        }
+    } else if case == "sticker" {
+        let tilt = rng.range(-4.0, 4.0);
+        let origin = [w_mm - 72.0, 22.0];
+        let b1 = make(&mut rng, &prescriber_value, IdKind::Rpps);
+        let b2 = make(&mut rng, &structure_value, structure_kind);
+        let (s, c) = tilt.to_radians().sin_cos();
+        let rot = |p: [f64; 2]| {
+            [
+                origin[0] + c * p[0] - s * p[1],
+                origin[1] + s * p[0] + c * p[1],
+            ]
+        };
+        let label_top = 1.0 + 2.0 + style.legend_mm;
+        let second_top = label_top + height + 2.5 + style.hri_mm + 2.0 + style.legend_mm;
+        placed.push(place(b1, IdKind::Rpps, rot([4.0, label_top]), tilt, None));
+        placed.push(place(
+            b2,
+            structure_kind,
+            rot([4.0, second_top]),
+            tilt,
+            None,
+        ));
+    } else if case != "fault_no_barcode" {
+        let mut b1 = make(&mut rng, &prescriber_value, IdKind::Rpps);
+        let b2 = make(&mut rng, &structure_value, structure_kind);
+        match case.as_str() {
+            "fault_bad_key" => {
+                let bad = wrong_key(&prescriber_value);
+                b1.value = bad.clone();
+                b1.hri = Some(bad.clone());
+                prescriber = Some(bad);
+                verdict = "fail";
+                findings.push("checksum_invalid");
+            }
+            "fault_hri_mismatch" => {
+                b1.hri = Some(wrong_key(&prescriber_value));
+                verdict = "fail";
+                findings.push("hri_mismatch");
+            }
+            "fault_legend_mismatch" => {
+                b1.legend = Some((*rng.pick(&FINESS_LEGENDS)).to_owned());
+                verdict = "fail";
+                findings.push("legend_mismatch");
+            }
+            _ => {}
+        }
+        if case != "fault_missing_prescriber" {
+            placed.push(place(b1, IdKind::Rpps, spots[0], side, None));
+        } else {
+            prescriber = None;
+            verdict = "fail";
+            findings.push("prescriber_missing");
+        }
+        if case != "fault_missing_structure" {
+            placed.push(place(b2, structure_kind, spots[1], side, None));
+        } else {
+            structure = None;
+            verdict = "fail";
+            findings.push("structure_missing");
+        }
+        if case == "fault_two_finess" {
+            let other = structure_number(&mut rng, '0');
+            let b3 = make(&mut rng, &other, IdKind::Finess);
+            let at = if side != 0.0 {
+                [10.0, 60.0]
+            } else {
+                [spots[1][0], spots[1][1] + 30.0]
+            };
+            placed.push(place(b3, IdKind::Finess, at, side, None));
+            structure = None;
+            verdict = "fail";
+            findings.push("structure_ambiguous");
+        }
+    } else {
+        prescriber = None;
+        structure = None;
+        verdict = "fail";
+        findings.extend(["prescriber_missing", "structure_missing"]);
+    }
+    findings.sort();
+
+    // Draw the page upright.
+    let px = |mm: f64| mm / 25.4 * dpi;
+    let (w_px, h_px) = (px(w_mm).round() as u32, px(h_mm).round() as u32);
+    let mut page = GrayImage::from_pixel(w_px, h_px, Luma([255]));
+    draw_furniture(&mut page, &mut rng, dpi, w_mm, h_mm, &placed);
+    if case == "sticker" {
+        draw_sticker_outline(&mut page, &placed, dpi, style.legend_mm);
+    }
+    let mut quads = Vec::new();
+    for p in &placed {
+        quads.push(place_block(&mut page, p, dpi));
+    }
+    draw_marks(&mut page, &mut rng, &case, &placed, &quads, dpi);
+    for d in &degradations {
+        match d.as_str() {
+            "stamp" => draw_stamp(&mut page, &mut rng, &quads, dpi),
+            "signature" => draw_signature_over(&mut page, &mut rng, &quads, dpi),
+            "fold" => draw_fold(&mut page, &mut rng, &quads, dpi),
+            _ => {}
+        }
+    }
+
+    // Geometry of the scan.
+    let (page, h) = match geo.as_str() {
+        "skew" => rotated(&page, rng.range(-3.0, 3.0)),
+        "rotate" => rotated(&page, rng.range(0.0, 360.0)),
+        "quarter" => rotated(&page, 90.0 * (1 + rng.below(3)) as f64),
+        "perspective" => {
+            let (w, hh) = (f64::from(w_px), f64::from(h_px));
+            let mut j = |v: f64| rng.range(0.0, 0.04) * v;
+            let to = [
+                [j(w), j(hh)],
+                [w - j(w), j(hh)],
+                [w - j(w), hh - j(hh)],
+                [j(w), hh - j(hh)],
+            ];
+            let from = [[0.0, 0.0], [w, 0.0], [w, hh], [0.0, hh]];
+            let h = Homography::from_quads(from, to).unwrap_or_else(Homography::identity);
+            let warped = warp(&page, &h, w_px, h_px);
+            let lit = degrade::uneven_light(&warped, rng.range(0.55, 0.85), rng.range(0.0, 360.0));
+            (lit, h)
+        }
+        _ => (page, Homography::identity()),
+    };
+
+    // Photometric degradations.
+    let mut page = page;
+    let mut jpeg_quality = None;
+    for d in &degradations {
+        page = match d.as_str() {
+            "blur" => degrade::blur(&page, rng.range(0.5, 1.0) * dpi / 300.0 + 0.3),
+            "motion_blur" => degrade::motion_blur(
+                &page,
+                rng.range(1.0, 2.5) * dpi / 200.0,
+                rng.range(0.0, 180.0),
+            ),
+            "noise" => degrade::noise(&page, rng.range(8.0, 25.0), &mut rng),
+            "faded" => degrade::faded(
+                &page,
+                rng.range(90.0, 150.0) as u8,
+                rng.range(205.0, 240.0) as u8,
+            ),
+            "speckle" => {
+                let count = u64::from(page.width()) * u64::from(page.height()) / 4000;
+                degrade::speckle(&page, count, &mut rng)
+            }
+            "bilevel" => degrade::threshold(&page, 128),
+            "fax" => degrade::fax(&page, 0.6, &mut rng),
+            "jpeg" => {
+                jpeg_quality = Some(rng.range(30.0, 90.0) as u8);
+                page
+            }
+            _ => page,
+        };
+    }
+
+    let symbols = placed
+        .iter()
+        .zip(&quads)
+        .map(|(p, q)| SymbolTruth {
+            value: p.block.value.clone(),
+            symbology: "code128".to_owned(),
+            kind: p.kind,
+            legend: p.block.legend.clone(),
+            hri: p.block.hri.clone(),
+            quad: q.map(|c| h.apply(c).map(|v| (v * 10.0).round() / 10.0)),
+            readable: true,
+            marked: p.marked,
+            px_per_module: ((x_dim / 25.4 * dpi) * 100.0).round() / 100.0,
+            code_sets: super::code128::codewords(&p.block.value, sets)
+                .map(|c| super::code128::code_sets_used(&c))
+                .unwrap_or_default(),
+        })
+        .collect();
+    let (ext, bytes) = if fax {
+        ("tif", write::tiff_fax(&[(page, dpi)], Fax::G4))
+    } else if let Some(q) = jpeg_quality {
+        ("jpg", write::jpeg(&page, dpi, q))
+    } else {
+        ("png", write::png(&page, dpi))
+    };
+    let name = format!("{index:04}.{ext}");
+    Generated {
+        name: name.clone(),
+        bytes,
+        truth: CorpusTruth {
+            file: name,
+            page: 1,
+            case,
+            layout,
+            degradations,
+            dpi,
+            verdict: verdict.to_owned(),
+            findings: findings.into_iter().map(str::to_owned).collect(),
+            prescriber,
+            structure,
+            symbols,
+        },
+    }
+}
+
+/// Rotates the whole page by `degrees` about its centre onto a canvas that holds it all.
+fn rotated(page: &GrayImage, degrees: f64) -> (GrayImage, Homography) {
+    let (w, h) = (f64::from(page.width()), f64::from(page.height()));
+    let r = Homography::rotate(degrees);
+    let corners = [[0.0, 0.0], [w, 0.0], [w, h], [0.0, h]].map(|p| r.apply(p));
+    let (x0, x1) = corners
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p[0]), b.max(p[0])));
+    let (y0, y1) = corners
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p[1]), b.max(p[1])));
+    let h = Homography::translate(-x0, -y0).after(&r);
+    let out = warp(page, &h, (x1 - x0).round() as u32, (y1 - y0).round() as u32);
+    (out, h)
+}
+
+/// Draws a block on its own canvas and puts it on the page; returns its quad on the page.
+fn place_block(page: &mut GrayImage, p: &Placed, dpi: f64) -> [[f64; 2]; 4] {
+    let px = |mm: f64| mm / 25.4 * dpi;
+    let style = p.block.style;
+    let margin_top = 2.0 + style.legend_mm;
+    let margin = 2.0;
+    let mut block = p.block.clone();
+    block.x_mm = margin;
+    block.y_mm = margin_top;
+    let w_mm = margin * 2.0 + block.width_mm() + 10.0 * style.hri_mm;
+    let h_mm = margin_top + block.height_mm + 2.0 + style.hri_mm + margin;
+    let mut canvas =
+        GrayImage::from_pixel(px(w_mm).ceil() as u32, px(h_mm).ceil() as u32, Luma([255]));
+    let Some(quad) = draw_block(&mut canvas, &block, dpi) else {
+        return [[0.0; 2]; 4];
+    };
+    // Canvas → page: the bars' top-left corner goes to `at_mm`, rotated about it.
+    let to_origin = Homography::translate(-px(margin), -px(margin_top));
+    let h = Homography::translate(px(p.at_mm[0]), px(p.at_mm[1]))
+        .after(&Homography::rotate(p.degrees))
+        .after(&to_origin);
+    composite(page, &canvas, &h);
+    quad.map(|c| h.apply(c))
+}
+
+fn bbox(q: &[[f64; 2]; 4]) -> [f64; 4] {
+    q.iter()
+        .fold([f64::MAX, f64::MAX, f64::MIN, f64::MIN], |m, p| {
+            [
+                m[0].min(p[0]),
+                m[1].min(p[1]),
+                m[2].max(p[0]),
+                m[3].max(p[1]),
+            ]
+        })
+}
+
+/// Header, prescription lines, a logo and a signature, away from the blocks.
+fn draw_furniture(
+    page: &mut GrayImage,
+    rng: &mut Rng,
+    dpi: f64,
+    w_mm: f64,
+    h_mm: f64,
+    placed: &[Placed],
+) {
+    let px = |mm: f64| mm / 25.4 * dpi;
+    let face = *rng.pick(&Typeface::ALL);
+    draw_text(
+        page,
+        face,
+        px(30.0),
+        px(8.0),
+        px(2.6),
+        "Centre Hospitalier de Saint-Exemple",
+    );
+    draw_text(
+        page,
+        face,
+        px(30.0),
+        px(13.0),
+        px(1.8),
+        "Service de médecine - 1 rue de la Santé",
+    );
+    // Logo: a filled square with a white cross.
+    super::fill_rect(page, px(8.0), px(6.0), px(24.0), px(22.0));
+    let white = |img: &mut GrayImage, x0: f64, y0: f64, x1: f64, y1: f64| {
+        for y in px(y0) as u32..px(y1) as u32 {
+            for x in px(x0) as u32..px(x1) as u32 {
+                if x < img.width() && y < img.height() {
+                    img.put_pixel(x, y, Luma([255]));
+                }
+            }
+        }
+    };
+    white(page, 14.0, 8.0, 18.0, 20.0);
+    white(page, 10.0, 12.0, 22.0, 16.0);
+    // The prescription below the lowest upright block (or in the middle of the page).
+    let lowest = placed
+        .iter()
+        .filter(|p| p.degrees == 0.0)
+        .map(|p| p.at_mm[1] + p.block.height_mm + 10.0)
+        .filter(|y| *y < h_mm * 0.6)
+        .fold(60.0, f64::max);
+    let lines = [
+        "ORDONNANCE",
+        "Mme Martin Jeanne, née le 01/02/1950",
+        "1) Paracétamol 1 g : 1 cp matin, midi et soir, 5 jours",
+        "2) Amoxicilline 1 g : 1 cp matin et soir, 7 jours",
+        "3) Ibuprofène 400 mg si douleur, max 3 par jour",
+    ];
+    let left = if placed
+        .iter()
+        .any(|p| p.degrees != 0.0 && p.degrees.abs() > 45.0)
+    {
+        35.0
+    } else {
+        12.0
+    };
+    for (i, l) in lines.iter().enumerate() {
+        draw_text(
+            page,
+            face,
+            px(left),
+            px(lowest + 8.0 * i as f64),
+            px(2.4),
+            l,
+        );
+    }
+    // Signature.
+    let (sx, sy) = (w_mm - 55.0, (lowest + 50.0).min(h_mm - 50.0));
+    let mut p = [px(sx), px(sy)];
+    for _ in 0..8 {
+        let q = [
+            p[0] + px(rng.range(2.0, 6.0)),
+            px(sy + rng.range(-5.0, 5.0)),
+        ];
+        stroke_ink(page, p, q, px(0.4), 30);
+        p = q;
+    }
+}
+
+/// The outline of an Annexe III label (63.5 × 33.9 mm) around the sticker's blocks.
+fn draw_sticker_outline(page: &mut GrayImage, placed: &[Placed], dpi: f64, legend_mm: f64) {
+    let Some(first) = placed.first() else {
+        return;
+    };
+    let px = |mm: f64| mm / 25.4 * dpi;
+    let (s, c) = first.degrees.to_radians().sin_cos();
+    let top = 1.0 + 2.0 + legend_mm;
+    // Label origin: the first block sits at (4, top) in label coordinates.
+    let o = [
+        first.at_mm[0] - (c * 4.0 - s * top),
+        first.at_mm[1] - (s * 4.0 + c * top),
+    ];
+    let corner = |x: f64, y: f64| [px(o[0] + c * x - s * y), px(o[1] + s * x + c * y)];
+    let corners = [
+        corner(0.0, 0.0),
+        corner(63.5, 0.0),
+        corner(63.5, 33.9),
+        corner(0.0, 33.9),
+    ];
+    for i in 0..4 {
+        stroke_ink(page, corners[i], corners[(i + 1) % 4], px(0.2), 170);
+    }
+}
+
+/// Hand marks on group pads: circle, box, tick, arrow, highlighter, or strike-outs.
+fn draw_marks(
+    page: &mut GrayImage,
+    rng: &mut Rng,
+    case: &str,
+    placed: &[Placed],
+    quads: &[[[f64; 2]; 4]],
+    dpi: f64,
+) {
+    let px = |mm: f64| mm / 25.4 * dpi;
+    let pen = px(rng.range(0.3, 0.8));
+    let ink = rng.range(0.0, 110.0) as u8;
+    for (p, q) in placed.iter().zip(quads) {
+        let b = bbox(q);
+        let (x0, y0, x1, y1) = (
+            b[0] - px(3.0),
+            b[1] - px(6.0),
+            b[2] + px(3.0),
+            b[3] + px(6.0),
+        );
+        match (case, p.marked) {
+            ("group_marked" | "group_two_marked", Some(true)) => match rng.below(5) {
+                0 => ellipse(
+                    page,
+                    [(x0 + x1) / 2.0, (y0 + y1) / 2.0],
+                    [(x1 - x0) / 1.7, (y1 - y0) / 1.5],
+                    pen,
+                    ink,
+                ),
+                1 => {
+                    let c = [[x0, y0], [x1, y0], [x1, y1], [x0, y1]];
+                    for i in 0..4 {
+                        stroke_ink(page, c[i], c[(i + 1) % 4], pen, ink);
+                    }
+                }
+                2 => {
+                    let (tx, ty) = (x0 - px(8.0), (y0 + y1) / 2.0);
+                    stroke_ink(page, [tx, ty], [tx + px(3.0), ty + px(4.0)], pen, ink);
+                    stroke_ink(
+                        page,
+                        [tx + px(3.0), ty + px(4.0)],
+                        [tx + px(8.0), ty - px(6.0)],
+                        pen,
+                        ink,
+                    );
+                }
+                3 => {
+                    let (tip, y) = (x0 - px(1.0), (y0 + y1) / 2.0);
+                    stroke_ink(page, [tip - px(12.0), y + px(4.0)], [tip, y], pen, ink);
+                    stroke_ink(page, [tip, y], [tip - px(4.0), y - px(1.0)], pen, ink);
+                    stroke_ink(page, [tip, y], [tip - px(2.5), y + px(3.0)], pen, ink);
+                }
+                _ => {
+                    let y = (b[1] + b[3]) / 2.0;
+                    stroke_ink(
+                        page,
+                        [b[0] - px(2.0), y],
+                        [b[2] + px(2.0), y],
+                        b[3] - b[1] + px(4.0),
+                        200,
+                    );
+                }
+            },
+            ("group_struck", Some(false)) => {
+                stroke_ink(page, [b[0], b[1]], [b[2], b[3]], pen, ink);
+                if rng.chance(0.5) {
+                    stroke_ink(page, [b[0], b[3]], [b[2], b[1]], pen, ink);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn ellipse(page: &mut GrayImage, c: [f64; 2], r: [f64; 2], pen: f64, ink: u8) {
+    let n = 48;
+    let at = |k: usize| {
+        let t = std::f64::consts::TAU * k as f64 / n as f64;
+        [c[0] + r[0] * t.cos(), c[1] + r[1] * t.sin()]
+    };
+    for k in 0..n {
+        stroke_ink(page, at(k), at(k + 1), pen, ink);
+    }
+}
+
+/// A rubber stamp whose top edge and text cross the lower part of one symbol.
+fn draw_stamp(page: &mut GrayImage, rng: &mut Rng, quads: &[[[f64; 2]; 4]], dpi: f64) {
+    let Some(q) = (!quads.is_empty()).then(|| quads[rng.below(quads.len() as u64) as usize]) else {
+        return;
+    };
+    let px = |mm: f64| mm / 25.4 * dpi;
+    let b = bbox(&q);
+    let top = b[1] + (b[3] - b[1]) * rng.range(0.6, 0.8);
+    let left = b[0] + (b[2] - b[0]) * rng.range(-0.2, 0.5);
+    let (w, h) = (px(40.0), px(18.0));
+    let ink = rng.range(90.0, 150.0) as u8;
+    let c = [
+        [left, top],
+        [left + w, top],
+        [left + w, top + h],
+        [left, top + h],
+    ];
+    for i in 0..4 {
+        stroke_ink(page, c[i], c[(i + 1) % 4], px(0.7), ink);
+    }
+    let mut layer = GrayImage::from_pixel(w as u32, h as u32, Luma([255]));
+    draw_text(
+        &mut layer,
+        Typeface::SansBold,
+        px(2.0),
+        px(3.0),
+        px(3.0),
+        "CACHET DU MEDECIN",
+    );
+    draw_text(
+        &mut layer,
+        Typeface::Sans,
+        px(2.0),
+        px(9.0),
+        px(2.5),
+        "Dr Exemple - Medecine",
+    );
+    for p in layer.pixels_mut() {
+        p.0[0] = 255 - ((255 - u32::from(p.0[0])) * (255 - u32::from(ink)) / 255) as u8;
+    }
+    composite(page, &layer, &Homography::translate(left, top));
+}
+
+/// A signature scribbled across one symbol.
+fn draw_signature_over(page: &mut GrayImage, rng: &mut Rng, quads: &[[[f64; 2]; 4]], dpi: f64) {
+    let Some(q) = (!quads.is_empty()).then(|| quads[rng.below(quads.len() as u64) as usize]) else {
+        return;
+    };
+    let px = |mm: f64| mm / 25.4 * dpi;
+    let b = bbox(&q);
+    let ink = rng.range(0.0, 100.0) as u8;
+    let mut p = [
+        b[0] + (b[2] - b[0]) * rng.range(0.0, 0.4),
+        b[3] - (b[3] - b[1]) * 0.2,
+    ];
+    for _ in 0..6 {
+        let next = [
+            p[0] + px(rng.range(2.0, 5.0)),
+            b[1] + (b[3] - b[1]) * rng.range(0.5, 1.3),
+        ];
+        stroke_ink(page, p, next, px(0.5), ink);
+        p = next;
+    }
+}
+
+/// A fold across the page through one symbol: a grey crease and a slightly darker side.
+fn draw_fold(page: &mut GrayImage, rng: &mut Rng, quads: &[[[f64; 2]; 4]], dpi: f64) {
+    let Some(q) = (!quads.is_empty()).then(|| quads[rng.below(quads.len() as u64) as usize]) else {
+        return;
+    };
+    let px = |mm: f64| mm / 25.4 * dpi;
+    let b = bbox(&q);
+    let through = [
+        (b[0] + b[2]) / 2.0 + (b[2] - b[0]) * rng.range(-0.3, 0.3),
+        (b[1] + b[3]) / 2.0,
+    ];
+    let angle = rng.range(-20.0, 20.0) + if rng.chance(0.5) { 90.0 } else { 0.0 };
+    let (s, c) = f64::to_radians(angle).sin_cos();
+    let far = f64::from(page.width() + page.height());
+    let a = [through[0] - c * far, through[1] - s * far];
+    let z = [through[0] + c * far, through[1] + s * far];
+    for (x, y, p) in page.enumerate_pixels_mut() {
+        let side = (f64::from(x) - through[0]) * s - (f64::from(y) - through[1]) * c;
+        if side > 0.0 {
+            p.0[0] = (f64::from(p.0[0]) * 0.93) as u8;
+        }
+    }
+    stroke_ink(
+        page,
+        a,
+        z,
+        px(rng.range(0.2, 0.5)),
+        rng.range(120.0, 180.0) as u8,
+    );
+}
