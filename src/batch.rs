@@ -109,6 +109,24 @@ pub fn process_page(page: &Page, file: &str, number: u32, rules: Rules) -> PageR
     judge::judge(&info, &symbols, rules)
 }
 
+/// [`process_page`], turning a bug that panics into an error record for that page, so
+/// that the rest of the batch is still reported.
+fn guarded(page: &Page, file: &str, number: u32, rules: Rules) -> PageReport {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| process_page(page, file, number, rules)))
+        .unwrap_or_else(|panic| {
+            let what = panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| panic.downcast_ref::<&str>().copied())
+                .unwrap_or("unknown");
+            PageReport::error(
+                file,
+                number,
+                format!("page {number} of '{file}': internal error while reading the page ({what}); please report it"),
+            )
+        })
+}
+
 /// Every record of one input, in page order.
 pub fn scan_input(input: &Input, config: &Config) -> Vec<PageReport> {
     let (path, name) = match input {
@@ -122,7 +140,7 @@ pub fn scan_input(input: &Input, config: &Config) -> Vec<PageReport> {
         .into_par_iter()
         .enumerate()
         .map(|(i, page)| match page {
-            Ok(page) => process_page(&page, name, i as u32 + 1, rules),
+            Ok(page) => guarded(&page, name, i as u32 + 1, rules),
             Err(e) => PageReport::error(name.clone(), e.page(), e.to_string()),
         })
         .collect()

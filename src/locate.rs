@@ -161,6 +161,9 @@ pub fn measure(
     let (Some(first), Some(last)) = (first, last) else {
         return degenerate(start, end);
     };
+    if first >= last {
+        return degenerate(start, end);
+    }
     // Sub-pixel edges: where the profile crosses the threshold.
     let crossing = |i: usize, j: usize| {
         let (a, b) = (centre_row[i], centre_row[j]);
@@ -277,6 +280,24 @@ mod tests {
         assert!((height - 40.0).abs() <= 2.0, "height {height} in {g:?}");
         assert!(g.quad[0][1] < g.quad[3][1], "first corner is on top");
         assert!(g.px_per_module.is_some());
+    }
+
+    #[test]
+    fn never_panics_on_blank_or_odd_lines() {
+        let blank = GrayImage::from_pixel(100, 100, image::Luma([255]));
+        let dot = GrayImage::from_fn(100, 100, |x, y| {
+            image::Luma([if x == 80 && y == 50 { 0 } else { 255 }])
+        });
+        for img in [&blank, &dot] {
+            for (a, b) in [
+                ([10.0, 50.0], [60.0, 50.0]),
+                ([-500.0, 3.0], [900.0, 7.0]),
+                ([50.0, 50.0], [50.5, 50.0]),
+            ] {
+                let g = measure(img, a, b, Symbology::Code128);
+                assert!(g.quad.iter().flatten().all(|v| v.is_finite()));
+            }
+        }
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! `ordoscan-synth`: writes synthetic prescription pages with their truth.
 //!
 //! - `ordoscan-synth fixtures DIR` rewrites the committed fixture set of `test-images/`;
-//! - `ordoscan-synth corpus --n N --seed S DIR` writes a degraded-scan corpus: `N` pages
-//!   with a `*.truth.json` each, the same bytes for the same seed.
+//! - `ordoscan-synth corpus --n N --seed S [--max-dpi D] DIR` writes a degraded-scan
+//!   corpus: `N` pages with a `*.truth.json` each, the same bytes for the same seed.
 
 use std::path::{Path, PathBuf};
 
@@ -10,12 +10,12 @@ use anyhow::{Context, bail};
 use ordoscan::synth::{corpus, fixtures};
 use rayon::prelude::*;
 
-fn write_corpus(n: u32, seed: u64, dir: &Path) -> anyhow::Result<()> {
+fn write_corpus(n: u32, seed: u64, max_dpi: f64, dir: &Path) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     (1..=n)
         .into_par_iter()
         .try_for_each(|i| -> anyhow::Result<()> {
-            let page = corpus::generate(seed, i);
+            let page = corpus::generate(seed, i, max_dpi);
             std::fs::write(dir.join(&page.name), &page.bytes)?;
             let truth = serde_json::to_string_pretty(&page.truth)? + "\n";
             std::fs::write(dir.join(format!("{}.truth.json", page.name)), truth)?;
@@ -42,17 +42,27 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         [cmd, rest @ ..] if cmd == "corpus" => {
-            let (mut n, mut seed, mut dir) = (100u32, 1u64, None);
+            let (mut n, mut seed, mut max_dpi, mut dir) = (100u32, 1u64, 600.0, None);
             let mut it = rest.iter();
             while let Some(a) = it.next() {
                 match a.as_str() {
                     "--n" => n = it.next().context("--n needs a number")?.parse()?,
                     "--seed" => seed = it.next().context("--seed needs a number")?.parse()?,
+                    "--max-dpi" => {
+                        max_dpi = it.next().context("--max-dpi needs a number")?.parse()?
+                    }
                     other => dir = Some(PathBuf::from(other)),
                 }
             }
-            write_corpus(n, seed, &dir.context("corpus needs an output directory")?)
+            write_corpus(
+                n,
+                seed,
+                max_dpi,
+                &dir.context("corpus needs an output directory")?,
+            )
         }
-        _ => bail!("usage: ordoscan-synth fixtures DIR | ordoscan-synth corpus --n N --seed S DIR"),
+        _ => bail!(
+            "usage: ordoscan-synth fixtures DIR | ordoscan-synth corpus --n N --seed S [--max-dpi D] DIR"
+        ),
     }
 }

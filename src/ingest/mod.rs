@@ -188,6 +188,16 @@ pub(crate) fn decode_bytes(bytes: &[u8]) -> Result<Vec<RawResult>, String> {
     }
 }
 
+/// The first page of a file already in memory, in grey (for tools and tests).
+pub fn decode_first(bytes: &[u8]) -> Option<GrayImage> {
+    decode_bytes(bytes)
+        .ok()?
+        .into_iter()
+        .next()?
+        .ok()
+        .map(|p| p.image)
+}
+
 fn read_bounded(path: &Path) -> Result<Vec<u8>, String> {
     use std::io::Read;
     let file = std::fs::File::open(path).map_err(|e| format!("cannot open: {e}"))?;

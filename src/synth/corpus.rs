@@ -160,8 +160,9 @@ fn hri_text(rng: &mut Rng, value: &str) -> String {
     }
 }
 
-/// Generates page `index` of the corpus of `seed`.
-pub fn generate(seed: u64, index: u32) -> Generated {
+/// Generates page `index` of the corpus of `seed`, at most `max_dpi` (a smaller committed
+/// corpus caps the resolution; the other random choices do not change).
+pub fn generate(seed: u64, index: u32, max_dpi: f64) -> Generated {
     let mut rng = Rng::for_item(seed, u64::from(index));
     let case = weighted(&mut rng, &CASES).to_owned();
     let group = case.starts_with("group");
@@ -207,18 +208,13 @@ pub fn generate(seed: u64, index: u32) -> Generated {
     if geo != "upright" {
         degradations.push(geo.clone());
     }
-    let dpi: f64 = if fax {
+    let top_dpi: f64 = if a4 { 300.0 } else { 600.0 };
+    let drawn: f64 = if fax {
         200.0
     } else {
-        *rng.pick(&[
-            150.0,
-            200.0,
-            200.0,
-            300.0,
-            300.0,
-            if a4 { 300.0 } else { 600.0 },
-        ])
+        *rng.pick(&[150.0, 200.0, 200.0, 300.0, 300.0, top_dpi])
     };
+    let dpi = drawn.min(max_dpi);
     degradations.sort();
     let layout = if case == "sticker" {
         "sticker".to_owned()
@@ -874,4 +870,38 @@ fn draw_fold(page: &mut GrayImage, rng: &mut Rng, quads: &[[[f64; 2]; 4]], dpi: 
         px(rng.range(0.2, 0.5)),
         rng.range(120.0, 180.0) as u8,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_seed_same_bytes() {
+        for i in [1, 2, 3] {
+            let (a, b) = (generate(11, i, 200.0), generate(11, i, 200.0));
+            assert_eq!(a.name, b.name);
+            assert!(a.bytes == b.bytes, "page {i} differs between two runs");
+            assert_eq!(a.truth, b.truth);
+        }
+        assert!(generate(11, 1, 200.0).bytes != generate(12, 1, 200.0).bytes);
+    }
+
+    #[test]
+    fn truth_quads_lie_on_the_page_and_keys_are_valid() {
+        for i in 1..=6 {
+            let g = generate(5, i, 150.0);
+            let img = crate::ingest::decode_first(&g.bytes).expect("the page decodes");
+            for s in &g.truth.symbols {
+                for [x, y] in s.quad {
+                    assert!(x > -1.0 && y > -1.0, "{} {:?}", g.name, s.quad);
+                    assert!(x < f64::from(img.width()) + 1.0 && y < f64::from(img.height()) + 1.0);
+                }
+                if g.truth.case != "fault_bad_key" {
+                    let valid = crate::ids::check_key_valid(s.kind, &s.value);
+                    assert_eq!(valid, Some(true), "{} {}", g.name, s.value);
+                }
+            }
+        }
+    }
 }
