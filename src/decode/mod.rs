@@ -5,6 +5,7 @@
 //! replaces it as the default later (issue 5) behind the same [`read`] function, and rxing
 //! stays available as an independent oracle.
 
+pub mod code128;
 pub mod patterns;
 mod rxing_reader;
 

@@ -1,0 +1,384 @@
+//! Code 128 from bar and space widths (ISO/IEC 15417), never from pixels.
+//!
+//! Three layers, kept apart: [`classify`] matches six widths to a symbol character by its
+//! edge-to-similar-edge (t-) distances, which ink spread and erosion do not change;
+//! [`decode_row`] finds a start character behind a quiet zone, reads characters up to the
+//! stop pattern (in either direction) and verifies the mod-103 check character; [`text`]
+//! runs the code-set machine (A/B/C, SHIFT, CODE A/B/C, FNC1–4 with extended Latin-1).
+//! A row that does not decode is `None`, not an error.
+
+use super::patterns::{PATTERNS, START_A, START_C, STOP};
+
+/// A decoded row.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Decoded {
+    /// The symbol characters: start, data, check (stop excluded).
+    pub codewords: Vec<u8>,
+    /// The data as text (FNC1 after the first position as GS, `\x1d`).
+    pub text: String,
+    /// Code sets used, in order (e.g. `BC`).
+    pub code_sets: String,
+    /// Whether the row was read right to left.
+    pub reversed: bool,
+    /// Index in the width sequence of the start character's first bar.
+    pub first_width: usize,
+    /// Worst classification margin of any character (0 = on a rounding edge, 0.5 = exact).
+    pub margin: f64,
+}
+
+/// Index of the first 6 stop-pattern widths in the t-distance table.
+const STOP_VALUE: u8 = 106;
+
+/// The four t-distances of a pattern, in modules.
+fn t_distances(w: &[u8]) -> [u8; 4] {
+    [w[0] + w[1], w[1] + w[2], w[2] + w[3], w[3] + w[4]]
+}
+
+/// The t-distances of values 0–105 and of the stop pattern's first six widths (106).
+fn table() -> &'static [[u8; 4]; 107] {
+    static TABLE: std::sync::OnceLock<[[u8; 4]; 107]> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut t = [[0u8; 4]; 107];
+        for (v, p) in PATTERNS.iter().enumerate() {
+            t[v] = t_distances(p);
+        }
+        t[106] = t_distances(&STOP[..6]);
+        t
+    })
+}
+
+/// Classifies six widths (bar first) as a symbol character: value and margin.
+///
+/// The pattern's width is 11 modules; each t-distance rounds to whole modules (2–7), and
+/// the four of them identify the character (ISO/IEC 15417 reference decode). The bars'
+/// module sum must then be even, the symbology's self-check.
+pub fn classify(w: &[f64]) -> Option<(u8, f64)> {
+    if w.len() < 6 {
+        return None;
+    }
+    let total: f64 = w[..6].iter().sum();
+    if total <= 0.0 {
+        return None;
+    }
+    let module = total / 11.0;
+    let mut t = [0u8; 4];
+    let mut margin = 0.5f64;
+    for i in 0..4 {
+        let e = (w[i] + w[i + 1]) / module;
+        let r = e.round();
+        if !(2.0..=7.0).contains(&r) {
+            return None;
+        }
+        margin = margin.min(0.5 - (e - r).abs());
+        t[i] = r as u8;
+    }
+    let value = table().iter().position(|row| *row == t)? as u8;
+    // Bar widths: the t-distances fix the pattern; check the bars agree with it.
+    let pattern: &[u8] = if value == STOP_VALUE {
+        &STOP[..6]
+    } else {
+        &PATTERNS[usize::from(value)]
+    };
+    let bars = f64::from(pattern[0] + pattern[2] + pattern[4]);
+    let measured = (w[0] + w[2] + w[4]) / module;
+    if (measured - bars).abs() > 1.5 {
+        return None;
+    }
+    Some((value, margin))
+}
+
+/// Whether the space before a start (or after a stop) is a quiet zone: at least five
+/// modules (the Instruction's printers often leave 5 instead of 10).
+fn quiet(space: Option<&f64>, module: f64) -> bool {
+    space.is_none_or(|&s| s >= 5.0 * module)
+}
+
+/// Decodes the first Code 128 symbol found in a row of widths (bar, space, bar, …; the
+/// first element may be a space). Tries left to right, then right to left.
+pub fn decode_row(widths: &[f64]) -> Option<Decoded> {
+    decode_forward(widths).or_else(|| {
+        let reversed: Vec<f64> = widths.iter().rev().copied().collect();
+        decode_forward(&reversed).map(|mut d| {
+            d.reversed = true;
+            d.first_width = widths.len() - 1 - d.first_width;
+            d
+        })
+    })
+}
+
+fn decode_forward(widths: &[f64]) -> Option<Decoded> {
+    let mut i = 0;
+    while i + 6 <= widths.len() {
+        if let Some((v @ START_A..=START_C, m)) = classify(&widths[i..]) {
+            let module = widths[i..i + 6].iter().sum::<f64>() / 11.0;
+            let before = i.checked_sub(1).map(|j| &widths[j]);
+            if quiet(before, module)
+                && let Some(d) = read_from(widths, i, v, m)
+            {
+                return Some(d);
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Reads characters after a start at `start` up to the stop pattern.
+fn read_from(widths: &[f64], start: usize, start_value: u8, start_margin: f64) -> Option<Decoded> {
+    let mut codewords = vec![start_value];
+    let mut margin = start_margin;
+    let mut at = start + 6;
+    loop {
+        let (v, m) = classify(widths.get(at..)?)?;
+        margin = margin.min(m);
+        if v == STOP_VALUE {
+            // The stop's last bar, about 2 modules, then a quiet zone.
+            let module = widths[at..at + 6].iter().sum::<f64>() / 11.0;
+            let last = *widths.get(at + 6)?;
+            if !(1.0..=3.2).contains(&(last / module)) || !quiet(widths.get(at + 7), module) {
+                return None;
+            }
+            break;
+        }
+        if v >= START_A {
+            return None;
+        }
+        codewords.push(v);
+        at += 6;
+        if codewords.len() > 100 {
+            return None;
+        }
+    }
+    // Start, at least one data character, check.
+    if codewords.len() < 3 {
+        return None;
+    }
+    let (check, body) = codewords.split_last()?;
+    let sum: u32 = body
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| u32::from(v) * (i as u32).max(1))
+        .sum();
+    if sum % 103 != u32::from(*check) {
+        return None;
+    }
+    let (text, code_sets) = text(&codewords)?;
+    Some(Decoded {
+        codewords,
+        text,
+        code_sets,
+        reversed: false,
+        first_width: start,
+        margin,
+    })
+}
+
+/// The code-set machine: symbol characters (start, data, check) → text and code sets.
+pub fn text(codewords: &[u8]) -> Option<(String, String)> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Set {
+        A,
+        B,
+        C,
+    }
+    let letter = |s: Set| match s {
+        Set::A => 'A',
+        Set::B => 'B',
+        Set::C => 'C',
+    };
+    let (&start, rest) = codewords.split_first()?;
+    let data = &rest[..rest.len().checked_sub(1)?];
+    let mut set = match start {
+        103 => Set::A,
+        104 => Set::B,
+        105 => Set::C,
+        _ => return None,
+    };
+    let mut sets = String::from(letter(set));
+    let mut out: Vec<u8> = Vec::new();
+    let (mut shift, mut fnc4_once, mut fnc4_lock) = (false, false, false);
+    for (i, &v) in data.iter().enumerate() {
+        let current = if shift {
+            shift = false;
+            match set {
+                Set::A => Set::B,
+                _ => Set::A,
+            }
+        } else {
+            set
+        };
+        let character = match (current, v) {
+            (Set::C, 0..=99) => {
+                out.push(b'0' + v / 10);
+                out.push(b'0' + v % 10);
+                None
+            }
+            (_, 102) => (i > 0).then_some(0x1d),
+            (Set::A | Set::B, 96 | 97) => None, // FNC3 (reader initialisation), FNC2
+            (Set::A | Set::B, 98) => {
+                shift = true;
+                None
+            }
+            (Set::A, 101) | (Set::B, 100) => {
+                // FNC4: one extended character; two in a row toggle extended mode.
+                if fnc4_once {
+                    fnc4_lock = !fnc4_lock;
+                }
+                fnc4_once = !fnc4_once;
+                None
+            }
+            (Set::A | Set::B, 99) => {
+                set = Set::C;
+                None
+            }
+            (Set::A | Set::C, 100) => {
+                set = Set::B;
+                None
+            }
+            (Set::B | Set::C, 101) => {
+                set = Set::A;
+                None
+            }
+            (Set::A, 0..=63) | (Set::B, 0..=95) => Some(v + 32),
+            (Set::A, 64..=95) => Some(v - 64),
+            _ => return None,
+        };
+        if let Some(c) = character {
+            let high = fnc4_once != fnc4_lock && c != 0x1d;
+            fnc4_once = false;
+            out.push(if high { c.wrapping_add(128) } else { c });
+        }
+        if !sets.ends_with(letter(set)) {
+            sets.push(letter(set));
+        }
+    }
+    Some((out.iter().map(|&b| char::from(b)).collect(), sets))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::synth::code128::{CodeSets, codewords, widths};
+
+    /// A row: quiet zone, the symbol's widths scaled to `module` pixels, quiet zone.
+    fn row(cw: &[u8], module: f64, gain: f64) -> Vec<f64> {
+        let mut r = vec![12.0 * module];
+        for (i, &w) in widths(cw).iter().enumerate() {
+            let g = if i % 2 == 0 { gain } else { -gain };
+            r.push(f64::from(w) * module + g);
+        }
+        r.push(12.0 * module);
+        r
+    }
+
+    /// Symbol characters with their check character appended.
+    fn with_check(body: &[u8]) -> Vec<u8> {
+        let sum: u32 = body
+            .iter()
+            .enumerate()
+            .map(|(i, &v)| u32::from(v) * (i as u32).max(1))
+            .sum();
+        let mut cw = body.to_vec();
+        cw.push((sum % 103) as u8);
+        cw
+    }
+
+    #[test]
+    fn every_character_classifies() {
+        for (v, p) in PATTERNS.iter().enumerate() {
+            let w: Vec<f64> = p.iter().map(|&m| f64::from(m) * 2.3).collect();
+            assert_eq!(classify(&w).map(|c| c.0), Some(v as u8), "value {v}");
+        }
+        let stop: Vec<f64> = STOP.iter().map(|&m| f64::from(m)).collect();
+        assert_eq!(classify(&stop).map(|c| c.0), Some(STOP_VALUE));
+    }
+
+    #[test]
+    fn identifiers_decode_in_every_code_set_choice() {
+        for value in ["10001045367", "750712184", "810001045367", "2A0000061"] {
+            for sets in [CodeSets::Shortest, CodeSets::BOnly, CodeSets::CFirst] {
+                let cw = codewords(value, sets).unwrap();
+                let d = decode_row(&row(&cw, 2.0, 0.0)).expect(value);
+                assert_eq!(d.text, value);
+                assert_eq!(d.codewords, cw);
+                assert!(!d.reversed);
+            }
+        }
+    }
+
+    #[test]
+    fn reversed_rows_decode() {
+        let cw = codewords("10100224947", CodeSets::Shortest).unwrap();
+        let mut r = row(&cw, 1.7, 0.0);
+        r.reverse();
+        let d = decode_row(&r).unwrap();
+        assert_eq!(d.text, "10100224947");
+        assert!(d.reversed);
+    }
+
+    #[test]
+    fn ink_spread_and_erosion_do_not_change_the_value() {
+        let cw = codewords("10005173140", CodeSets::Shortest).unwrap();
+        for gain in [-0.45, -0.2, 0.2, 0.45] {
+            let d = decode_row(&row(&cw, 1.5, gain * 1.5)).expect("decodes with bar gain");
+            assert_eq!(d.text, "10005173140", "gain {gain}");
+        }
+    }
+
+    #[test]
+    fn wrong_check_character_is_rejected() {
+        let mut cw = codewords("750712184", CodeSets::Shortest).unwrap();
+        let last = cw.len() - 1;
+        cw[last] = (cw[last] + 1) % 103;
+        assert_eq!(decode_row(&row(&cw, 2.0, 0.0)), None);
+    }
+
+    #[test]
+    fn missing_quiet_zone_is_rejected() {
+        let cw = codewords("750712184", CodeSets::Shortest).unwrap();
+        let mut r = row(&cw, 2.0, 0.0);
+        r[0] = 3.0;
+        r.insert(0, 2.0); // a bar right before the start: no quiet zone
+        assert_eq!(decode_row(&r), None);
+    }
+
+    #[test]
+    fn code_set_machine() {
+        // START A, 'A', SHIFT, 'a' (in B), CODE C, 12, CODE B, 'z'.
+        let cw = with_check(&[103, 33, 98, 65, 99, 12, 100, 90]);
+        let d = decode_row(&row(&cw, 2.0, 0.0)).unwrap();
+        assert_eq!(d.text, "Aa12z");
+        assert_eq!(d.code_sets, "ACB");
+        // Control characters in set A.
+        let cw = with_check(&[103, 64 + 9, 33]);
+        assert_eq!(decode_row(&row(&cw, 2.0, 0.0)).unwrap().text, "\tA");
+        // FNC1 first (GS1-128) gives no text; later it is GS.
+        let cw = with_check(&[105, 102, 1, 2, 102, 33]);
+        assert_eq!(
+            decode_row(&row(&cw, 2.0, 0.0)).unwrap().text,
+            "0102\u{1d}33"
+        );
+        // FNC4 in B: one extended character ('é' = 0xE9 = 'i' + 128).
+        let cw = with_check(&[104, 100, b'i' - 32, b'a' - 32]);
+        assert_eq!(decode_row(&row(&cw, 2.0, 0.0)).unwrap().text, "éa");
+        // Two FNC4 lock extended mode; two more unlock it.
+        let cw = with_check(&[104, 100, 100, b'i' - 32, b'i' - 32, 100, 100, b'a' - 32]);
+        assert_eq!(decode_row(&row(&cw, 2.0, 0.0)).unwrap().text, "ééa");
+    }
+
+    #[test]
+    fn arbitrary_widths_never_panic() {
+        let mut seed = 1u64;
+        for _ in 0..2000 {
+            let widths: Vec<f64> = (0..(seed % 90) as usize)
+                .map(|_| {
+                    seed = seed
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    ((seed >> 33) % 9) as f64 * 0.7
+                })
+                .collect();
+            let _ = decode_row(&widths);
+        }
+    }
+}
