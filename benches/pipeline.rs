@@ -8,7 +8,7 @@ use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use ordoscan::batch::process_page;
-use ordoscan::decode;
+use ordoscan::decode::{self, Engine};
 use ordoscan::ingest;
 use ordoscan::judge::{self, PageInfo, Rules};
 
@@ -32,9 +32,9 @@ fn stages(c: &mut Criterion) {
             .expect("a page")
             .expect("a readable page");
         c.bench_function(&format!("decode/{name}"), |b| {
-            b.iter(|| decode::read(black_box(&page.image)))
+            b.iter(|| decode::read(black_box(&page.image), Engine::default()))
         });
-        let symbols = decode::read(&page.image);
+        let symbols = decode::read(&page.image, Engine::default());
         let info = PageInfo {
             file: name.to_owned(),
             page: 1,
@@ -47,7 +47,15 @@ fn stages(c: &mut Criterion) {
             b.iter(|| judge::judge(black_box(&info), black_box(&symbols), Rules::default()))
         });
         c.bench_function(&format!("page/{name}"), |b| {
-            b.iter(|| process_page(black_box(&page), name, 1, Rules::default()))
+            b.iter(|| {
+                process_page(
+                    black_box(&page),
+                    name,
+                    1,
+                    Engine::default(),
+                    Rules::default(),
+                )
+            })
         });
     }
 }

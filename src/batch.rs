@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::decode;
+use crate::decode::{self, Engine};
 use crate::ingest::{self, Page};
 use crate::judge::{self, PageInfo, Rules};
 use crate::report::{FindingCode, PageReport, Verdict};
@@ -96,8 +96,14 @@ fn has_image_extension(path: &Path) -> bool {
 }
 
 /// Runs the pipeline on one page: decode, judge.
-pub fn process_page(page: &Page, file: &str, number: u32, rules: Rules) -> PageReport {
-    let symbols = decode::read(&page.image);
+pub fn process_page(
+    page: &Page,
+    file: &str,
+    number: u32,
+    engine: Engine,
+    rules: Rules,
+) -> PageReport {
+    let symbols = decode::read(&page.image, engine);
     let info = PageInfo {
         file: file.to_owned(),
         page: number,
@@ -111,8 +117,8 @@ pub fn process_page(page: &Page, file: &str, number: u32, rules: Rules) -> PageR
 
 /// [`process_page`], turning a bug that panics into an error record for that page, so
 /// that the rest of the batch is still reported.
-fn guarded(page: &Page, file: &str, number: u32, rules: Rules) -> PageReport {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| process_page(page, file, number, rules)))
+fn guarded(page: &Page, file: &str, number: u32, engine: Engine, rules: Rules) -> PageReport {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| process_page(page, file, number, engine, rules)))
         .unwrap_or_else(|panic| {
             let what = panic
                 .downcast_ref::<String>()
@@ -140,7 +146,7 @@ pub fn scan_input(input: &Input, config: &Config) -> Vec<PageReport> {
         .into_par_iter()
         .enumerate()
         .map(|(i, page)| match page {
-            Ok(page) => guarded(&page, name, i as u32 + 1, rules),
+            Ok(page) => guarded(&page, name, i as u32 + 1, config.engine, rules),
             Err(e) => PageReport::error(name.clone(), e.page(), e.to_string()),
         })
         .collect()

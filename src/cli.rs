@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::config::{Config, ConfigError};
+use crate::decode::Engine;
 use crate::report::Format;
 
 /// ordoscan: reads and verifies the RPPS / FINESS / AM barcodes of scanned French
@@ -55,6 +56,17 @@ struct ScanArgs {
     /// Do not print the summary on standard error.
     #[arg(long, short = 'q')]
     quiet: bool,
+    /// Which reader decodes the symbols: `rxing` (default), `own` (ordoscan's own
+    /// locator and decoder, any rotation), or `both` merged. Example: `--decoder both`.
+    #[arg(long, value_enum, default_value = "rxing")]
+    decoder: DecoderArg,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum DecoderArg {
+    Rxing,
+    Own,
+    Both,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -85,6 +97,11 @@ impl Cli {
             dpi: args.dpi,
             strict: args.strict,
             summary: !args.quiet,
+            engine: match args.decoder {
+                DecoderArg::Rxing => Engine::Rxing,
+                DecoderArg::Own => Engine::Own,
+                DecoderArg::Both => Engine::Both,
+            },
         }
         .validate()
     }

@@ -19,6 +19,8 @@ pub struct Config {
     pub strict: bool,
     /// Print the summary on standard error at the end.
     pub summary: bool,
+    /// Which reader finds and decodes the symbols.
+    pub engine: crate::decode::Engine,
 }
 
 /// A configuration the command line asked for but that cannot run.

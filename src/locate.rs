@@ -6,6 +6,10 @@
 //! the profile stays the same — that is the bar height. It also counts the bars to know
 //! the module count, hence the pixels per module. It reads pixels and nothing else.
 
+mod candidates;
+
+pub use candidates::{Candidate, candidates};
+
 use image::GrayImage;
 
 use crate::decode::Symbology;

@@ -1,6 +1,6 @@
 //! `ordoscan-eval`: scores a reader on a corpus with ground truth, or on the peer suites.
 //!
-//! - `ordoscan-eval corpus DIR [--reader ordoscan|rxing] [--jobs N]`: every page with a
+//! - `ordoscan-eval corpus DIR [--reader ordoscan|own|both|ordoscan-rxing|rxing] [--jobs N]`: every page with a
 //!   `*.truth.json` (written by `ordoscan-synth corpus`) is read; prints symbol recall
 //!   (readable symbols found with the right value), false symbols (values read that are not
 //!   on the page — must be 0), verdict accuracy, overall and per degradation, case,
@@ -18,6 +18,7 @@ use std::time::Instant;
 
 use anyhow::{Context, bail};
 use ordoscan::batch::process_page;
+use ordoscan::decode::Engine;
 use ordoscan::ingest::{self, Page};
 use ordoscan::judge::Rules;
 use ordoscan::report::Verdict;
@@ -26,7 +27,7 @@ use rayon::prelude::*;
 
 #[derive(Clone, Copy, PartialEq)]
 enum Reader {
-    Ordoscan,
+    Ordoscan(Engine),
     Rxing,
 }
 
@@ -38,8 +39,8 @@ struct Read {
 
 fn read_page(page: &Page, name: &str, reader: Reader) -> Read {
     match reader {
-        Reader::Ordoscan => {
-            let r = process_page(page, name, 1, Rules::default());
+        Reader::Ordoscan(engine) => {
+            let r = process_page(page, name, 1, engine, Rules::default());
             Read {
                 values: r.symbols.iter().map(|s| s.value.clone()).collect(),
                 verdict: Some(r.verdict),
@@ -225,10 +226,12 @@ fn corpus(dir: &Path, reader: Reader, jobs: usize) -> anyhow::Result<()> {
         }
     }
     let name = match reader {
-        Reader::Ordoscan => "ordoscan",
+        Reader::Ordoscan(Engine::Own) => "ordoscan (own decoder)",
+        Reader::Ordoscan(Engine::Both) => "ordoscan (own + rxing)",
+        Reader::Ordoscan(Engine::Rxing) => "ordoscan (rxing decoder)",
         Reader::Rxing => "rxing (detect_multiple_in_luma)",
     };
-    let with_verdict = reader == Reader::Ordoscan;
+    let with_verdict = reader != Reader::Rxing;
     println!(
         "reader: {name}; corpus: {} ({} pages)\n",
         dir.display(),
@@ -295,16 +298,24 @@ fn suites(dir: &Path, reader: Reader) -> anyhow::Result<()> {
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let (mut reader, mut jobs, mut rest) =
-        (Reader::Ordoscan, rayon::current_num_threads(), Vec::new());
+    let (mut reader, mut jobs, mut rest) = (
+        Reader::Ordoscan(Engine::default()),
+        rayon::current_num_threads(),
+        Vec::new(),
+    );
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--reader" => {
                 reader = match it.next().map(String::as_str) {
-                    Some("ordoscan") => Reader::Ordoscan,
+                    Some("ordoscan") => Reader::Ordoscan(Engine::default()),
+                    Some("own") => Reader::Ordoscan(Engine::Own),
+                    Some("both") => Reader::Ordoscan(Engine::Both),
+                    Some("ordoscan-rxing") => Reader::Ordoscan(Engine::Rxing),
                     Some("rxing") => Reader::Rxing,
-                    other => bail!("unknown reader {other:?} (ordoscan, rxing)"),
+                    other => bail!(
+                        "unknown reader {other:?} (ordoscan, own, both, ordoscan-rxing, rxing)"
+                    ),
                 }
             }
             "--jobs" => jobs = it.next().context("--jobs needs a number")?.parse()?,
@@ -315,7 +326,7 @@ fn main() -> anyhow::Result<()> {
         [cmd, dir] if cmd == "corpus" => corpus(Path::new(dir), reader, jobs),
         [cmd, dir] if cmd == "suites" => suites(Path::new(dir), reader),
         _ => bail!(
-            "usage: ordoscan-eval corpus DIR | suites DIR [--reader ordoscan|rxing] [--jobs N]"
+            "usage: ordoscan-eval corpus DIR | suites DIR [--reader ordoscan|own|both|ordoscan-rxing|rxing] [--jobs N]"
         ),
     }
 }

@@ -106,21 +106,49 @@ pub fn decode_row(widths: &[f64]) -> Option<Decoded> {
     })
 }
 
-fn decode_forward(widths: &[f64]) -> Option<Decoded> {
+/// Every Code 128 symbol in a row of widths, in either direction.
+pub fn decode_all(widths: &[f64]) -> Vec<Decoded> {
+    let mut all = forward_all(widths);
+    let reversed: Vec<f64> = widths.iter().rev().copied().collect();
+    all.extend(forward_all(&reversed).into_iter().map(|mut d| {
+        d.reversed = true;
+        d.first_width = widths.len() - 1 - d.first_width;
+        d
+    }));
+    all
+}
+
+fn forward_all(widths: &[f64]) -> Vec<Decoded> {
+    let mut found = Vec::new();
     let mut i = 0;
     while i + 6 <= widths.len() {
-        if let Some((v @ START_A..=START_C, m)) = classify(&widths[i..]) {
-            let module = widths[i..i + 6].iter().sum::<f64>() / 11.0;
-            let before = i.checked_sub(1).map(|j| &widths[j]);
-            if quiet(before, module)
-                && let Some(d) = read_from(widths, i, v, m)
-            {
-                return Some(d);
+        match decode_at(widths, i) {
+            Some(d) => {
+                i += 6 * d.codewords.len() + 7;
+                found.push(d);
             }
+            None => i += 1,
         }
-        i += 1;
     }
-    None
+    found
+}
+
+fn decode_forward(widths: &[f64]) -> Option<Decoded> {
+    (0..widths.len().saturating_sub(5)).find_map(|i| decode_at(widths, i))
+}
+
+/// A symbol whose start character begins at width `i`, behind a quiet zone.
+fn decode_at(widths: &[f64], i: usize) -> Option<Decoded> {
+    let (v, m) = classify(&widths[i..])?;
+    if !(START_A..=START_C).contains(&v) {
+        return None;
+    }
+    let module = widths[i..i + 6].iter().sum::<f64>() / 11.0;
+    let before = i.checked_sub(1).map(|j| &widths[j]);
+    if !quiet(before, module) {
+        return None;
+    }
+    read_from(widths, i, v, m)
 }
 
 /// Reads characters after a start at `start` up to the stop pattern.

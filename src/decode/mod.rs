@@ -6,8 +6,10 @@
 //! stays available as an independent oracle.
 
 pub mod code128;
+mod own;
 pub mod patterns;
 mod rxing_reader;
+pub mod scan;
 
 use image::GrayImage;
 
@@ -71,10 +73,38 @@ pub fn distance(a: [f64; 2], b: [f64; 2]) -> f64 {
     (a[0] - b[0]).hypot(a[1] - b[1])
 }
 
+/// Which reader finds and decodes the symbols.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Engine {
+    /// ordoscan's own locator and Code 128 decoder.
+    Own,
+    /// rxing (zxing's algorithms), multi-symbol, try harder.
+    #[default]
+    Rxing,
+    /// Both, merged: a symbol found by both is reported once.
+    Both,
+}
+
 /// Every barcode found on `image`, in reading order: lines top to bottom (symbols whose
 /// centres are within half a symbol height of each other share a line), left to right.
-pub fn read(image: &GrayImage) -> Vec<Symbol> {
-    reading_order(rxing_reader::read(image))
+pub fn read(image: &GrayImage, engine: Engine) -> Vec<Symbol> {
+    let symbols = match engine {
+        Engine::Own => own::read(image),
+        Engine::Rxing => rxing_reader::read(image),
+        Engine::Both => {
+            let mut all = own::read(image);
+            for s in rxing_reader::read(image) {
+                let known = all
+                    .iter()
+                    .any(|o| o.value == s.value && crate::locate::overlap(&o.quad, &s.quad));
+                if !known {
+                    all.push(s);
+                }
+            }
+            all
+        }
+    };
+    reading_order(symbols)
 }
 
 fn reading_order(mut symbols: Vec<Symbol>) -> Vec<Symbol> {

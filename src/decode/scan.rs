@@ -1,0 +1,230 @@
+//! Scanlines: from a grey profile sampled along a line to bar/space widths with sub-pixel
+//! edges, and the decoding of one line. The only place of the decoder that sees grey
+//! values; what leaves it is a width sequence.
+
+use image::GrayImage;
+
+use super::code128::{Decoded, decode_all};
+use crate::locate::sample;
+
+/// A line across a candidate symbol, in page pixels.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Scanline {
+    /// Where sampling starts.
+    pub from: [f64; 2],
+    /// Unit step along the line.
+    pub dir: [f64; 2],
+    /// Number of samples (one per pixel).
+    pub len: usize,
+}
+
+impl Scanline {
+    /// The page point at `t` pixels along the line.
+    pub fn at(&self, t: f64) -> [f64; 2] {
+        [
+            self.from[0] + self.dir[0] * t,
+            self.from[1] + self.dir[1] * t,
+        ]
+    }
+
+    /// The grey profile, bilinear, one sample per pixel.
+    pub fn profile(&self, image: &GrayImage) -> Vec<f64> {
+        (0..self.len)
+            .map(|i| {
+                let p = self.at(i as f64);
+                sample(image, p[0], p[1])
+            })
+            .collect()
+    }
+}
+
+/// Edge positions (sub-pixel) of a profile, alternating light→dark and dark→light, the
+/// first one light→dark; `None` when the profile has too little contrast.
+pub fn edges(profile: &[f64]) -> Option<Vec<f64>> {
+    if profile.len() < 8 {
+        return None;
+    }
+    let (lo, hi) = profile
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(l, h), &v| (l.min(v), h.max(v)));
+    let range = hi - lo;
+    if range < 20.0 {
+        return None;
+    }
+    // Forward differences: d[i] is the slope between samples i and i + 1, at i + 0.5, so a
+    // one-pixel space between two bars still shows as two opposite slopes.
+    let d: Vec<f64> = profile.windows(2).map(|w| w[1] - w[0]).collect();
+    let min_strength = 0.06 * range;
+    // Local extrema of the derivative, with their sign: (position, strength, falling).
+    let mut found: Vec<(f64, f64, bool)> = Vec::new();
+    for i in 1..d.len() - 1 {
+        let m = d[i].abs();
+        // A peak of the signed derivative: a rising edge is a local maximum, a falling
+        // edge a local minimum (plateaus count once, at their right end).
+        let s = d[i].signum();
+        let (a, c) = (d[i - 1] * s, d[i + 1] * s);
+        if m < min_strength || m < a || m <= c {
+            continue;
+        }
+        // Sub-pixel position: the centroid of the slope around the peak, which is exact
+        // for an area-sampled step (each sample's slope share is its edge coverage).
+        let (mut lo_j, mut hi_j) = (i, i);
+        while lo_j > 0 && i - lo_j < 3 && d[lo_j - 1] * s > 0.0 && (d[lo_j - 1] * s) <= d[lo_j] * s
+        {
+            lo_j -= 1;
+        }
+        while hi_j + 1 < d.len()
+            && hi_j - i < 3
+            && d[hi_j + 1] * s > 0.0
+            && (d[hi_j + 1] * s) <= d[hi_j] * s
+        {
+            hi_j += 1;
+        }
+        let (sum, weighted) = (lo_j..=hi_j).fold((0.0, 0.0), |(sw, sx), j| {
+            let wgt = d[j] * s;
+            (sw + wgt, sx + wgt * (j as f64 + 0.5))
+        });
+        let edge = (weighted / sum, m, d[i] < 0.0);
+        match found.last_mut() {
+            Some(last) if last.2 == edge.2 => {
+                if edge.1 > last.1 {
+                    *last = edge;
+                }
+            }
+            _ => found.push(edge),
+        }
+    }
+    while found.first().is_some_and(|e| !e.2) {
+        found.remove(0);
+    }
+    Some(found.into_iter().map(|e| e.0).collect())
+}
+
+/// Widths of a profile: the leading space, then bars and spaces, then the trailing space.
+pub fn widths(profile: &[f64]) -> Option<Vec<f64>> {
+    let e = edges(profile)?;
+    let first = *e.first()?;
+    let mut w = Vec::with_capacity(e.len() + 1);
+    w.push(first);
+    w.extend(e.windows(2).map(|p| p[1] - p[0]));
+    w.push(profile.len() as f64 - 1.0 - e[e.len() - 1]);
+    Some(w)
+}
+
+/// A line's decode, with the positions of the symbol's ends along it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LineRead {
+    /// What the line decoded to.
+    pub decoded: Decoded,
+    /// Distance along the line of the start character's first edge.
+    pub start_t: f64,
+    /// Distance along the line of the stop pattern's last edge.
+    pub end_t: f64,
+}
+
+/// Decodes one scanline: of the symbols it crosses, the one nearest its middle.
+pub fn read_line(image: &GrayImage, line: &Scanline) -> Option<LineRead> {
+    let profile = line.profile(image);
+    let w = widths(&profile)?;
+    // Position of each width boundary: prefix sums.
+    let mut at = Vec::with_capacity(w.len() + 1);
+    let mut t = 0.0;
+    at.push(0.0);
+    for x in &w {
+        t += x;
+        at.push(t);
+    }
+    let middle = line.len as f64 / 2.0;
+    decode_all(&w)
+        .into_iter()
+        .filter_map(|decoded| {
+            let elements = 6 * decoded.codewords.len() + 7;
+            let (first, last) = if decoded.reversed {
+                (
+                    decoded.first_width + 1,
+                    (decoded.first_width + 1).checked_sub(elements)?,
+                )
+            } else {
+                (decoded.first_width, decoded.first_width + elements)
+            };
+            let (start_t, end_t) = (*at.get(first)?, *at.get(last)?);
+            Some(LineRead {
+                decoded,
+                start_t,
+                end_t,
+            })
+        })
+        .min_by(|a, b| {
+            let off = |r: &LineRead| ((r.start_t + r.end_t) / 2.0 - middle).abs();
+            off(a).total_cmp(&off(b))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::synth::code128::{CodeSets, codewords};
+    use crate::synth::{Block, TextStyle, draw_block};
+
+    fn symbol_image(value: &str, px_per_module: f64, blur: f64) -> GrayImage {
+        let mut img = GrayImage::from_pixel(600, 60, image::Luma([255]));
+        let dpi = 254.0;
+        let block = Block {
+            x_mm: 3.0,
+            y_mm: 1.0,
+            value: value.to_owned(),
+            sets: CodeSets::Shortest,
+            x_dim_mm: px_per_module / dpi * 25.4,
+            height_mm: 4.0,
+            legend: None,
+            hri: None,
+            style: TextStyle::default(),
+            bar_gain_mm: 0.0,
+        };
+        draw_block(&mut img, &block, dpi).unwrap();
+        if blur > 0.0 {
+            crate::synth::degrade::blur(&img, blur)
+        } else {
+            img
+        }
+    }
+
+    #[test]
+    fn reads_drawn_symbols_down_to_1_4_pixels_per_module() {
+        for ppm in [3.0, 2.5, 2.0, 1.6, 1.5, 1.4] {
+            let img = symbol_image("10001045367", ppm, 0.0);
+            let line = Scanline {
+                from: [0.0, 30.5],
+                dir: [1.0, 0.0],
+                len: 600,
+            };
+            let r = read_line(&img, &line).unwrap_or_else(|| panic!("{ppm} px/module"));
+            assert_eq!(r.decoded.text, "10001045367");
+            let cw = codewords("10001045367", CodeSets::Shortest).unwrap();
+            let modules = (11 * cw.len() + 13) as f64;
+            assert!(
+                ((r.end_t - r.start_t) / modules - ppm).abs() < 0.1,
+                "{ppm}: {r:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn reads_right_to_left_and_blurred() {
+        let img = symbol_image("750712184", 2.5, 1.0);
+        let line = Scanline {
+            from: [599.0, 30.0],
+            dir: [-1.0, 0.0],
+            len: 600,
+        };
+        let r = read_line(&img, &line).expect("reversed line");
+        assert_eq!(r.decoded.text, "750712184");
+        assert!(r.start_t > r.end_t, "the start is at the far end");
+    }
+
+    #[test]
+    fn flat_profiles_have_no_edges() {
+        assert_eq!(edges(&[200.0; 50]), None);
+        assert_eq!(widths(&[]), None);
+    }
+}

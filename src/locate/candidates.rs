@@ -1,0 +1,240 @@
+//! Where symbols may be: oriented boxes proposed from a texture map of the page.
+//!
+//! Bar codes are the only large page regions whose gradients all point one way. The page
+//! is cut into square cells; in each, the gradient structure tensor gives the energy of
+//! the edges, their dominant orientation and its coherence. Cells with strong, coherent
+//! gradients are joined with their neighbours of similar orientation; each group is an
+//! oriented box (any angle) to be crossed by scanlines. The cost is one pass over the
+//! pixels, whatever is on the page.
+
+use image::GrayImage;
+
+/// Side of a texture cell, pixels.
+const CELL_PX: u32 = 12;
+/// Smallest mean squared gradient of a bar cell (grey levels²).
+const MIN_ENERGY: f64 = 400.0;
+/// Smallest orientation coherence of a bar cell (1 = all gradients parallel).
+const MIN_COHERENCE: f64 = 0.55;
+/// Largest orientation difference between joined cells, degrees.
+const MAX_TURN_DEG: f64 = 20.0;
+
+/// An oriented region that may hold a symbol.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Candidate {
+    /// Centre, page pixels.
+    pub centre: [f64; 2],
+    /// Unit vector across the bars (the scan direction).
+    pub across: [f64; 2],
+    /// Half extent across the bars, pixels.
+    pub half_length: f64,
+    /// Half extent along the bars, pixels.
+    pub half_height: f64,
+    /// Number of cells joined (a rough size and confidence).
+    pub cells: usize,
+}
+
+#[derive(Clone, Copy, Default)]
+struct Cell {
+    energy: f64,
+    coherence: f64,
+    /// Doubled angle of the dominant gradient, as a unit vector (cos 2θ, sin 2θ).
+    doubled: [f64; 2],
+}
+
+fn tensor_cells(image: &GrayImage) -> (Vec<Cell>, u32, u32) {
+    let (w, h) = image.dimensions();
+    let (gw, gh) = (w / CELL_PX, h / CELL_PX);
+    let raw = image.as_raw();
+    let stride = w as usize;
+    let mut cells = vec![Cell::default(); (gw * gh) as usize];
+    for cy in 0..gh {
+        for cx in 0..gw {
+            let (mut sxx, mut syy, mut sxy, mut n) = (0.0, 0.0, 0.0, 0.0);
+            let (x0, y0) = (cx * CELL_PX, cy * CELL_PX);
+            for y in (y0.max(1)..(y0 + CELL_PX).min(h - 1)).step_by(2) {
+                let row = y as usize * stride;
+                for x in (x0.max(1)..(x0 + CELL_PX).min(w - 1)).step_by(2) {
+                    let i = row + x as usize;
+                    let gx = f64::from(raw[i + 1]) - f64::from(raw[i - 1]);
+                    let gy = f64::from(raw[i + stride]) - f64::from(raw[i - stride]);
+                    sxx += gx * gx;
+                    syy += gy * gy;
+                    sxy += gx * gy;
+                    n += 1.0;
+                }
+            }
+            if n == 0.0 {
+                continue;
+            }
+            let (a, b) = (sxx - syy, 2.0 * sxy);
+            let norm = a.hypot(b);
+            cells[(cy * gw + cx) as usize] = Cell {
+                energy: (sxx + syy) / n,
+                coherence: if sxx + syy > 0.0 {
+                    norm / (sxx + syy)
+                } else {
+                    0.0
+                },
+                doubled: if norm > 0.0 {
+                    [a / norm, b / norm]
+                } else {
+                    [1.0, 0.0]
+                },
+            };
+        }
+    }
+    (cells, gw, gh)
+}
+
+fn is_bar(c: &Cell) -> bool {
+    c.energy >= MIN_ENERGY && c.coherence >= MIN_COHERENCE
+}
+
+/// The candidate regions of a page, largest first.
+pub fn candidates(image: &GrayImage) -> Vec<Candidate> {
+    let (w, h) = image.dimensions();
+    if w < 3 * CELL_PX || h < 3 * CELL_PX {
+        return Vec::new();
+    }
+    let (cells, gw, gh) = tensor_cells(image);
+    let max_turn = (2.0 * MAX_TURN_DEG).to_radians().cos();
+    let mut label = vec![false; cells.len()];
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for start in 0..cells.len() {
+        if label[start] || !is_bar(&cells[start]) {
+            continue;
+        }
+        let mut stack = vec![start];
+        let mut members = Vec::new();
+        label[start] = true;
+        while let Some(i) = stack.pop() {
+            members.push(i);
+            let (cx, cy) = (i64::from(i as u32 % gw), i64::from(i as u32 / gw));
+            for (dx, dy) in [
+                (-1, 0),
+                (1, 0),
+                (0, -1),
+                (0, 1),
+                (-1, -1),
+                (1, 1),
+                (-1, 1),
+                (1, -1),
+            ] {
+                let (nx, ny) = (cx + dx, cy + dy);
+                if nx < 0 || ny < 0 || nx >= i64::from(gw) || ny >= i64::from(gh) {
+                    continue;
+                }
+                let j = (ny as u32 * gw + nx as u32) as usize;
+                let (a, b) = (cells[i].doubled, cells[j].doubled);
+                if !label[j] && is_bar(&cells[j]) && a[0] * b[0] + a[1] * b[1] >= max_turn {
+                    label[j] = true;
+                    stack.push(j);
+                }
+            }
+        }
+        groups.push(members);
+    }
+    let mut found: Vec<Candidate> = groups
+        .iter()
+        .filter(|m| m.len() >= 3)
+        .map(|m| region(m, &cells, gw))
+        .collect();
+    found.sort_by(|a, b| {
+        b.cells
+            .cmp(&a.cells)
+            .then(a.centre[1].total_cmp(&b.centre[1]))
+    });
+    found
+}
+
+/// The oriented box of a group of cells.
+fn region(members: &[usize], cells: &[Cell], gw: u32) -> Candidate {
+    let (mut c2, mut s2) = (0.0, 0.0);
+    for &i in members {
+        let c = &cells[i];
+        c2 += c.energy * c.doubled[0];
+        s2 += c.energy * c.doubled[1];
+    }
+    let theta = s2.atan2(c2) / 2.0;
+    let across = [theta.cos(), theta.sin()];
+    let along = [-across[1], across[0]];
+    let half = f64::from(CELL_PX) / 2.0;
+    let centres: Vec<[f64; 2]> = members
+        .iter()
+        .map(|&i| {
+            let (cx, cy) = (i as u32 % gw, i as u32 / gw);
+            [
+                f64::from(cx * CELL_PX) + half,
+                f64::from(cy * CELL_PX) + half,
+            ]
+        })
+        .collect();
+    let project = |d: [f64; 2]| {
+        centres.iter().fold((f64::MAX, f64::MIN), |(lo, hi), p| {
+            let t = p[0] * d[0] + p[1] * d[1];
+            (lo.min(t), hi.max(t))
+        })
+    };
+    let ((u0, u1), (v0, v1)) = (project(across), project(along));
+    let (um, vm) = ((u0 + u1) / 2.0, (v0 + v1) / 2.0);
+    Candidate {
+        centre: [
+            um * across[0] + vm * along[0],
+            um * across[1] + vm * along[1],
+        ],
+        across,
+        half_length: (u1 - u0) / 2.0 + half,
+        half_height: (v1 - v0) / 2.0 + half,
+        cells: members.len(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::synth::geometry::{Homography, warp};
+
+    fn bars() -> GrayImage {
+        GrayImage::from_fn(400, 300, |x, y| {
+            let inside = (100..300).contains(&x) && (120..180).contains(&y);
+            image::Luma([if inside && (x / 3) % 2 == 0 { 0 } else { 255 }])
+        })
+    }
+
+    #[test]
+    fn finds_a_bar_region_and_its_orientation() {
+        let c = candidates(&bars());
+        assert!(!c.is_empty());
+        let best = &c[0];
+        assert!(
+            best.across[0].abs() > 0.95,
+            "scan direction is horizontal: {best:?}"
+        );
+        assert!((best.centre[0] - 200.0).abs() < 15.0 && (best.centre[1] - 150.0).abs() < 15.0);
+        assert!(
+            best.half_length > 80.0 && best.half_height > 20.0,
+            "{best:?}"
+        );
+    }
+
+    #[test]
+    fn follows_any_rotation() {
+        let img = bars();
+        let r = Homography::translate(200.0, 150.0)
+            .after(&Homography::rotate(35.0))
+            .after(&Homography::translate(-200.0, -150.0));
+        let rotated = warp(&img, &r, 400, 300);
+        let best = &candidates(&rotated)[0];
+        let angle = best.across[1]
+            .atan2(best.across[0])
+            .to_degrees()
+            .rem_euclid(180.0);
+        assert!((angle - 35.0).abs() < 6.0, "angle {angle}");
+    }
+
+    #[test]
+    fn blank_and_tiny_pages_have_none() {
+        assert!(candidates(&GrayImage::from_pixel(500, 500, image::Luma([255]))).is_empty());
+        assert!(candidates(&GrayImage::from_pixel(10, 10, image::Luma([0]))).is_empty());
+    }
+}
