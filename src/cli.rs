@@ -56,9 +56,10 @@ struct ScanArgs {
     /// Do not print the summary on standard error.
     #[arg(long, short = 'q')]
     quiet: bool,
-    /// Which reader decodes the symbols: `rxing` (default), `own` (ordoscan's own
-    /// locator and decoder, any rotation), or `both` merged. Example: `--decoder both`.
-    #[arg(long, value_enum, default_value = "rxing")]
+    /// Which reader decodes the symbols: `both` (default: ordoscan's own and rxing,
+    /// merged), `own` (ordoscan's own locator and decoder, any rotation, fastest) or
+    /// `rxing`. Example: `--decoder own`.
+    #[arg(long, value_enum, default_value = "both")]
     decoder: DecoderArg,
 }
 

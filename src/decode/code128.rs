@@ -53,6 +53,53 @@ fn table() -> &'static [[u8; 4]; 107] {
 /// the four of them identify the character (ISO/IEC 15417 reference decode). The bars'
 /// module sum must then be even, the symbology's self-check.
 pub fn classify(w: &[f64]) -> Option<(u8, f64)> {
+    classify_t(w).or_else(|| classify_nearest(w))
+}
+
+/// Largest mean deviation of a width from its pattern, as a fraction of the character's
+/// width (zxing's `MAX_AVG_VARIANCE`).
+const MAX_AVG_DEVIATION: f64 = 0.25;
+/// Largest deviation of one width, in modules (zxing's `MAX_INDIVIDUAL_VARIANCE`).
+const MAX_ONE_DEVIATION: f64 = 0.7;
+
+/// The nearest pattern by width deviations, for blurred rows where narrow elements grow
+/// and wide ones shrink, so that t-distances round wrong. The best match must be clearly
+/// better than the second.
+fn classify_nearest(w: &[f64]) -> Option<(u8, f64)> {
+    if w.len() < 6 {
+        return None;
+    }
+    let total: f64 = w[..6].iter().sum();
+    if total <= 0.0 {
+        return None;
+    }
+    let unit = total / 11.0;
+    let deviation = |p: &[u8]| -> Option<f64> {
+        let mut sum = 0.0;
+        for (x, &m) in w.iter().zip(p) {
+            let d = (x - f64::from(m) * unit).abs();
+            if d > MAX_ONE_DEVIATION * unit {
+                return None;
+            }
+            sum += d;
+        }
+        Some(sum / total)
+    };
+    let mut scored: Vec<(f64, u8)> = PATTERNS
+        .iter()
+        .enumerate()
+        .map(|(v, p)| (v as u8, &p[..]))
+        .chain(std::iter::once((STOP_VALUE, &STOP[..6])))
+        .filter_map(|(v, p)| deviation(p).map(|d| (d, v)))
+        .collect();
+    scored.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let (best, value) = *scored.first()?;
+    let second = scored.get(1).map_or(1.0, |s| s.0);
+    (best < MAX_AVG_DEVIATION && second - best > 0.04).then_some((value, 0.0))
+}
+
+/// The ISO/IEC 15417 reference decode: t-distances rounded to whole modules.
+fn classify_t(w: &[f64]) -> Option<(u8, f64)> {
     if w.len() < 6 {
         return None;
     }

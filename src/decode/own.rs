@@ -10,14 +10,14 @@ use std::collections::BTreeMap;
 
 use image::GrayImage;
 
-use super::scan::{LineRead, Scanline, read_line};
+use super::scan::{LineRead, Scanline, read_line_all};
 use super::{Symbol, Symbology};
 use crate::locate::{self, Candidate};
 
 /// Lines that must agree on a text before it is reported.
 pub const MIN_VOTES: usize = 2;
 /// Most scanlines across one candidate.
-const MAX_LINES: usize = 24;
+const MAX_LINES: usize = 48;
 
 /// Every Code 128 symbol the own reader finds on the page.
 pub(super) fn read(image: &GrayImage) -> Vec<Symbol> {
@@ -35,13 +35,30 @@ pub(super) fn read(image: &GrayImage) -> Vec<Symbol> {
     symbols
 }
 
+/// Reads a candidate along its estimated orientation, then, when nothing is read, along
+/// slightly turned ones (a small candidate's orientation is only known to a few degrees).
 fn read_candidate(image: &GrayImage, c: &Candidate) -> Vec<Symbol> {
+    for turn in [0.0f64, 2.5, -2.5] {
+        let (s, co) = turn.to_radians().sin_cos();
+        let turned = Candidate {
+            across: [c.across[0] * co - c.across[1] * s, c.across[0] * s + c.across[1] * co],
+            ..c.clone()
+        };
+        let found = read_oriented(image, &turned);
+        if !found.is_empty() {
+            return found;
+        }
+    }
+    Vec::new()
+}
+
+fn read_oriented(image: &GrayImage, c: &Candidate) -> Vec<Symbol> {
     let along = [-c.across[1], c.across[0]];
     // Candidates may cover only part of a symbol (cells at its ends, or inside its widest
     // bars, are weak): reach far beyond; the decode nearest the middle is kept.
     let margin = (c.half_length * 1.2).max(40.0);
     let reach = c.half_length + margin;
-    let lines = ((2.0 * c.half_height / 2.0) as usize).clamp(5, MAX_LINES);
+    let lines = (c.half_height as usize).clamp(8, MAX_LINES);
     let mut votes: BTreeMap<String, Vec<(Scanline, LineRead)>> = BTreeMap::new();
     for k in 0..lines {
         let v = -0.9 * c.half_height + 1.8 * c.half_height * k as f64 / (lines - 1) as f64;
@@ -53,7 +70,7 @@ fn read_candidate(image: &GrayImage, c: &Candidate) -> Vec<Symbol> {
             dir: c.across,
             len: (2.0 * reach).ceil() as usize,
         };
-        if let Some(read) = read_line(image, &line) {
+        for read in read_line_all(image, &line) {
             votes
                 .entry(read.decoded.text.clone())
                 .or_default()

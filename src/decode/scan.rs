@@ -124,8 +124,19 @@ pub struct LineRead {
 
 /// Decodes one scanline: of the symbols it crosses, the one nearest its middle.
 pub fn read_line(image: &GrayImage, line: &Scanline) -> Option<LineRead> {
+    let middle = line.len as f64 / 2.0;
+    read_line_all(image, line).into_iter().min_by(|a, b| {
+        let off = |r: &LineRead| ((r.start_t + r.end_t) / 2.0 - middle).abs();
+        off(a).total_cmp(&off(b))
+    })
+}
+
+/// Decodes one scanline: every symbol it crosses.
+pub fn read_line_all(image: &GrayImage, line: &Scanline) -> Vec<LineRead> {
     let profile = line.profile(image);
-    let w = widths(&profile)?;
+    let Some(w) = widths(&profile) else {
+        return Vec::new();
+    };
     // Position of each width boundary: prefix sums.
     let mut at = Vec::with_capacity(w.len() + 1);
     let mut t = 0.0;
@@ -134,7 +145,6 @@ pub fn read_line(image: &GrayImage, line: &Scanline) -> Option<LineRead> {
         t += x;
         at.push(t);
     }
-    let middle = line.len as f64 / 2.0;
     decode_all(&w)
         .into_iter()
         .filter_map(|decoded| {
@@ -154,10 +164,7 @@ pub fn read_line(image: &GrayImage, line: &Scanline) -> Option<LineRead> {
                 end_t,
             })
         })
-        .min_by(|a, b| {
-            let off = |r: &LineRead| ((r.start_t + r.end_t) / 2.0 - middle).abs();
-            off(a).total_cmp(&off(b))
-        })
+        .collect()
 }
 
 #[cfg(test)]

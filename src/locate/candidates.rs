@@ -18,6 +18,15 @@ const MIN_COHERENCE: f64 = 0.55;
 /// Largest orientation difference between joined cells, degrees.
 const MAX_TURN_DEG: f64 = 20.0;
 
+/// Offsets of the cells joined to a cell: its 5 × 5 neighbourhood.
+const NEIGHBOURS: [(i64, i64); 24] = [
+    (-2, -2), (-1, -2), (0, -2), (1, -2), (2, -2),
+    (-2, -1), (-1, -1), (0, -1), (1, -1), (2, -1),
+    (-2, 0), (-1, 0), (1, 0), (2, 0),
+    (-2, 1), (-1, 1), (0, 1), (1, 1), (2, 1),
+    (-2, 2), (-1, 2), (0, 2), (1, 2), (2, 2),
+];
+
 /// An oriented region that may hold a symbol.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Candidate {
@@ -110,16 +119,9 @@ pub fn candidates(image: &GrayImage) -> Vec<Candidate> {
         while let Some(i) = stack.pop() {
             members.push(i);
             let (cx, cy) = (i64::from(i as u32 % gw), i64::from(i as u32 / gw));
-            for (dx, dy) in [
-                (-1, 0),
-                (1, 0),
-                (0, -1),
-                (0, 1),
-                (-1, -1),
-                (1, 1),
-                (-1, 1),
-                (1, -1),
-            ] {
+            // Neighbours up to two cells away: the inside of a wide bar (4 modules at
+            // 6 px/module) has no gradient and must not split a symbol in two.
+            for (dx, dy) in NEIGHBOURS {
                 let (nx, ny) = (cx + dx, cy + dy);
                 if nx < 0 || ny < 0 || nx >= i64::from(gw) || ny >= i64::from(gh) {
                     continue;
