@@ -15,12 +15,19 @@ fn main() {
         for k in 0..5 {
             let v = -0.8 * c.half_height + 0.4 * c.half_height * k as f64;
             let line = Scanline {
-                from: [c.centre[0] - c.across[0] * reach + along[0] * v, c.centre[1] - c.across[1] * reach + along[1] * v],
+                from: [
+                    c.centre[0] - c.across[0] * reach + along[0] * v,
+                    c.centre[1] - c.across[1] * reach + along[1] * v,
+                ],
                 dir: c.across,
                 len: (2.0 * reach) as usize,
             };
             let w = widths(&line.profile(&page.image)).unwrap_or_default();
-            println!("  v={v:.0} widths={} read={:?}", w.len(), read_line(&page.image, &line).map(|r| r.decoded.text));
+            println!(
+                "  v={v:.0} widths={} read={:?}",
+                w.len(),
+                read_line(&page.image, &line).map(|r| r.decoded.text)
+            );
         }
     }
 }

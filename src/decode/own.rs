@@ -41,7 +41,10 @@ fn read_candidate(image: &GrayImage, c: &Candidate) -> Vec<Symbol> {
     for turn in [0.0f64, 2.5, -2.5] {
         let (s, co) = turn.to_radians().sin_cos();
         let turned = Candidate {
-            across: [c.across[0] * co - c.across[1] * s, c.across[0] * s + c.across[1] * co],
+            across: [
+                c.across[0] * co - c.across[1] * s,
+                c.across[0] * s + c.across[1] * co,
+            ],
             ..c.clone()
         };
         let found = read_oriented(image, &turned);
