@@ -239,19 +239,22 @@ fn code128_modules(bits: &[bool]) -> Option<u32> {
     (bars >= 10 && (bars - 4).is_multiple_of(3)).then(|| 11 * ((bars - 4) / 3) + 13)
 }
 
+/// The bounding box `[x0, y0, x1, y1]` of some points.
+pub fn bbox(points: &[[f64; 2]]) -> [f64; 4] {
+    points
+        .iter()
+        .fold([f64::MAX, f64::MAX, f64::MIN, f64::MIN], |m, p| {
+            [
+                m[0].min(p[0]),
+                m[1].min(p[1]),
+                m[2].max(p[0]),
+                m[3].max(p[1]),
+            ]
+        })
+}
+
 /// Whether two quads' bounding boxes intersect.
 pub fn overlap(a: &[[f64; 2]; 4], b: &[[f64; 2]; 4]) -> bool {
-    let bbox = |q: &[[f64; 2]; 4]| {
-        q.iter()
-            .fold([f64::MAX, f64::MAX, f64::MIN, f64::MIN], |m, p| {
-                [
-                    m[0].min(p[0]),
-                    m[1].min(p[1]),
-                    m[2].max(p[0]),
-                    m[3].max(p[1]),
-                ]
-            })
-    };
     let (a, b) = (bbox(a), bbox(b));
     a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3]
 }

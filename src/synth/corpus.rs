@@ -16,6 +16,7 @@ use super::geometry::{Homography, composite, warp};
 use super::write::{self, Fax};
 use super::{Block, Rng, TextStyle, Typeface, degrade, draw_block, draw_text, stroke_ink};
 use crate::ids::{IdKind, luhn_check_digit};
+use crate::locate::bbox;
 
 /// The truth of one symbol.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -533,12 +534,7 @@ fn rotated(page: &GrayImage, degrees: f64) -> (GrayImage, Homography) {
     let (w, h) = (f64::from(page.width()), f64::from(page.height()));
     let r = Homography::rotate(degrees);
     let corners = [[0.0, 0.0], [w, 0.0], [w, h], [0.0, h]].map(|p| r.apply(p));
-    let (x0, x1) = corners
-        .iter()
-        .fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p[0]), b.max(p[0])));
-    let (y0, y1) = corners
-        .iter()
-        .fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p[1]), b.max(p[1])));
+    let [x0, y0, x1, y1] = bbox(&corners);
     let h = Homography::translate(-x0, -y0).after(&r);
     let out = warp(page, &h, (x1 - x0).round() as u32, (y1 - y0).round() as u32);
     (out, h)
@@ -567,18 +563,6 @@ fn place_block(page: &mut GrayImage, p: &Placed, dpi: f64) -> [[f64; 2]; 4] {
         .after(&to_origin);
     composite(page, &canvas, &h);
     quad.map(|c| h.apply(c))
-}
-
-fn bbox(q: &[[f64; 2]; 4]) -> [f64; 4] {
-    q.iter()
-        .fold([f64::MAX, f64::MAX, f64::MIN, f64::MIN], |m, p| {
-            [
-                m[0].min(p[0]),
-                m[1].min(p[1]),
-                m[2].max(p[0]),
-                m[3].max(p[1]),
-            ]
-        })
 }
 
 /// Header, prescription lines, a logo and a signature, away from the blocks.

@@ -122,12 +122,7 @@ pub fn composite(page: &mut GrayImage, layer: &GrayImage, h: &Homography) {
     };
     let (lw, lh) = (f64::from(layer.width()), f64::from(layer.height()));
     let corners = [[0.0, 0.0], [lw, 0.0], [lw, lh], [0.0, lh]].map(|p| h.apply(p));
-    let (x0, x1) = corners
-        .iter()
-        .fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p[0]), b.max(p[0])));
-    let (y0, y1) = corners
-        .iter()
-        .fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p[1]), b.max(p[1])));
+    let [x0, y0, x1, y1] = crate::locate::bbox(&corners);
     let (w, hh) = page.dimensions();
     for y in (y0.floor().max(0.0) as u32)..(y1.ceil().max(0.0) as u32).min(hh) {
         for x in (x0.floor().max(0.0) as u32)..(x1.ceil().max(0.0) as u32).min(w) {
