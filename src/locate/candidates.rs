@@ -118,8 +118,37 @@ fn is_bar(c: &Cell) -> bool {
     c.energy >= MIN_ENERGY && c.coherence >= MIN_COHERENCE
 }
 
-/// The candidate regions of a page, largest first.
+/// Longest page side searched at full resolution; larger pages (600 dpi scans) are
+/// searched on a 2 × 2-averaged copy, so that a cell still spans several modules.
+const MAX_SEARCH_SIDE_PX: u32 = 3600;
+
+/// The candidate regions of a page, largest first, in page pixels.
 pub fn candidates(image: &GrayImage) -> Vec<Candidate> {
+    if image.width().max(image.height()) <= MAX_SEARCH_SIDE_PX {
+        return candidates_at_scale(image);
+    }
+    let half = halve(image);
+    candidates_at_scale(&half)
+        .into_iter()
+        .map(|c| Candidate {
+            centre: [c.centre[0] * 2.0 + 0.5, c.centre[1] * 2.0 + 0.5],
+            half_length: c.half_length * 2.0,
+            half_height: c.half_height * 2.0,
+            ..c
+        })
+        .collect()
+}
+
+/// The image at half size, each pixel the mean of a 2 × 2 block.
+fn halve(image: &GrayImage) -> GrayImage {
+    let (w, h) = (image.width() / 2, image.height() / 2);
+    GrayImage::from_fn(w, h, |x, y| {
+        let p = |dx, dy| u32::from(image.get_pixel(2 * x + dx, 2 * y + dy).0[0]);
+        image::Luma([((p(0, 0) + p(1, 0) + p(0, 1) + p(1, 1) + 2) / 4) as u8])
+    })
+}
+
+fn candidates_at_scale(image: &GrayImage) -> Vec<Candidate> {
     let (w, h) = image.dimensions();
     if w < 3 * CELL_PX || h < 3 * CELL_PX {
         return Vec::new();
@@ -251,6 +280,19 @@ mod tests {
             .to_degrees()
             .rem_euclid(180.0);
         assert!((angle - 35.0).abs() < 6.0, "angle {angle}");
+    }
+
+    #[test]
+    fn large_pages_are_searched_at_half_size_in_page_pixels() {
+        // 8-pixel bars on a 4000-pixel-wide page (600 dpi scans): found, centred right.
+        let img = GrayImage::from_fn(4000, 400, |x, y| {
+            let inside = (1000..2600).contains(&x) && (150..250).contains(&y);
+            image::Luma([if inside && (x / 8) % 3 != 0 { 0 } else { 255 }])
+        });
+        let best = &candidates(&img)[0];
+        assert!((best.centre[0] - 1800.0).abs() < 40.0, "{best:?}");
+        assert!((best.centre[1] - 200.0).abs() < 20.0, "{best:?}");
+        assert!(best.half_length > 700.0, "{best:?}");
     }
 
     #[test]
