@@ -8,7 +8,7 @@ use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use ordoscan::batch::process_page;
-use ordoscan::decode::{self, Engine};
+use ordoscan::decode::{self, Engine, ReadSettings};
 use ordoscan::ingest;
 use ordoscan::judge::{self, PageInfo, Rules};
 
@@ -42,6 +42,7 @@ fn stages(c: &mut Criterion) {
             height_px: page.image.height(),
             dpi: page.dpi,
             dpi_source: page.dpi_source,
+            timed_out: None,
         };
         c.bench_function(&format!("judge/{name}"), |b| {
             b.iter(|| judge::judge(black_box(&info), black_box(&symbols), Rules::default()))
@@ -52,7 +53,7 @@ fn stages(c: &mut Criterion) {
                     black_box(&page),
                     name,
                     1,
-                    Engine::default(),
+                    ReadSettings::default(),
                     Rules::default(),
                 )
             })

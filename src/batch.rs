@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::decode::{self, Engine};
+use crate::decode::{self, ReadSettings};
 use crate::ingest::{self, Page};
 use crate::judge::{self, PageInfo, Rules};
 use crate::report::{FindingCode, PageReport, Verdict};
@@ -100,10 +100,10 @@ pub fn process_page(
     page: &Page,
     file: &str,
     number: u32,
-    engine: Engine,
+    read: ReadSettings,
     rules: Rules,
 ) -> PageReport {
-    let symbols = decode::read(&page.image, engine);
+    let reading = decode::read_within(&page.image, read);
     let info = PageInfo {
         file: file.to_owned(),
         page: number,
@@ -111,14 +111,15 @@ pub fn process_page(
         height_px: page.image.height(),
         dpi: page.dpi,
         dpi_source: page.dpi_source,
+        timed_out: reading.timed_out.then_some(read.budget),
     };
-    judge::judge(&info, &symbols, rules)
+    judge::judge(&info, &reading.symbols, rules)
 }
 
 /// [`process_page`], turning a bug that panics into an error record for that page, so
 /// that the rest of the batch is still reported.
-fn guarded(page: &Page, file: &str, number: u32, engine: Engine, rules: Rules) -> PageReport {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| process_page(page, file, number, engine, rules)))
+fn guarded(page: &Page, file: &str, number: u32, read: ReadSettings, rules: Rules) -> PageReport {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| process_page(page, file, number, read, rules)))
         .unwrap_or_else(|panic| {
             let what = panic
                 .downcast_ref::<String>()
@@ -146,7 +147,7 @@ pub fn scan_input(input: &Input, config: &Config) -> Vec<PageReport> {
         .into_par_iter()
         .enumerate()
         .map(|(i, page)| match page {
-            Ok(page) => guarded(&page, name, i as u32 + 1, config.engine, rules),
+            Ok(page) => guarded(&page, name, i as u32 + 1, config.read, rules),
             Err(e) => PageReport::error(name.clone(), e.page(), e.to_string()),
         })
         .collect()

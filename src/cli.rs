@@ -7,7 +7,9 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::config::{Config, ConfigError};
-use crate::decode::Engine;
+use std::time::Duration;
+
+use crate::decode::{Engine, ReadSettings};
 use crate::report::Format;
 
 /// ordoscan: reads and verifies the RPPS / FINESS / AM barcodes of scanned French
@@ -61,6 +63,10 @@ struct ScanArgs {
     /// `rxing`. Example: `--decoder own`.
     #[arg(long, value_enum, default_value = "both")]
     decoder: DecoderArg,
+    /// Time budget per page, in seconds: when it runs out, the page is reported with the
+    /// symbols found so far and a `timeout` finding. Example: `--time-budget 2`.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    time_budget: f64,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -98,10 +104,13 @@ impl Cli {
             dpi: args.dpi,
             strict: args.strict,
             summary: !args.quiet,
-            engine: match args.decoder {
-                DecoderArg::Rxing => Engine::Rxing,
-                DecoderArg::Own => Engine::Own,
-                DecoderArg::Both => Engine::Both,
+            read: ReadSettings {
+                engine: match args.decoder {
+                    DecoderArg::Rxing => Engine::Rxing,
+                    DecoderArg::Own => Engine::Own,
+                    DecoderArg::Both => Engine::Both,
+                },
+                budget: Duration::try_from_secs_f64(args.time_budget).unwrap_or_default(),
             },
         }
         .validate()

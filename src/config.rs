@@ -19,8 +19,8 @@ pub struct Config {
     pub strict: bool,
     /// Print the summary on standard error at the end.
     pub summary: bool,
-    /// Which reader finds and decodes the symbols.
-    pub engine: crate::decode::Engine,
+    /// Which reader finds and decodes the symbols, within what time per page.
+    pub read: crate::decode::ReadSettings,
 }
 
 /// A configuration the command line asked for but that cannot run.
@@ -35,6 +35,9 @@ pub enum ConfigError {
     /// No input.
     #[error("no PATH given: name files or directories to scan")]
     NoPaths,
+    /// A time budget that is not a positive number of seconds.
+    #[error("--time-budget must be a positive number of seconds")]
+    Budget,
 }
 
 impl Config {
@@ -45,6 +48,9 @@ impl Config {
         }
         if let Some(d) = self.dpi.filter(|d| !(50.0..=4800.0).contains(d)) {
             return Err(ConfigError::Dpi(d));
+        }
+        if self.read.budget.is_zero() {
+            return Err(ConfigError::Budget);
         }
         if self.paths.is_empty() {
             return Err(ConfigError::NoPaths);

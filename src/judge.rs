@@ -28,6 +28,8 @@ pub struct PageInfo {
     pub dpi: f64,
     /// Where `dpi` came from.
     pub dpi_source: DpiSource,
+    /// The time budget, when it ran out before the search for symbols ended.
+    pub timed_out: Option<std::time::Duration>,
 }
 
 /// How the judge is asked to rule.
@@ -72,6 +74,17 @@ pub fn judge(info: &PageInfo, symbols: &[Symbol], rules: Rules) -> PageReport {
     let prescriber = determine(&reports, &mut findings, Role::Prescriber);
     let structure = determine(&reports, &mut findings, Role::Structure);
     let determined = prescriber.is_some() && structure.is_some();
+    if let Some(budget) = info.timed_out {
+        findings.push(Finding {
+            code: FindingCode::Timeout,
+            severity: Severity::Error,
+            symbol: None,
+            message: format!(
+                "the page's time budget of {:.1} s ran out; the symbols found so far are reported",
+                budget.as_secs_f64()
+            ),
+        });
+    }
     for (i, s) in reports.iter().enumerate() {
         if s.symbology != Symbology::Code128.as_str() {
             findings.push(Finding {
@@ -228,6 +241,7 @@ mod tests {
             height_px: 1000,
             dpi: 254.0,
             dpi_source: DpiSource::Assumed,
+            timed_out: None,
         }
     }
 
@@ -317,6 +331,27 @@ mod tests {
         assert_eq!(r.findings[0].severity, Severity::Warning);
         let strict = judge(&info(), &symbols, Rules { strict: true });
         assert_eq!(strict.verdict, Verdict::Fail);
+    }
+
+    #[test]
+    fn a_timed_out_page_fails_with_what_was_found() {
+        let symbols = [sym("10001045367", 0.0), sym("750712184", 100.0)];
+        let info = PageInfo {
+            timed_out: Some(std::time::Duration::from_millis(1500)),
+            ..info()
+        };
+        let r = judge(&info, &symbols, Rules::default());
+        assert_eq!(r.verdict, Verdict::Fail);
+        assert_eq!(codes(&r), vec![FindingCode::Timeout]);
+        assert!(
+            r.findings[0].message.contains("1.5 s"),
+            "{}",
+            r.findings[0].message
+        );
+        assert_eq!(
+            r.prescriber.map(|p| p.value).as_deref(),
+            Some("10001045367")
+        );
     }
 
     #[test]

@@ -215,3 +215,27 @@ fn help_explains_every_flag_with_an_example() {
         assert!(help.contains(flag), "help mentions {flag}: {help}");
     }
 }
+
+#[test]
+fn a_page_over_its_time_budget_is_reported_with_a_timeout() {
+    let out = common::scan(&[
+        "--format",
+        "jsonl",
+        "-q",
+        "--time-budget",
+        "0.000001",
+        "test-images/01-hospital-finess.png",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let r = &common::records(&out)[0];
+    assert_eq!(r["verdict"], "fail");
+    let codes: Vec<&str> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"timeout"), "{codes:?}");
+    let zero = common::scan(&["--time-budget", "0", "test-images/"]);
+    assert_eq!(zero.status.code(), Some(2), "a zero budget is bad usage");
+}

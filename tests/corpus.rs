@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use ordoscan::batch::process_page;
-use ordoscan::decode::Engine;
+use ordoscan::decode::ReadSettings;
 use ordoscan::ingest;
 use ordoscan::judge::Rules;
 use ordoscan::synth::corpus::{self, CorpusTruth};
@@ -66,7 +66,7 @@ fn recall_holds_and_no_false_symbol() {
                 .next()
                 .unwrap()
                 .expect("corpus pages are readable");
-            let report = process_page(&page, &t.file, 1, Engine::default(), Rules::default());
+            let report = process_page(&page, &t.file, 1, ReadSettings::default(), Rules::default());
             let read: Vec<String> = report.symbols.iter().map(|s| s.value.clone()).collect();
             let on_page: Vec<&str> = t.symbols.iter().map(|s| s.value.as_str()).collect();
             let expected: Vec<&str> = t

@@ -18,7 +18,7 @@ use std::time::Instant;
 
 use anyhow::{Context, bail};
 use ordoscan::batch::process_page;
-use ordoscan::decode::Engine;
+use ordoscan::decode::{Engine, ReadSettings};
 use ordoscan::ingest::{self, Page};
 use ordoscan::judge::Rules;
 use ordoscan::report::Verdict;
@@ -40,7 +40,11 @@ struct Read {
 fn read_page(page: &Page, name: &str, reader: Reader) -> Read {
     match reader {
         Reader::Ordoscan(engine) => {
-            let r = process_page(page, name, 1, engine, Rules::default());
+            let settings = ReadSettings {
+                engine,
+                ..ReadSettings::default()
+            };
+            let r = process_page(page, name, 1, settings, Rules::default());
             Read {
                 values: r.symbols.iter().map(|s| s.value.clone()).collect(),
                 verdict: Some(r.verdict),

@@ -12,6 +12,8 @@ pub mod patterns;
 mod rxing_reader;
 pub mod scan;
 
+use std::time::{Duration, Instant};
+
 use image::GrayImage;
 
 /// A barcode symbology found on a page.
@@ -87,15 +89,67 @@ pub enum Engine {
     Both,
 }
 
-/// Every barcode found on `image`, in reading order: lines top to bottom (symbols whose
-/// centres are within half a symbol height of each other share a line), left to right.
+/// How a page is read: which reader, and how long it may take.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReadSettings {
+    /// Which reader.
+    pub engine: Engine,
+    /// The page's time budget; when it runs out, what was found so far is reported.
+    pub budget: Duration,
+}
+
+impl Default for ReadSettings {
+    fn default() -> Self {
+        ReadSettings {
+            engine: Engine::default(),
+            budget: DEFAULT_BUDGET,
+        }
+    }
+}
+
+/// The default time budget of a page.
+pub const DEFAULT_BUDGET: Duration = Duration::from_secs(10);
+
+/// The symbols of a page, and whether its time budget ran out before the search ended.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Reading {
+    /// Every symbol found, in reading order.
+    pub symbols: Vec<Symbol>,
+    /// The budget ran out: the page may hold symbols not searched for.
+    pub timed_out: bool,
+}
+
+/// Every barcode found on `image` with the default settings, in reading order.
 pub fn read(image: &GrayImage, engine: Engine) -> Vec<Symbol> {
-    let symbols = match engine {
-        Engine::Own => own::read(image),
-        Engine::Rxing => rxing_reader::read(image),
+    read_within(
+        image,
+        ReadSettings {
+            engine,
+            budget: Duration::MAX,
+        },
+    )
+    .symbols
+}
+
+/// Every barcode found on `image` within the time budget, in reading order: lines top to
+/// bottom (symbols whose centres are within half a symbol height of each other share a
+/// line), left to right. The own reader checks the deadline between candidates; rxing,
+/// which cannot be interrupted, is only started while time remains.
+pub fn read_within(image: &GrayImage, settings: ReadSettings) -> Reading {
+    let deadline = Instant::now().checked_add(settings.budget);
+    let expired = || deadline.is_some_and(|d| Instant::now() >= d);
+    let rxing_if_time = || (!expired()).then(|| rxing_reader::read(image));
+    let (symbols, timed_out) = match settings.engine {
+        Engine::Own => own::read(image, deadline),
+        Engine::Rxing => match rxing_if_time() {
+            Some(found) => (found, false),
+            None => (Vec::new(), true),
+        },
         Engine::Both => {
-            let mut all = own::read(image);
-            for s in rxing_reader::read(image) {
+            let (mut all, own_out) = own::read(image, deadline);
+            let rxing_found = if own_out { None } else { rxing_if_time() };
+            let timed_out = rxing_found.is_none();
+            for s in rxing_found.unwrap_or_default() {
                 let known = all
                     .iter()
                     .any(|o| o.value == s.value && crate::locate::overlap(&o.quad, &s.quad));
@@ -103,10 +157,13 @@ pub fn read(image: &GrayImage, engine: Engine) -> Vec<Symbol> {
                     all.push(s);
                 }
             }
-            all
+            (all, timed_out)
         }
     };
-    reading_order(symbols)
+    Reading {
+        symbols: reading_order(symbols),
+        timed_out,
+    }
 }
 
 fn reading_order(mut symbols: Vec<Symbol>) -> Vec<Symbol> {

@@ -7,6 +7,7 @@
 //! misread line can never become a symbol.
 
 use std::collections::BTreeMap;
+use std::time::Instant;
 
 use image::GrayImage;
 
@@ -19,10 +20,14 @@ pub const MIN_VOTES: usize = 2;
 /// Most scanlines across one candidate.
 const MAX_LINES: usize = 48;
 
-/// Every Code 128 symbol the own reader finds on the page.
-pub(super) fn read(image: &GrayImage) -> Vec<Symbol> {
+/// Every Code 128 symbol the own reader finds on the page before `deadline`, and whether
+/// the deadline cut the search short.
+pub(super) fn read(image: &GrayImage, deadline: Option<Instant>) -> (Vec<Symbol>, bool) {
     let mut symbols: Vec<Symbol> = Vec::new();
     for c in locate::candidates(image) {
+        if deadline.is_some_and(|d| Instant::now() >= d) {
+            return (symbols, true);
+        }
         for s in read_candidate(image, &c) {
             let duplicate = symbols
                 .iter()
@@ -32,7 +37,7 @@ pub(super) fn read(image: &GrayImage) -> Vec<Symbol> {
             }
         }
     }
-    symbols
+    (symbols, false)
 }
 
 /// Reads a candidate along its estimated orientation, then, when nothing is read, along
