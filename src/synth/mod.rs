@@ -14,6 +14,7 @@ pub mod corpus;
 pub mod degrade;
 pub mod fixtures;
 pub mod geometry;
+mod ink;
 pub mod write;
 
 use ab_glyph::{FontRef, PxScale};
