@@ -4,7 +4,7 @@
 //! Code 128 symbol, human-readable line below, as Annexe I lays them out), free text and
 //! pen strokes. [`render`] draws it at any resolution with anti-aliased bars (each bar's
 //! exact coverage of every pixel column), text from the bundled DejaVu fonts, so module
-//! widths need not be whole pixels — like real printers and scanners. [`write`] saves
+//! widths need not be whole pixels — like real printers and scanners. [`write`](mod@write) saves
 //! pages as PNG, JPEG, TIFF (CCITT G3/G4, multi-page) or PDF with their resolution stated,
 //! and [`fixtures`] is the committed fixture set with its truth files. Everything is
 //! deterministic: the same spec gives the same bytes.
