@@ -79,6 +79,27 @@ fn recall_holds_and_no_false_symbol() {
                 .iter()
                 .filter(|v| read.iter().any(|r| r == *v))
                 .count();
+            // Every symbol read lies where the truth drew it (centre inside its box).
+            for sym in &report.symbols {
+                if let Some(truth) = t.symbols.iter().find(|s| s.value == sym.value) {
+                    let [x0, y0, x1, y1] = ordoscan::locate::bbox(&truth.quad);
+                    let slack = 0.1 * (x1 - x0).max(y1 - y0);
+                    let c = sym
+                        .quad
+                        .iter()
+                        .fold([0.0, 0.0], |a, p| [a[0] + p[0] / 4.0, a[1] + p[1] / 4.0]);
+                    assert!(
+                        c[0] > x0 - slack
+                            && c[0] < x1 + slack
+                            && c[1] > y0 - slack
+                            && c[1] < y1 + slack,
+                        "{}: {} at {c:?}, drawn at {:?}",
+                        t.file,
+                        sym.value,
+                        truth.quad
+                    );
+                }
+            }
             let false_values: Vec<String> = read
                 .iter()
                 .filter(|v| !on_page.contains(&v.as_str()))

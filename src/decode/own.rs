@@ -89,9 +89,30 @@ fn read_oriented(image: &GrayImage, c: &Candidate) -> Vec<Symbol> {
         .into_iter()
         .filter(|(_, reads)| reads.len() >= MIN_VOTES)
         .map(|(text, reads)| {
-            let (line, read) = &reads[reads.len() / 2];
-            let start = line.at(read.start_t);
-            let end = line.at(read.end_t);
+            // The symbol's axis: midway between the outermost agreeing lines' ends, which
+            // lie on the first and last bars' edges, so a candidate's slightly wrong
+            // orientation does not tilt the quad.
+            let (first_line, first) = &reads[0];
+            let (last_line, last) = &reads[reads.len() - 1];
+            let mid = |a: [f64; 2], b: [f64; 2]| [(a[0] + b[0]) / 2.0, (a[1] + b[1]) / 2.0];
+            let (s0, s1) = (first_line.at(first.start_t), last_line.at(last.start_t));
+            let start = mid(s0, s1);
+            let mut end = mid(first_line.at(first.end_t), last_line.at(last.end_t));
+            // The start edges of two lines apart are along the bars: the symbol's axis is
+            // perpendicular to them, whatever the scan direction was.
+            let bar = [s1[0] - s0[0], s1[1] - s0[1]];
+            let bar_len = bar[0].hypot(bar[1]);
+            if bar_len > 3.0 {
+                let mut axis = [bar[1] / bar_len, -bar[0] / bar_len];
+                let span = [end[0] - start[0], end[1] - start[1]];
+                let mut along = span[0] * axis[0] + span[1] * axis[1];
+                if along < 0.0 {
+                    axis = [-axis[0], -axis[1]];
+                    along = -along;
+                }
+                end = [start[0] + axis[0] * along, start[1] + axis[1] * along];
+            }
+            let read = &reads[reads.len() / 2].1;
             let geometry = locate::measure(image, start, end, Symbology::Code128);
             Symbol {
                 value: text,
