@@ -56,6 +56,13 @@ pub fn classify(w: &[f64]) -> Option<(u8, f64)> {
     classify_t(w).or_else(|| classify_nearest(w))
 }
 
+/// The width of the six elements a symbol character starts with, when there are six and
+/// they have a width.
+fn character_width(w: &[f64]) -> Option<f64> {
+    let total: f64 = w.get(..6)?.iter().sum();
+    (total > 0.0).then_some(total)
+}
+
 /// Largest mean deviation of a width from its pattern, as a fraction of the character's
 /// width (zxing's `MAX_AVG_VARIANCE`).
 const MAX_AVG_DEVIATION: f64 = 0.25;
@@ -66,13 +73,7 @@ const MAX_ONE_DEVIATION: f64 = 0.7;
 /// and wide ones shrink, so that t-distances round wrong. The best match must be clearly
 /// better than the second.
 fn classify_nearest(w: &[f64]) -> Option<(u8, f64)> {
-    if w.len() < 6 {
-        return None;
-    }
-    let total: f64 = w[..6].iter().sum();
-    if total <= 0.0 {
-        return None;
-    }
+    let total = character_width(w)?;
     let unit = total / 11.0;
     let deviation = |p: &[u8]| -> Option<f64> {
         let mut sum = 0.0;
@@ -100,14 +101,7 @@ fn classify_nearest(w: &[f64]) -> Option<(u8, f64)> {
 
 /// The ISO/IEC 15417 reference decode: t-distances rounded to whole modules.
 fn classify_t(w: &[f64]) -> Option<(u8, f64)> {
-    if w.len() < 6 {
-        return None;
-    }
-    let total: f64 = w[..6].iter().sum();
-    if total <= 0.0 {
-        return None;
-    }
-    let module = total / 11.0;
+    let module = character_width(w)? / 11.0;
     let mut t = [0u8; 4];
     let mut margin = 0.5f64;
     for i in 0..4 {
@@ -190,7 +184,7 @@ fn decode_at(widths: &[f64], i: usize) -> Option<Decoded> {
     if !(START_A..=START_C).contains(&v) {
         return None;
     }
-    let module = widths[i..i + 6].iter().sum::<f64>() / 11.0;
+    let module = character_width(&widths[i..])? / 11.0;
     let before = i.checked_sub(1).map(|j| &widths[j]);
     if !quiet(before, module) {
         return None;
@@ -208,7 +202,7 @@ fn read_from(widths: &[f64], start: usize, start_value: u8, start_margin: f64) -
         margin = margin.min(m);
         if v == STOP_VALUE {
             // The stop's last bar, about 2 modules, then a quiet zone.
-            let module = widths[at..at + 6].iter().sum::<f64>() / 11.0;
+            let module = character_width(&widths[at..])? / 11.0;
             let last = *widths.get(at + 6)?;
             if !(1.0..=3.2).contains(&(last / module)) || !quiet(widths.get(at + 7), module) {
                 return None;

@@ -71,6 +71,17 @@ impl Symbol {
     }
 }
 
+/// Adds `symbol` unless the same value was already found at an overlapping place (a
+/// reader may meet one symbol from several scanlines, candidates or sub-images).
+pub fn push_unique(symbols: &mut Vec<Symbol>, symbol: Symbol) {
+    let known = symbols
+        .iter()
+        .any(|o| o.value == symbol.value && crate::locate::overlap(&o.quad, &symbol.quad));
+    if !known {
+        symbols.push(symbol);
+    }
+}
+
 /// Euclidean distance between two points.
 pub fn distance(a: [f64; 2], b: [f64; 2]) -> f64 {
     (a[0] - b[0]).hypot(a[1] - b[1])
@@ -150,12 +161,7 @@ pub fn read_within(image: &GrayImage, settings: ReadSettings) -> Reading {
             let rxing_found = if own_out { None } else { rxing_if_time() };
             let timed_out = rxing_found.is_none();
             for s in rxing_found.unwrap_or_default() {
-                let known = all
-                    .iter()
-                    .any(|o| o.value == s.value && crate::locate::overlap(&o.quad, &s.quad));
-                if !known {
-                    all.push(s);
-                }
+                push_unique(&mut all, s);
             }
             (all, timed_out)
         }

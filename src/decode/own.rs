@@ -12,7 +12,7 @@ use std::time::Instant;
 use image::GrayImage;
 
 use super::scan::{LineRead, Scanline, read_line_all};
-use super::{Symbol, Symbology};
+use super::{Symbol, Symbology, push_unique};
 use crate::locate::{self, Candidate};
 
 /// Lines that must agree on a text before it is reported.
@@ -29,12 +29,7 @@ pub(super) fn read(image: &GrayImage, deadline: Option<Instant>) -> (Vec<Symbol>
             return (symbols, true);
         }
         for s in read_candidate(image, &c) {
-            let duplicate = symbols
-                .iter()
-                .any(|o| o.value == s.value && locate::overlap(&o.quad, &s.quad));
-            if !duplicate {
-                symbols.push(s);
-            }
+            push_unique(&mut symbols, s);
         }
     }
     (symbols, false)

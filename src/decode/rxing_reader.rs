@@ -14,7 +14,7 @@ use rxing::{
     common::HybridBinarizer,
 };
 
-use super::{Symbol, Symbology};
+use super::{Symbol, Symbology, push_unique};
 use crate::locate;
 
 pub(super) fn read(image: &GrayImage) -> Vec<Symbol> {
@@ -63,12 +63,7 @@ pub(super) fn read(image: &GrayImage) -> Vec<Symbol> {
             px_per_module: geometry.px_per_module,
             code_sets: None,
         };
-        let duplicate = symbols
-            .iter()
-            .any(|s| s.value == symbol.value && locate::overlap(&s.quad, &symbol.quad));
-        if !duplicate {
-            symbols.push(symbol);
-        }
+        push_unique(&mut symbols, symbol);
     }
     symbols
 }
