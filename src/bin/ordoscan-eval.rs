@@ -1,6 +1,6 @@
 //! `ordoscan-eval`: scores a reader on a corpus with ground truth, or on the peer suites.
 //!
-//! - `ordoscan-eval corpus DIR [--reader ordoscan|own|both|ordoscan-rxing|rxing] [--jobs N]`: every page with a
+//! - `ordoscan-eval corpus DIR [--reader ordoscan|own|both|ordoscan-rxing|rxing] [--jobs N] [--misses]`: every page with a
 //!   `*.truth.json` (written by `ordoscan-synth corpus`) is read; prints symbol recall
 //!   (readable symbols found with the right value), false symbols (values read that are not
 //!   on the page — must be 0), verdict accuracy, overall and per degradation, case,
@@ -146,6 +146,32 @@ fn score(truth: &CorpusTruth, read: &Read) -> Tally {
     }
 }
 
+/// One stderr line per printed symbol the reader missed, and per value it made up.
+fn print_misses(truth: &CorpusTruth, read: &Read) {
+    let mut pool: Vec<&str> = read.values.iter().map(String::as_str).collect();
+    for s in truth.symbols.iter().filter(|s| s.readable) {
+        match pool.iter().position(|r| *r == s.value) {
+            Some(i) => {
+                pool.swap_remove(i);
+            }
+            None => eprintln!(
+                "missed {} {} {:.2}px/module case={} dpi={} {:?}",
+                truth.file,
+                s.value,
+                s.px_per_module,
+                truth.case,
+                truth.dpi,
+                truth.degradations
+            ),
+        }
+    }
+    for v in pool {
+        if !truth.symbols.iter().any(|s| s.value == v) {
+            eprintln!("false {} {v:?}", truth.file);
+        }
+    }
+}
+
 fn ppm_bucket(ppm: f64) -> &'static str {
     match ppm {
         p if p < 1.5 => "px/module < 1.5",
@@ -155,7 +181,7 @@ fn ppm_bucket(ppm: f64) -> &'static str {
     }
 }
 
-fn corpus(dir: &Path, reader: Reader, jobs: usize) -> anyhow::Result<()> {
+fn corpus(dir: &Path, reader: Reader, jobs: usize, misses: bool) -> anyhow::Result<()> {
     let mut truths: Vec<(PathBuf, CorpusTruth)> = Vec::new();
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
         .with_context(|| format!("reading {}", dir.display()))?
@@ -201,6 +227,9 @@ fn corpus(dir: &Path, reader: Reader, jobs: usize) -> anyhow::Result<()> {
     for ((_, truth), read) in truths.iter().zip(&reads) {
         let t = score(truth, read);
         total.add(&t);
+        if misses {
+            print_misses(truth, read);
+        }
         let mut keys: Vec<(u8, String)> = vec![(1, format!("case {}", truth.case))];
         keys.push((2, format!("{} dpi", truth.dpi)));
         if truth.degradations.is_empty() {
@@ -302,6 +331,7 @@ fn suites(dir: &Path, reader: Reader) -> anyhow::Result<()> {
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut misses = false;
     let (mut reader, mut jobs, mut rest) = (
         Reader::Ordoscan(Engine::default()),
         rayon::current_num_threads(),
@@ -322,15 +352,16 @@ fn main() -> anyhow::Result<()> {
                     ),
                 }
             }
+            "--misses" => misses = true,
             "--jobs" => jobs = it.next().context("--jobs needs a number")?.parse()?,
             _ => rest.push(a.clone()),
         }
     }
     match rest.as_slice() {
-        [cmd, dir] if cmd == "corpus" => corpus(Path::new(dir), reader, jobs),
+        [cmd, dir] if cmd == "corpus" => corpus(Path::new(dir), reader, jobs, misses),
         [cmd, dir] if cmd == "suites" => suites(Path::new(dir), reader),
         _ => bail!(
-            "usage: ordoscan-eval corpus DIR | suites DIR [--reader ordoscan|own|both|ordoscan-rxing|rxing] [--jobs N]"
+            "usage: ordoscan-eval corpus DIR | suites DIR [--reader ordoscan|own|both|ordoscan-rxing|rxing] [--jobs N] [--misses]"
         ),
     }
 }

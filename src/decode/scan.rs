@@ -7,6 +7,9 @@ use image::GrayImage;
 use super::code128::{Decoded, decode_all};
 use crate::locate::sample;
 
+/// Samples averaged across a scanline (one pixel apart, centred on it).
+pub const THICKNESS: usize = 5;
+
 /// A line across a candidate symbol, in page pixels.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Scanline {
@@ -27,12 +30,22 @@ impl Scanline {
         ]
     }
 
-    /// The grey profile, bilinear, one sample per pixel.
+    /// The grey profile, bilinear, one sample per pixel, each the mean of [`THICKNESS`]
+    /// samples across the line (along the bars), which averages noise and speckle away
+    /// without blurring the edges.
     pub fn profile(&self, image: &GrayImage) -> Vec<f64> {
+        let across = [-self.dir[1], self.dir[0]];
+        let half = (THICKNESS / 2) as f64;
         (0..self.len)
             .map(|i| {
                 let p = self.at(i as f64);
-                sample(image, p[0], p[1])
+                let sum: f64 = (0..THICKNESS)
+                    .map(|k| {
+                        let o = k as f64 - half;
+                        sample(image, p[0] + across[0] * o, p[1] + across[1] * o)
+                    })
+                    .sum();
+                sum / THICKNESS as f64
             })
             .collect()
     }
