@@ -56,6 +56,29 @@ pub fn classify(w: &[f64]) -> Option<(u8, f64)> {
     classify_t(w).or_else(|| classify_nearest(w))
 }
 
+/// [`classify`], when the character can only be one of `wanted` (a start character, the
+/// stop pattern): most places of a row are rejected after three patterns, not 107.
+fn classify_among(w: &[f64], wanted: &[u8]) -> Option<(u8, f64)> {
+    if let Some((v, m)) = classify_t(w) {
+        return wanted.contains(&v).then_some((v, m));
+    }
+    let unit = character_width(w)? / 11.0;
+    let close = wanted.iter().any(|&v| {
+        let p: &[u8] = if v == STOP_VALUE {
+            &STOP[..6]
+        } else {
+            &PATTERNS[usize::from(v)]
+        };
+        w.iter()
+            .zip(p)
+            .all(|(x, &m)| (x - f64::from(m) * unit).abs() <= MAX_ONE_DEVIATION * unit)
+    });
+    if !close {
+        return None;
+    }
+    classify_nearest(w).filter(|(v, _)| wanted.contains(v))
+}
+
 /// The width of the six elements a symbol character starts with, when there are six and
 /// they have a width.
 fn character_width(w: &[f64]) -> Option<f64> {
@@ -201,10 +224,7 @@ fn read_from(widths: &[f64], start: usize, start_value: u8, start_margin: f64) -
         let (v, m) = classify(widths.get(at..)?)?;
         margin = margin.min(m);
         if v == STOP_VALUE {
-            // The stop's last bar, about 2 modules, then a quiet zone.
-            let module = character_width(&widths[at..])? / 11.0;
-            let last = *widths.get(at + 6)?;
-            if !(1.0..=3.2).contains(&(last / module)) || !quiet(widths.get(at + 7), module) {
+            if !stop_ends(widths, at) {
                 return None;
             }
             break;
@@ -222,13 +242,7 @@ fn read_from(widths: &[f64], start: usize, start_value: u8, start_margin: f64) -
     if codewords.len() < 3 {
         return None;
     }
-    let (check, body) = codewords.split_last()?;
-    let sum: u32 = body
-        .iter()
-        .enumerate()
-        .map(|(i, &v)| u32::from(v) * (i as u32).max(1))
-        .sum();
-    if sum % 103 != u32::from(*check) {
+    if !check_ok(&codewords) {
         return None;
     }
     let (text, code_sets) = text(&codewords)?;
@@ -240,6 +254,127 @@ fn read_from(widths: &[f64], start: usize, start_value: u8, start_margin: f64) -
         first_width: start,
         margin,
     })
+}
+
+/// Characters read from one end of a symbol in a row whose other parts may not decode (a
+/// stamp, a crease or a pen stroke over some characters): the material of per-character
+/// voting across scanlines ([`crate::decode`]'s own reader).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Partial {
+    /// Symbol characters with their classification margins, in symbol order: from the
+    /// start character on for a head, up to the check character for a tail.
+    pub chars: Vec<(u8, f64)>,
+    /// Width index of the start character's first bar (head) or one past the stop
+    /// pattern's last bar (tail).
+    pub at: usize,
+    /// Module estimate from the start character or the stop pattern, in pixels.
+    pub module: f64,
+    /// Whether the head reached the stop, or the tail the start: the whole symbol.
+    pub whole: bool,
+}
+
+/// Every head in a row (left to right): a start character behind a quiet zone, then the
+/// characters that classify, up to the first that does not or to the stop pattern.
+pub fn heads(widths: &[f64]) -> Vec<Partial> {
+    let mut found = Vec::new();
+    for i in 0..widths.len().saturating_sub(5) {
+        let Some((v, m)) = classify_among(&widths[i..], &[START_A, START_A + 1, START_C]) else {
+            continue;
+        };
+        let Some(module) = character_width(&widths[i..]).map(|w| w / 11.0) else {
+            continue;
+        };
+        if !(START_A..=START_C).contains(&v) || !quiet(i.checked_sub(1).map(|j| &widths[j]), module)
+        {
+            continue;
+        }
+        let mut chars = vec![(v, m)];
+        let mut at = i + 6;
+        let mut whole = false;
+        while let Some((v, m)) = widths.get(at..).and_then(classify) {
+            if v == STOP_VALUE {
+                whole = stop_ends(widths, at);
+                break;
+            }
+            if v >= START_A || chars.len() > 100 {
+                break;
+            }
+            chars.push((v, m));
+            at += 6;
+        }
+        found.push(Partial {
+            chars,
+            at: i,
+            module,
+            whole,
+        });
+    }
+    found
+}
+
+/// Every tail in a row (left to right): a stop pattern followed by a quiet zone, then,
+/// read backwards, the characters that classify, down to the first that does not or to a
+/// start character.
+pub fn tails(widths: &[f64]) -> Vec<Partial> {
+    let mut found = Vec::new();
+    for j in 6..widths.len().saturating_sub(6) {
+        if classify_among(&widths[j..], &[STOP_VALUE]).is_none() || !stop_ends(widths, j) {
+            continue;
+        }
+        let Some(module) = character_width(&widths[j..]).map(|w| w / 11.0) else {
+            continue;
+        };
+        let mut chars = Vec::new();
+        let mut whole = false;
+        let mut at = j;
+        while at >= 6 {
+            at -= 6;
+            let Some((v, m)) = classify(&widths[at..]) else {
+                break;
+            };
+            if v == STOP_VALUE || chars.len() > 100 {
+                break;
+            }
+            chars.push((v, m));
+            if v >= START_A {
+                whole = quiet(at.checked_sub(1).map(|k| &widths[k]), module);
+                break;
+            }
+        }
+        chars.reverse();
+        found.push(Partial {
+            chars,
+            at: j + 7,
+            module,
+            whole,
+        });
+    }
+    found
+}
+
+/// Whether the stop pattern whose six first widths begin at `at` ends with its last bar
+/// (about 2 modules) and a quiet zone.
+fn stop_ends(widths: &[f64], at: usize) -> bool {
+    let Some(module) = character_width(&widths[at..]).map(|w| w / 11.0) else {
+        return false;
+    };
+    widths
+        .get(at + 6)
+        .is_some_and(|&last| (1.0..=3.2).contains(&(last / module)))
+        && quiet(widths.get(at + 7), module)
+}
+
+/// Whether symbol characters (start, data, check) carry a right mod-103 check character.
+pub fn check_ok(codewords: &[u8]) -> bool {
+    let Some((check, body)) = codewords.split_last() else {
+        return false;
+    };
+    let sum: u32 = body
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| u32::from(v) * (i as u32).max(1))
+        .sum();
+    sum % 103 == u32::from(*check)
 }
 
 /// The code-set machine: symbol characters (start, data, check) → text and code sets.

@@ -11,6 +11,7 @@ mod own;
 pub mod patterns;
 mod rxing_reader;
 pub mod scan;
+mod vote;
 
 use std::time::{Duration, Instant};
 

@@ -4,8 +4,11 @@
 
 use image::GrayImage;
 
-use super::code128::{Decoded, decode_all};
+use super::code128::{Decoded, Partial, decode_all, heads, tails};
 use crate::locate::sample;
+
+/// An edge's slope must exceed this many times the noise's slope spread.
+const NOISE_EDGE: f64 = 3.0;
 
 /// Samples averaged across a scanline (one pixel apart, centred on it).
 pub const THICKNESS: usize = 5;
@@ -67,7 +70,13 @@ pub fn edges(profile: &[f64]) -> Option<Vec<f64>> {
     // Forward differences: d[i] is the slope between samples i and i + 1, at i + 0.5, so a
     // one-pixel space between two bars still shows as two opposite slopes.
     let d: Vec<f64> = profile.windows(2).map(|w| w[1] - w[0]).collect();
-    let min_strength = 0.06 * range;
+    // An edge must stand out of the contrast range and of the noise: the noise's slope
+    // spread is estimated from the quietest quarter of the slopes (flat paper and solid
+    // bars), where |slope| of Gaussian noise has its 25th percentile at 0.32 σ.
+    let mut quiet: Vec<f64> = d.iter().map(|v| v.abs()).collect();
+    let q = quiet.len() / 4;
+    let noise = *quiet.select_nth_unstable_by(q, f64::total_cmp).1 / 0.32;
+    let min_strength = (0.06 * range).max(NOISE_EDGE * noise);
     // Local extrema of the derivative, with their sign: (position, strength, falling).
     let mut found: Vec<(f64, f64, bool)> = Vec::new();
     for i in 1..d.len() - 1 {
@@ -150,14 +159,7 @@ pub fn read_line_all(image: &GrayImage, line: &Scanline) -> Vec<LineRead> {
     let Some(w) = widths(&profile) else {
         return Vec::new();
     };
-    // Position of each width boundary: prefix sums.
-    let mut at = Vec::with_capacity(w.len() + 1);
-    let mut t = 0.0;
-    at.push(0.0);
-    for x in &w {
-        t += x;
-        at.push(t);
-    }
+    let at = boundaries(&w);
     decode_all(&w)
         .into_iter()
         .filter_map(|decoded| {
@@ -178,6 +180,55 @@ pub fn read_line_all(image: &GrayImage, line: &Scanline) -> Vec<LineRead> {
             })
         })
         .collect()
+}
+
+/// One end of a symbol as read along a line, for per-character voting.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LinePart {
+    /// The characters read.
+    pub part: Partial,
+    /// Whether it is a head (read from the start character) or a tail (from the stop).
+    pub head: bool,
+    /// Whether the symbol runs against the line's direction.
+    pub reversed: bool,
+    /// Distance along the line of the start's first edge (head) or the stop's last (tail).
+    pub t: f64,
+}
+
+/// Every head and tail a scanline crosses, in both directions.
+pub fn line_parts(image: &GrayImage, line: &Scanline) -> Vec<LinePart> {
+    let Some(w) = widths(&line.profile(image)) else {
+        return Vec::new();
+    };
+    let at = boundaries(&w);
+    let total = at[at.len() - 1];
+    let reversed: Vec<f64> = w.iter().rev().copied().collect();
+    let at_rev = boundaries(&reversed);
+    let mut parts = Vec::new();
+    for (ws, bounds, rev) in [(&w, &at, false), (&reversed, &at_rev, true)] {
+        let place = |i: usize| if rev { total - bounds[i] } else { bounds[i] };
+        for (list, head) in [(heads(ws), true), (tails(ws), false)] {
+            parts.extend(list.into_iter().map(|part| LinePart {
+                t: place(part.at),
+                part,
+                head,
+                reversed: rev,
+            }));
+        }
+    }
+    parts
+}
+
+/// Positions of the width boundaries along the line: prefix sums, from 0.
+fn boundaries(w: &[f64]) -> Vec<f64> {
+    let mut at = Vec::with_capacity(w.len() + 1);
+    let mut t = 0.0;
+    at.push(0.0);
+    for x in w {
+        t += x;
+        at.push(t);
+    }
+    at
 }
 
 #[cfg(test)]

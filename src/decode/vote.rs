@@ -1,0 +1,360 @@
+//! Per-character voting: the heads and tails that many parallel scanlines read of one
+//! symbol, combined position by position.
+//!
+//! A stamp, a crease or a pen stroke crosses each scanline at a different place, so no
+//! line may read the whole symbol while every character is read by several lines. Heads
+//! (read on from the start character) and tails (read back from the stop pattern) are
+//! grouped by where they begin along the lines; a head group and a tail group make a
+//! symbol when the distance between them is a whole number of characters. Each position
+//! takes the value most lines give it, weighted by classification margin, and the symbol
+//! is kept only when every position has at least [`MIN_VOTES`] lines, a clear majority,
+//! and the whole passes the check character and the code-set machine.
+
+use super::code128::{check_ok, text};
+use super::patterns::{START_A, START_C};
+use super::scan::LinePart;
+
+/// Lines that must give a position its value.
+pub const MIN_VOTES: usize = 2;
+/// The winner's weight must be at least this many times the runner-up's.
+const MAJORITY: f64 = 1.5;
+/// Most symbol characters (start and check included) of a plausible symbol.
+const MAX_CHARACTERS: usize = 60;
+
+/// A symbol the votes agree on, with the places its ends were seen.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Voted {
+    /// Symbol characters: start, data, check.
+    pub codewords: Vec<u8>,
+    /// The decoded text.
+    pub text: String,
+    /// Code sets used, in order.
+    pub code_sets: String,
+    /// (line, distance along it) of the start's first edge, per line that read a head.
+    pub starts: Vec<(usize, f64)>,
+    /// (line, distance along it) of the stop's last edge, per line that read a tail.
+    pub ends: Vec<(usize, f64)>,
+}
+
+/// One head or tail, with the line it was read on.
+type Seen<'a> = (usize, &'a LinePart);
+
+/// Combines the parts read on each line (`lines[k]` = parts of line `k`) into symbols.
+pub fn combine(lines: &[Vec<LinePart>]) -> Vec<Voted> {
+    let all: Vec<Seen> = lines
+        .iter()
+        .enumerate()
+        .flat_map(|(k, parts)| parts.iter().map(move |p| (k, p)))
+        .collect();
+    let heads = groups(all.iter().copied().filter(|(_, p)| p.head).collect());
+    let tails = groups(all.iter().copied().filter(|(_, p)| !p.head).collect());
+    let mut found: Vec<Voted> = Vec::new();
+    for h in &heads {
+        for t in &tails {
+            if let Some(v) = pair(h, t, lines.len())
+                && !found.iter().any(|f| f.codewords == v.codewords)
+            {
+                found.push(v);
+            }
+        }
+    }
+    found
+}
+
+/// Groups parts of the same direction that begin at about the same place along the lines.
+fn groups(mut parts: Vec<Seen>) -> Vec<Vec<Seen>> {
+    parts.sort_by(|a, b| {
+        (a.1.reversed, a.1.t)
+            .partial_cmp(&(b.1.reversed, b.1.t))
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    let mut out: Vec<Vec<Seen>> = Vec::new();
+    for p in parts {
+        match out.last_mut() {
+            Some(g)
+                if g[0].1.reversed == p.1.reversed
+                    && (p.1.t - g[g.len() - 1].1.t).abs() <= 8.0 * p.1.part.module.max(1.0) =>
+            {
+                g.push(p)
+            }
+            _ => out.push(vec![p]),
+        }
+    }
+    out
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+/// The symbol a head group and a tail group make, if they belong together and the votes
+/// settle every character.
+fn pair(heads: &[Seen], tails: &[Seen], line_count: usize) -> Option<Voted> {
+    let reversed = heads[0].1.reversed;
+    if tails[0].1.reversed != reversed {
+        return None;
+    }
+    let start = median(heads.iter().map(|(_, p)| p.t).collect());
+    let end = median(tails.iter().map(|(_, p)| p.t).collect());
+    let span = if reversed { start - end } else { end - start };
+    if span <= 0.0 {
+        return None;
+    }
+    // Lines that read the whole symbol and whose check character holds are independent
+    // witnesses: two that agree settle it (a line whose whole read fails the check is
+    // known to misread somewhere, and gives no vote).
+    let mut verified: Vec<(usize, Vec<u8>)> = heads
+        .iter()
+        .chain(tails)
+        .filter(|(_, p)| p.part.whole)
+        .map(|(line, p)| (*line, values(&p.part.chars)))
+        .filter(|(_, c)| check_ok(c))
+        .collect();
+    verified.sort();
+    verified.dedup();
+    for (_, c) in &verified {
+        let agreeing = verified.iter().filter(|(_, o)| o == c).count();
+        if agreeing >= MIN_VOTES * 2 - 1 || (agreeing >= MIN_VOTES && verified.len() == agreeing) {
+            return settled(c.clone(), heads, tails);
+        }
+    }
+    let count = characters(heads, tails, span)?;
+    // Each line's votes: position → (value, weight); a line contradicting itself at a
+    // position gives none there.
+    let mut votes: Vec<Vec<Option<(u8, f64)>>> = vec![vec![None; count]; line_count];
+    let mut conflict = vec![vec![false; count]; line_count];
+    // Which ends gave a line's vote: 1 = a head, 2 = a tail.
+    let mut from = vec![vec![0u8; count]; line_count];
+    let parts = heads
+        .iter()
+        .map(|s| (s, 0usize))
+        .chain(tails.iter().map(|s| (s, 1)));
+    for (&(line, p), tail) in parts {
+        let n = p.part.chars.len();
+        if n > count || (p.part.whole && (n != count || !check_ok(&values(&p.part.chars)))) {
+            continue;
+        }
+        let offset = if tail == 1 { count - n } else { 0 };
+        for (i, &(v, margin)) in p.part.chars.iter().enumerate() {
+            let slot = &mut votes[line][offset + i];
+            match *slot {
+                Some((old, _)) if old != v => conflict[line][offset + i] = true,
+                _ => *slot = Some((v, 0.5 + margin)),
+            }
+            from[line][offset + i] |= 1 << tail;
+        }
+    }
+    let mut joined = false;
+    let mut codewords = Vec::with_capacity(count);
+    for pos in 0..count {
+        let mut tally: Vec<(u8, usize, f64, u8)> = Vec::new();
+        for line in 0..line_count {
+            let Some((v, w)) = votes[line][pos] else {
+                continue;
+            };
+            if conflict[line][pos] {
+                continue;
+            }
+            match tally.iter_mut().find(|e| e.0 == v) {
+                Some(e) => {
+                    e.1 += 1;
+                    e.2 += w;
+                    e.3 |= from[line][pos];
+                }
+                None => tally.push((v, 1, w, from[line][pos])),
+            }
+        }
+        tally.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.0.cmp(&b.0)));
+        let &(value, lines, weight, ends) = tally.first()?;
+        let second = tally.get(1).map_or(0.0, |e| e.2);
+        if lines < MIN_VOTES || weight < MAJORITY * second {
+            return None;
+        }
+        // Heads and tails must overlap on a character they agree on: that is what ties
+        // the two ends to one symbol of this length.
+        joined |= ends == 3;
+        let valid = if pos == 0 {
+            (START_A..=START_C).contains(&value)
+        } else {
+            value < START_A
+        };
+        if !valid {
+            return None;
+        }
+        codewords.push(value);
+    }
+    if !joined {
+        return None;
+    }
+    settled(codewords, heads, tails)
+}
+
+fn values(chars: &[(u8, f64)]) -> Vec<u8> {
+    chars.iter().map(|c| c.0).collect()
+}
+
+/// The symbol of `codewords` when its check character and code sets hold.
+fn settled(codewords: Vec<u8>, heads: &[Seen], tails: &[Seen]) -> Option<Voted> {
+    if !check_ok(&codewords) {
+        return None;
+    }
+    let (text, code_sets) = text(&codewords)?;
+    Some(Voted {
+        codewords,
+        text,
+        code_sets,
+        starts: heads.iter().map(|(k, p)| (*k, p.t)).collect(),
+        ends: tails.iter().map(|(k, p)| (*k, p.t)).collect(),
+    })
+}
+
+/// Number of symbol characters (start and check included) between a head group and a
+/// tail group: what whole reads say, else the span over the module when it is close to a
+/// whole number of characters.
+fn characters(heads: &[Seen], tails: &[Seen], span: f64) -> Option<usize> {
+    let whole: Vec<usize> = heads
+        .iter()
+        .chain(tails)
+        .filter(|(_, p)| p.part.whole)
+        .map(|(_, p)| p.part.chars.len())
+        .collect();
+    let module = median(
+        heads
+            .iter()
+            .chain(tails)
+            .map(|(_, p)| p.part.module)
+            .collect(),
+    );
+    let measured = (span / module - 13.0) / 11.0;
+    let count = if whole.is_empty() {
+        let rounded = measured.round();
+        if (measured - rounded).abs() > 0.3 {
+            return None;
+        }
+        rounded as usize
+    } else {
+        // The most frequent whole length, which the geometry must not contradict.
+        let mut best = (0, 0);
+        for &n in &whole {
+            let c = whole.iter().filter(|&&m| m == n).count();
+            if c > best.1 || (c == best.1 && n < best.0) {
+                best = (n, c);
+            }
+        }
+        if (measured - best.0 as f64).abs() > 1.0 {
+            return None;
+        }
+        best.0
+    };
+    (3..=MAX_CHARACTERS).contains(&count).then_some(count)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decode::code128::Partial;
+    use crate::synth::code128::{CodeSets, codewords};
+
+    fn part(cw: &[u8], head: bool, module: f64, t: f64, whole: bool) -> LinePart {
+        LinePart {
+            part: Partial {
+                chars: cw.iter().map(|&v| (v, 0.4)).collect(),
+                at: 0,
+                module,
+                whole,
+            },
+            head,
+            reversed: false,
+            t,
+        }
+    }
+
+    /// Heads and tails of a symbol of `cw` at 2 px/module starting at t = 50, with the
+    /// line cut after `head` characters and before the last `tail` ones.
+    fn cut(cw: &[u8], head: usize, tail: usize) -> Vec<LinePart> {
+        let end = 50.0 + 2.0 * (11 * cw.len() + 13) as f64;
+        vec![
+            part(&cw[..head], true, 2.0, 50.0, false),
+            part(&cw[cw.len() - tail..], false, 2.0, end, false),
+        ]
+    }
+
+    #[test]
+    fn lines_each_missing_a_different_character_make_the_whole_symbol() {
+        let cw = codewords("10001045367", CodeSets::Shortest).unwrap();
+        let n = cw.len();
+        // Every line loses one character (a different one), none reads the whole.
+        let lines: Vec<Vec<LinePart>> = (1..n - 1).map(|k| cut(&cw, k, n - k - 1)).collect();
+        let voted = combine(&lines);
+        assert_eq!(voted.len(), 1);
+        assert_eq!(voted[0].text, "10001045367");
+        assert_eq!(voted[0].codewords, cw);
+    }
+
+    #[test]
+    fn a_position_seen_by_one_line_only_is_not_guessed() {
+        let cw = codewords("10001045367", CodeSets::Shortest).unwrap();
+        let n = cw.len();
+        // Character 3 is only ever read by the first line.
+        let lines = vec![cut(&cw, 4, n - 4), cut(&cw, 3, n - 4), cut(&cw, 2, n - 4)];
+        assert!(combine(&lines).is_empty());
+    }
+
+    #[test]
+    fn a_disputed_position_needs_a_clear_majority_and_the_check_character() {
+        let cw = codewords("10001045367", CodeSets::Shortest).unwrap();
+        let n = cw.len();
+        let mut wrong = cw.clone();
+        wrong[2] = (wrong[2] + 1) % 100;
+        // Two lines say one thing, two another: no majority.
+        let lines = vec![
+            cut(&cw, n - 2, n - 1),
+            cut(&cw, n - 2, n - 1),
+            cut(&wrong, n - 2, n - 1),
+            cut(&wrong, n - 2, n - 1),
+        ];
+        assert!(combine(&lines).is_empty());
+        // Three against one: the majority wins, and the check character confirms it.
+        let lines = vec![
+            cut(&cw, n - 2, n - 1),
+            cut(&cw, n - 2, n - 1),
+            cut(&cw, n - 2, n - 1),
+            cut(&wrong, n - 2, n - 1),
+        ];
+        assert_eq!(combine(&lines)[0].codewords, cw);
+        // A majority for a value the check character refutes gives nothing.
+        let lines = vec![
+            cut(&wrong, n - 2, n - 1),
+            cut(&wrong, n - 2, n - 1),
+            cut(&wrong, n - 2, n - 1),
+        ];
+        assert!(combine(&lines).is_empty());
+    }
+
+    #[test]
+    fn heads_and_tails_that_never_overlap_are_not_joined() {
+        let cw = codewords("10001045367", CodeSets::Shortest).unwrap();
+        let n = cw.len();
+        // Every head stops at character 4 and every tail begins at 5: nothing ties them
+        // (the length could be wrong), so nothing is reported.
+        let lines: Vec<Vec<LinePart>> = (0..6).map(|_| cut(&cw, 5, n - 5)).collect();
+        assert!(combine(&lines).is_empty());
+        // One line reading across the junction is enough.
+        let mut lines = lines;
+        lines.push(cut(&cw, 6, n - 4));
+        lines.push(cut(&cw, 6, n - 4));
+        assert_eq!(combine(&lines)[0].codewords, cw);
+    }
+
+    #[test]
+    fn a_span_that_is_not_whole_characters_pairs_nothing() {
+        let cw = codewords("750712184", CodeSets::Shortest).unwrap();
+        let n = cw.len();
+        let mut lines = vec![cut(&cw, 3, n - 3), cut(&cw, 3, n - 3)];
+        for l in &mut lines {
+            l[1].t += 11.0; // five and a half modules off
+        }
+        assert!(combine(&lines).is_empty());
+    }
+}
