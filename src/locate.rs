@@ -29,12 +29,16 @@ pub fn sample(image: &GrayImage, x: f64, y: f64) -> f64 {
     if !(x >= 0.0 && y >= 0.0 && x <= f64::from(w - 1) && y <= f64::from(h - 1)) {
         return 255.0;
     }
-    let (x0, y0) = (x.floor() as u32, y.floor() as u32);
-    let (x1, y1) = ((x0 + 1).min(w - 1), (y0 + 1).min(h - 1));
-    let (fx, fy) = (x - f64::from(x0), y - f64::from(y0));
-    let p = |x, y| f64::from(image.get_pixel(x, y).0[0]);
-    let top = p(x0, y0) * (1.0 - fx) + p(x1, y0) * fx;
-    let bottom = p(x0, y1) * (1.0 - fx) + p(x1, y1) * fx;
+    // Non-negative here, so truncation is the floor.
+    let (x0, y0) = (x as usize, y as usize);
+    let (w, h) = (w as usize, h as usize);
+    let x1 = if x0 + 1 < w { x0 + 1 } else { x0 };
+    let (row0, row1) = (y0 * w, if y0 + 1 < h { y0 + 1 } else { y0 } * w);
+    let (fx, fy) = (x - x0 as f64, y - y0 as f64);
+    let raw = image.as_raw();
+    let p = |i: usize| f64::from(raw[i]);
+    let top = p(row0 + x0) * (1.0 - fx) + p(row0 + x1) * fx;
+    let bottom = p(row1 + x0) * (1.0 - fx) + p(row1 + x1) * fx;
     top * (1.0 - fy) + bottom * fy
 }
 
