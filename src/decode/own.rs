@@ -12,13 +12,55 @@ use std::time::Instant;
 
 use image::GrayImage;
 
-use super::scan::{Scanline, line_parts};
+use super::code128::check_ok;
+use super::scan::{LinePart, Scanline, line_parts};
 use super::vote::{self, Voted};
 use super::{Symbol, Symbology, push_unique};
 use crate::locate::{self, Candidate};
 
 /// Most scanlines across one candidate.
 const MAX_LINES: usize = 48;
+/// Lines tried before a candidate where none finds a start or a stop is given up.
+const PROBE: usize = 10;
+/// Lines reading a symbol whole and alike after which a candidate's other lines are
+/// skipped.
+const SETTLED: usize = 4;
+
+/// The symbol characters of a head that read a whole symbol with a right check character.
+fn verified(p: &LinePart) -> Option<Vec<u8>> {
+    let values: Vec<u8> = p.part.chars.iter().map(|c| c.0).collect();
+    (p.part.whole && check_ok(&values)).then_some(values)
+}
+
+/// Whether every head and tail read so far belongs to a symbol that at least [`SETTLED`]
+/// lines read whole and alike (the lines may cross other symbols, which must not be cut
+/// short).
+fn all_settled(parts: &[Vec<LinePart>], whole: &[Vec<u8>]) -> bool {
+    let settled: Vec<&Vec<u8>> = whole
+        .iter()
+        .filter(|w| whole.iter().filter(|o| o == w).count() >= SETTLED)
+        .collect();
+    !settled.is_empty()
+        && parts.iter().flatten().all(|p| {
+            let values: Vec<u8> = p.part.chars.iter().map(|c| c.0).collect();
+            settled.iter().any(|w| {
+                if p.head {
+                    w.starts_with(&values)
+                } else {
+                    w.ends_with(&values)
+                }
+            })
+        })
+}
+
+/// `0..n` in van der Corput order (halves, quarters, eighths…): every prefix is spread
+/// over the whole range.
+fn spread(n: usize) -> impl Iterator<Item = usize> {
+    let bits = (n.max(2) - 1).ilog2() + 1;
+    (0..1usize << bits)
+        .map(move |i| i.reverse_bits() >> (usize::BITS - bits))
+        .filter(move |&k| k < n)
+}
 
 /// Every Code 128 symbol the own reader finds on the page before `deadline`, and whether
 /// the deadline cut the search short.
@@ -75,7 +117,22 @@ fn read_oriented(image: &GrayImage, c: &Candidate) -> Vec<Symbol> {
             }
         })
         .collect();
-    let parts: Vec<_> = scanlines.iter().map(|l| line_parts(image, l)).collect();
+    // Lines in an order that spreads them over the symbol from the first ones on; a clean
+    // symbol is settled by a few lines that each read it whole, and the rest are skipped.
+    let mut parts: Vec<Vec<LinePart>> = vec![Vec::new(); lines];
+    let mut whole: Vec<Vec<u8>> = Vec::new();
+    for (done, k) in spread(lines).map(|k| (k + lines / 2) % lines).enumerate() {
+        parts[k] = line_parts(image, &scanlines[k]);
+        whole.extend(parts[k].iter().filter(|p| p.head).filter_map(verified));
+        if done + 1 >= SETTLED + 2 && all_settled(&parts, &whole) {
+            break;
+        }
+        // Text, rules and pictures make candidates too: when the first lines find no end
+        // of any symbol, neither will the rest.
+        if done + 1 == PROBE && parts.iter().all(Vec::is_empty) {
+            return Vec::new();
+        }
+    }
     vote::combine(&parts)
         .into_iter()
         .map(|v| symbol(image, &scanlines, &v))
@@ -117,5 +174,23 @@ fn symbol(image: &GrayImage, scanlines: &[Scanline], v: &Voted) -> Symbol {
         quad: geometry.quad,
         px_per_module: geometry.px_per_module,
         code_sets: Some(v.code_sets.clone()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spread;
+
+    #[test]
+    fn spread_visits_every_line_once_halves_first() {
+        for n in [1, 2, 8, 13, 48] {
+            let mut order: Vec<usize> = spread(n).collect();
+            assert_eq!(order[0], 0);
+            if n >= 8 {
+                assert_eq!(order[1], n.next_power_of_two() / 2);
+            }
+            order.sort();
+            assert_eq!(order, (0..n).collect::<Vec<_>>());
+        }
     }
 }
