@@ -4,7 +4,8 @@
 //! `ordoscan-eval corpus DIR --misses 2>&1 >/dev/null | cargo run --release --example diagnose -- DIR`
 use std::io::BufRead;
 
-use ordoscan::decode::scan::{Scanline, read_line_all};
+use ordoscan::decode::code128::text;
+use ordoscan::decode::scan::{Scanline, line_parts};
 use ordoscan::synth::corpus::CorpusTruth;
 
 fn main() {
@@ -45,10 +46,10 @@ fn main() {
                 dir: dir_,
                 len: (len + 2.0 * margin) as usize,
             };
-            if read_line_all(&page.image, &sl)
-                .iter()
-                .any(|r| r.decoded.text == value)
-            {
+            if line_parts(&page.image, &sl).iter().any(|p| {
+                let cw: Vec<u8> = p.part.chars.iter().map(|c| c.0).collect();
+                p.part.whole && text(&cw).is_some_and(|t| t.0 == value)
+            }) {
                 ok += 1;
             }
         }

@@ -10,6 +10,9 @@ use crate::locate::sample;
 /// An edge's slope must exceed this many times the noise's slope spread.
 const NOISE_EDGE: f64 = 3.0;
 
+/// Strength of the sharpening retry.
+const SHARPEN: f64 = 0.7;
+
 /// Samples averaged across a scanline (one pixel apart, centred on it).
 pub const THICKNESS: usize = 5;
 
@@ -197,7 +200,32 @@ pub struct LinePart {
 
 /// Every head and tail a scanline crosses, in both directions.
 pub fn line_parts(image: &GrayImage, line: &Scanline) -> Vec<LinePart> {
-    let Some(w) = widths(&line.profile(image)) else {
+    let profile = line.profile(image);
+    let mut parts = parts_of(&profile);
+    if !parts.iter().any(|p| p.part.whole) {
+        // Blur pulls the edges of narrow elements apart: read the line again sharpened.
+        let sharp = sharpen(&profile);
+        for p in parts_of(&sharp) {
+            if !parts.contains(&p) {
+                parts.push(p);
+            }
+        }
+    }
+    parts
+}
+
+/// The profile with its Laplacian taken off ([`SHARPEN`] times): an inverse of a little
+/// blur, which moves the slope peaks of narrow bars and spaces back to their edges.
+fn sharpen(profile: &[f64]) -> Vec<f64> {
+    let mut out = profile.to_vec();
+    for i in 1..profile.len().saturating_sub(1) {
+        out[i] += SHARPEN * (2.0 * profile[i] - profile[i - 1] - profile[i + 1]);
+    }
+    out
+}
+
+fn parts_of(profile: &[f64]) -> Vec<LinePart> {
+    let Some(w) = widths(profile) else {
         return Vec::new();
     };
     let at = boundaries(&w);

@@ -8,7 +8,10 @@
 //! symbol when the distance between them is a whole number of characters. Each position
 //! takes the value most lines give it, weighted by classification margin, and the symbol
 //! is kept only when every position has at least [`MIN_VOTES`] lines, a clear majority,
-//! and the whole passes the check character and the code-set machine.
+//! and the whole passes the check character and the code-set machine; a symbol that no
+//! line read whole must moreover have the shape of an identifier (digits), since a
+//! systematic misreading of one character on many lines can otherwise meet a check
+//! character by chance (1 in 103).
 
 use super::code128::{check_ok, text};
 use super::patterns::{START_A, START_C};
@@ -187,7 +190,18 @@ fn pair(heads: &[Seen], tails: &[Seen], line_count: usize) -> Option<Voted> {
     if !joined {
         return None;
     }
-    settled(codewords, heads, tails)
+    // No line read this symbol whole: the votes may only give an identifier's shape.
+    settled(codewords, heads, tails).filter(|v| identifier_shaped(&v.text))
+}
+
+/// Whether a text has the shape of one of the identifiers the Instruction prints: 8 to 14
+/// digits, a Corsican département (`2A`, `2B`) allowed in second place.
+fn identifier_shaped(text: &str) -> bool {
+    let b = text.as_bytes();
+    (8..=14).contains(&b.len())
+        && b.iter().enumerate().all(|(i, c)| {
+            c.is_ascii_digit() || (i == 1 && b[0] == b'2' && (*c == b'A' || *c == b'B'))
+        })
 }
 
 fn values(chars: &[(u8, f64)]) -> Vec<u8> {
@@ -345,6 +359,27 @@ mod tests {
         lines.push(cut(&cw, 6, n - 4));
         lines.push(cut(&cw, 6, n - 4));
         assert_eq!(combine(&lines)[0].codewords, cw);
+    }
+
+    #[test]
+    fn votes_give_only_identifier_shaped_values() {
+        for ok in ["10001045367", "750712184", "2A0000061", "810001045367"] {
+            assert!(identifier_shaped(ok), "{ok}");
+        }
+        for junk in [
+            "3,&f/+",
+            "1234567",
+            "12345678901234567",
+            "1A0000061",
+            "750 712184",
+        ] {
+            assert!(!identifier_shaped(junk), "{junk}");
+        }
+        // A symbol of text read only in parts is not reported, however clear the votes.
+        let cw = codewords("Hello, RPPS", CodeSets::BOnly).unwrap();
+        let n = cw.len();
+        let lines: Vec<Vec<LinePart>> = (0..6).map(|_| cut(&cw, 6, n - 4)).collect();
+        assert!(combine(&lines).is_empty());
     }
 
     #[test]
