@@ -5,9 +5,10 @@
 use std::path::Path;
 
 use ordoscan::batch::process_page;
-use ordoscan::decode::ReadSettings;
+use ordoscan::decode::{self, Engine, ReadSettings};
 use ordoscan::ingest;
 use ordoscan::judge::Rules;
+use ordoscan::locate::overlap;
 use ordoscan::synth::corpus::{self, CorpusTruth};
 use rayon::prelude::*;
 
@@ -117,6 +118,51 @@ fn recall_holds_and_no_false_symbol() {
     assert!(
         recall >= floor,
         "recall {recall:.4} ({found}/{symbols}) fell below {floor:.4}"
+    );
+}
+
+/// rxing (a port of zxing) is the independent oracle: wherever both readers read a symbol
+/// at the same place of a committed page, they read the same value; and the own reader
+/// reads at least every symbol rxing reads on most pages.
+#[test]
+fn own_reader_and_rxing_agree_where_both_read() {
+    let outcomes: Vec<(usize, usize, Vec<String>)> = truths()
+        .par_iter()
+        .map(|t| {
+            let path = corpus_dir().join(&t.file);
+            let page = ingest::load(&path, &t.file, None)
+                .into_iter()
+                .next()
+                .unwrap()
+                .expect("corpus pages are readable");
+            let own = decode::read(&page.image, Engine::Own);
+            let oracle = decode::read(&page.image, Engine::Rxing);
+            let mut disagreements = Vec::new();
+            let mut both = 0;
+            for r in &oracle {
+                for o in own.iter().filter(|o| overlap(&o.quad, &r.quad)) {
+                    both += 1;
+                    if o.value != r.value {
+                        disagreements
+                            .push(format!("{}: own {} rxing {}", t.file, o.value, r.value));
+                    }
+                }
+            }
+            let rxing_only = oracle
+                .iter()
+                .filter(|r| !own.iter().any(|o| o.value == r.value))
+                .count();
+            (both, rxing_only, disagreements)
+        })
+        .collect();
+    let both: usize = outcomes.iter().map(|o| o.0).sum();
+    let rxing_only: usize = outcomes.iter().map(|o| o.1).sum();
+    let disagreements: Vec<&String> = outcomes.iter().flat_map(|o| &o.2).collect();
+    assert!(disagreements.is_empty(), "{disagreements:?}");
+    assert!(both >= 100, "only {both} symbols read by both readers");
+    assert!(
+        rxing_only * 20 <= both,
+        "rxing alone read {rxing_only} symbols (both: {both})"
     );
 }
 
