@@ -107,12 +107,21 @@ fn pair(heads: &[Seen], tails: &[Seen], line_count: usize) -> Option<Voted> {
     // Lines that read the whole symbol and whose check character holds are independent
     // witnesses: two that agree settle it (a line whose whole read fails the check is
     // known to misread somewhere, and gives no vote).
-    let mut verified: Vec<(usize, Vec<u8>)> = heads
-        .iter()
-        .chain(tails)
-        .filter(|(_, p)| p.part.whole)
-        .map(|(line, p)| (*line, values(&p.part.chars)))
-        .filter(|(_, c)| check_ok(c))
+    // A line read the symbol end to end when its whole head is in this head group and its
+    // whole tail, alike, in this tail group (symbols stacked on a pad can share a head
+    // group: their starts are aligned).
+    let whole = |group: &[Seen]| -> Vec<(usize, Vec<u8>)> {
+        group
+            .iter()
+            .filter(|(_, p)| p.part.whole)
+            .map(|(line, p)| (*line, values(&p.part.chars)))
+            .filter(|(_, c)| check_ok(c))
+            .collect()
+    };
+    let tail_reads = whole(tails);
+    let mut verified: Vec<(usize, Vec<u8>)> = whole(heads)
+        .into_iter()
+        .filter(|r| tail_reads.contains(r))
         .collect();
     verified.sort();
     verified.dedup();

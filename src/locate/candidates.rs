@@ -186,8 +186,9 @@ fn candidates_at_scale(image: &GrayImage) -> Vec<Candidate> {
     }
     let mut found: Vec<Candidate> = groups
         .iter()
+        .flat_map(|m| split(m, &cells, gw))
         .filter(|m| m.len() >= 3)
-        .map(|m| region(m, &cells, gw))
+        .map(|m| region(&m, &cells, gw))
         .collect();
     found.sort_by(|a, b| {
         b.cells
@@ -197,8 +198,54 @@ fn candidates_at_scale(image: &GrayImage) -> Vec<Candidate> {
     found
 }
 
-/// The oriented box of a group of cells.
-fn region(members: &[usize], cells: &[Cell], gw: u32) -> Candidate {
+/// Cells of a group at most this many wide across the bars make a thin stretch (a rule,
+/// a fold or a pen line running along the bars), not a symbol.
+const THIN_CELLS: usize = 2;
+
+/// Splits a group where it narrows to a thin stretch along the bars: a fold, a rule or a
+/// sticker's edge parallel to the bars otherwise chains several symbols (and the page
+/// furniture between them) into one tall region whose scanlines are spread too thin.
+fn split(members: &[usize], cells: &[Cell], gw: u32) -> Vec<Vec<usize>> {
+    let across = orientation(members, cells);
+    let along = [-across[1], across[0]];
+    let slab = |i: usize| {
+        let p = cell_centre(i, gw);
+        ((p[0] * along[0] + p[1] * along[1]) / f64::from(CELL_PX)).floor() as i64
+    };
+    let mut by_slab: std::collections::BTreeMap<i64, Vec<usize>> = Default::default();
+    for &i in members {
+        by_slab.entry(slab(i)).or_default().push(i);
+    }
+    let mut parts: Vec<Vec<usize>> = vec![Vec::new()];
+    for cells_here in by_slab.values() {
+        if cells_here.len() <= THIN_CELLS {
+            if !parts[parts.len() - 1].is_empty() {
+                parts.push(Vec::new());
+            }
+        } else {
+            let last = parts.len() - 1;
+            parts[last].extend(cells_here);
+        }
+    }
+    parts.retain(|p| !p.is_empty());
+    if parts.len() <= 1 {
+        return vec![members.to_vec()];
+    }
+    parts
+}
+
+/// Centre of a cell, page pixels.
+fn cell_centre(i: usize, gw: u32) -> [f64; 2] {
+    let half = f64::from(CELL_PX) / 2.0;
+    let (cx, cy) = (i as u32 % gw, i as u32 / gw);
+    [
+        f64::from(cx * CELL_PX) + half,
+        f64::from(cy * CELL_PX) + half,
+    ]
+}
+
+/// Unit vector across the bars of a group: the energy-weighted mean doubled angle.
+fn orientation(members: &[usize], cells: &[Cell]) -> [f64; 2] {
     let (mut c2, mut s2) = (0.0, 0.0);
     for &i in members {
         let c = &cells[i];
@@ -206,19 +253,15 @@ fn region(members: &[usize], cells: &[Cell], gw: u32) -> Candidate {
         s2 += c.energy * c.doubled[1];
     }
     let theta = s2.atan2(c2) / 2.0;
-    let across = [theta.cos(), theta.sin()];
+    [theta.cos(), theta.sin()]
+}
+
+/// The oriented box of a group of cells.
+fn region(members: &[usize], cells: &[Cell], gw: u32) -> Candidate {
+    let across = orientation(members, cells);
     let along = [-across[1], across[0]];
     let half = f64::from(CELL_PX) / 2.0;
-    let centres: Vec<[f64; 2]> = members
-        .iter()
-        .map(|&i| {
-            let (cx, cy) = (i as u32 % gw, i as u32 / gw);
-            [
-                f64::from(cx * CELL_PX) + half,
-                f64::from(cy * CELL_PX) + half,
-            ]
-        })
-        .collect();
+    let centres: Vec<[f64; 2]> = members.iter().map(|&i| cell_centre(i, gw)).collect();
     let project = |d: [f64; 2]| {
         centres.iter().fold((f64::MAX, f64::MIN), |(lo, hi), p| {
             let t = p[0] * d[0] + p[1] * d[1];
