@@ -1,5 +1,6 @@
 //! Criterion benches of the pipeline stages on fixture pages: ingest (file → grey page),
-//! decode + locate (page → symbols), judge (symbols → record), and the whole page.
+//! locate (the own reader's candidate regions), decode (the own reader alone, and the
+//! default own + rxing; page → symbols), judge (symbols → record), and the whole page.
 //!
 //! `cargo bench --bench pipeline`
 
@@ -33,6 +34,12 @@ fn stages(c: &mut Criterion) {
             .expect("a readable page");
         c.bench_function(&format!("decode/{name}"), |b| {
             b.iter(|| decode::read(black_box(&page.image), Engine::default()))
+        });
+        c.bench_function(&format!("locate/{name}"), |b| {
+            b.iter(|| ordoscan::locate::candidates(black_box(&page.image)))
+        });
+        c.bench_function(&format!("decode-own/{name}"), |b| {
+            b.iter(|| decode::read(black_box(&page.image), Engine::Own))
         });
         let symbols = decode::read(&page.image, Engine::default());
         let info = PageInfo {

@@ -10,8 +10,10 @@ use crate::locate::sample;
 /// An edge's slope must exceed this many times the noise's slope spread.
 const NOISE_EDGE: f64 = 3.0;
 
-/// Strength of the sharpening retry.
+/// Strength of one sharpening pass.
 const SHARPEN: f64 = 0.7;
+/// Sharpening passes tried on a line that reads no whole symbol.
+const SHARPEN_PASSES: usize = 1;
 
 /// Samples averaged across a scanline (one pixel apart, centred on it).
 pub const THICKNESS: usize = 5;
@@ -202,9 +204,14 @@ pub struct LinePart {
 pub fn line_parts(image: &GrayImage, line: &Scanline) -> Vec<LinePart> {
     let profile = line.profile(image);
     let mut parts = parts_of(&profile);
-    if !parts.iter().any(|p| p.part.whole) {
-        // Blur pulls the edges of narrow elements apart: read the line again sharpened.
-        let sharp = sharpen(&profile);
+    // Blur pulls the edges of narrow elements apart: read the line again sharpened, until
+    // some symbol reads whole (a second, harder pass read nothing more on the corpus).
+    let mut sharp = profile;
+    for _ in 0..SHARPEN_PASSES {
+        if parts.iter().any(|p| p.part.whole) {
+            break;
+        }
+        sharp = sharpen(&sharp);
         for p in parts_of(&sharp) {
             if !parts.contains(&p) {
                 parts.push(p);
