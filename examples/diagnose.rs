@@ -72,5 +72,7 @@ fn main() {
         }
         println!("{ok:2}/{n} {}", &line[7..]);
     }
-    println!("ideal lines read it (locate/orientation miss): {locate}; they do not (decode miss): {decode}");
+    println!(
+        "ideal lines read it (locate/orientation miss): {locate}; they do not (decode miss): {decode}"
+    );
 }

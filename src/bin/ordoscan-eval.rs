@@ -156,12 +156,7 @@ fn print_misses(truth: &CorpusTruth, read: &Read) {
             }
             None => eprintln!(
                 "missed {} {} {:.2}px/module case={} dpi={} {:?}",
-                truth.file,
-                s.value,
-                s.px_per_module,
-                truth.case,
-                truth.dpi,
-                truth.degradations
+                truth.file, s.value, s.px_per_module, truth.case, truth.dpi, truth.degradations
             ),
         }
     }
