@@ -1,17 +1,34 @@
 //! Batch: the inputs of a run, spread over worker threads, reported in input order.
 //!
 //! This is the only place that knows about threads (rayon). Inputs are expanded first
-//! (directories recursed, entries sorted), each file is decoded into pages, and every page
-//! goes through the pipeline independently; records come back in input order whatever the
-//! number of workers, so a run is reproducible byte for byte.
+//! (directories recursed, entries sorted) and, with `--shard`, thinned to this machine's
+//! part. Then the batch streams:
+//!
+//! - the calling thread admits inputs in order, at most [`AHEAD_PER_JOB`] × jobs inputs
+//!   ahead of the last one fully written; each admitted input becomes a task on the pool;
+//! - a task decodes its file (a file's page count is known only then), says how many
+//!   pages it holds, and hands each page to the pool as a task of its own, so the pages of
+//!   a multi-page TIFF or PDF spread over the workers like single-page files do;
+//! - each page task reads and judges its page (and draws it with `--annotate`), drops the
+//!   pixels, and sends the record back over a bounded channel;
+//! - the calling thread puts the records in a reorder buffer keyed by (input, page) and
+//!   writes each one as soon as every record before it is written.
+//!
+//! So memory is bounded by the pages the workers hold (rayon runs a worker's own newest
+//! tasks first: a worker finishes the pages it decoded, or helps with another's, before it
+//! decodes another file) plus a window of small records, whatever the size of the batch;
+//! and the output is the same byte for byte whatever the number of workers.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{SyncSender, sync_channel};
 use std::time::{Duration, Instant};
 
-use rayon::prelude::*;
+use rayon::Scope;
 
-use crate::config::Config;
+use crate::annotate;
+use crate::config::{Config, Shard};
 use crate::decode::{self, ReadSettings};
 use crate::ingest::{self, Page};
 use crate::judge::{self, PageInfo, Rules};
@@ -119,38 +136,41 @@ pub fn process_page(
 /// [`process_page`], turning a bug that panics into an error record for that page, so
 /// that the rest of the batch is still reported.
 fn guarded(page: &Page, file: &str, number: u32, read: ReadSettings, rules: Rules) -> PageReport {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| process_page(page, file, number, read, rules)))
-        .unwrap_or_else(|panic| {
-            let what = panic
-                .downcast_ref::<String>()
-                .map(String::as_str)
-                .or_else(|| panic.downcast_ref::<&str>().copied())
-                .unwrap_or("unknown");
-            PageReport::error(
-                file,
-                number,
-                format!("page {number} of '{file}': internal error while reading the page ({what}); please report it"),
-            )
-        })
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        process_page(page, file, number, read, rules)
+    }))
+    .unwrap_or_else(|panic| {
+        PageReport::error(
+            file,
+            number,
+            format!(
+                "page {number} of '{file}': internal error while reading the page ({}); please report it",
+                panic_text(&*panic)
+            ),
+        )
+    })
 }
 
-/// Every record of one input, in page order.
-pub fn scan_input(input: &Input, config: &Config) -> Vec<PageReport> {
-    let (path, name) = match input {
-        Input::Failed(report) => return vec![report.clone()],
-        Input::File { path, name } => (path, name),
-    };
-    let rules = Rules {
-        strict: config.strict,
-    };
-    ingest::load(path, name, config.dpi)
-        .into_par_iter()
-        .enumerate()
-        .map(|(i, page)| match page {
-            Ok(page) => guarded(&page, name, i as u32 + 1, config.read, rules),
-            Err(e) => PageReport::error(name.clone(), e.page(), e.to_string()),
-        })
-        .collect()
+fn panic_text(panic: &(dyn std::any::Any + Send)) -> &str {
+    panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("unknown")
+}
+
+/// The inputs of this run: `paths` expanded, then only this shard's part.
+pub fn select(paths: &[PathBuf], shard: Option<Shard>) -> Vec<Input> {
+    let inputs = expand(paths);
+    match shard {
+        None => inputs,
+        Some(shard) => inputs
+            .into_iter()
+            .enumerate()
+            .filter(|(k, _)| shard.holds(*k))
+            .map(|(_, input)| input)
+            .collect(),
+    }
 }
 
 /// Counts of a finished run.
@@ -166,6 +186,10 @@ pub struct Summary {
     pub error: usize,
     /// How often each finding code occurred.
     pub findings: BTreeMap<FindingCode, usize>,
+    /// Annotated pages written (`--annotate`).
+    pub annotated: usize,
+    /// Why annotated pages could not be written, one message each.
+    pub unwritten: Vec<String>,
     /// Wall-clock time of the run.
     pub elapsed: Duration,
 }
@@ -184,9 +208,10 @@ impl Summary {
         }
     }
 
-    /// The exit code of SPEC §4: 0 all pass, 1 some page fails, 2 some input unreadable.
+    /// The exit code of SPEC §4: 0 all pass, 1 some page fails, 2 some input unreadable
+    /// (or some annotated page could not be written).
     pub fn exit_code(&self) -> u8 {
-        if self.error > 0 {
+        if self.error > 0 || !self.unwritten.is_empty() {
             2
         } else if self.fail > 0 {
             1
@@ -221,24 +246,308 @@ impl Summary {
     }
 }
 
+/// How many inputs may be admitted per worker beyond the last one fully written: enough
+/// to keep every worker busy behind a slow page, few enough that the records waiting in
+/// the reorder buffer stay a small, fixed amount of memory.
+pub const AHEAD_PER_JOB: usize = 4;
+
+/// What the batch tells whoever shows its progress (called on the thread that runs the
+/// batch).
+pub trait Progress {
+    /// The number of pages known grew to `total`: each input counts one page until it is
+    /// decoded, then as many as it holds.
+    fn total(&mut self, total: u64);
+    /// `done` pages have been read so far.
+    fn done(&mut self, done: u64);
+}
+
+/// No progress shown.
+impl Progress for () {
+    fn total(&mut self, _: u64) {}
+    fn done(&mut self, _: u64) {}
+}
+
+/// What a task sends back to the thread that writes.
+enum Msg {
+    /// Input `input` holds `pages` pages; sent before any of its records.
+    Pages { input: usize, pages: usize },
+    /// The record of page `page` (from 0) of input `input`.
+    Record {
+        input: usize,
+        page: usize,
+        report: Box<PageReport>,
+        annotation: Option<Result<(), String>>,
+    },
+}
+
+/// Records arriving in any order leave in (input, page) order.
+#[derive(Default)]
+struct Reorder {
+    /// Page counts of the inputs decoded and not yet fully written.
+    pages: BTreeMap<usize, usize>,
+    /// Records waiting for a predecessor.
+    waiting: BTreeMap<(usize, usize), PageReport>,
+    /// The (input, page) to write next.
+    next: (usize, usize),
+}
+
+impl Reorder {
+    fn pages(&mut self, input: usize, pages: usize) {
+        self.pages.insert(input, pages);
+    }
+
+    fn push(&mut self, input: usize, page: usize, report: PageReport) {
+        self.waiting.insert((input, page), report);
+    }
+
+    /// The next record in order, if it has arrived.
+    fn pop(&mut self) -> Option<PageReport> {
+        loop {
+            let pages = *self.pages.get(&self.next.0)?;
+            if self.next.1 < pages {
+                break;
+            }
+            self.pages.remove(&self.next.0);
+            self.next = (self.next.0 + 1, 0);
+        }
+        let report = self.waiting.remove(&self.next)?;
+        self.next.1 += 1;
+        Some(report)
+    }
+
+    /// Inputs whose records have all been written (counting an input whose last record
+    /// was just popped).
+    fn inputs_written(&self) -> usize {
+        match self.pages.get(&self.next.0) {
+            Some(&pages) if self.next.1 >= pages => self.next.0 + 1,
+            _ => self.next.0,
+        }
+    }
+}
+
+/// What every task of a run shares.
+struct Shared<'a> {
+    config: &'a Config,
+    rules: Rules,
+    /// Set when writing failed: the remaining tasks skip their work.
+    stop: AtomicBool,
+}
+
+/// Decodes input `k` and hands its pages to the pool.
+fn read_input<'s>(
+    scope: &Scope<'s>,
+    shared: &'s Shared<'s>,
+    k: usize,
+    input: Input,
+    tx: SyncSender<Msg>,
+) {
+    let (path, name) = match input {
+        Input::Failed(report) => {
+            let _ = tx.send(Msg::Pages { input: k, pages: 1 });
+            send_record(shared, &tx, k, 0, report, None);
+            return;
+        }
+        Input::File { path, name } => (path, name),
+    };
+    let pages = if shared.stop.load(Ordering::Relaxed) {
+        Vec::new()
+    } else {
+        std::panic::catch_unwind(|| ingest::load(&path, &name, shared.config.dpi)).unwrap_or_else(
+            |panic| {
+                vec![Err(ingest::IngestError::File {
+                    file: name.clone(),
+                    message: format!(
+                        "internal error while decoding the file ({}); please report it",
+                        panic_text(&*panic)
+                    ),
+                })]
+            },
+        )
+    };
+    if tx
+        .send(Msg::Pages {
+            input: k,
+            pages: pages.len(),
+        })
+        .is_err()
+    {
+        return;
+    }
+    let name = std::sync::Arc::new(name);
+    for (i, page) in pages.into_iter().enumerate() {
+        let (tx, name) = (tx.clone(), name.clone());
+        scope.spawn(move |_| read_page(shared, &tx, k, i, &name, page));
+    }
+}
+
+/// Reads, judges and (with `--annotate`) draws one page, then sends its record.
+fn read_page(
+    shared: &Shared,
+    tx: &SyncSender<Msg>,
+    k: usize,
+    i: usize,
+    name: &str,
+    page: Result<Page, ingest::IngestError>,
+) {
+    if shared.stop.load(Ordering::Relaxed) {
+        return;
+    }
+    let number = i as u32 + 1;
+    let (report, image) = match page {
+        Ok(page) => (
+            guarded(&page, name, number, shared.config.read, shared.rules),
+            Some(page.image),
+        ),
+        Err(e) => (PageReport::error(name, e.page(), e.to_string()), None),
+    };
+    send_record(shared, tx, k, i, report, image.as_ref());
+}
+
+fn send_record(
+    shared: &Shared,
+    tx: &SyncSender<Msg>,
+    k: usize,
+    i: usize,
+    report: PageReport,
+    image: Option<&image::GrayImage>,
+) {
+    let annotation = shared.config.annotate.as_deref().map(|dir| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            annotate::write(dir, &report, image)
+        }))
+        .unwrap_or_else(|panic| Err(format!("internal error: {}", panic_text(&*panic))))
+        .map_err(|e| format!("{}: {e}", annotate::path(dir, &report).display()))
+    });
+    let _ = tx.send(Msg::Record {
+        input: k,
+        page: i,
+        report: Box::new(report),
+        annotation,
+    });
+}
+
 /// Runs the whole batch on `config.jobs` threads, handing each record to `sink` in input
-/// order.
+/// order as soon as the records before it are written.
 pub fn run_batch(
     config: &Config,
     mut sink: impl FnMut(&PageReport) -> std::io::Result<()>,
+    progress: &mut dyn Progress,
 ) -> anyhow::Result<Summary> {
     let started = Instant::now();
-    let inputs = expand(&config.paths);
+    let inputs = select(&config.paths, config.shard);
+    let count = inputs.len();
+    if let Some(dir) = &config.annotate {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| anyhow::anyhow!("--annotate '{}': {e}", dir.display()))?;
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(config.jobs)
         .build()?;
-    let records: Vec<Vec<PageReport>> =
-        pool.install(|| inputs.par_iter().map(|i| scan_input(i, config)).collect());
+    let window = AHEAD_PER_JOB * config.jobs;
+    let shared = Shared {
+        config,
+        rules: Rules {
+            strict: config.strict,
+        },
+        stop: AtomicBool::new(false),
+    };
+    let (tx, rx) = sync_channel::<Msg>(window);
     let mut summary = Summary::default();
-    for r in records.iter().flatten() {
-        sink(r)?;
-        summary.add(r);
-    }
+    let mut total = count as u64;
+    let mut done = 0;
+    progress.total(total);
+    let written = pool.in_place_scope(|scope| -> anyhow::Result<()> {
+        // Owned here so that leaving early (a write failed) drops the receiver, and any
+        // task still sending gets an error instead of blocking the scope's end.
+        let rx = rx;
+        let mut order = Reorder::default();
+        let mut inputs = inputs.into_iter().enumerate();
+        let mut admitted = 0;
+        while order.inputs_written() < count {
+            while admitted < count && admitted - order.inputs_written() < window {
+                let Some((k, input)) = inputs.next() else {
+                    break;
+                };
+                let (tx, shared) = (tx.clone(), &shared);
+                scope.spawn(move |s| read_input(s, shared, k, input, tx));
+                admitted += 1;
+            }
+            // Every task sends all it owes (panics are caught), so this cannot hang.
+            match rx.recv()? {
+                Msg::Pages { input, pages } => {
+                    order.pages(input, pages);
+                    total = total + pages as u64 - 1;
+                    progress.total(total);
+                }
+                Msg::Record {
+                    input,
+                    page,
+                    report,
+                    annotation,
+                } => {
+                    order.push(input, page, *report);
+                    done += 1;
+                    progress.done(done);
+                    match annotation {
+                        Some(Ok(())) => summary.annotated += 1,
+                        Some(Err(e)) => summary.unwritten.push(e),
+                        None => {}
+                    }
+                }
+            }
+            while let Some(r) = order.pop() {
+                if let Err(e) = sink(&r) {
+                    shared.stop.store(true, Ordering::Relaxed);
+                    return Err(e.into());
+                }
+                summary.add(&r);
+            }
+        }
+        Ok(())
+    });
+    written?;
     summary.elapsed = started.elapsed();
     Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(file: &str, page: u32) -> PageReport {
+        PageReport::error(file, page, "x")
+    }
+
+    #[test]
+    fn reorder_releases_records_only_after_their_predecessors() {
+        let mut order = Reorder::default();
+        let mut out = Vec::new();
+        let mut drain = |order: &mut Reorder| {
+            while let Some(r) = order.pop() {
+                out.push(format!("{}:{}", r.file, r.page));
+            }
+        };
+        order.pages(1, 1);
+        order.push(1, 0, record("b", 1));
+        drain(&mut order);
+        assert_eq!(order.inputs_written(), 0, "input 0 is not even decoded");
+        order.pages(0, 3);
+        order.push(0, 2, record("a", 3));
+        order.push(0, 0, record("a", 1));
+        drain(&mut order);
+        assert_eq!(order.inputs_written(), 0, "page 2 of input 0 is missing");
+        order.push(0, 1, record("a", 2));
+        drain(&mut order);
+        assert_eq!(order.inputs_written(), 2);
+        order.pages(2, 0);
+        order.pages(3, 1);
+        order.push(3, 0, record("d", 1));
+        drain(&mut order);
+        assert_eq!(
+            order.inputs_written(),
+            4,
+            "an input without pages is skipped"
+        );
+        assert_eq!(out, ["a:1", "a:2", "a:3", "b:1", "d:1"]);
+    }
 }

@@ -213,6 +213,7 @@ pub struct ReportWriter<W: Write> {
     format: Format,
     sink: Sink<W>,
     wrote_header: bool,
+    colour: bool,
 }
 
 enum Sink<W: Write> {
@@ -249,7 +250,15 @@ impl<W: Write> ReportWriter<W> {
             format,
             sink,
             wrote_header: false,
+            colour: false,
         }
+    }
+
+    /// Colours the `human` table with ANSI escapes (verdicts green or red, failing
+    /// findings red, warnings yellow); the other formats are never coloured.
+    pub fn with_colour(mut self, colour: bool) -> Self {
+        self.colour = colour;
+        self
     }
 
     /// Writes one record.
@@ -265,9 +274,9 @@ impl<W: Write> ReportWriter<W> {
             }
             (Sink::Plain(out), Format::Human) => {
                 if first {
-                    writeln!(out, "{}", human_header())?;
+                    writeln!(out, "{}", human_header(self.colour))?;
                 }
-                writeln!(out, "{}", human_line(report))
+                writeln!(out, "{}", human_line(report, self.colour))
             }
             (Sink::Plain(out), _) => {
                 serde_json::to_writer(&mut *out, report)?;
@@ -346,34 +355,80 @@ fn csv_row(r: &PageReport) -> Vec<String> {
     ]
 }
 
-fn human_header() -> String {
-    format!(
-        "{:<40} {:>4} {:<7} {:<22} {:<20} findings",
-        "file", "page", "verdict", "prescriber", "structure"
-    )
+/// ANSI styles of the human table.
+mod ansi {
+    pub const BOLD: &str = "\x1b[1m";
+    pub const GREEN: &str = "\x1b[32m";
+    pub const RED: &str = "\x1b[31m";
+    pub const BOLD_RED: &str = "\x1b[1;31m";
+    pub const YELLOW: &str = "\x1b[33m";
+    pub const DIM: &str = "\x1b[2m";
+    pub const RESET: &str = "\x1b[0m";
 }
 
-fn human_line(r: &PageReport) -> String {
-    let id = |i: &Option<Identification>| {
-        i.as_ref()
-            .map(|i| format!("{} {}", i.kind.label(), i.value))
-            .unwrap_or_else(|| "-".to_owned())
+/// `text` in `style` when colouring.
+fn paint(text: &str, style: &str, colour: bool) -> String {
+    if colour && !text.is_empty() {
+        format!("{style}{text}{}", ansi::RESET)
+    } else {
+        text.to_owned()
+    }
+}
+
+/// `text` left-aligned in `width` columns, then painted (escapes must not count).
+fn cell(text: &str, width: usize, style: &str, colour: bool) -> String {
+    let pad = width.saturating_sub(text.chars().count());
+    format!("{}{}", paint(text, style, colour), " ".repeat(pad))
+}
+
+fn human_header(colour: bool) -> String {
+    let plain = format!(
+        "{:<40} {:>4} {:<7} {:<22} {:<20} findings",
+        "file", "page", "verdict", "prescriber", "structure"
+    );
+    paint(&plain, ansi::BOLD, colour)
+}
+
+fn human_line(r: &PageReport, colour: bool) -> String {
+    let id = |i: &Option<Identification>, width: usize| match i {
+        Some(i) => cell(&format!("{} {}", i.kind.label(), i.value), width, "", false),
+        None => cell("-", width, ansi::DIM, colour),
     };
     let page = match r.label {
         Some(l) => format!("{}.{l}", r.page),
         None => r.page.to_string(),
     };
+    let verdict_style = match r.verdict {
+        Verdict::Pass => ansi::GREEN,
+        Verdict::Fail => ansi::RED,
+        Verdict::Error => ansi::BOLD_RED,
+    };
     let tail = match &r.error {
-        Some(e) => e.clone(),
-        None => finding_codes(r),
+        Some(e) => paint(e, ansi::RED, colour),
+        None => r
+            .findings
+            .iter()
+            .map(|f| {
+                let code = match f.symbol {
+                    Some(i) => format!("{}#{i}", f.code.as_str()),
+                    None => f.code.as_str(),
+                };
+                let style = match f.severity {
+                    Severity::Error => ansi::RED,
+                    Severity::Warning => ansi::YELLOW,
+                };
+                paint(&code, style, colour)
+            })
+            .collect::<Vec<_>>()
+            .join(" "),
     };
     let line = format!(
-        "{:<40} {:>4} {:<7} {:<22} {:<20} {}",
-        r.file,
+        "{} {:>4} {} {} {} {}",
+        cell(&r.file, 40, "", false),
         page,
-        verdict_word(r.verdict),
-        id(&r.prescriber),
-        id(&r.structure),
+        cell(verdict_word(r.verdict), 7, verdict_style, colour),
+        id(&r.prescriber, 22),
+        id(&r.structure, 20),
         tail
     );
     line.trim_end().to_owned()
@@ -405,5 +460,69 @@ mod tests {
         assert!(text.starts_with("file,page,label"), "{text}");
         assert!(text.contains("\"a,b.png\",1,"), "{text}");
         assert!(text.contains("\"unreadable: \"\"x\"\"\""), "{text}");
+    }
+
+    fn failing_page() -> PageReport {
+        let mut r = PageReport::error("a.png", 1, "x");
+        r.verdict = Verdict::Fail;
+        r.error = None;
+        r.structure = Some(Identification {
+            kind: IdKind::Finess,
+            value: "750712184".to_owned(),
+            symbol: 0,
+        });
+        r.findings = vec![
+            Finding {
+                code: FindingCode::PrescriberMissing,
+                severity: Severity::Error,
+                symbol: None,
+                message: "no RPPS".to_owned(),
+            },
+            Finding {
+                code: FindingCode::NotCodeSetC,
+                severity: Severity::Warning,
+                symbol: Some(0),
+                message: "code set B".to_owned(),
+            },
+        ];
+        r
+    }
+
+    fn human(r: &PageReport, colour: bool) -> String {
+        let mut buf = Vec::new();
+        let mut w = ReportWriter::new(Format::Human, &mut buf).with_colour(colour);
+        w.write(r).unwrap();
+        w.flush().unwrap();
+        drop(w);
+        String::from_utf8(buf).unwrap()
+    }
+
+    #[test]
+    fn human_colour_marks_verdicts_and_findings_without_moving_columns() {
+        let r = failing_page();
+        let plain = human(&r, false);
+        assert!(!plain.contains('\x1b'), "{plain}");
+        let coloured = human(&r, true);
+        assert!(coloured.contains("\x1b[31mfail\x1b[0m"), "{coloured}");
+        assert!(
+            coloured.contains("\x1b[31mprescriber_missing\x1b[0m"),
+            "{coloured}"
+        );
+        assert!(
+            coloured.contains("\x1b[33mnot_code_set_c#0\x1b[0m"),
+            "{coloured}"
+        );
+        let stripped = coloured
+            .split('\x1b')
+            .enumerate()
+            .map(|(i, part)| {
+                if i == 0 {
+                    part
+                } else {
+                    &part[part.find('m').unwrap() + 1..]
+                }
+            })
+            .collect::<String>();
+        assert_eq!(stripped, plain, "colour adds escapes and nothing else");
     }
 }

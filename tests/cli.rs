@@ -155,6 +155,15 @@ fn csv_has_a_header_and_a_row_per_page() {
         "{text}"
     );
     assert!(lines[3].contains("structure_missing"), "{text}");
+
+    let dir = common::scratch("csv-quoting");
+    let odd = dir.join("scan, \"copy\".png");
+    std::fs::copy(common::test_images().join("04-missing-structure.png"), &odd).unwrap();
+    let odd = odd.display().to_string();
+    let out = common::scan(&["--format", "csv", "--quiet", &odd]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let quoted = format!("\"{}\",1,", odd.replace('"', "\"\""));
+    assert!(text.lines().nth(1).unwrap().starts_with(&quoted), "{text}");
 }
 
 #[test]
@@ -209,6 +218,10 @@ fn help_explains_every_flag_with_an_example() {
         "--jobs",
         "--dpi",
         "--strict",
+        "--files-from",
+        "--shard",
+        "--annotate",
+        "--quiet",
         "EXAMPLES",
         "EXIT CODES",
     ] {
@@ -238,4 +251,105 @@ fn a_page_over_its_time_budget_is_reported_with_a_timeout() {
     assert!(codes.contains(&"timeout"), "{codes:?}");
     let zero = common::scan(&["--time-budget", "0", "test-images/"]);
     assert_eq!(zero.status.code(), Some(2), "a zero budget is bad usage");
+}
+
+/// Runs `ordoscan scan ARGS...` with the colour variables set as given (others removed).
+fn scan_with_env(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+    let mut cmd = assert_cmd::Command::cargo_bin("ordoscan").unwrap();
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("CLICOLOR")
+        .arg("scan")
+        .args(args);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
+#[test]
+fn jsonl_has_one_object_per_page_in_input_order() {
+    let out = common::scan(&[
+        "--format",
+        "jsonl",
+        "-q",
+        "test-images/14-scan.pdf",
+        "test-images/11-fax-g4.tif",
+    ]);
+    let records = common::records(&out);
+    let order: Vec<(&str, u64)> = records
+        .iter()
+        .map(|r| (r["file"].as_str().unwrap(), r["page"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(
+        order,
+        [
+            ("test-images/14-scan.pdf", 1),
+            ("test-images/14-scan.pdf", 2),
+            ("test-images/11-fax-g4.tif", 1),
+            ("test-images/11-fax-g4.tif", 2),
+            ("test-images/11-fax-g4.tif", 3),
+        ]
+    );
+    assert_eq!(records[2]["prescriber"]["value"], "10001045367");
+    assert_eq!(records[2]["structure"]["kind"], "finess");
+    assert_eq!(records[1]["findings"][0]["code"], "prescriber_missing");
+    assert!(records.iter().all(|r| r["symbols"][0]["quad"].is_array()));
+}
+
+#[test]
+fn human_table_is_coloured_only_for_a_terminal_that_wants_colour() {
+    let args = ["--format", "human", "-q", "test-images/11-fax-g4.tif"];
+    let piped = String::from_utf8(scan_with_env(&args, &[]).stdout).unwrap();
+    assert!(!piped.contains('\x1b'), "no colour into a pipe: {piped}");
+    assert!(
+        piped.contains("fail    RPPS 10005173140       -                    structure_missing"),
+        "{piped}"
+    );
+    let forced = scan_with_env(&args, &[("CLICOLOR_FORCE", "1")]).stdout;
+    let forced = String::from_utf8(forced).unwrap();
+    assert!(forced.contains("\x1b[32mpass\x1b[0m"), "{forced}");
+    assert!(
+        forced.contains("\x1b[31mstructure_missing\x1b[0m"),
+        "{forced}"
+    );
+    let no_colour = scan_with_env(&args, &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]).stdout;
+    assert_eq!(
+        String::from_utf8(no_colour).unwrap(),
+        piped,
+        "NO_COLOR wins"
+    );
+    let jsonl = scan_with_env(
+        &["--format", "jsonl", "-q", "test-images/11-fax-g4.tif"],
+        &[("CLICOLOR_FORCE", "1")],
+    );
+    assert!(!jsonl.stdout.contains(&0x1b), "JSONL is never coloured");
+}
+
+#[test]
+fn the_summary_counts_pages_and_findings_and_quiet_silences_it() {
+    let args = [
+        "--format",
+        "jsonl",
+        "test-images/11-fax-g4.tif",
+        "test-images/03-group-pad.png",
+    ];
+    let out = common::scan(&args);
+    let summary = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(summary.lines().count(), 1, "{summary}");
+    assert!(
+        summary.starts_with("4 pages: 2 pass, 2 fail, 0 error; "),
+        "{summary}"
+    );
+    assert!(summary.contains(" pages/s; findings: "), "{summary}");
+    assert!(summary.contains("structure_missing ×1"), "{summary}");
+    assert!(summary.contains("prescriber_ambiguous ×1"), "{summary}");
+    let quiet = common::scan(&[&["-q"][..], &args[..]].concat());
+    assert!(
+        quiet.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&quiet.stderr)
+    );
+    assert_eq!(quiet.stdout, out.stdout);
 }
