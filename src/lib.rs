@@ -16,6 +16,7 @@ pub mod judge;
 pub mod locate;
 pub mod report;
 pub mod synth;
+pub mod text;
 
 use std::io::Write;
 
