@@ -77,7 +77,7 @@ pub fn read_text(
     };
     let per_mm = (dpi / 25.4).clamp(6.0, 12.0);
     let length = frame.length_mm;
-    let x_mm = [-(0.25 * length + 6.0), 1.25 * length + 30.0];
+    let x_mm = [-(0.25 * length + 4.0), length + (0.25 * length).max(24.0)];
     let span = [-x_mm[0] * per_mm, (length - x_mm[0]) * per_mm];
     let mut out = TextRead::default();
 

@@ -67,12 +67,21 @@ impl Frame {
         let w = ((x_mm[1] - x_mm[0]) * per_mm).ceil().max(1.0) as usize;
         let h = ((y_mm[1] - y_mm[0]) * per_mm).ceil().max(1.0) as usize;
         let mut ink = Vec::with_capacity(w * h);
+        let m = &self.to_page.0;
+        let step = 1.0 / per_mm;
+        // Homogeneous page coordinates are linear along a row: step them.
+        let (dx, dy, dw) = (m[0] * step, m[3] * step, m[6] * step);
         for j in 0..h {
-            let y = y_mm[0] + (j as f64 + 0.5) / per_mm;
-            for i in 0..w {
-                let x = x_mm[0] + (i as f64 + 0.5) / per_mm;
-                let p = self.to_page.apply([x, y]);
-                ink.push((255.0 - sample(image, p[0] - 0.5, p[1] - 0.5)) as f32);
+            let y = y_mm[0] + (j as f64 + 0.5) * step;
+            let x = x_mm[0] + 0.5 * step;
+            let mut px = m[0] * x + m[1] * y + m[2];
+            let mut py = m[3] * x + m[4] * y + m[5];
+            let mut pw = m[6] * x + m[7] * y + m[8];
+            for _ in 0..w {
+                ink.push((255.0 - sample(image, px / pw - 0.5, py / pw - 0.5)) as f32);
+                px += dx;
+                py += dy;
+                pw += dw;
             }
         }
         Strip { w, h, ink }
@@ -272,14 +281,14 @@ pub(crate) fn normalised(strip: &Strip, b: &Blob, cols: usize, rows: usize) -> O
     for r in 0..rows {
         for c in 0..cols {
             let mut sum = 0.0;
-            for k in 0..3 {
-                for l in 0..3 {
-                    let x = b.x0 as f64 + (c as f64 + (l as f64 + 0.5) / 3.0) * bw / cols as f64;
-                    let y = b.y0 as f64 + (r as f64 + (k as f64 + 0.5) / 3.0) * bh / rows as f64;
+            for k in 0..2 {
+                for l in 0..2 {
+                    let x = b.x0 as f64 + (c as f64 + (l as f64 + 0.5) / 2.0) * bw / cols as f64;
+                    let y = b.y0 as f64 + (r as f64 + (k as f64 + 0.5) / 2.0) * bh / rows as f64;
                     sum += bilinear(strip, x - 0.5, y - 0.5);
                 }
             }
-            out.push(sum / 9.0);
+            out.push(sum / 4.0);
         }
     }
     let mean = out.iter().sum::<f32>() / out.len() as f32;
