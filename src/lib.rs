@@ -18,6 +18,7 @@ pub mod judge;
 pub mod locate;
 pub mod report;
 pub mod synth;
+pub mod text;
 
 use std::io::Write;
 use std::time::Duration;

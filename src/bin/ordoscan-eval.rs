@@ -9,6 +9,9 @@
 //!   counts as read when its expected text is among the values read, any other value is a
 //!   false read; a leading FNC1 (GS) is ignored on both sides.
 //!
+//! - `ordoscan-eval text DIR [--misses]`: the legend and HRI reader alone, on the truth
+//!   quads (see `eval/text.rs`).
+//!
 //! `--reader rxing` runs rxing as its users call it (`detect_multiple_in_luma`, try
 //! harder) instead of ordoscan's pipeline, for the peer table.
 
@@ -24,6 +27,9 @@ use ordoscan::judge::Rules;
 use ordoscan::report::Verdict;
 use ordoscan::synth::corpus::CorpusTruth;
 use rayon::prelude::*;
+
+#[path = "eval/text.rs"]
+mod text;
 
 #[derive(Clone, Copy, PartialEq)]
 enum Reader {
@@ -176,22 +182,31 @@ fn ppm_bucket(ppm: f64) -> &'static str {
     }
 }
 
-fn corpus(dir: &Path, reader: Reader, jobs: usize, misses: bool) -> anyhow::Result<()> {
-    let mut truths: Vec<(PathBuf, CorpusTruth)> = Vec::new();
+/// Every truth file of the corpus in `dir`, sorted by name.
+fn truths(dir: &Path) -> anyhow::Result<Vec<CorpusTruth>> {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
         .with_context(|| format!("reading {}", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.to_string_lossy().ends_with(".truth.json"))
         .collect();
     entries.sort();
+    let mut truths = Vec::new();
     for t in entries {
         let truth: CorpusTruth = serde_json::from_str(&std::fs::read_to_string(&t)?)
             .with_context(|| format!("parsing {}", t.display()))?;
-        truths.push((dir.join(&truth.file), truth));
+        truths.push(truth);
     }
     if truths.is_empty() {
         bail!("no *.truth.json in {}", dir.display());
     }
+    Ok(truths)
+}
+
+fn corpus(dir: &Path, reader: Reader, jobs: usize, misses: bool) -> anyhow::Result<()> {
+    let truths: Vec<(PathBuf, CorpusTruth)> = truths(dir)?
+        .into_iter()
+        .map(|t| (dir.join(&t.file), t))
+        .collect();
     // One thread: load + read, timed page by page.
     let started = Instant::now();
     let reads: Vec<Read> = truths
@@ -355,8 +370,9 @@ fn main() -> anyhow::Result<()> {
     match rest.as_slice() {
         [cmd, dir] if cmd == "corpus" => corpus(Path::new(dir), reader, jobs, misses),
         [cmd, dir] if cmd == "suites" => suites(Path::new(dir), reader),
+        [cmd, dir] if cmd == "text" => text::run(Path::new(dir), misses),
         _ => bail!(
-            "usage: ordoscan-eval corpus DIR | suites DIR [--reader ordoscan|own|both|ordoscan-rxing|rxing] [--jobs N] [--misses]"
+            "usage: ordoscan-eval corpus DIR | suites DIR | text DIR [--reader ordoscan|own|both|ordoscan-rxing|rxing] [--jobs N] [--misses]"
         ),
     }
 }

@@ -1,0 +1,152 @@
+//! `ordoscan-eval text DIR [--misses]`: reads the legend and HRI of every truth symbol of a
+//! generated corpus, using the truth quad (so locate and decode do not count), with the
+//! truth value as the confirming hint, and scores legend kind, exact legend, HRI reads and
+//! false HRI alarms, overall and per degradation and resolution.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Instant;
+
+use ordoscan::decode::{Symbol, Symbology};
+use ordoscan::ids::IdKind;
+use ordoscan::synth::corpus::{CorpusTruth, SymbolTruth};
+use ordoscan::text::{SPELLINGS, TextRead, read_text};
+
+#[derive(Default, Clone, Copy)]
+struct Tally {
+    symbols: usize,
+    legend_kind_right: usize,
+    legend_kind_wrong: usize,
+    legend_exact: usize,
+    hri_exact: usize,
+    hri_confident_exact: usize,
+    hri_confident_wrong: usize,
+    false_alarms: usize,
+    mismatches: usize,
+    mismatches_caught: usize,
+}
+
+impl Tally {
+    fn add(&mut self, o: &Tally) {
+        self.symbols += o.symbols;
+        self.legend_kind_right += o.legend_kind_right;
+        self.legend_kind_wrong += o.legend_kind_wrong;
+        self.legend_exact += o.legend_exact;
+        self.hri_exact += o.hri_exact;
+        self.hri_confident_exact += o.hri_confident_exact;
+        self.hri_confident_wrong += o.hri_confident_wrong;
+        self.false_alarms += o.false_alarms;
+        self.mismatches += o.mismatches;
+        self.mismatches_caught += o.mismatches_caught;
+    }
+
+    fn row(&self, name: &str) -> String {
+        let r = |n: usize| n as f64 / self.symbols.max(1) as f64;
+        format!(
+            "| {name} | {} | {:.3} | {} | {:.3} | {:.3} | {:.3} | {} | {} | {}/{} |",
+            self.symbols,
+            r(self.legend_kind_right),
+            self.legend_kind_wrong,
+            r(self.legend_exact),
+            r(self.hri_exact),
+            r(self.hri_confident_exact),
+            self.hri_confident_wrong,
+            self.false_alarms,
+            self.mismatches_caught,
+            self.mismatches,
+        )
+    }
+}
+
+fn score(s: &SymbolTruth, read: &TextRead) -> Tally {
+    let kind_of = |l: &str| SPELLINGS.iter().find(|x| x.0 == l).map(|x| x.1);
+    let truth_kind: Option<IdKind> = s.legend.as_deref().and_then(kind_of);
+    let truth_hri: Option<String> = s.hri.as_ref().map(|h| h.replace(' ', ""));
+    let hri_right = read.hri.is_some() && read.hri == truth_hri;
+    let confident_differs = read.hri_confident && read.hri.as_deref() != Some(s.value.as_str());
+    let mismatch = truth_hri.as_deref().is_some_and(|h| h != s.value);
+    Tally {
+        symbols: 1,
+        legend_kind_right: usize::from(
+            read.legend_kind.is_some() && read.legend_kind == truth_kind,
+        ),
+        legend_kind_wrong: usize::from(
+            read.legend_kind.is_some() && read.legend_kind != truth_kind,
+        ),
+        legend_exact: usize::from(read.legend.is_some() && read.legend == s.legend),
+        hri_exact: usize::from(hri_right),
+        hri_confident_exact: usize::from(hri_right && read.hri_confident),
+        hri_confident_wrong: usize::from(!hri_right && read.hri_confident),
+        false_alarms: usize::from(confident_differs && !mismatch),
+        mismatches: usize::from(mismatch),
+        mismatches_caught: usize::from(mismatch && confident_differs && hri_right),
+    }
+}
+
+/// Scores the text reader on the corpus in `dir`.
+pub fn run(dir: &Path, misses: bool) -> anyhow::Result<()> {
+    let truths: Vec<CorpusTruth> = super::truths(dir)?;
+    let mut groups: BTreeMap<(u8, String), Tally> = BTreeMap::new();
+    let mut total = Tally::default();
+    let mut seconds = 0.0;
+    for truth in &truths {
+        let Some(page) = super::load_one(&dir.join(&truth.file)) else {
+            continue;
+        };
+        for s in &truth.symbols {
+            let symbol = Symbol {
+                value: s.value.clone(),
+                symbology: Symbology::Code128,
+                quad: s.quad,
+                px_per_module: Some(s.px_per_module),
+                code_sets: None,
+            };
+            let started = Instant::now();
+            let read = read_text(&page.image, &symbol, truth.dpi, Some(&s.value));
+            seconds += started.elapsed().as_secs_f64();
+            let t = score(s, &read);
+            if misses && (t.hri_confident_exact == 0 || t.legend_kind_right == 0) {
+                eprintln!(
+                    "{} {:?} {:?} {} {:?}: read {:?} {:?} {:?} confident={} heights {:?} {:?}",
+                    truth.file,
+                    s.legend,
+                    s.hri,
+                    truth.dpi,
+                    truth.degradations,
+                    read.legend,
+                    read.legend_kind,
+                    read.hri,
+                    read.hri_confident,
+                    read.legend_height_mm,
+                    read.hri_height_mm
+                );
+            }
+            total.add(&t);
+            let mut keys = vec![(1, format!("{} dpi", truth.dpi))];
+            if truth.degradations.is_empty() {
+                keys.push((0, "clean".to_owned()));
+            }
+            keys.extend(truth.degradations.iter().map(|d| (0, d.clone())));
+            for k in keys {
+                groups.entry(k).or_default().add(&t);
+            }
+        }
+    }
+    println!(
+        "text reader on {} (truth quads, truth value as hint)\n",
+        dir.display()
+    );
+    println!(
+        "| group | symbols | legend kind right | legend kind wrong | legend exact | HRI exact | HRI exact & confident | HRI confident & wrong | false hri_mismatch | true mismatches caught |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|");
+    println!("{}", total.row("**all**"));
+    for ((_, g), t) in &groups {
+        println!("{}", t.row(g));
+    }
+    println!(
+        "\n{:.2} ms/symbol (read_text only, one thread)",
+        1000.0 * seconds / total.symbols.max(1) as f64
+    );
+    Ok(())
+}

@@ -1,0 +1,130 @@
+//! The legend, matched as a whole line: the line's ink is compared with each known
+//! spelling rendered in each DejaVu face at the measured size, by the correlation of their
+//! normalised grey images. A legend is only named when one spelling clearly wins and its
+//! kind beats every spelling of the other kinds.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use super::glyphs::{ink_box, render};
+use super::strip::{Blob, Strip, from_image, normalised};
+use crate::ids::IdKind;
+use crate::synth::Typeface;
+
+/// The spellings looked for, with their kinds (Annexe I and what pads print).
+pub const SPELLINGS: [(&str, IdKind); 12] = [
+    ("N° RPPS", IdKind::Rpps),
+    ("N°RPPS", IdKind::Rpps),
+    ("No RPPS", IdKind::Rpps),
+    ("N° R.P.P.S.", IdKind::Rpps),
+    ("RPPS :", IdKind::Rpps),
+    ("RPPS", IdKind::Rpps),
+    ("N° FINESS", IdKind::Finess),
+    ("FINESS", IdKind::Finess),
+    ("N°FINESS", IdKind::Finess),
+    ("N° AM", IdKind::Am),
+    ("N° A.M.", IdKind::Am),
+    ("AM", IdKind::Am),
+];
+
+/// Rows a line is resampled to.
+const ROWS: usize = 16;
+
+/// Lowest correlation accepted for the winner.
+const MIN_SCORE: f32 = 0.55;
+/// How far the winner must beat the best spelling of another kind.
+const MIN_LEAD: f32 = 0.06;
+
+/// A matched legend.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Match {
+    pub(crate) text: &'static str,
+    pub(crate) kind: IdKind,
+    pub(crate) score: f32,
+    pub(crate) lead: f32,
+}
+
+/// A spelling rendered in one face: its ink and the box around it.
+struct Reference {
+    text: &'static str,
+    ink: Strip,
+    bbox: Blob,
+    /// Its shape resampled to so many columns, by column count.
+    shapes: Mutex<HashMap<usize, Option<Arc<Vec<f32>>>>>,
+}
+
+impl Reference {
+    fn shape(&self, cols: usize) -> Option<Arc<Vec<f32>>> {
+        let mut shapes = self.shapes.lock().ok()?;
+        shapes
+            .entry(cols)
+            .or_insert_with(|| normalised(&self.ink, &self.bbox, cols, ROWS).map(Arc::new))
+            .clone()
+    }
+}
+
+/// Every spelling in every face rendered at `cap_px` (to the half pixel), made once per
+/// size and shared.
+fn references(cap_px: f64) -> Arc<Vec<Reference>> {
+    static CACHE: OnceLock<Mutex<HashMap<u32, Arc<Vec<Reference>>>>> = OnceLock::new();
+    let key = (cap_px * 2.0).round().clamp(4.0, 200.0) as u32;
+    let cache = CACHE.get_or_init(Mutex::default);
+    if let Some(r) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
+        return r;
+    }
+    let mut refs = Vec::new();
+    for (text, _) in SPELLINGS {
+        for face in Typeface::ALL {
+            let ink = from_image(&render(face, text, f64::from(key) / 2.0));
+            if let Some(bbox) = ink_box(&ink, 110.0) {
+                refs.push(Reference {
+                    text,
+                    ink,
+                    bbox,
+                    shapes: Mutex::default(),
+                });
+            }
+        }
+    }
+    let refs = Arc::new(refs);
+    if let Ok(mut c) = cache.lock() {
+        c.insert(key, refs.clone());
+    }
+    refs
+}
+
+/// The legend printed as the line `line` (capitals `cap_px` high), if it is one.
+pub(crate) fn match_line(strip: &Strip, line: &Blob, cap_px: f64) -> Option<Match> {
+    let qa = line.w() as f32 / line.h() as f32;
+    let cols = ((ROWS as f32 * qa).round() as usize).clamp(4, 200);
+    let q = normalised(strip, line, cols, ROWS)?;
+    let mut best: Vec<(f32, &'static str, IdKind)> =
+        SPELLINGS.iter().map(|&(t, k)| (f32::MIN, t, k)).collect();
+    for r in references(cap_px).iter() {
+        let ra = r.bbox.w() as f32 / r.bbox.h() as f32;
+        let ratio = (qa / ra).ln().abs();
+        if ratio > 0.35 {
+            continue;
+        }
+        let Some(t) = r.shape(cols) else {
+            continue;
+        };
+        let cos: f32 = q.iter().zip(t.iter()).map(|(a, b)| a * b).sum();
+        if let Some(slot) = best.iter_mut().find(|b| b.1 == r.text) {
+            slot.0 = slot.0.max(cos - 0.5 * ratio);
+        }
+    }
+    let &(score, text, kind) = best.iter().max_by(|a, b| a.0.total_cmp(&b.0))?;
+    let other = best
+        .iter()
+        .filter(|b| b.2 != kind)
+        .map(|b| b.0)
+        .fold(f32::MIN, f32::max);
+    let lead = score - other.max(0.0);
+    (score >= MIN_SCORE && lead >= MIN_LEAD).then_some(Match {
+        text,
+        kind,
+        score,
+        lead,
+    })
+}

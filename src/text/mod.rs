@@ -1,0 +1,208 @@
+//! Read text: the legend printed just above a symbol (`N° RPPS`, `N° FINESS`, `N° AM`…,
+//! Annexe I: capitals ≥ 1 mm) and its human-readable line (HRI) just below (digits ≥ 2 mm).
+//!
+//! Everything happens in the symbol's own frame: a strip above and a strip below the quad
+//! are sampled through the homography that straightens the symbol ([`strip`]), so a
+//! rotated, skewed or photographed symbol reads like an upright one. In each strip the
+//! line of text nearest the bars and overlapping the symbol is taken (left-aligned or
+//! centred alike). The legend is matched as a whole line against the known spellings
+//! rendered from the DejaVu faces ([`legend`]); the HRI is cut into characters (touching
+//! ones split at their faintest column) and each is classified as a digit against
+//! reference glyphs rendered at start-up ([`glyphs`]). Pure Rust, no OCR engine.
+//!
+//! The decoded value is only a prior for *confirming*: where a printed digit's reading is
+//! close to the value's digit, the value's digit is taken; a digit that clearly reads
+//! otherwise stays as printed. When unsure the result says so (`None`, or
+//! `hri_confident: false`): a false HRI mismatch is worse than no reading. This stage
+//! reads pixels and the symbol's quad; it never judges.
+
+mod glyphs;
+mod legend;
+mod strip;
+
+use image::GrayImage;
+
+use self::glyphs::{Guess, classify, split};
+use self::strip::{Blob, Frame, Search, Strip, TextLine, blobs, nearest_line, threshold};
+use crate::decode::Symbol;
+use crate::ids::IdKind;
+
+pub use self::legend::SPELLINGS;
+
+/// What is printed around one symbol.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TextRead {
+    /// The legend above the symbol, as one of [`SPELLINGS`] (spacing normalised).
+    pub legend: Option<String>,
+    /// What the legend names.
+    pub legend_kind: Option<IdKind>,
+    /// Cap height of the legend, mm (when a legend was recognised).
+    pub legend_height_mm: Option<f64>,
+    /// The HRI line below the symbol: its digits, spaces removed.
+    pub hri: Option<String>,
+    /// Height of the HRI digits, mm (when an HRI was read).
+    pub hri_height_mm: Option<f64>,
+    /// Whether every HRI digit was read clearly: only then may the HRI be compared with
+    /// the barcode.
+    pub hri_confident: bool,
+}
+
+/// How far from the bars a text line is looked for, mm.
+const STRIP_MM: f64 = 9.0;
+/// Gap left next to the bars (the quad may be a little short), mm.
+const BAR_GAP_MM: f64 = 0.2;
+/// Farthest the near edge of a line may be from the bars, mm.
+const REACH_MM: f64 = 5.0;
+/// A digit read farther than this from every reference is not a digit.
+const REJECT: f32 = 0.42;
+/// A digit is read clearly when nearer than this…
+const CLEAR: f32 = 0.30;
+/// …and this much nearer than any other digit.
+const CLEAR_MARGIN: f32 = 0.04;
+/// The value's digit is taken where it is this close to the best reading.
+const CONFIRM: f32 = 0.06;
+/// A digit differing from the value counts only when this much nearer than the value's.
+const DIFFER: f32 = 0.12;
+
+/// Reads the legend and the HRI around `symbol` on `image` (resolution `dpi`);
+/// `value_hint` is the decoded value, used only to confirm close readings.
+pub fn read_text(
+    image: &GrayImage,
+    symbol: &Symbol,
+    dpi: f64,
+    value_hint: Option<&str>,
+) -> TextRead {
+    let Some(frame) = Frame::new(symbol, dpi) else {
+        return TextRead::default();
+    };
+    let per_mm = (dpi / 25.4).clamp(6.0, 12.0);
+    let length = frame.length_mm;
+    let x_mm = [-(0.25 * length + 4.0), length + (0.25 * length).max(24.0)];
+    let span = [-x_mm[0] * per_mm, (length - x_mm[0]) * per_mm];
+    let mut out = TextRead::default();
+
+    let above = frame.strip(image, x_mm, [-STRIP_MM, -BAR_GAP_MM], per_mm);
+    let search = |bars_below, cap_mm: [f64; 2]| Search {
+        span,
+        bars_below,
+        cap: cap_mm.map(|v| v * per_mm),
+        reach: REACH_MM * per_mm,
+    };
+    if let Some((line, _)) = find_line(&above, &search(true, [0.7, 4.5])) {
+        if let Some(m) = legend::match_line(&above, &line.bbox, line.cap_px) {
+            out.legend = Some(m.text.to_owned());
+            out.legend_kind = Some(m.kind);
+            out.legend_height_mm = Some(line.cap_px / per_mm);
+        }
+    }
+
+    let h = frame.height_mm;
+    let below = frame.strip(image, x_mm, [h + BAR_GAP_MM, h + STRIP_MM], per_mm);
+    if let Some((line, level)) = find_line(&below, &search(false, [1.2, 5.0])) {
+        if let Some((digits, confident)) = read_digits(&below, &line, level, value_hint) {
+            out.hri = Some(digits);
+            out.hri_confident = confident;
+            out.hri_height_mm = Some(line.cap_px / per_mm);
+        }
+    }
+    out
+}
+
+fn find_line(strip: &Strip, search: &Search) -> Option<(TextLine, f32)> {
+    let level = threshold(strip)?;
+    let found = blobs(strip, level);
+    nearest_line(strip, &found, search).map(|l| (l, level))
+}
+
+/// The line's characters, left to right: blobs stacked in one column merged, runs of
+/// touching characters split.
+fn characters(strip: &Strip, line: &TextLine, level: f32) -> Vec<Blob> {
+    let mut merged: Vec<Blob> = Vec::new();
+    for b in &line.tall {
+        match merged.last_mut() {
+            Some(m)
+                if m.x1.min(b.x1) as f64 - b.x0.max(m.x0) as f64
+                    > 0.5 * m.w().min(b.w()) as f64 =>
+            {
+                *m = m.union(b)
+            }
+            _ => merged.push(*b),
+        }
+    }
+    let cap = line.cap_px;
+    let mut singles: Vec<usize> = merged
+        .iter()
+        .filter(|b| (b.w() as f64) <= 1.05 * cap)
+        .map(Blob::w)
+        .collect();
+    singles.sort_unstable();
+    let single = singles
+        .get(singles.len() / 2)
+        .map_or(0.7 * cap, |&w| w as f64);
+    let pitch = single + 0.22 * cap;
+    merged
+        .iter()
+        .flat_map(|b| {
+            let w = b.w() as f64;
+            if w > (1.05 * cap).max(1.5 * single) {
+                let parts = (((w - single) / pitch).round() as usize + 1).max(2);
+                split(strip, b, parts, level)
+            } else {
+                vec![*b]
+            }
+        })
+        .collect()
+}
+
+/// The digits of an HRI line and whether they were read clearly; `None` when the line is
+/// not a row of digits.
+fn read_digits(
+    strip: &Strip,
+    line: &TextLine,
+    level: f32,
+    hint: Option<&str>,
+) -> Option<(String, bool)> {
+    let chars = characters(strip, line, level);
+    let guesses: Vec<Guess> = chars
+        .iter()
+        .map(|b| classify(strip, b, line.cap_px))
+        .collect::<Option<_>>()?;
+    if guesses.len() < 4 || guesses.iter().any(|g| g.distance() > REJECT) {
+        return None;
+    }
+    // A value of another length cannot confirm anything, and a reading of another length
+    // than the value is more likely a lost character than a misprint: not trusted.
+    let value: Option<&str> = hint.filter(|h| h.bytes().all(|c| c.is_ascii_digit()));
+    let hint: Option<Vec<u8>> = value
+        .filter(|h| h.len() == guesses.len())
+        .map(|h| h.bytes().map(|c| c - b'0').collect());
+    let mut confident = value.is_none() || hint.is_some();
+    let mut digits = String::new();
+    for (i, g) in guesses.iter().enumerate() {
+        let clear = g.distance() < CLEAR && g.margin() > CLEAR_MARGIN;
+        let d = match &hint {
+            Some(h) if h[i] != g.digit => {
+                let behind = g.by_digit[usize::from(h[i])] - g.distance();
+                if behind < CONFIRM {
+                    h[i]
+                } else {
+                    confident &= g.distance() < CLEAR && behind >= DIFFER;
+                    g.digit
+                }
+            }
+            Some(_) => g.digit,
+            None => {
+                confident &= clear;
+                g.digit
+            }
+        };
+        if hint.is_some() && g.distance() > CLEAR {
+            confident &= hint.as_ref().is_some_and(|h| h[i] == d);
+        }
+        digits.push(char::from(b'0' + d));
+    }
+    Some((digits, confident))
+}
+
+#[cfg(test)]
+mod tests;

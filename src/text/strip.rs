@@ -1,0 +1,318 @@
+//! Rectified strips above and below a symbol, their ink, and the text line nearest the bars.
+//!
+//! The strip is sampled in the symbol's own frame (millimetres along the bars' axis and
+//! down the bars, through the homography taking the symbol's rectangle to its quad), so
+//! rotation, skew and perspective are undone before any glyph is looked at.
+
+use image::GrayImage;
+
+use crate::decode::Symbol;
+use crate::locate::sample;
+use crate::synth::geometry::Homography;
+
+/// Ink sampled on a grid (in the symbol's frame, or a template's canvas).
+pub(crate) struct Strip {
+    pub(crate) w: usize,
+    pub(crate) h: usize,
+    /// Ink, 0 (paper) to 255 (black), row-major.
+    pub(crate) ink: Vec<f32>,
+}
+
+impl Strip {
+    pub(crate) fn at(&self, x: usize, y: usize) -> f32 {
+        self.ink[y * self.w + x]
+    }
+}
+
+/// The symbol's frame: millimetres → page pixels.
+pub(crate) struct Frame {
+    to_page: Homography,
+    /// Symbol length and bar height, mm.
+    pub(crate) length_mm: f64,
+    pub(crate) height_mm: f64,
+}
+
+impl Frame {
+    pub(crate) fn new(symbol: &Symbol, dpi: f64) -> Option<Frame> {
+        let per_mm = dpi / 25.4;
+        let q = symbol.quad;
+        let d = crate::decode::distance;
+        let length_mm = (d(q[0], q[1]) + d(q[3], q[2])) / 2.0 / per_mm;
+        let height_mm = (d(q[1], q[2]) + d(q[0], q[3])) / 2.0 / per_mm;
+        if !(length_mm > 1.0 && height_mm > 0.5) {
+            return None;
+        }
+        let rect = [
+            [0.0, 0.0],
+            [length_mm, 0.0],
+            [length_mm, height_mm],
+            [0.0, height_mm],
+        ];
+        let to_page = Homography::from_quads(rect, q)?;
+        Some(Frame {
+            to_page,
+            length_mm,
+            height_mm,
+        })
+    }
+
+    /// Samples the frame rectangle `x_mm` × `y_mm` at `per_mm` samples per mm.
+    pub(crate) fn strip(
+        &self,
+        image: &GrayImage,
+        x_mm: [f64; 2],
+        y_mm: [f64; 2],
+        per_mm: f64,
+    ) -> Strip {
+        let w = ((x_mm[1] - x_mm[0]) * per_mm).ceil().max(1.0) as usize;
+        let h = ((y_mm[1] - y_mm[0]) * per_mm).ceil().max(1.0) as usize;
+        let mut ink = Vec::with_capacity(w * h);
+        let m = &self.to_page.0;
+        let step = 1.0 / per_mm;
+        // Homogeneous page coordinates are linear along a row: step them.
+        let (dx, dy, dw) = (m[0] * step, m[3] * step, m[6] * step);
+        for j in 0..h {
+            let y = y_mm[0] + (j as f64 + 0.5) * step;
+            let x = x_mm[0] + 0.5 * step;
+            let mut px = m[0] * x + m[1] * y + m[2];
+            let mut py = m[3] * x + m[4] * y + m[5];
+            let mut pw = m[6] * x + m[7] * y + m[8];
+            for _ in 0..w {
+                ink.push((255.0 - sample(image, px / pw - 0.5, py / pw - 0.5)) as f32);
+                px += dx;
+                py += dy;
+                pw += dw;
+            }
+        }
+        Strip { w, h, ink }
+    }
+}
+
+/// A connected blob of ink: bounding box (end exclusive) and pixel count.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Blob {
+    pub(crate) x0: usize,
+    pub(crate) y0: usize,
+    pub(crate) x1: usize,
+    pub(crate) y1: usize,
+    pub(crate) area: usize,
+}
+
+impl Blob {
+    pub(crate) fn w(&self) -> usize {
+        self.x1 - self.x0
+    }
+    pub(crate) fn h(&self) -> usize {
+        self.y1 - self.y0
+    }
+    pub(crate) fn union(&self, o: &Blob) -> Blob {
+        Blob {
+            x0: self.x0.min(o.x0),
+            y0: self.y0.min(o.y0),
+            x1: self.x1.max(o.x1),
+            y1: self.y1.max(o.y1),
+            area: self.area + o.area,
+        }
+    }
+}
+
+/// The ink threshold of a strip (midway between paper and the darkest ink), or `None`
+/// when the strip holds no ink worth the name.
+pub(crate) fn threshold(strip: &Strip) -> Option<f32> {
+    let mut v = strip.ink.clone();
+    if v.len() < 16 {
+        return None;
+    }
+    let n = v.len();
+    let paper = *v.select_nth_unstable_by(n / 2, f32::total_cmp).1;
+    let ink = *v.select_nth_unstable_by(n - 1 - n / 200, f32::total_cmp).1;
+    (ink - paper > 50.0).then_some((paper + ink) / 2.0)
+}
+
+/// Eight-connected blobs of ink above `level`.
+pub(crate) fn blobs(strip: &Strip, level: f32) -> Vec<Blob> {
+    let (w, h) = (strip.w, strip.h);
+    let mut seen: Vec<bool> = strip.ink.iter().map(|&v| v <= level).collect();
+    let mut out = Vec::new();
+    let mut stack = Vec::new();
+    for start in 0..w * h {
+        if seen[start] {
+            continue;
+        }
+        seen[start] = true;
+        stack.push(start);
+        let (sx, sy) = (start % w, start / w);
+        let mut b = Blob {
+            x0: sx,
+            y0: sy,
+            x1: sx + 1,
+            y1: sy + 1,
+            area: 0,
+        };
+        while let Some(p) = stack.pop() {
+            let (x, y) = (p % w, p / w);
+            b.area += 1;
+            b.x0 = b.x0.min(x);
+            b.x1 = b.x1.max(x + 1);
+            b.y0 = b.y0.min(y);
+            b.y1 = b.y1.max(y + 1);
+            for ny in y.saturating_sub(1)..(y + 2).min(h) {
+                for nx in x.saturating_sub(1)..(x + 2).min(w) {
+                    let q = ny * w + nx;
+                    if !seen[q] {
+                        seen[q] = true;
+                        stack.push(q);
+                    }
+                }
+            }
+        }
+        out.push(b);
+    }
+    out
+}
+
+/// A line of text found in a strip.
+#[derive(Clone, Debug)]
+pub(crate) struct TextLine {
+    /// Bounding box of everything on the line (dots and marks included).
+    pub(crate) bbox: Blob,
+    /// The full-height blobs, left to right.
+    pub(crate) tall: Vec<Blob>,
+    /// Height of the capitals (or digits), strip pixels.
+    pub(crate) cap_px: f64,
+}
+
+/// Where to look for a line in a strip (all in strip pixels).
+pub(crate) struct Search {
+    /// The symbol's extent along its axis.
+    pub(crate) span: [f64; 2],
+    /// Whether the bars are at the strip's bottom (legend) rather than its top (HRI).
+    pub(crate) bars_below: bool,
+    /// Smallest and largest cap height accepted.
+    pub(crate) cap: [f64; 2],
+    /// Farthest a line's near edge may be from the bars.
+    pub(crate) reach: f64,
+}
+
+/// The line of text nearest the bars that overlaps the symbol's extent.
+pub(crate) fn nearest_line(strip: &Strip, blobs: &[Blob], s: &Search) -> Option<TextLine> {
+    let dist = |b: &Blob| {
+        if s.bars_below {
+            (strip.h - b.y1) as f64
+        } else {
+            b.y0 as f64
+        }
+    };
+    let touches_bars = |b: &Blob| {
+        if s.bars_below {
+            b.y1 >= strip.h
+        } else {
+            b.y0 == 0
+        }
+    };
+    let tall: Vec<&Blob> = blobs
+        .iter()
+        .filter(|b| {
+            let h = b.h() as f64;
+            h >= s.cap[0] && h <= s.cap[1] * 1.3 && (b.w() as f64) < s.cap[1] * 12.0
+        })
+        .filter(|b| !touches_bars(b) && dist(b) <= s.reach)
+        .collect();
+    let overlaps_span = |b: &Blob| (b.x1 as f64) > s.span[0] && (b.x0 as f64) < s.span[1];
+    let seed = tall
+        .iter()
+        .filter(|b| overlaps_span(b))
+        .min_by(|a, b| dist(a).total_cmp(&dist(b)))?;
+    // The band: blobs sharing most of the seed's rows.
+    let in_band = |b: &Blob, band: &Blob| {
+        let top = b.y0.max(band.y0);
+        let bottom = b.y1.min(band.y1);
+        bottom > top && (bottom - top) as f64 >= 0.5 * b.h().min(band.h()) as f64
+    };
+    let mut members: Vec<Blob> = tall
+        .iter()
+        .filter(|b| in_band(b, seed))
+        .map(|b| **b)
+        .collect();
+    members.sort_by_key(|b| b.x0);
+    let cap_px = {
+        let mut hs: Vec<usize> = members.iter().map(Blob::h).collect();
+        hs.sort_unstable();
+        let top = *hs.last()? as f64;
+        let big: Vec<usize> = hs.into_iter().filter(|&h| h as f64 >= 0.75 * top).collect();
+        big[big.len() / 2] as f64
+    };
+    // Chain outwards from the seed while the gaps stay word-sized.
+    let gap = 1.5 * cap_px;
+    let i = members.iter().position(|b| b == *seed)?;
+    let (mut lo, mut hi) = (i, i);
+    let mut right = members[i].x1;
+    while hi + 1 < members.len() && (members[hi + 1].x0 as f64) <= right as f64 + gap {
+        hi += 1;
+        right = right.max(members[hi].x1);
+    }
+    while lo > 0 && (members[lo - 1].x1 as f64) + gap >= members[lo].x0 as f64 {
+        lo -= 1;
+    }
+    let chained: Vec<Blob> = members[lo..=hi].to_vec();
+    let mut bbox = chained.iter().skip(1).fold(chained[0], |a, b| a.union(b));
+    // Small marks (°, dots, colons) within the band and close to the chain.
+    let band = bbox;
+    for b in blobs {
+        let inside_rows = b.y0 + 1 >= band.y0 && b.y1 <= band.y1 + 1;
+        let near = (b.x1 as f64) + 0.8 * cap_px >= band.x0 as f64
+            && (b.x0 as f64) <= band.x1 as f64 + 0.8 * cap_px;
+        if inside_rows && near && (b.h() as f64) < s.cap[0] && b.area >= 2 {
+            bbox = bbox.union(b);
+        }
+    }
+    Some(TextLine {
+        bbox,
+        tall: chained,
+        cap_px,
+    })
+}
+
+/// The strip's ink inside `b` resampled to `cols` × `rows` (area averages), zero mean and
+/// unit norm; `None` when it is flat.
+pub(crate) fn normalised(strip: &Strip, b: &Blob, cols: usize, rows: usize) -> Option<Vec<f32>> {
+    let (bw, bh) = (b.w() as f64, b.h() as f64);
+    let mut out = Vec::with_capacity(cols * rows);
+    for r in 0..rows {
+        for c in 0..cols {
+            let mut sum = 0.0;
+            for k in 0..2 {
+                for l in 0..2 {
+                    let x = b.x0 as f64 + (c as f64 + (l as f64 + 0.5) / 2.0) * bw / cols as f64;
+                    let y = b.y0 as f64 + (r as f64 + (k as f64 + 0.5) / 2.0) * bh / rows as f64;
+                    sum += bilinear(strip, x - 0.5, y - 0.5);
+                }
+            }
+            out.push(sum / 4.0);
+        }
+    }
+    let mean = out.iter().sum::<f32>() / out.len() as f32;
+    out.iter_mut().for_each(|v| *v -= mean);
+    let norm = out.iter().map(|v| v * v).sum::<f32>().sqrt();
+    (norm > 1e-3).then(|| out.iter().map(|v| v / norm).collect())
+}
+
+fn bilinear(strip: &Strip, x: f64, y: f64) -> f32 {
+    let x = x.clamp(0.0, (strip.w - 1) as f64);
+    let y = y.clamp(0.0, (strip.h - 1) as f64);
+    let (x0, y0) = (x as usize, y as usize);
+    let (x1, y1) = ((x0 + 1).min(strip.w - 1), (y0 + 1).min(strip.h - 1));
+    let (fx, fy) = ((x - x0 as f64) as f32, (y - y0 as f64) as f32);
+    let top = strip.at(x0, y0) * (1.0 - fx) + strip.at(x1, y0) * fx;
+    let bottom = strip.at(x0, y1) * (1.0 - fx) + strip.at(x1, y1) * fx;
+    top * (1.0 - fy) + bottom * fy
+}
+
+/// A strip made from an upright image (templates, tests): ink = 255 − grey.
+pub(crate) fn from_image(img: &GrayImage) -> Strip {
+    Strip {
+        w: img.width() as usize,
+        h: img.height() as usize,
+        ink: img.as_raw().iter().map(|&v| 255.0 - f32::from(v)).collect(),
+    }
+}

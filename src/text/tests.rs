@@ -1,0 +1,139 @@
+use image::{GrayImage, Luma};
+
+use super::*;
+use crate::decode::Symbology;
+use crate::synth::code128::CodeSets;
+use crate::synth::geometry::{Homography, warp};
+use crate::synth::{Block, TextStyle, Typeface, draw_block};
+
+/// Draws one block on a page at `dpi`, rotated by `degrees` about the page centre;
+/// returns the page and the symbol (truth quad).
+fn page(
+    value: &str,
+    legend: Option<&str>,
+    hri: Option<&str>,
+    face: Typeface,
+    dpi: f64,
+    degrees: f64,
+) -> (GrayImage, Symbol) {
+    let px = |mm: f64| (mm / 25.4 * dpi).round() as u32;
+    let mut img = GrayImage::from_pixel(px(80.0), px(80.0), Luma([255]));
+    let block = Block {
+        x_mm: 15.0,
+        y_mm: 36.0,
+        value: value.to_owned(),
+        sets: CodeSets::Shortest,
+        x_dim_mm: 0.3,
+        height_mm: 8.0,
+        legend: legend.map(str::to_owned),
+        hri: hri.map(str::to_owned),
+        style: TextStyle {
+            typeface: face,
+            legend_mm: 1.8,
+            hri_mm: 2.4,
+        },
+        bar_gain_mm: 0.0,
+    };
+    let quad = draw_block(&mut img, &block, dpi).expect("drawable");
+    let (w, h) = (f64::from(img.width()), f64::from(img.height()));
+    let r = Homography::translate(w / 2.0, h / 2.0)
+        .after(&Homography::rotate(degrees))
+        .after(&Homography::translate(-w / 2.0, -h / 2.0));
+    let img = if degrees == 0.0 {
+        img
+    } else {
+        warp(&img, &r, img.width(), img.height())
+    };
+    let symbol = Symbol {
+        value: value.to_owned(),
+        symbology: Symbology::Code128,
+        quad: quad.map(|p| r.apply(p)),
+        px_per_module: None,
+        code_sets: None,
+    };
+    (img, symbol)
+}
+
+#[test]
+fn reads_legend_and_hri_upright_and_rotated() {
+    let cases = [
+        ("10001045367", "N° RPPS", "10001045367", IdKind::Rpps),
+        ("750712184", "N° FINESS", "75 071 2184", IdKind::Finess),
+        ("010780054", "FINESS", "010780054", IdKind::Finess),
+        ("101025421", "N° A.M.", "101025421", IdKind::Am),
+        ("10100224947", "RPPS :", "10 1002 2494 7", IdKind::Rpps),
+    ];
+    for (i, (value, legend, hri, kind)) in cases.into_iter().enumerate() {
+        for dpi in [200.0, 300.0] {
+            for degrees in [0.0, 7.0, 90.0, 183.0] {
+                let face = Typeface::ALL[i % Typeface::ALL.len()];
+                let (img, symbol) = page(value, Some(legend), Some(hri), face, dpi, degrees);
+                let read = read_text(&img, &symbol, dpi, Some(value));
+                let at = format!("{value} {legend:?} {face:?} {dpi} dpi {degrees}°: {read:?}");
+                assert_eq!(read.legend_kind, Some(kind), "{at}");
+                assert_eq!(read.hri.as_deref(), Some(value), "{at}");
+                assert!(read.hri_confident, "{at}");
+                let h = read.hri_height_mm.expect("height");
+                assert!((h - 2.4).abs() < 0.4, "{at}");
+                let l = read.legend_height_mm.expect("height");
+                assert!((l - 1.8).abs() < 0.4, "{at}");
+            }
+        }
+    }
+}
+
+#[test]
+fn reads_without_a_value() {
+    let (img, symbol) = page(
+        "10001045367",
+        Some("N°RPPS"),
+        Some("10001045367"),
+        Typeface::Serif,
+        300.0,
+        0.0,
+    );
+    let read = read_text(&img, &symbol, 300.0, None);
+    assert_eq!(read.legend_kind, Some(IdKind::Rpps), "{read:?}");
+    assert_eq!(read.hri.as_deref(), Some("10001045367"), "{read:?}");
+}
+
+#[test]
+fn a_different_printed_number_reads_as_printed() {
+    for (dpi, degrees) in [(200.0, 0.0), (300.0, -4.0)] {
+        let (img, symbol) = page(
+            "10001045367",
+            Some("N° RPPS"),
+            Some("10001045368"),
+            Typeface::Sans,
+            dpi,
+            degrees,
+        );
+        let read = read_text(&img, &symbol, dpi, Some("10001045367"));
+        assert_eq!(read.hri.as_deref(), Some("10001045368"), "{dpi} {read:?}");
+        assert!(read.hri_confident, "{dpi} {read:?}");
+    }
+}
+
+#[test]
+fn nothing_printed_reads_nothing() {
+    for degrees in [0.0, 30.0] {
+        let (img, symbol) = page("10001045367", None, None, Typeface::Sans, 300.0, degrees);
+        let read = read_text(&img, &symbol, 300.0, Some("10001045367"));
+        assert_eq!(read, TextRead::default());
+    }
+}
+
+#[test]
+fn other_text_is_not_a_legend_or_an_hri() {
+    let (img, symbol) = page(
+        "10001045367",
+        Some("Docteur Martin"),
+        Some("Tél. cabinet"),
+        Typeface::Sans,
+        300.0,
+        0.0,
+    );
+    let read = read_text(&img, &symbol, 300.0, Some("10001045367"));
+    assert_eq!(read.legend, None, "{read:?}");
+    assert!(!read.hri_confident, "{read:?}");
+}
