@@ -33,6 +33,7 @@ use crate::decode::{self, ReadSettings};
 use crate::ingest::{self, Page};
 use crate::judge::{self, PageInfo, Rules};
 use crate::report::{FindingCode, PageReport, Verdict};
+use crate::text::{self, TextRead};
 
 /// File extensions taken from directories (files named explicitly are always tried).
 pub const EXTENSIONS: [&str; 10] = [
@@ -130,7 +131,12 @@ pub fn process_page(
         dpi_source: page.dpi_source,
         timed_out: reading.timed_out.then_some(read.budget),
     };
-    judge::judge(&info, &reading.symbols, rules)
+    let texts: Vec<TextRead> = reading
+        .symbols
+        .iter()
+        .map(|s| text::read_text(&page.image, s, page.dpi, Some(&s.value)))
+        .collect();
+    judge::judge(&info, &reading.symbols, &texts, rules)
 }
 
 /// [`process_page`], turning a bug that panics into an error record for that page, so

@@ -12,6 +12,7 @@ use crate::ids::{self, IdKind};
 use crate::report::{
     DpiSource, Finding, FindingCode, Identification, PageReport, Severity, SymbolReport, Verdict,
 };
+use crate::text::TextRead;
 
 /// What the judge needs to know about the page itself.
 #[derive(Clone, Debug)]
@@ -43,17 +44,27 @@ fn round2(v: f64) -> f64 {
     (v * 100.0).round() / 100.0
 }
 
-/// The record of a symbol, with its kind, check key and sizes in mm.
-pub fn symbol_report(symbol: &Symbol, dpi: f64) -> SymbolReport {
-    let kind = ids::kind_from_shape(&symbol.value);
+/// The record of a symbol, with its kind, check key and sizes in mm, and what is printed
+/// around it (`text`, when it was read).
+pub fn symbol_report(symbol: &Symbol, text: Option<&TextRead>, dpi: f64) -> SymbolReport {
+    let shape = ids::kind_from_shape(&symbol.value);
+    // The legend names the kind when it agrees with the value's shape (FINESS and AM
+    // numbers share theirs); a legend that contradicts the shape is a finding, and the
+    // shape stays.
+    let kind = text
+        .and_then(|t| t.legend_kind)
+        .filter(|&k| legend_fits(k, shape))
+        .unwrap_or(shape);
+    // Only a clearly read HRI is reported and compared.
+    let hri = text.filter(|t| t.hri_confident).and_then(|t| t.hri.clone());
     let mm = |px: f64| round2(px / dpi * 25.4);
     SymbolReport {
         value: symbol.value.clone(),
         symbology: symbol.symbology.as_str().to_owned(),
         kind,
-        legend: None,
-        hri: None,
-        hri_match: None,
+        legend: text.and_then(|t| t.legend.clone()),
+        hri_match: hri.as_ref().map(|h| *h == symbol.value),
+        hri,
         check_key_valid: ids::check_key_valid(kind, &symbol.value),
         code_sets: symbol.code_sets.clone(),
         read_from: "barcode".to_owned(),
@@ -67,10 +78,66 @@ pub fn symbol_report(symbol: &Symbol, dpi: f64) -> SymbolReport {
     }
 }
 
+/// Whether a legend naming `legend` may stand above a value of shape `shape`: an RPPS
+/// legend over an RPPS-shaped value, a FINESS or AM legend over a structure-shaped one.
+fn legend_fits(legend: IdKind, shape: IdKind) -> bool {
+    match legend {
+        IdKind::Rpps => shape == IdKind::Rpps,
+        IdKind::Finess | IdKind::Am => shape.is_structure(),
+        IdKind::Unknown => false,
+    }
+}
+
+/// Findings of what is printed around each symbol: an HRI that reads differently from the
+/// bars, a legend that names another kind of number.
+fn text_findings(reports: &[SymbolReport], texts: &[TextRead], findings: &mut Vec<Finding>) {
+    for (i, (s, t)) in reports.iter().zip(texts).enumerate() {
+        if let (Some(false), Some(hri)) = (s.hri_match, &s.hri) {
+            findings.push(Finding {
+                code: FindingCode::HriMismatch,
+                severity: Severity::Error,
+                symbol: Some(i),
+                message: format!(
+                    "the printed digits read '{hri}' but the barcode encodes '{}'",
+                    s.value
+                ),
+            });
+        }
+        if let Some(k) = t
+            .legend_kind
+            .filter(|&k| !legend_fits(k, ids::kind_from_shape(&s.value)))
+        {
+            findings.push(Finding {
+                code: FindingCode::LegendMismatch,
+                severity: Severity::Error,
+                symbol: Some(i),
+                message: format!(
+                    "legend '{}' names a {} number above '{}', which has the shape of {}",
+                    t.legend.as_deref().unwrap_or_default(),
+                    k.label(),
+                    s.value,
+                    match s.kind {
+                        IdKind::Unknown => "no identifier".to_owned(),
+                        other => format!("a {} number", other.label()),
+                    }
+                ),
+            });
+        }
+    }
+}
+
 /// Judges a page from its symbols.
-pub fn judge(info: &PageInfo, symbols: &[Symbol], rules: Rules) -> PageReport {
-    let reports: Vec<SymbolReport> = symbols.iter().map(|s| symbol_report(s, info.dpi)).collect();
+///
+/// `texts` holds what was read around each symbol (same order), or is empty when the text
+/// stage did not run.
+pub fn judge(info: &PageInfo, symbols: &[Symbol], texts: &[TextRead], rules: Rules) -> PageReport {
+    let reports: Vec<SymbolReport> = symbols
+        .iter()
+        .enumerate()
+        .map(|(i, s)| symbol_report(s, texts.get(i), info.dpi))
+        .collect();
     let mut findings = Vec::new();
+    text_findings(&reports, texts, &mut findings);
     let prescriber = determine(&reports, &mut findings, Role::Prescriber);
     let structure = determine(&reports, &mut findings, Role::Structure);
     let determined = prescriber.is_some() && structure.is_some();
@@ -315,7 +382,7 @@ mod tests {
                 .enumerate()
                 .map(|(i, v)| sym(v, 50.0 * i as f64))
                 .collect();
-            let r = judge(&info(), &symbols, Rules::default());
+            let r = judge(&info(), &symbols, &[], Rules::default());
             assert_eq!(r.verdict, verdict, "{name}");
             assert_eq!(codes(&r), expected, "{name}");
         }
@@ -326,10 +393,10 @@ mod tests {
         let am = "751012343";
         assert_eq!(ids::check_key_valid(IdKind::Am, am), Some(false));
         let symbols = [sym("10001045367", 0.0), sym(am, 100.0)];
-        let r = judge(&info(), &symbols, Rules::default());
+        let r = judge(&info(), &symbols, &[], Rules::default());
         assert_eq!(r.verdict, Verdict::Pass);
         assert_eq!(r.findings[0].severity, Severity::Warning);
-        let strict = judge(&info(), &symbols, Rules { strict: true });
+        let strict = judge(&info(), &symbols, &[], Rules { strict: true });
         assert_eq!(strict.verdict, Verdict::Fail);
     }
 
@@ -340,7 +407,7 @@ mod tests {
             timed_out: Some(std::time::Duration::from_millis(1500)),
             ..info()
         };
-        let r = judge(&info, &symbols, Rules::default());
+        let r = judge(&info, &symbols, &[], Rules::default());
         assert_eq!(r.verdict, Verdict::Fail);
         assert_eq!(codes(&r), vec![FindingCode::Timeout]);
         assert!(
@@ -356,7 +423,7 @@ mod tests {
 
     #[test]
     fn sizes_are_in_mm() {
-        let r = judge(&info(), &[sym("10001045367", 0.0)], Rules::default());
+        let r = judge(&info(), &[sym("10001045367", 0.0)], &[], Rules::default());
         let s = &r.symbols[0];
         assert_eq!(s.width_mm, Some(10.0));
         assert_eq!(s.height_mm, Some(3.0));
