@@ -88,22 +88,22 @@ pub fn read_text(
         cap: cap_mm.map(|v| v * per_mm),
         reach: REACH_MM * per_mm,
     };
-    if let Some((line, _)) = find_line(&above, &search(true, [0.7, 4.5])) {
-        if let Some(m) = legend::match_line(&above, &line.bbox, line.cap_px) {
-            out.legend = Some(m.text.to_owned());
-            out.legend_kind = Some(m.kind);
-            out.legend_height_mm = Some(line.cap_px / per_mm);
-        }
+    if let Some((line, _)) = find_line(&above, &search(true, [0.7, 4.5]))
+        && let Some(m) = legend::match_line(&above, &line.bbox, line.cap_px)
+    {
+        out.legend = Some(m.text.to_owned());
+        out.legend_kind = Some(m.kind);
+        out.legend_height_mm = Some(line.cap_px / per_mm);
     }
 
     let h = frame.height_mm;
     let below = frame.strip(image, x_mm, [h + BAR_GAP_MM, h + STRIP_MM], per_mm);
-    if let Some((line, level)) = find_line(&below, &search(false, [1.2, 5.0])) {
-        if let Some((digits, confident)) = read_digits(&below, &line, level, value_hint) {
-            out.hri = Some(digits);
-            out.hri_confident = confident;
-            out.hri_height_mm = Some(line.cap_px / per_mm);
-        }
+    if let Some((line, level)) = find_line(&below, &search(false, [1.2, 5.0]))
+        && let Some((digits, confident)) = read_digits(&below, &line, level, value_hint)
+    {
+        out.hri = Some(digits);
+        out.hri_confident = confident;
+        out.hri_height_mm = Some(line.cap_px / per_mm);
     }
     out
 }
