@@ -88,6 +88,16 @@ fn legend_fits(legend: IdKind, shape: IdKind) -> bool {
     }
 }
 
+/// "an RPPS number", "a FINESS number"… for messages.
+fn a_number(kind: IdKind) -> &'static str {
+    match kind {
+        IdKind::Rpps => "an RPPS number",
+        IdKind::Finess => "a FINESS number",
+        IdKind::Am => "an AM number",
+        IdKind::Unknown => "no identifier",
+    }
+}
+
 /// Findings of what is printed around each symbol: an HRI that reads differently from the
 /// bars, a legend that names another kind of number.
 fn text_findings(reports: &[SymbolReport], texts: &[TextRead], findings: &mut Vec<Finding>) {
@@ -112,14 +122,11 @@ fn text_findings(reports: &[SymbolReport], texts: &[TextRead], findings: &mut Ve
                 severity: Severity::Error,
                 symbol: Some(i),
                 message: format!(
-                    "legend '{}' names a {} number above '{}', which has the shape of {}",
+                    "legend '{}' names {} above '{}', which has the shape of {}",
                     t.legend.as_deref().unwrap_or_default(),
-                    k.label(),
+                    a_number(k),
                     s.value,
-                    match s.kind {
-                        IdKind::Unknown => "no identifier".to_owned(),
-                        other => format!("a {} number", other.label()),
-                    }
+                    a_number(s.kind)
                 ),
             });
         }
@@ -428,5 +435,95 @@ mod tests {
         assert_eq!(s.width_mm, Some(10.0));
         assert_eq!(s.height_mm, Some(3.0));
         assert_eq!(s.x_dim_mm, Some(0.1));
+    }
+
+    /// What is printed around the symbols → kind, hri fields, findings.
+    #[test]
+    fn legend_and_hri_table() {
+        use FindingCode::*;
+        let text = |legend: Option<(&str, IdKind)>, hri: Option<&str>, confident: bool| TextRead {
+            legend: legend.map(|l| l.0.to_owned()),
+            legend_kind: legend.map(|l| l.1),
+            hri: hri.map(str::to_owned),
+            hri_confident: confident,
+            ..TextRead::default()
+        };
+        let rpps = Some(("N° RPPS", IdKind::Rpps));
+        let finess = Some(("N° FINESS", IdKind::Finess));
+        let am = Some(("N° AM", IdKind::Am));
+        // (RPPS symbol's text, structure symbol's text, structure value) →
+        // (structure kind, RPPS hri_match, findings, verdict)
+        type Row = (
+            TextRead,
+            TextRead,
+            &'static str,
+            IdKind,
+            Option<bool>,
+            Vec<FindingCode>,
+            Verdict,
+        );
+        let rows: Vec<Row> = vec![
+            // Everything agrees.
+            (
+                text(rpps, Some("10001045367"), true),
+                text(finess, None, false),
+                "750712184",
+                IdKind::Finess,
+                Some(true),
+                vec![],
+                Verdict::Pass,
+            ),
+            // The legend names AM over a value whose shape says FINESS: the legend wins.
+            (
+                text(rpps, None, false),
+                text(am, None, false),
+                "750712184",
+                IdKind::Am,
+                None,
+                vec![],
+                Verdict::Pass,
+            ),
+            // Printed digits differ from the bars.
+            (
+                text(rpps, Some("10001045376"), true),
+                text(finess, None, false),
+                "750712184",
+                IdKind::Finess,
+                Some(false),
+                vec![HriMismatch],
+                Verdict::Fail,
+            ),
+            // An unclear HRI is neither reported nor compared.
+            (
+                text(rpps, Some("10001045376"), false),
+                text(finess, None, false),
+                "750712184",
+                IdKind::Finess,
+                None,
+                vec![],
+                Verdict::Pass,
+            ),
+            // A FINESS legend above the RPPS symbol.
+            (
+                text(finess, None, false),
+                text(finess, None, false),
+                "750712184",
+                IdKind::Finess,
+                None,
+                vec![LegendMismatch],
+                Verdict::Fail,
+            ),
+        ];
+        for (i, (t0, t1, structure, kind, hri_match, findings, verdict)) in
+            rows.into_iter().enumerate()
+        {
+            let symbols = [sym("10001045367", 0.0), sym(structure, 100.0)];
+            let r = judge(&info(), &symbols, &[t0, t1], Rules::default());
+            assert_eq!(r.symbols[0].kind, IdKind::Rpps, "row {i}");
+            assert_eq!(r.symbols[1].kind, kind, "row {i}");
+            assert_eq!(r.symbols[0].hri_match, hri_match, "row {i}");
+            assert_eq!(codes(&r), findings, "row {i}");
+            assert_eq!(r.verdict, verdict, "row {i}");
+        }
     }
 }

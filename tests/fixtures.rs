@@ -96,6 +96,8 @@ fixture_tests! {
     fax_g3 => "12-fax-g3.tif",
     scan_jpeg => "13-scan.jpg",
     scan_pdf => "14-scan.pdf",
+    hri_mismatch => "15-hri-mismatch.png",
+    legend_mismatch => "16-legend-mismatch.png",
 }
 
 /// The committed fixtures are exactly what the generator draws today (so the generator
