@@ -52,7 +52,16 @@ fn stages(c: &mut Criterion) {
             timed_out: None,
         };
         c.bench_function(&format!("judge/{name}"), |b| {
-            b.iter(|| judge::judge(black_box(&info), black_box(&symbols), &[], Rules::default()))
+            b.iter(|| {
+                judge::judge(
+                    black_box(&info),
+                    &judge::Seen {
+                        symbols: black_box(&symbols),
+                        ..judge::Seen::default()
+                    },
+                    Rules::default(),
+                )
+            })
         });
         c.bench_function(&format!("page/{name}"), |b| {
             b.iter(|| {

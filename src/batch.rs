@@ -136,7 +136,22 @@ pub fn process_page(
         .iter()
         .map(|s| text::read_text(&page.image, s, page.dpi, Some(&s.value)))
         .collect();
-    judge::judge(&info, &reading.symbols, &texts, rules)
+    // Symbols seen but not decoded: their printed digits may still say who or where.
+    let recovered: Vec<(decode::Symbol, TextRead)> = reading
+        .unread
+        .iter()
+        .filter_map(|&q| text::read_unreadable(&page.image, q, page.dpi))
+        .filter(|(s, _)| !reading.symbols.iter().any(|r| r.value == s.value))
+        .collect();
+    judge::judge(
+        &info,
+        &judge::Seen {
+            symbols: &reading.symbols,
+            texts: &texts,
+            recovered: &recovered,
+        },
+        rules,
+    )
 }
 
 /// [`process_page`], turning a bug that panics into an error record for that page, so

@@ -133,21 +133,56 @@ fn text_findings(reports: &[SymbolReport], texts: &[TextRead], findings: &mut Ve
     }
 }
 
+/// What was found on a page: the symbols decoded, the text read around each (same order,
+/// or empty when the text stage did not run), and the symbols whose bars did not decode
+/// but whose printed digits did.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Seen<'a> {
+    /// Decoded symbols.
+    pub symbols: &'a [Symbol],
+    /// Legend and HRI around each decoded symbol.
+    pub texts: &'a [TextRead],
+    /// Undecoded symbols identified from their HRI, with what was read around them.
+    pub recovered: &'a [(Symbol, TextRead)],
+}
+
 /// Judges a page from its symbols.
-///
-/// `texts` holds what was read around each symbol (same order), or is empty when the text
-/// stage did not run.
-pub fn judge(info: &PageInfo, symbols: &[Symbol], texts: &[TextRead], rules: Rules) -> PageReport {
-    let reports: Vec<SymbolReport> = symbols
+pub fn judge(info: &PageInfo, seen: &Seen, rules: Rules) -> PageReport {
+    let mut reports: Vec<SymbolReport> = seen
+        .symbols
         .iter()
         .enumerate()
-        .map(|(i, s)| symbol_report(s, texts.get(i), info.dpi))
+        .map(|(i, s)| symbol_report(s, seen.texts.get(i), info.dpi))
         .collect();
     let mut findings = Vec::new();
-    text_findings(&reports, texts, &mut findings);
+    text_findings(&reports, seen.texts, &mut findings);
     let prescriber = determine(&reports, &mut findings, Role::Prescriber);
     let structure = determine(&reports, &mut findings, Role::Structure);
     let determined = prescriber.is_some() && structure.is_some();
+    for (symbol, text) in seen.recovered {
+        let mut r = symbol_report(symbol, Some(text), info.dpi);
+        r.read_from = "hri".to_owned();
+        r.hri = Some(symbol.value.clone());
+        r.hri_match = None;
+        r.code_sets = None;
+        r.x_dim_mm = None;
+        r.px_per_module = None;
+        findings.push(Finding {
+            code: FindingCode::SymbolUnreadable,
+            severity: if determined {
+                Severity::Warning
+            } else {
+                Severity::Error
+            },
+            symbol: Some(reports.len()),
+            message: format!(
+                "a barcode does not decode; the digits printed under it read {} '{}'",
+                a_number(r.kind),
+                symbol.value
+            ),
+        });
+        reports.push(r);
+    }
     if let Some(budget) = info.timed_out {
         findings.push(Finding {
             code: FindingCode::Timeout,
@@ -319,6 +354,13 @@ mod tests {
         }
     }
 
+    fn only(symbols: &[Symbol]) -> Seen<'_> {
+        Seen {
+            symbols,
+            ..Seen::default()
+        }
+    }
+
     fn codes(r: &PageReport) -> Vec<FindingCode> {
         r.findings.iter().map(|f| f.code).collect()
     }
@@ -389,7 +431,7 @@ mod tests {
                 .enumerate()
                 .map(|(i, v)| sym(v, 50.0 * i as f64))
                 .collect();
-            let r = judge(&info(), &symbols, &[], Rules::default());
+            let r = judge(&info(), &only(&symbols), Rules::default());
             assert_eq!(r.verdict, verdict, "{name}");
             assert_eq!(codes(&r), expected, "{name}");
         }
@@ -400,10 +442,10 @@ mod tests {
         let am = "751012343";
         assert_eq!(ids::check_key_valid(IdKind::Am, am), Some(false));
         let symbols = [sym("10001045367", 0.0), sym(am, 100.0)];
-        let r = judge(&info(), &symbols, &[], Rules::default());
+        let r = judge(&info(), &only(&symbols), Rules::default());
         assert_eq!(r.verdict, Verdict::Pass);
         assert_eq!(r.findings[0].severity, Severity::Warning);
-        let strict = judge(&info(), &symbols, &[], Rules { strict: true });
+        let strict = judge(&info(), &only(&symbols), Rules { strict: true });
         assert_eq!(strict.verdict, Verdict::Fail);
     }
 
@@ -414,7 +456,7 @@ mod tests {
             timed_out: Some(std::time::Duration::from_millis(1500)),
             ..info()
         };
-        let r = judge(&info, &symbols, &[], Rules::default());
+        let r = judge(&info, &only(&symbols), Rules::default());
         assert_eq!(r.verdict, Verdict::Fail);
         assert_eq!(codes(&r), vec![FindingCode::Timeout]);
         assert!(
@@ -430,7 +472,7 @@ mod tests {
 
     #[test]
     fn sizes_are_in_mm() {
-        let r = judge(&info(), &[sym("10001045367", 0.0)], &[], Rules::default());
+        let r = judge(&info(), &only(&[sym("10001045367", 0.0)]), Rules::default());
         let s = &r.symbols[0];
         assert_eq!(s.width_mm, Some(10.0));
         assert_eq!(s.height_mm, Some(3.0));
@@ -518,7 +560,15 @@ mod tests {
             rows.into_iter().enumerate()
         {
             let symbols = [sym("10001045367", 0.0), sym(structure, 100.0)];
-            let r = judge(&info(), &symbols, &[t0, t1], Rules::default());
+            let r = judge(
+                &info(),
+                &Seen {
+                    symbols: &symbols,
+                    texts: &[t0, t1],
+                    recovered: &[],
+                },
+                Rules::default(),
+            );
             assert_eq!(r.symbols[0].kind, IdKind::Rpps, "row {i}");
             assert_eq!(r.symbols[1].kind, kind, "row {i}");
             assert_eq!(r.symbols[0].hri_match, hri_match, "row {i}");

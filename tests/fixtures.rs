@@ -98,6 +98,7 @@ fixture_tests! {
     scan_pdf => "14-scan.pdf",
     hri_mismatch => "15-hri-mismatch.png",
     legend_mismatch => "16-legend-mismatch.png",
+    unreadable_bars => "17-unreadable-bars.png",
 }
 
 /// The committed fixtures are exactly what the generator draws today (so the generator

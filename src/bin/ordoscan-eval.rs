@@ -40,6 +40,8 @@ enum Reader {
 /// What a reader made of one page: the values read and, for ordoscan, the verdict.
 struct Read {
     values: Vec<String>,
+    /// Symbols whose bars did not decode, identified from their printed digits.
+    from_hri: Vec<String>,
     verdict: Option<Verdict>,
 }
 
@@ -51,8 +53,16 @@ fn read_page(page: &Page, name: &str, reader: Reader) -> Read {
                 ..ReadSettings::default()
             };
             let r = process_page(page, name, 1, settings, Rules::default());
+            let values = |from: &str| {
+                r.symbols
+                    .iter()
+                    .filter(|s| s.read_from == from)
+                    .map(|s| s.value.clone())
+                    .collect()
+            };
             Read {
-                values: r.symbols.iter().map(|s| s.value.clone()).collect(),
+                values: values("barcode"),
+                from_hri: values("hri"),
                 verdict: Some(r.verdict),
             }
         }
@@ -66,6 +76,7 @@ fn read_page(page: &Page, name: &str, reader: Reader) -> Read {
                 .collect();
             Read {
                 values,
+                from_hri: Vec::new(),
                 verdict: None,
             }
         }
@@ -215,6 +226,7 @@ fn corpus(dir: &Path, reader: Reader, jobs: usize, misses: bool) -> anyhow::Resu
             Some(page) => read_page(&page, &path.display().to_string(), reader),
             None => Read {
                 values: Vec::new(),
+                from_hri: Vec::new(),
                 verdict: Some(Verdict::Error),
             },
         })
@@ -253,6 +265,7 @@ fn corpus(dir: &Path, reader: Reader, jobs: usize, misses: bool) -> anyhow::Resu
         for s in &truth.symbols {
             let one = Read {
                 values: read.values.clone(),
+                from_hri: Vec::new(),
                 verdict: None,
             };
             let single = CorpusTruth {
@@ -286,6 +299,22 @@ fn corpus(dir: &Path, reader: Reader, jobs: usize, misses: bool) -> anyhow::Resu
     for ((_, g), t) in &groups {
         println!("{}", t.row(g, with_verdict));
     }
+    let (mut hri_right, mut hri_wrong) = (0, 0);
+    for ((_, truth), read) in truths.iter().zip(&reads) {
+        for v in &read.from_hri {
+            if truth.symbols.iter().any(|s| s.value == *v) {
+                hri_right += 1;
+            } else {
+                hri_wrong += 1;
+                if misses {
+                    eprintln!("false-hri {} {v:?}", truth.file);
+                }
+            }
+        }
+    }
+    println!(
+        "\nsymbols whose bars did not decode, identified from their HRI: {hri_right} printed on the page, {hri_wrong} not"
+    );
     println!(
         "\none thread: {:.1} ms/page (load + read); {jobs} workers: {:.1} pages/s",
         1000.0 * one_thread / total.pages as f64,

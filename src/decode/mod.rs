@@ -129,6 +129,9 @@ pub struct Reading {
     pub symbols: Vec<Symbol>,
     /// The budget ran out: the page may hold symbols not searched for.
     pub timed_out: bool,
+    /// Regions that hold a Code 128 symbol (its start or stop patterns were seen) that
+    /// did not decode, away from every symbol read; their HRI may still be read.
+    pub unread: Vec<[[f64; 2]; 4]>,
 }
 
 /// Every barcode found on `image` with the default settings, in reading order.
@@ -151,25 +154,40 @@ pub fn read_within(image: &GrayImage, settings: ReadSettings) -> Reading {
     let deadline = Instant::now().checked_add(settings.budget);
     let expired = || deadline.is_some_and(|d| Instant::now() >= d);
     let rxing_if_time = || (!expired()).then(|| rxing_reader::read(image));
-    let (symbols, timed_out) = match settings.engine {
-        Engine::Own => own::read(image, deadline),
+    let (symbols, timed_out, unread) = match settings.engine {
+        Engine::Own => {
+            let own = own::read(image, deadline);
+            (own.symbols, own.timed_out, own.unread)
+        }
         Engine::Rxing => match rxing_if_time() {
-            Some(found) => (found, false),
-            None => (Vec::new(), true),
+            Some(found) => (found, false, Vec::new()),
+            None => (Vec::new(), true, Vec::new()),
         },
         Engine::Both => {
-            let (mut all, own_out) = own::read(image, deadline);
-            let rxing_found = if own_out { None } else { rxing_if_time() };
+            let own = own::read(image, deadline);
+            let mut all = own.symbols;
+            let rxing_found = if own.timed_out { None } else { rxing_if_time() };
             let timed_out = rxing_found.is_none();
             for s in rxing_found.unwrap_or_default() {
                 push_unique(&mut all, s);
             }
-            (all, timed_out)
+            (all, timed_out, own.unread)
         }
     };
+    // An unread region that overlaps a symbol read (by a turned line, by rxing) or another
+    // unread region is not another symbol.
+    let mut kept: Vec<[[f64; 2]; 4]> = Vec::new();
+    for q in unread {
+        let taken = symbols.iter().any(|s| crate::locate::overlap(&s.quad, &q))
+            || kept.iter().any(|k| crate::locate::overlap(k, &q));
+        if !taken {
+            kept.push(q);
+        }
+    }
     Reading {
         symbols: reading_order(symbols),
         timed_out,
+        unread: kept,
     }
 }
 

@@ -64,22 +64,42 @@ fn spread(n: usize) -> impl Iterator<Item = usize> {
 
 /// Every Code 128 symbol the own reader finds on the page before `deadline`, and whether
 /// the deadline cut the search short.
-pub(super) fn read(image: &GrayImage, deadline: Option<Instant>) -> (Vec<Symbol>, bool) {
-    let mut symbols: Vec<Symbol> = Vec::new();
+pub(super) fn read(image: &GrayImage, deadline: Option<Instant>) -> OwnReading {
+    let mut out = OwnReading::default();
     for c in locate::candidates(image) {
         if deadline.is_some_and(|d| Instant::now() >= d) {
-            return (symbols, true);
+            out.timed_out = true;
+            return out;
         }
-        for s in read_candidate(image, &c) {
-            push_unique(&mut symbols, s);
+        match read_candidate(image, &c) {
+            Ok(found) => {
+                for s in found {
+                    push_unique(&mut out.symbols, s);
+                }
+            }
+            Err(quad) => out.unread.push(quad),
         }
     }
-    (symbols, false)
+    out
+}
+
+/// What the own reader made of a page.
+#[derive(Default)]
+pub(super) struct OwnReading {
+    /// The symbols read.
+    pub symbols: Vec<Symbol>,
+    /// Regions where lines met Code 128 start or stop patterns but no symbol settled.
+    pub unread: Vec<[[f64; 2]; 4]>,
+    /// Whether the deadline cut the search short.
+    pub timed_out: bool,
 }
 
 /// Reads a candidate along its estimated orientation, then, when nothing is read, along
 /// slightly turned ones (a small candidate's orientation is only known to a few degrees).
-fn read_candidate(image: &GrayImage, c: &Candidate) -> Vec<Symbol> {
+/// `Err(quad)` when lines met parts of a Code 128 symbol (start and stop patterns) and
+/// still nothing settled: a symbol is there that does not decode.
+fn read_candidate(image: &GrayImage, c: &Candidate) -> Result<Vec<Symbol>, [[f64; 2]; 4]> {
+    let mut unread = None;
     for turn in [0.0f64, 2.5, -2.5] {
         let (s, co) = turn.to_radians().sin_cos();
         let turned = Candidate {
@@ -89,15 +109,22 @@ fn read_candidate(image: &GrayImage, c: &Candidate) -> Vec<Symbol> {
             ],
             ..c.clone()
         };
-        let found = read_oriented(image, &turned);
+        let (found, quad) = read_oriented(image, &turned);
         if !found.is_empty() {
-            return found;
+            return Ok(found);
         }
+        unread = unread.or(quad);
     }
-    Vec::new()
+    unread.map_or(Ok(Vec::new()), Err)
 }
 
-fn read_oriented(image: &GrayImage, c: &Candidate) -> Vec<Symbol> {
+/// Heads and tails seen on a candidate's lines, with no symbol settled, that make it an
+/// unreadable symbol rather than text or a picture.
+const UNREAD_PARTS: usize = 4;
+
+/// The symbols read along a candidate's orientation; when none, where the symbol lies if
+/// its lines met enough heads and tails of one.
+fn read_oriented(image: &GrayImage, c: &Candidate) -> (Vec<Symbol>, Option<[[f64; 2]; 4]>) {
     let along = [-c.across[1], c.across[0]];
     // Candidates may cover only part of a symbol (cells at its ends, or inside its widest
     // bars, are weak): reach far beyond; the decode nearest the middle is kept.
@@ -130,27 +157,52 @@ fn read_oriented(image: &GrayImage, c: &Candidate) -> Vec<Symbol> {
         // Text, rules and pictures make candidates too: when the first lines find no end
         // of any symbol, neither will the rest.
         if done + 1 == PROBE && parts.iter().all(Vec::is_empty) {
-            return Vec::new();
+            return (Vec::new(), None);
         }
     }
-    vote::combine(&parts)
+    let symbols: Vec<Symbol> = vote::combine(&parts)
         .into_iter()
         .map(|v| symbol(image, &scanlines, &v))
-        .collect()
+        .collect();
+    let unread = if symbols.is_empty() && parts.iter().map(Vec::len).sum::<usize>() >= UNREAD_PARTS
+    {
+        unread_quad(image, &scanlines, &parts)
+    } else {
+        None
+    };
+    (symbols, unread)
 }
 
 /// The symbol the votes settled, its geometry measured on the page.
 fn symbol(image: &GrayImage, scanlines: &[Scanline], v: &Voted) -> Symbol {
+    let geometry = geometry(image, scanlines, &v.starts, &v.ends);
+    Symbol {
+        value: v.text.clone(),
+        symbology: Symbology::Code128,
+        quad: geometry.quad,
+        px_per_module: geometry.px_per_module,
+        code_sets: Some(v.code_sets.clone()),
+    }
+}
+
+/// A symbol's geometry from where lines saw its start (`starts`: line, distance along it)
+/// and its stop end (`ends`), each ordered by line.
+fn geometry(
+    image: &GrayImage,
+    scanlines: &[Scanline],
+    starts: &[(usize, f64)],
+    ends: &[(usize, f64)],
+) -> locate::Geometry {
     // The symbol's ends: midway between the outermost lines' ends, which lie on the first
     // and last bars' edges, so a candidate's slightly wrong orientation does not tilt the
     // quad.
-    let ends = |seen: &[(usize, f64)]| {
+    let outer = |seen: &[(usize, f64)]| {
         let (a, b) = (seen[0], seen[seen.len() - 1]);
         (scanlines[a.0].at(a.1), scanlines[b.0].at(b.1))
     };
     let mid = |a: [f64; 2], b: [f64; 2]| [(a[0] + b[0]) / 2.0, (a[1] + b[1]) / 2.0];
-    let (s0, s1) = ends(&v.starts);
-    let (e0, e1) = ends(&v.ends);
+    let (s0, s1) = outer(starts);
+    let (e0, e1) = outer(ends);
     let start = mid(s0, s1);
     let mut end = mid(e0, e1);
     // The start edges of two lines apart are along the bars: the symbol's axis is
@@ -167,14 +219,34 @@ fn symbol(image: &GrayImage, scanlines: &[Scanline], v: &Voted) -> Symbol {
         }
         end = [start[0] + axis[0] * along, start[1] + axis[1] * along];
     }
-    let geometry = locate::measure(image, start, end, Symbology::Code128);
-    Symbol {
-        value: v.text.clone(),
-        symbology: Symbology::Code128,
-        quad: geometry.quad,
-        px_per_module: geometry.px_per_module,
-        code_sets: Some(v.code_sets.clone()),
+    locate::measure(image, start, end, Symbology::Code128)
+}
+
+/// Where a symbol that did not decode lies: from the heads and the tails its lines read,
+/// in the direction most of them were read (`None` without both).
+fn unread_quad(
+    image: &GrayImage,
+    scanlines: &[Scanline],
+    parts: &[Vec<LinePart>],
+) -> Option<[[f64; 2]; 4]> {
+    let all = || {
+        parts
+            .iter()
+            .enumerate()
+            .flat_map(|(k, ps)| ps.iter().map(move |p| (k, p)))
+    };
+    let reversed = 2 * all().filter(|(_, p)| p.reversed).count() > all().count();
+    let seen = |head: bool| -> Vec<(usize, f64)> {
+        all()
+            .filter(|(_, p)| p.head == head && p.reversed == reversed)
+            .map(|(k, p)| (k, p.t))
+            .collect()
+    };
+    let (starts, ends) = (seen(true), seen(false));
+    if starts.is_empty() || ends.is_empty() {
+        return None;
     }
+    Some(geometry(image, scanlines, &starts, &ends).quad)
 }
 
 #[cfg(test)]

@@ -61,6 +61,25 @@ pub struct Candidate {
     pub cells: usize,
 }
 
+impl Candidate {
+    /// The box as a quad, clockwise from the start of the first bar's top (the top being
+    /// on the side of `-along`, `along` = `across` turned a quarter clockwise).
+    pub fn quad(&self) -> [[f64; 2]; 4] {
+        let a = self.across.map(|v| v * self.half_length);
+        let b = [
+            -self.across[1] * self.half_height,
+            self.across[0] * self.half_height,
+        ];
+        let c = self.centre;
+        [
+            [c[0] - a[0] - b[0], c[1] - a[1] - b[1]],
+            [c[0] + a[0] - b[0], c[1] + a[1] - b[1]],
+            [c[0] + a[0] + b[0], c[1] + a[1] + b[1]],
+            [c[0] - a[0] + b[0], c[1] - a[1] + b[1]],
+        ]
+    }
+}
+
 #[derive(Clone, Copy, Default)]
 struct Cell {
     energy: f64,

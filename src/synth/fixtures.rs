@@ -470,6 +470,40 @@ pub fn all() -> Vec<Fixture> {
             "file",
         ),
     ));
+    // Scratched bars: white scratches across the middle of the RPPS symbol break every
+    // character there on every line, while its start, stop and printed digits stay.
+    let dpi = 300.0;
+    let mut scratched = render(&pair(A5, RPPS[2], (K::Finess, FINESS[1]), C, 0.3), dpi);
+    let modules = 11 * super::code128::codewords(RPPS[2], C).map_or(0, |c| c.len()) + 13;
+    let px = |mm: f64| (mm / 25.4 * dpi).round() as u32;
+    let (x0, x1) = (
+        12.0 + 0.3 * modules as f64 * 0.3,
+        12.0 + 0.3 * modules as f64 * 0.7,
+    );
+    for x in (px(x0)..px(x1)).step_by(4) {
+        for y in px(30.0)..px(38.0) {
+            scratched.put_pixel(x, y, image::Luma([255]));
+            scratched.put_pixel(x + 1, y, image::Luma([255]));
+        }
+    }
+    f.push(Fixture {
+        name: "17-unreadable-bars.png",
+        bytes: write::png(&scratched, dpi),
+        truth: Truth {
+            description: "A5 pad whose RPPS bars are scratched through the middle: the \
+                          prescriber is read from the printed digits only"
+                .to_owned(),
+            pages: vec![page(
+                1,
+                "fail",
+                None,
+                Some(FINESS[1]),
+                &["prescriber_missing", "symbol_unreadable"],
+                &[RPPS[2], FINESS[1]],
+                "file",
+            )],
+        },
+    });
     f
 }
 

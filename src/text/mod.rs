@@ -47,6 +47,46 @@ pub struct TextRead {
     pub hri_confident: bool,
 }
 
+/// The identifier printed under a symbol whose bars do not decode, when its HRI reads
+/// clearly, has the shape of an RPPS, FINESS or AM number, and a valid check key
+/// (SPEC §5, `read_from: "hri"`). `quad` is the region where the symbol was seen; which
+/// side is its top is not known, so both are tried and exactly one must read.
+pub fn read_unreadable(
+    image: &GrayImage,
+    quad: [[f64; 2]; 4],
+    dpi: f64,
+) -> Option<(Symbol, TextRead)> {
+    let turned = [quad[2], quad[3], quad[0], quad[1]];
+    let reads: Vec<(Symbol, TextRead)> = [quad, turned]
+        .into_iter()
+        .filter_map(|q| {
+            let blank = Symbol {
+                value: String::new(),
+                symbology: crate::decode::Symbology::Code128,
+                quad: q,
+                px_per_module: None,
+                code_sets: None,
+            };
+            let text = read_text(image, &blank, dpi, None);
+            let hri = text.hri.clone().filter(|_| text.hri_confident)?;
+            let kind = crate::ids::kind_from_shape(&hri);
+            let valid =
+                kind != IdKind::Unknown && crate::ids::check_key_valid(kind, &hri) == Some(true);
+            valid.then_some((
+                Symbol {
+                    value: hri,
+                    ..blank
+                },
+                text,
+            ))
+        })
+        .collect();
+    match reads.as_slice() {
+        [one] => Some(one.clone()),
+        _ => None,
+    }
+}
+
 /// How far from the bars a text line is looked for, mm.
 const STRIP_MM: f64 = 9.0;
 /// Gap left next to the bars (the quad may be a little short), mm.
