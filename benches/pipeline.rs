@@ -1,6 +1,7 @@
 //! Criterion benches of the pipeline stages on fixture pages: ingest (file → grey page),
 //! locate (the own reader's candidate regions), decode (the own reader alone, and the
-//! default own + rxing; page → symbols), judge (symbols → record), and the whole page.
+//! default own + rxing; page → symbols), text (legend and HRI of every symbol of the page),
+//! judge (symbols → record), and the whole page.
 //!
 //! `cargo bench --bench pipeline`
 
@@ -42,6 +43,18 @@ fn stages(c: &mut Criterion) {
             b.iter(|| decode::read(black_box(&page.image), Engine::Own))
         });
         let symbols = decode::read(&page.image, Engine::default());
+        c.bench_function(&format!("text/{name}"), |b| {
+            b.iter(|| {
+                for s in &symbols {
+                    black_box(ordoscan::text::read_text(
+                        &page.image,
+                        s,
+                        page.dpi,
+                        Some(&s.value),
+                    ));
+                }
+            })
+        });
         let info = PageInfo {
             file: name.to_owned(),
             page: 1,

@@ -94,7 +94,11 @@ fn shards_split_the_expanded_inputs_disjointly_and_completely() {
             !name.ends_with(".truth.json") && !name.starts_with('.')
         })
         .count();
-    assert_eq!(files.len(), on_disk, "every fixture file is in the whole batch");
+    assert_eq!(
+        files.len(),
+        on_disk,
+        "every fixture file is in the whole batch"
+    );
     let mut union = BTreeSet::new();
     for i in 1..=3 {
         let shard = format!("{i}/3");
