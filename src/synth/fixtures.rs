@@ -425,50 +425,22 @@ pub fn all() -> Vec<Fixture> {
     // A misprinted pad: the digits under the bars are not the number the bars encode.
     let mut misprinted = block(K::Rpps, RPPS[0], 12.0, 30.0, C, 0.3);
     misprinted.hri = Some("10001045376".to_owned());
-    f.push(png_fixture(
+    f.push(faulty_rpps(
         "15-hri-mismatch.png",
         "A5 pad whose printed RPPS digits differ from its bars (two digits swapped)",
-        &prescription(
-            A5,
-            vec![
-                misprinted,
-                block(K::Finess, FINESS[0], A5.0 / 2.0 + 8.0, 30.0, C, 0.3),
-            ],
-        ),
-        300.0,
-        page(
-            1,
-            "fail",
-            Some(RPPS[0]),
-            Some(FINESS[0]),
-            &["hri_mismatch"],
-            &[RPPS[0], FINESS[0]],
-            "file",
-        ),
+        misprinted,
+        FINESS[0],
+        "hri_mismatch",
     ));
     // The FINESS legend printed above the RPPS symbol.
     let mut mislabelled = block(K::Rpps, RPPS[1], 12.0, 30.0, C, 0.3);
     mislabelled.legend = Some("N° FINESS".to_owned());
-    f.push(png_fixture(
+    f.push(faulty_rpps(
         "16-legend-mismatch.png",
         "A5 pad with the legend N° FINESS above an 11-digit RPPS symbol",
-        &prescription(
-            A5,
-            vec![
-                mislabelled,
-                block(K::Finess, FINESS[2], A5.0 / 2.0 + 8.0, 30.0, C, 0.3),
-            ],
-        ),
-        300.0,
-        page(
-            1,
-            "fail",
-            Some(RPPS[1]),
-            Some(FINESS[2]),
-            &["legend_mismatch"],
-            &[RPPS[1], FINESS[2]],
-            "file",
-        ),
+        mislabelled,
+        FINESS[2],
+        "legend_mismatch",
     ));
     // Scratched bars: white scratches across the middle of the RPPS symbol break every
     // character there on every line, while its start, stop and printed digits stay.
@@ -505,6 +477,39 @@ pub fn all() -> Vec<Fixture> {
         },
     });
     f
+}
+
+/// An A5 pad at 300 dpi whose RPPS block is drawn wrong in one way (`rpps`), beside a
+/// FINESS block: both numbers are read, and the page fails with `finding`.
+fn faulty_rpps(
+    name: &'static str,
+    description: &str,
+    rpps: Block,
+    finess: &str,
+    finding: &str,
+) -> Fixture {
+    let value = rpps.value.clone();
+    png_fixture(
+        name,
+        description,
+        &prescription(
+            A5,
+            vec![
+                rpps,
+                block(K::Finess, finess, A5.0 / 2.0 + 8.0, 30.0, C, 0.3),
+            ],
+        ),
+        300.0,
+        page(
+            1,
+            "fail",
+            Some(&value),
+            Some(finess),
+            &[finding],
+            &[&value, finess],
+            "file",
+        ),
+    )
 }
 
 /// The truth file name of a fixture: `name` + `.truth.json`.
