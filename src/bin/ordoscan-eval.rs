@@ -12,6 +12,10 @@
 //! - `ordoscan-eval text DIR [--misses]`: the legend and HRI reader alone, on the truth
 //!   quads (see `eval/text.rs`).
 //!
+//! - `ordoscan-eval throughput DIR [--reader own|both] [--jobs N]`: the whole pipeline over
+//!   every image under `DIR` (records discarded), with one job and with `N`: pages/s and the
+//!   speed-up.
+//!
 //! `--reader rxing` runs rxing as its users call it (`detect_multiple_in_luma`, try
 //! harder) instead of ordoscan's pipeline, for the peer table.
 
@@ -368,6 +372,46 @@ fn suites(dir: &Path, reader: Reader) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The whole pipeline (expand, ingest, read, text, judge; records discarded) over every
+/// image under `dir`, with one worker and with `jobs`: pages/s of each and the speed-up.
+fn throughput(dir: &Path, reader: Reader, jobs: usize) -> anyhow::Result<()> {
+    let Reader::Ordoscan(engine) = reader else {
+        bail!("throughput runs ordoscan's pipeline: --reader own or both");
+    };
+    let run = |workers: usize| -> anyhow::Result<(usize, f64)> {
+        let config = ordoscan::config::Config {
+            paths: vec![dir.to_path_buf()],
+            from_list: false,
+            shard: None,
+            format: ordoscan::report::Format::Jsonl,
+            colour: false,
+            jobs: workers,
+            dpi: None,
+            strict: false,
+            summary: false,
+            progress: false,
+            annotate: None,
+            read: ReadSettings {
+                engine,
+                ..ReadSettings::default()
+            },
+        };
+        let started = Instant::now();
+        let summary = ordoscan::batch::run_batch(&config, |_| Ok(()), &mut ())?;
+        Ok((summary.pages, started.elapsed().as_secs_f64()))
+    };
+    let (pages, one) = run(1)?;
+    let (_, many) = run(jobs)?;
+    println!("| jobs | pages | seconds | pages/s |\n|---|---|---|---|");
+    println!("| 1 | {pages} | {one:.2} | {:.1} |", pages as f64 / one);
+    println!(
+        "| {jobs} | {pages} | {many:.2} | {:.1} |",
+        pages as f64 / many
+    );
+    println!("\nspeed-up with {jobs} jobs: {:.2}×", one / many);
+    Ok(())
+}
+
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut misses = false;
@@ -399,9 +443,10 @@ fn main() -> anyhow::Result<()> {
     match rest.as_slice() {
         [cmd, dir] if cmd == "corpus" => corpus(Path::new(dir), reader, jobs, misses),
         [cmd, dir] if cmd == "suites" => suites(Path::new(dir), reader),
+        [cmd, dir] if cmd == "throughput" => throughput(Path::new(dir), reader, jobs),
         [cmd, dir] if cmd == "text" => text::run(Path::new(dir), misses),
         _ => bail!(
-            "usage: ordoscan-eval corpus DIR | suites DIR | text DIR [--reader ordoscan|own|both|ordoscan-rxing|rxing] [--jobs N] [--misses]"
+            "usage: ordoscan-eval corpus DIR | suites DIR | text DIR | throughput DIR [--reader ordoscan|own|both|ordoscan-rxing|rxing] [--jobs N] [--misses]"
         ),
     }
 }
