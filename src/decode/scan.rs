@@ -12,8 +12,6 @@ const NOISE_EDGE: f64 = 3.0;
 
 /// Strength of one sharpening pass.
 const SHARPEN: f64 = 0.7;
-/// Sharpening passes tried on a line that reads no whole symbol.
-const SHARPEN_PASSES: usize = 1;
 
 /// Samples averaged across a scanline (one pixel apart, centred on it).
 pub const THICKNESS: usize = 5;
@@ -204,15 +202,10 @@ pub struct LinePart {
 pub fn line_parts(image: &GrayImage, line: &Scanline) -> Vec<LinePart> {
     let profile = line.profile(image);
     let mut parts = parts_of(&profile);
-    // Blur pulls the edges of narrow elements apart: read the line again sharpened, until
-    // some symbol reads whole (a second, harder pass read nothing more on the corpus).
-    let mut sharp = profile;
-    for _ in 0..SHARPEN_PASSES {
-        if parts.iter().any(|p| p.part.whole) {
-            break;
-        }
-        sharp = sharpen(&sharp);
-        for p in parts_of(&sharp) {
+    // Blur pulls the edges of narrow elements apart: when no symbol reads whole, read the
+    // line again sharpened (a second, harder pass read nothing more on the corpus).
+    if !parts.iter().any(|p| p.part.whole) {
+        for p in parts_of(&sharpen(&profile)) {
             if !parts.contains(&p) {
                 parts.push(p);
             }
