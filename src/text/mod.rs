@@ -38,10 +38,15 @@ pub struct TextRead {
     pub legend_kind: Option<IdKind>,
     /// Cap height of the legend, mm (when a legend was recognised).
     pub legend_height_mm: Option<f64>,
+    /// Corners of the legend line in page pixels, clockwise from its top left in the
+    /// symbol's frame (when a legend was recognised).
+    pub legend_quad: Option<[[f64; 2]; 4]>,
     /// The HRI line below the symbol: its digits, spaces removed.
     pub hri: Option<String>,
     /// Height of the HRI digits, mm (when an HRI was read).
     pub hri_height_mm: Option<f64>,
+    /// Corners of the HRI line in page pixels, as `legend_quad` (when an HRI was read).
+    pub hri_quad: Option<[[f64; 2]; 4]>,
     /// Whether every HRI digit was read clearly: only then may the HRI be compared with
     /// the barcode.
     pub hri_confident: bool,
@@ -134,6 +139,7 @@ pub fn read_text(
         out.legend = Some(m.text.to_owned());
         out.legend_kind = Some(m.kind);
         out.legend_height_mm = Some(line.cap_px / per_mm);
+        out.legend_quad = Some(frame.page_quad(&above, &line.bbox));
     }
 
     let h = frame.height_mm;
@@ -144,6 +150,7 @@ pub fn read_text(
         out.hri = Some(digits);
         out.hri_confident = confident;
         out.hri_height_mm = Some(line.cap_px / per_mm);
+        out.hri_quad = Some(frame.page_quad(&below, &line.bbox));
     }
     out
 }

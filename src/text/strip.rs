@@ -16,6 +16,9 @@ pub(crate) struct Strip {
     pub(crate) h: usize,
     /// Ink, 0 (paper) to 255 (black), row-major.
     pub(crate) ink: Vec<f32>,
+    /// Where pixel (0, 0)'s corner lies in the frame (mm), and pixels per mm.
+    pub(crate) origin_mm: [f64; 2],
+    pub(crate) per_mm: f64,
 }
 
 impl Strip {
@@ -84,7 +87,31 @@ impl Frame {
                 pw += dw;
             }
         }
-        Strip { w, h, ink }
+        Strip {
+            w,
+            h,
+            ink,
+            origin_mm: [x_mm[0], y_mm[0]],
+            per_mm,
+        }
+    }
+
+    /// The page-pixel corners of `b`, a box of `strip` (taken from this frame), clockwise
+    /// from its top left.
+    pub(crate) fn page_quad(&self, strip: &Strip, b: &Blob) -> [[f64; 2]; 4] {
+        let mm = |x: usize, y: usize| {
+            [
+                strip.origin_mm[0] + x as f64 / strip.per_mm,
+                strip.origin_mm[1] + y as f64 / strip.per_mm,
+            ]
+        };
+        [
+            mm(b.x0, b.y0),
+            mm(b.x1, b.y0),
+            mm(b.x1, b.y1),
+            mm(b.x0, b.y1),
+        ]
+        .map(|p| self.to_page.apply(p))
     }
 }
 
@@ -314,5 +341,7 @@ pub(crate) fn from_image(img: &GrayImage) -> Strip {
         w: img.width() as usize,
         h: img.height() as usize,
         ink: img.as_raw().iter().map(|&v| 255.0 - f32::from(v)).collect(),
+        origin_mm: [0.0, 0.0],
+        per_mm: 1.0,
     }
 }

@@ -83,6 +83,22 @@ fn reads_legend_and_hri_upright_and_rotated() {
                 assert!((h - 2.4).abs() < 0.4, "{at}");
                 let l = read.legend_height_mm.expect("height");
                 assert!((l - 1.8).abs() < 0.4, "{at}");
+                // The boxes lie above and below the bars, in the symbol's own frame.
+                let q = symbol.quad;
+                let down = [q[3][0] - q[0][0], q[3][1] - q[0][1]];
+                let bars = down[0].hypot(down[1]);
+                let depth = |box_: [[f64; 2]; 4]| {
+                    let c = [
+                        box_.iter().map(|p| p[0]).sum::<f64>() / 4.0 - q[0][0],
+                        box_.iter().map(|p| p[1]).sum::<f64>() / 4.0 - q[0][1],
+                    ];
+                    (c[0] * down[0] + c[1] * down[1]) / bars
+                };
+                let per_mm = dpi / 25.4;
+                let legend_depth = depth(read.legend_quad.expect("legend box"));
+                let hri_depth = depth(read.hri_quad.expect("HRI box"));
+                assert!((-6.0 * per_mm..0.0).contains(&legend_depth), "{at}");
+                assert!((bars..bars + 6.0 * per_mm).contains(&hri_depth), "{at}");
             }
         }
     }
