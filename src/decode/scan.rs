@@ -38,13 +38,22 @@ impl Scanline {
 
     /// The grey profile, bilinear, one sample per pixel, each the mean of [`THICKNESS`]
     /// samples across the line (along the bars), which averages noise and speckle away
-    /// without blurring the edges.
+    /// without blurring the edges. Off the page the samples are NaN.
     pub fn profile(&self, image: &GrayImage) -> Vec<f64> {
         let across = [-self.dir[1], self.dir[0]];
         let half = (THICKNESS / 2) as f64;
+        // Where bilinear sampling has pixels on both sides (as [`sample`] takes it).
+        let (w, h) = (
+            f64::from(image.width()) - 1.0,
+            f64::from(image.height()) - 1.0,
+        );
+        let inside = |p: [f64; 2]| p[0] >= 0.0 && p[1] >= 0.0 && p[0] <= w && p[1] <= h;
         (0..self.len)
             .map(|i| {
                 let p = self.at(i as f64);
+                if !inside(p) {
+                    return f64::NAN;
+                }
                 let sum: f64 = (0..THICKNESS)
                     .map(|k| {
                         let o = k as f64 - half;
@@ -127,7 +136,29 @@ pub fn edges(profile: &[f64]) -> Option<Vec<f64>> {
 
 /// Widths of a profile: the leading space, then bars and spaces, then the trailing space.
 pub fn widths(profile: &[f64]) -> Option<Vec<f64>> {
-    let e = edges(profile)?;
+    // Edges are looked for on the page only (off-page samples are NaN): its contrast and
+    // its noise are what edges must stand out of. Off the page counts as blank paper, so
+    // a symbol cut close by the scan's edge keeps its quiet zone.
+    let on_page = profile.iter().position(|v| !v.is_nan())?;
+    let end = profile.iter().rposition(|v| !v.is_nan())? + 1;
+    let page = &profile[on_page..end];
+    let (ink, paper) = page
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(l, h), &v| (l.min(v), h.max(v)));
+    // A line that enters (or leaves) the page on a bar gets two paper samples there, so
+    // that the bar cut by the page's edge still has its edge.
+    let dark = |v: f64| v < (ink + paper) / 2.0;
+    let (lead, trail) = (
+        if dark(page[0]) { 2 } else { 0 },
+        if dark(page[page.len() - 1]) { 2 } else { 0 },
+    );
+    let mut padded = vec![paper; lead];
+    padded.extend_from_slice(page);
+    padded.resize(padded.len() + trail, paper);
+    let mut e = edges(&padded)?;
+    for x in &mut e {
+        *x += on_page as f64 - lead as f64;
+    }
     let first = *e.first()?;
     let mut w = Vec::with_capacity(e.len() + 1);
     w.push(first);
