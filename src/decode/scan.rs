@@ -353,6 +353,30 @@ mod tests {
     }
 
     #[test]
+    fn lines_running_off_the_page_read_symbols_cut_by_its_edge() {
+        // The symbol cropped to its first and last bars, on grey paper: the lines start
+        // and end far off the page at fractional positions.
+        let img = symbol_image("10001045367", 3.0, 0.0);
+        let dark_columns: Vec<u32> = (0..img.width())
+            .filter(|&x| img.get_pixel(x, 30).0[0] < 128)
+            .collect();
+        let (x0, x1) = (dark_columns[0], dark_columns[dark_columns.len() - 1]);
+        let cropped = GrayImage::from_fn(x1 - x0 + 1, 60, |x, y| {
+            image::Luma([img.get_pixel(x + x0, y).0[0].min(200)])
+        });
+        for from in [-300.0, -300.3, -300.8] {
+            let line = Scanline {
+                from: [from, 30.0],
+                dir: [1.0, 0.0],
+                len: 1100,
+            };
+            let r = read_line(&cropped, &line).unwrap_or_else(|| panic!("from {from}"));
+            assert_eq!(r.decoded.text, "10001045367");
+            assert!((r.start_t + from).abs() < 1.0, "{from}: {r:?}");
+        }
+    }
+
+    #[test]
     fn flat_profiles_have_no_edges() {
         assert_eq!(edges(&[200.0; 50]), None);
         assert_eq!(widths(&[]), None);
