@@ -203,18 +203,83 @@ fn candidates_at_scale(image: &GrayImage) -> Vec<Candidate> {
         }
         groups.push(members);
     }
-    let mut found: Vec<Candidate> = groups
-        .iter()
-        .flat_map(|m| split(m, &cells, gw))
-        .filter(|m| m.len() >= 3)
-        .map(|m| region(&m, &cells, gw))
-        .collect();
+    let mut found: Vec<Candidate> = join_collinear(
+        groups
+            .iter()
+            .flat_map(|m| split(m, &cells, gw))
+            .filter(|m| m.len() >= 3)
+            .map(|m| region(&m, &cells, gw))
+            .collect(),
+    );
     found.sort_by(|a, b| {
         b.cells
             .cmp(&a.cells)
             .then(a.centre[1].total_cmp(&b.centre[1]))
     });
     found
+}
+
+/// Largest angle between two pieces of one symbol, degrees.
+const JOIN_TURN_DEG: f64 = 6.0;
+/// Largest gap between two pieces of one symbol, as a fraction of their height: wide
+/// spaces of a symbol with large modules (a label printed big) leave no gradient over
+/// several cells and cut it into pieces; neighbouring symbols stand further apart than
+/// this (Annexe I puts ≥ 5 mm between symbols 4–10 mm high, side by side).
+const JOIN_GAP: f64 = 0.35;
+
+/// Joins candidates that are pieces of one symbol: parallel, side by side along their
+/// scan direction, spanning the same stretch along the bars, close.
+fn join_collinear(mut found: Vec<Candidate>) -> Vec<Candidate> {
+    let parallel = JOIN_TURN_DEG.to_radians().cos();
+    let pieces = |a: &Candidate, b: &Candidate| {
+        let along = [-a.across[1], a.across[0]];
+        let d = [b.centre[0] - a.centre[0], b.centre[1] - a.centre[1]];
+        let (du, dv) = (
+            d[0] * a.across[0] + d[1] * a.across[1],
+            d[0] * along[0] + d[1] * along[1],
+        );
+        let (short, tall) = (
+            a.half_height.min(b.half_height),
+            a.half_height.max(b.half_height),
+        );
+        let overlap = (a.half_height + b.half_height - dv.abs()).min(2.0 * short);
+        (a.across[0] * b.across[0] + a.across[1] * b.across[1]).abs() >= parallel
+            && short >= 0.6 * tall
+            && overlap >= 0.7 * 2.0 * short
+            && du.abs() - a.half_length - b.half_length <= JOIN_GAP * 2.0 * short
+    };
+    while let Some((i, j)) = (0..found.len())
+        .flat_map(|i| (i + 1..found.len()).map(move |j| (i, j)))
+        .find(|&(i, j)| pieces(&found[i], &found[j]))
+    {
+        let b = found.swap_remove(j);
+        found[i] = joined(&found[i], &b);
+    }
+    found
+}
+
+/// The box covering `a` and `b`, in `a`'s orientation.
+fn joined(a: &Candidate, b: &Candidate) -> Candidate {
+    let along = [-a.across[1], a.across[0]];
+    let corners: Vec<[f64; 2]> = a.quad().into_iter().chain(b.quad()).collect();
+    let span = |d: [f64; 2]| {
+        corners.iter().fold((f64::MAX, f64::MIN), |(lo, hi), p| {
+            let t = p[0] * d[0] + p[1] * d[1];
+            (lo.min(t), hi.max(t))
+        })
+    };
+    let ((u0, u1), (v0, v1)) = (span(a.across), span(along));
+    let (um, vm) = ((u0 + u1) / 2.0, (v0 + v1) / 2.0);
+    Candidate {
+        centre: [
+            um * a.across[0] + vm * along[0],
+            um * a.across[1] + vm * along[1],
+        ],
+        across: a.across,
+        half_length: (u1 - u0) / 2.0,
+        half_height: (v1 - v0) / 2.0,
+        cells: a.cells + b.cells,
+    }
 }
 
 /// Cells of a group at most this many wide across the bars make a thin stretch (a rule,
@@ -355,6 +420,33 @@ mod tests {
         assert!((best.centre[0] - 1800.0).abs() < 40.0, "{best:?}");
         assert!((best.centre[1] - 200.0).abs() < 20.0, "{best:?}");
         assert!(best.half_length > 700.0, "{best:?}");
+    }
+
+    #[test]
+    fn a_symbol_with_large_modules_is_one_candidate() {
+        // 10 px modules: its 4-module spaces leave 40 px without gradient, more than the
+        // cells' reach, and the symbol comes in pieces that are joined.
+        let mut img = GrayImage::from_pixel(1300, 800, image::Luma([255]));
+        let block = crate::synth::Block {
+            x_mm: 20.0,
+            y_mm: 10.0,
+            value: "10001045367".to_owned(),
+            sets: crate::synth::code128::CodeSets::Shortest,
+            x_dim_mm: 1.0,
+            height_mm: 60.0,
+            legend: None,
+            hri: None,
+            style: crate::synth::TextStyle::default(),
+            bar_gain_mm: 0.0,
+        };
+        crate::synth::draw_block(&mut img, &block, 254.0).unwrap();
+        let found = candidates(&img);
+        let spanning: Vec<&Candidate> = found.iter().filter(|c| c.half_length > 400.0).collect();
+        assert_eq!(spanning.len(), 1, "{found:?}");
+        // 101 modules from x = 200: the box covers them all.
+        let c = spanning[0];
+        assert!(c.centre[0] - c.half_length <= 220.0, "{c:?}");
+        assert!(c.centre[0] + c.half_length >= 1190.0, "{c:?}");
     }
 
     #[test]
