@@ -77,10 +77,10 @@ struct ScanArgs {
     /// (green pass, red fail or error). Example: `--annotate checked/`.
     #[arg(long, value_name = "DIR")]
     annotate: Option<PathBuf>,
-    /// Which reader decodes the symbols: `both` (default: ordoscan's own and rxing,
-    /// merged), `own` (ordoscan's own locator and decoder, any rotation, fastest) or
-    /// `rxing`. Example: `--decoder own`.
-    #[arg(long, value_enum, default_value = "both")]
+    /// Which reader decodes the symbols: `own` (default: ordoscan's own locator and
+    /// decoder, any rotation, fastest), `rxing` (a port of zxing, to compare) or `both`
+    /// (merged; a little more read at several times the cost). Example: `--decoder both`.
+    #[arg(long, value_enum, default_value = "own")]
     decoder: DecoderArg,
     /// Time budget per page, in seconds: when it runs out, the page is reported with the
     /// symbols found so far and a `timeout` finding. Example: `--time-budget 2`.
