@@ -124,6 +124,15 @@ fn classify_nearest(w: &[f64]) -> Option<(u8, f64)> {
 
 /// The ISO/IEC 15417 reference decode: t-distances rounded to whole modules.
 fn classify_t(w: &[f64]) -> Option<(u8, f64)> {
+    let (value, margin, excess) = t_value(w)?;
+    // The t-distances fix the pattern; its bars must agree with it.
+    (excess.abs() <= 1.5).then_some((value, margin))
+}
+
+/// The character whose t-distances six widths show, their worst rounding margin, and how
+/// many modules the measured bars exceed the pattern's (ink spread; negative for
+/// erosion), not yet judged.
+fn t_value(w: &[f64]) -> Option<(u8, f64, f64)> {
     let module = character_width(w)? / 11.0;
     let mut t = [0u8; 4];
     let mut margin = 0.5f64;
@@ -137,7 +146,6 @@ fn classify_t(w: &[f64]) -> Option<(u8, f64)> {
         t[i] = r as u8;
     }
     let value = table().iter().position(|row| *row == t)? as u8;
-    // Bar widths: the t-distances fix the pattern; check the bars agree with it.
     let pattern: &[u8] = if value == STOP_VALUE {
         &STOP[..6]
     } else {
@@ -145,10 +153,41 @@ fn classify_t(w: &[f64]) -> Option<(u8, f64)> {
     };
     let bars = f64::from(pattern[0] + pattern[2] + pattern[4]);
     let measured = (w[0] + w[2] + w[4]) / module;
-    if (measured - bars).abs() > 1.5 {
-        return None;
-    }
-    Some((value, margin))
+    Some((value, margin, measured - bars))
+}
+
+/// Largest ink spread (or erosion) per bar, in modules, that a start or stop pattern may
+/// show to have the rest of its symbol read with its bars narrowed (or widened) back.
+const MAX_SPREAD: f64 = 0.7;
+
+/// One of `wanted` (start characters, the stop) whose t-distances read right while its
+/// bars are uniformly too wide or too thin to pass (a faded fax thresholded thin, ink
+/// spread): its value, margin and the spread of each bar in pixels.
+fn spread_end(w: &[f64], wanted: &[u8]) -> Option<(u8, f64, f64)> {
+    let (value, margin, excess) = t_value(w)?;
+    let spread = excess / 3.0;
+    let module = character_width(w)? / 11.0;
+    (wanted.contains(&value) && excess.abs() > 1.0 && spread.abs() <= MAX_SPREAD).then_some((
+        value,
+        margin,
+        spread * module,
+    ))
+}
+
+/// The widths with the spread taken off: every bar (the widths of `bar_parity`) narrowed
+/// by `spread` pixels, every space widened by as much.
+fn despread(widths: &[f64], bar_parity: usize, spread: f64) -> Vec<f64> {
+    widths
+        .iter()
+        .enumerate()
+        .map(|(k, &w)| {
+            if k % 2 == bar_parity {
+                (w - spread).max(0.05)
+            } else {
+                w + spread
+            }
+        })
+        .collect()
 }
 
 /// Whether the space before a start (or after a stop) is a quiet zone: at least five
@@ -276,11 +315,19 @@ pub struct Partial {
 /// Every head in a row (left to right): a start character behind a quiet zone, then the
 /// characters that classify, up to the first that does not or to the stop pattern.
 pub fn heads(widths: &[f64]) -> Vec<Partial> {
+    const STARTS: [u8; 3] = [START_A, START_A + 1, START_C];
     let mut found = Vec::new();
     for i in 0..widths.len().saturating_sub(5) {
-        let Some((v, m)) = classify_among(&widths[i..], &[START_A, START_A + 1, START_C]) else {
-            continue;
+        // A start that reads only once its bars' spread is taken off has the rest of the
+        // row read the same way.
+        let (v, m, fixed) = match classify_among(&widths[i..], &STARTS) {
+            Some((v, m)) => (v, m, None),
+            None => match spread_end(&widths[i..], &STARTS) {
+                Some((v, m, spread)) => (v, m, Some(despread(widths, i % 2, spread))),
+                None => continue,
+            },
         };
+        let widths: &[f64] = fixed.as_deref().unwrap_or(widths);
         let Some(module) = character_width(&widths[i..]).map(|w| w / 11.0) else {
             continue;
         };
@@ -318,7 +365,15 @@ pub fn heads(widths: &[f64]) -> Vec<Partial> {
 pub fn tails(widths: &[f64]) -> Vec<Partial> {
     let mut found = Vec::new();
     for j in 6..widths.len().saturating_sub(6) {
-        if classify_among(&widths[j..], &[STOP_VALUE]).is_none() || !stop_ends(widths, j) {
+        let fixed = match classify_among(&widths[j..], &[STOP_VALUE]) {
+            Some(_) => None,
+            None => match spread_end(&widths[j..], &[STOP_VALUE]) {
+                Some((_, _, spread)) => Some(despread(widths, j % 2, spread)),
+                None => continue,
+            },
+        };
+        let widths: &[f64] = fixed.as_deref().unwrap_or(widths);
+        if !stop_ends(widths, j) {
             continue;
         }
         let Some(module) = character_width(&widths[j..]).map(|w| w / 11.0) else {
@@ -526,6 +581,22 @@ mod tests {
         for gain in [-0.45, -0.2, 0.2, 0.45] {
             let d = decode_row(&row(&cw, 1.5, gain * 1.5)).expect("decodes with bar gain");
             assert_eq!(d.text, "10005173140", "gain {gain}");
+        }
+    }
+
+    #[test]
+    fn heads_and_tails_read_through_heavy_spread_and_erosion() {
+        // Bars 0.6 module thinner or thicker than printed (a faded fax thresholded thin,
+        // ink spread): the t-distances still read, the bar check needs the spread taken off.
+        let cw = codewords("10033573543", CodeSets::Shortest).unwrap();
+        for gain in [-0.6, 0.6] {
+            let r = row(&cw, 2.8, gain * 2.8);
+            let whole_head = heads(&r).into_iter().find(|p| p.whole).expect("whole head");
+            let values: Vec<u8> = whole_head.chars.iter().map(|c| c.0).collect();
+            assert_eq!(values, cw, "gain {gain}");
+            let whole_tail = tails(&r).into_iter().find(|p| p.whole).expect("whole tail");
+            let values: Vec<u8> = whole_tail.chars.iter().map(|c| c.0).collect();
+            assert_eq!(values, cw, "gain {gain}");
         }
     }
 
