@@ -12,6 +12,7 @@ mod own;
 pub mod patterns;
 mod rxing_reader;
 pub mod scan;
+mod template;
 mod vote;
 
 use std::time::{Duration, Instant};

@@ -5,6 +5,7 @@
 use image::GrayImage;
 
 use super::code128::{Decoded, Partial, decode_all, heads, tails};
+use super::template;
 use crate::locate::sample;
 
 /// An edge's slope must exceed this many times the noise's slope spread.
@@ -242,6 +243,61 @@ pub fn line_parts(image: &GrayImage, line: &Scanline) -> Vec<LinePart> {
             }
         }
     }
+    // Blur too strong for edges: match rendered characters on the grey profile.
+    if !parts.iter().any(|p| p.part.whole) {
+        parts.extend(template_parts(&profile));
+    }
+    parts
+}
+
+/// Quiet zones are spaces at least this many times the line's median element.
+const QUIET_RUN: f64 = 4.0;
+/// Fewest elements (bars and spaces) in a run of bars worth reading from templates.
+const MIN_RUN: usize = 15;
+
+/// Whole symbols read by [`template::read_between`] on each run of bars between two
+/// quiet zones, as a head and a tail each.
+fn template_parts(profile: &[f64]) -> Vec<LinePart> {
+    let Some(w) = widths(profile) else {
+        return Vec::new();
+    };
+    if w.len() < MIN_RUN + 2 {
+        return Vec::new();
+    }
+    let mut inner: Vec<f64> = w[1..w.len() - 1].to_vec();
+    let middle = inner.len() / 2;
+    let median = *inner.select_nth_unstable_by(middle, f64::total_cmp).1;
+    let at = boundaries(&w);
+    // Spaces are the even widths (the first is the leading space).
+    let quiet: Vec<usize> = (0..w.len())
+        .step_by(2)
+        .filter(|&i| i == 0 || i == w.len() - 1 || w[i] >= QUIET_RUN * median)
+        .collect();
+    let mut parts = Vec::new();
+    for pair in quiet.windows(2) {
+        let (a, b) = (pair[0], pair[1]);
+        if b - a < MIN_RUN {
+            continue;
+        }
+        let Some(read) = template::read_between(profile, &at[a + 1..=b]) else {
+            continue;
+        };
+        let reversed = read.start_t > read.end_t;
+        let chars: Vec<(u8, f64)> = read.codewords.iter().map(|&v| (v, 0.0)).collect();
+        for (head, t) in [(true, read.start_t), (false, read.end_t)] {
+            parts.push(LinePart {
+                part: Partial {
+                    chars: chars.clone(),
+                    at: if head { a + 1 } else { b },
+                    module: read.module,
+                    whole: true,
+                },
+                head,
+                reversed,
+                t,
+            });
+        }
+    }
     parts
 }
 
@@ -336,6 +392,30 @@ mod tests {
                 ((r.end_t - r.start_t) / modules - ppm).abs() < 0.1,
                 "{ppm}: {r:?}"
             );
+        }
+    }
+
+    #[test]
+    fn line_parts_read_clean_bilevel_symbols_down_to_1_3_pixels_per_module() {
+        // Thresholded: every edge up to half a pixel off, 0.38 module at 1.3 px/module.
+        let cw = codewords("10001045367", CodeSets::Shortest).unwrap();
+        for ppm in [1.4, 1.3] {
+            let mut img = symbol_image("10001045367", ppm, 0.0);
+            for p in img.pixels_mut() {
+                p.0[0] = if p.0[0] < 128 { 0 } else { 255 };
+            }
+            let line = Scanline {
+                from: [0.0, 30.5],
+                dir: [1.0, 0.0],
+                len: 600,
+            };
+            let parts = line_parts(&img, &line);
+            let whole: Vec<Vec<u8>> = parts
+                .iter()
+                .filter(|p| p.head && p.part.whole)
+                .map(|p| p.part.chars.iter().map(|c| c.0).collect())
+                .collect();
+            assert_eq!(whole, vec![cw.clone()], "{ppm} px/module");
         }
     }
 

@@ -1,0 +1,441 @@
+//! Reading a blurred line by matching rendered characters: the fallback for profiles
+//! whose narrow bars and spaces blur together, so that their edges (and hence widths)
+//! are gone while the grey profile still tells the characters apart.
+//!
+//! The symbol's ends are the outer edges of its first and last bars, which blur does not
+//! move (each faces a quiet zone). Between them lie `11 n + 2` modules for `n` symbol
+//! characters (the stop counts as 13 modules), which fixes the module grid for each `n`.
+//! The blur is measured on the stop pattern, which every symbol ends with; then each
+//! character, left to right, is the pattern whose blurred rendering, with the characters
+//! already read on its left, correlates best with the profile, and clearly better than
+//! any other. A symbol is returned only when the stop matches, every character is clear
+//! and the check character holds; the caller's votes across lines do the rest.
+
+use super::code128::check_ok;
+use super::patterns::{PATTERNS, START_A, START_C, STOP};
+
+/// Smallest correlation of a character's rendering with the profile.
+const MIN_CORRELATION: f64 = 0.85;
+/// Smallest lead of the best character's correlation over the second's.
+const MIN_LEAD: f64 = 0.04;
+/// Blur widths tried (Gaussian σ, in modules).
+const SIGMAS: [f64; 8] = [0.25, 0.35, 0.45, 0.55, 0.65, 0.75, 0.9, 1.05];
+/// Fewest and most symbol characters (start, data, check) tried.
+const CHARS: std::ops::RangeInclusive<usize> = 4..=24;
+/// Samples per module of the rendering.
+const OVERSAMPLE: f64 = 4.0;
+
+/// A symbol read from a blurred profile: its symbol characters (start, data, check), and
+/// where its first and last bars' outer edges lie along the profile (reading order: the
+/// start's edge first).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TemplateRead {
+    /// Start, data and check characters.
+    pub codewords: Vec<u8>,
+    /// Position of the start character's first edge.
+    pub start_t: f64,
+    /// Position of the stop pattern's last edge.
+    pub end_t: f64,
+    /// Pixels per module.
+    pub module: f64,
+}
+
+/// The symbol a run of bars between two quiet zones holds, read in either direction:
+/// `edges` are the run's edges along the profile, from its first bar's outer edge to its
+/// last bar's.
+pub fn read_between(profile: &[f64], edges: &[f64]) -> Option<TemplateRead> {
+    let (&first, &last) = (edges.first()?, edges.last()?);
+    let forward = || read_run(profile, edges, first, last, 1.0);
+    let backward = || read_run(profile, edges, last, first, -1.0);
+    forward().or_else(backward)
+}
+
+/// Reads the run from the edge `from` to the edge `to` (`dir` = ±1: the profile read
+/// forwards or backwards): on the module grid each symbol length lays, first by rounding
+/// the edges to it (a sharp symbol of few pixels per module), then from rendered
+/// characters (a blurred one).
+fn read_run(profile: &[f64], edges: &[f64], from: f64, to: f64, dir: f64) -> Option<TemplateRead> {
+    let span = (to - from) * dir;
+    let read = |module: f64, codewords: Vec<u8>| TemplateRead {
+        codewords,
+        start_t: from,
+        end_t: to,
+        module,
+    };
+    let grid_of = |n: usize| {
+        let modules = (11 * n + 13) as f64;
+        let module = span / modules;
+        (0.9..=12.0).contains(&module).then_some(Grid {
+            profile,
+            from,
+            dir,
+            module,
+            modules,
+        })
+    };
+    CHARS
+        .rev()
+        .find_map(|n| {
+            let grid = grid_of(n)?;
+            grid.rounded(edges, n).map(|c| read(grid.module, c))
+        })
+        .or_else(|| {
+            CHARS.rev().find_map(|n| {
+                let grid = grid_of(n)?;
+                let codewords = grid.characters(n, grid.blur()?)?;
+                Some(read(grid.module, codewords))
+            })
+        })
+}
+
+/// Least-squares line `y = a + b x`; `None` when the `x` do not vary.
+fn fit_line(x: &[f64], y: &[f64]) -> Option<(f64, f64)> {
+    let n = x.len() as f64;
+    let (mx, my) = (x.iter().sum::<f64>() / n, y.iter().sum::<f64>() / n);
+    let (mut sxy, mut sxx) = (0.0, 0.0);
+    for (a, b) in x.iter().zip(y) {
+        sxy += (a - mx) * (b - my);
+        sxx += (a - mx) * (a - mx);
+    }
+    (sxx > 0.0).then(|| {
+        let b = sxy / sxx;
+        (my - b * mx, b)
+    })
+}
+
+/// Root-mean-square distance of a character's edges from its pattern's, in modules,
+/// beyond which it is not that character.
+const GRID_SLACK: f64 = 0.4;
+/// Smallest lead of the nearest pattern over the second.
+const GRID_LEAD: f64 = 0.08;
+
+/// Root-mean-square distance between edges `at` (modules) and the edges of `pattern`
+/// laid from `from`.
+fn misfit(at: &[f64], from: f64, pattern: &[u8]) -> f64 {
+    let mut line = from;
+    let mut sum = (at[0] - line).powi(2);
+    for (x, &w) in at[1..].iter().zip(pattern) {
+        line += f64::from(w);
+        sum += (x - line).powi(2);
+    }
+    (sum / at.len() as f64).sqrt()
+}
+
+/// A module grid laid on the profile.
+struct Grid<'a> {
+    profile: &'a [f64],
+    /// Profile position of module 0's left edge (reading order).
+    from: f64,
+    /// +1 forwards, −1 backwards.
+    dir: f64,
+    /// Pixels per module.
+    module: f64,
+    /// Modules from the start's first edge to the stop's last.
+    modules: f64,
+}
+
+impl Grid<'_> {
+    /// Profile value (interpolated) at `x` modules from the start; `None` off the profile.
+    fn at(&self, x: f64) -> Option<f64> {
+        let t = self.from + self.dir * x * self.module;
+        if !(0.0..=(self.profile.len() - 1) as f64).contains(&t) {
+            return None;
+        }
+        let i = (t as usize).min(self.profile.len().saturating_sub(2));
+        let f = t - i as f64;
+        Some(self.profile[i] * (1.0 - f) + self.profile[i + 1] * f)
+    }
+
+    /// The `n` symbol characters whose edges lie on the grid: the grid is fitted to all
+    /// the edges, then each character is the pattern whose edges lie nearest its own,
+    /// clearly nearer than any other's, and the stop and check character must hold.
+    fn rounded(&self, edges: &[f64], n: usize) -> Option<Vec<u8>> {
+        if edges.len() != 6 * n + 8 {
+            return None;
+        }
+        let ordered: Vec<f64> = if self.dir > 0.0 {
+            edges.to_vec()
+        } else {
+            edges.iter().rev().copied().collect()
+        };
+        let x: Vec<f64> = ordered
+            .iter()
+            .map(|&e| (e - self.from) * self.dir / self.module)
+            .collect();
+        // Each edge is off the grid by its own quantisation, the first one too: the grid's
+        // phase is the circular mean of the edges' offsets, then it is fitted to the lines
+        // the edges fall nearest (least squares).
+        let (sin, cos) = x.iter().fold((0.0, 0.0), |(s, c), v| {
+            let a = std::f64::consts::TAU * v;
+            (s + a.sin(), c + a.cos())
+        });
+        let phase = sin.atan2(cos) / std::f64::consts::TAU;
+        let nearest: Vec<f64> = x.iter().map(|v| (v - phase).round()).collect();
+        let (a, b) = fit_line(&nearest, &x)?;
+        let x: Vec<f64> = x.iter().map(|v| (v - a) / b).collect();
+        let mut codewords = Vec::with_capacity(n);
+        for k in 0..n {
+            let values = if k == 0 {
+                START_A..=START_C
+            } else {
+                0..=START_A - 1
+            };
+            let at = &x[6 * k..=6 * k + 6];
+            let mut fits: Vec<(f64, u8)> = values
+                .map(|v| (misfit(at, 11.0 * k as f64, &PATTERNS[usize::from(v)]), v))
+                .collect();
+            fits.sort_by(|p, q| p.0.total_cmp(&q.0));
+            let (best, value) = fits[0];
+            if best > GRID_SLACK || fits[1].0 - best < GRID_LEAD {
+                return None;
+            }
+            codewords.push(value);
+        }
+        let stop = misfit(&x[6 * n..], 11.0 * n as f64, &STOP);
+        (stop <= GRID_SLACK && check_ok(&codewords)).then_some(codewords)
+    }
+
+    /// Observed profile at the rendering's sample points over `[x0, x1)` modules.
+    fn observed(&self, x0: f64, x1: f64) -> Option<Vec<f64>> {
+        samples(x0, x1).map(|x| self.at(x)).collect()
+    }
+
+    /// The blur (index into [`SIGMAS`]) that makes the stop pattern and the quiet zone
+    /// after it correlate best; `None` when no blur makes it look like a stop.
+    fn blur(&self) -> Option<usize> {
+        let end = self.modules;
+        let observed = self.observed(end + STOP_WINDOW.0, end + STOP_WINDOW.1)?;
+        renders()
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (correlation(&observed, &r.stop), i))
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .filter(|(c, _)| *c >= MIN_CORRELATION)
+            .map(|(_, i)| i)
+    }
+
+    /// The `n` symbol characters, each the clear best match in the context of those read
+    /// before it; `None` when one is unclear or the check character fails.
+    fn characters(&self, n: usize, blur: usize) -> Option<Vec<u8>> {
+        let sigma = SIGMAS[blur];
+        let rendered = &renders()[blur];
+        let (w0, w1) = rendered.window;
+        let mut before: Vec<(f64, f64)> = Vec::new();
+        let mut codewords = Vec::with_capacity(n);
+        for k in 0..n {
+            let x = 11.0 * k as f64;
+            let observed = self.observed(x + w0, x + w1)?;
+            let context = render(&before, w0, w1, sigma);
+            let values = if k == 0 {
+                START_A..=START_C
+            } else {
+                0..=START_A - 1
+            };
+            let mut scores: Vec<(f64, u8)> = values
+                .map(|v| {
+                    let ink: Vec<f64> = rendered.alone[usize::from(v)]
+                        .iter()
+                        .zip(&context)
+                        .map(|(a, c)| a + c)
+                        .collect();
+                    (correlation(&observed, &ink), v)
+                })
+                .collect();
+            scores.sort_by(|a, b| b.0.total_cmp(&a.0));
+            let (best, value) = scores[0];
+            if best < MIN_CORRELATION || best - scores[1].0 < MIN_LEAD {
+                return None;
+            }
+            // The context of the next character, in its own module frame.
+            before = before
+                .iter()
+                .map(|&(a, b)| (a - 11.0, b - 11.0))
+                .chain(elements(&PATTERNS[usize::from(value)], -11.0))
+                .filter(|b| b.1 > w0 - 3.0)
+                .collect();
+            codewords.push(value);
+        }
+        check_ok(&codewords).then_some(codewords)
+    }
+}
+
+/// The stop pattern's rendering window, in modules from its last edge.
+const STOP_WINDOW: (f64, f64) = (-14.0, 2.0);
+
+/// What is rendered once for a blur: the stop pattern with its quiet zone, and each
+/// symbol character alone (followed by the bar every character starts with) over the
+/// window a character is compared on.
+struct Renders {
+    stop: Vec<f64>,
+    window: (f64, f64),
+    alone: Vec<Vec<f64>>,
+}
+
+/// [`Renders`] for each of [`SIGMAS`], computed on first use.
+fn renders() -> &'static [Renders] {
+    static RENDERS: std::sync::OnceLock<Vec<Renders>> = std::sync::OnceLock::new();
+    RENDERS.get_or_init(|| {
+        SIGMAS
+            .iter()
+            .map(|&sigma| {
+                let reach = 2.5 * sigma;
+                let window = (-reach, 11.0 + reach.min(1.0));
+                Renders {
+                    stop: render(&elements(&STOP, -13.0), STOP_WINDOW.0, STOP_WINDOW.1, sigma),
+                    window,
+                    alone: (0..=START_C)
+                        .map(|v| {
+                            let mut bars = elements(&PATTERNS[usize::from(v)], 0.0);
+                            bars.push((11.0, 12.0));
+                            render(&bars, window.0, window.1, sigma)
+                        })
+                        .collect(),
+                }
+            })
+            .collect()
+    })
+}
+
+/// Bars of a pattern (bar first) laid from `x` modules: (start, end) in modules.
+fn elements(pattern: &[u8], x: f64) -> Vec<(f64, f64)> {
+    let mut out = Vec::with_capacity(pattern.len().div_ceil(2));
+    let mut at = x;
+    for (i, &w) in pattern.iter().enumerate() {
+        if i % 2 == 0 {
+            out.push((at, at + f64::from(w)));
+        }
+        at += f64::from(w);
+    }
+    out
+}
+
+/// Sample points over `[x0, x1)` modules.
+fn samples(x0: f64, x1: f64) -> impl Iterator<Item = f64> {
+    let n = ((x1 - x0) * OVERSAMPLE).ceil().max(0.0) as usize;
+    (0..n).map(move |i| x0 + (i as f64 + 0.5) / OVERSAMPLE)
+}
+
+/// Ink (1 in a bar, 0 in a space) blurred by a Gaussian of σ modules, at the sample
+/// points of `[x0, x1)`.
+fn render(bars: &[(f64, f64)], x0: f64, x1: f64, sigma: f64) -> Vec<f64> {
+    samples(x0, x1)
+        .map(|x| {
+            bars.iter()
+                .map(|&(a, b)| normal_cdf((b - x) / sigma) - normal_cdf((a - x) / sigma))
+                .sum::<f64>()
+        })
+        .collect()
+}
+
+/// Φ, the standard normal distribution function (Abramowitz–Stegun 7.1.26 erf).
+fn normal_cdf(z: f64) -> f64 {
+    let x = z.abs() / std::f64::consts::SQRT_2;
+    let t = 1.0 / (1.0 + 0.327_591_1 * x);
+    let poly = t
+        * (0.254_829_592
+            + t * (-0.284_496_736
+                + t * (1.421_413_741 + t * (-1.453_152_027 + t * 1.061_405_429))));
+    let erf = 1.0 - poly * (-x * x).exp();
+    if z >= 0.0 {
+        0.5 * (1.0 + erf)
+    } else {
+        0.5 * (1.0 - erf)
+    }
+}
+
+/// Pearson correlation of the observed grey profile with a rendering of ink: grey falls
+/// where ink rises, so the sign is turned.
+fn correlation(observed: &[f64], ink: &[f64]) -> f64 {
+    let n = observed.len().min(ink.len()) as f64;
+    if n < 4.0 {
+        return 0.0;
+    }
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / n;
+    let (mo, mi) = (mean(observed), mean(ink));
+    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
+    for (o, i) in observed.iter().zip(ink) {
+        let (a, b) = (o - mo, i - mi);
+        sxy += a * b;
+        sxx += a * a;
+        syy += b * b;
+    }
+    if sxx <= 0.0 || syy <= 0.0 {
+        return 0.0;
+    }
+    -sxy / (sxx * syy).sqrt()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::synth::code128::{CodeSets, codewords, widths};
+
+    /// A grey profile of symbol characters `cw` (stop appended by `widths`) at `module`
+    /// pixels, blurred by σ = `sigma` modules, between 20-module quiet zones; and the
+    /// positions of its first and last bar edges.
+    fn profile(cw: &[u8], module: f64, sigma: f64) -> (Vec<f64>, f64, f64) {
+        let mut bars = Vec::new();
+        let mut at = 20.0;
+        for (i, &w) in widths(cw).iter().enumerate() {
+            if i % 2 == 0 {
+                bars.push((at, at + f64::from(w)));
+            }
+            at += f64::from(w);
+        }
+        let total = at + 20.0;
+        let n = (total * module) as usize;
+        let p = (0..n)
+            .map(|i| {
+                let x = (i as f64 + 0.5) / module;
+                let ink: f64 = bars
+                    .iter()
+                    .map(|&(a, b)| normal_cdf((b - x) / sigma) - normal_cdf((a - x) / sigma))
+                    .sum();
+                220.0 - 180.0 * ink.min(1.0)
+            })
+            .collect();
+        (p, 20.0 * module - 0.5, at * module - 0.5)
+    }
+
+    /// A run given by its two outer edges only (its inner edges blurred away).
+    fn ends(first: f64, last: f64) -> [f64; 2] {
+        [first, last]
+    }
+
+    #[test]
+    fn reads_blurred_symbols_both_ways() {
+        for value in ["10001045367", "750712184", "2A0000061"] {
+            let cw = codewords(value, CodeSets::Shortest).unwrap();
+            for (module, sigma) in [(1.5, 0.7), (2.0, 0.9), (3.0, 0.6)] {
+                let (p, first, last) = profile(&cw, module, sigma);
+                let read = read_between(&p, &ends(first, last)).expect(value);
+                assert_eq!(read.codewords, cw, "{value} {module} {sigma}");
+                assert!((read.module - module).abs() < 0.05);
+                let reversed: Vec<f64> = p.iter().rev().copied().collect();
+                let len = (p.len() - 1) as f64;
+                let back = read_between(&reversed, &ends(len - last, len - first)).expect(value);
+                assert_eq!(back.codewords, cw);
+                assert!(back.start_t > back.end_t, "read from the right");
+            }
+        }
+    }
+
+    #[test]
+    fn a_wrong_check_character_or_noise_reads_nothing() {
+        let mut cw = codewords("10001045367", CodeSets::Shortest).unwrap();
+        let last = cw.len() - 1;
+        cw[last] = (cw[last] + 1) % 103;
+        let (p, first, end) = profile(&cw, 2.0, 0.7);
+        assert_eq!(read_between(&p, &ends(first, end)), None);
+        let mut seed = 12345u64;
+        let noise: Vec<f64> = (0..400)
+            .map(|_| {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                f64::from((seed >> 56) as u8)
+            })
+            .collect();
+        assert_eq!(read_between(&noise, &ends(40.0, 360.0)), None);
+    }
+}
