@@ -30,8 +30,10 @@ use rayon::Scope;
 use crate::annotate;
 use crate::config::{Config, Shard};
 use crate::decode::{self, ReadSettings};
+use crate::ids::{self, IdKind};
 use crate::ingest::{self, Page};
 use crate::judge::{self, PageInfo, Rules};
+use crate::marks;
 use crate::report::{FindingCode, PageReport, Verdict};
 use crate::text::{self, TextRead};
 
@@ -143,12 +145,25 @@ pub fn process_page(
         .filter_map(|&q| text::read_unreadable(&page.image, q, page.dpi))
         .filter(|(s, _)| !reading.symbols.iter().any(|r| r.value == s.value))
         .collect();
+    // Hand marks matter only where several RPPS numbers compete.
+    let rpps: std::collections::BTreeSet<&str> = reading
+        .symbols
+        .iter()
+        .filter(|s| ids::kind_from_shape(&s.value) == IdKind::Rpps)
+        .map(|s| s.value.as_str())
+        .collect();
+    let marks: Vec<Option<marks::Evidence>> = if rpps.len() >= 2 {
+        marks::on_page(&page.image, &reading.symbols, page.dpi)
+    } else {
+        Vec::new()
+    };
     judge::judge(
         &info,
         &judge::Seen {
             symbols: &reading.symbols,
             texts: &texts,
             recovered: &recovered,
+            marks: &marks,
         },
         rules,
     )

@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 
 use crate::decode::{Symbol, Symbology};
 use crate::ids::{self, IdKind};
+use crate::marks::Evidence;
 use crate::report::{
     DpiSource, Finding, FindingCode, Identification, PageReport, Severity, SymbolReport, Verdict,
 };
@@ -144,6 +145,9 @@ pub struct Seen<'a> {
     pub texts: &'a [TextRead],
     /// Undecoded symbols identified from their HRI, with what was read around them.
     pub recovered: &'a [(Symbol, TextRead)],
+    /// The hand marks around each decoded symbol (same order; `None` where not looked
+    /// at), on pages with several RPPS numbers.
+    pub marks: &'a [Option<Evidence>],
 }
 
 /// Judges a page from its symbols.
@@ -156,8 +160,19 @@ pub fn judge(info: &PageInfo, seen: &Seen, rules: Rules) -> PageReport {
         .collect();
     let mut findings = Vec::new();
     text_findings(&reports, seen.texts, &mut findings);
-    let prescriber = determine(&reports, &mut findings, Role::Prescriber);
-    let structure = determine(&reports, &mut findings, Role::Structure);
+    let singled = single_out(&mut reports, seen.marks);
+    let prescriber = match singled {
+        Singled::One(i) => {
+            check_key_finding(&reports, i, &mut findings);
+            Some(Identification {
+                kind: reports[i].kind,
+                value: reports[i].value.clone(),
+                symbol: i,
+            })
+        }
+        Singled::NotOne(why) => determine(&reports, &mut findings, Role::Prescriber, why),
+    };
+    let structure = determine(&reports, &mut findings, Role::Structure, "");
     let determined = prescriber.is_some() && structure.is_some();
     for (symbol, text) in seen.recovered {
         let mut r = symbol_report(symbol, Some(text), info.dpi);
@@ -247,11 +262,123 @@ enum Role {
     Structure,
 }
 
-/// Determines the prescriber or the structure, adding the findings that explain why not.
+/// Whether the marks single out one RPPS number among several.
+enum Singled {
+    /// The symbol whose number is the prescriber's.
+    One(usize),
+    /// No single one; why, for the `prescriber_ambiguous` message (empty when the page
+    /// has at most one RPPS number).
+    NotOne(&'static str),
+}
+
+/// The RPPS symbols that can identify the prescriber: decoded Code 128 RPPS numbers.
+fn rpps_candidates(reports: &[SymbolReport]) -> Vec<usize> {
+    (0..reports.len())
+        .filter(|&i| {
+            let s = &reports[i];
+            s.symbology == Symbology::Code128.as_str()
+                && s.read_from == "barcode"
+                && s.kind == IdKind::Rpps
+        })
+        .collect()
+}
+
+/// On a page with several RPPS numbers, which one the hand marks single out: exactly one
+/// number marked (circled, boxed, ticked, highlighted) and not struck out, or else exactly
+/// one number not struck out while the others are. Fills every RPPS symbol's `marked`.
+fn single_out(reports: &mut [SymbolReport], marks: &[Option<Evidence>]) -> Singled {
+    let candidates = rpps_candidates(reports);
+    let values: BTreeSet<String> = candidates
+        .iter()
+        .map(|&i| reports[i].value.clone())
+        .collect();
+    if values.len() < 2 {
+        return Singled::NotOne("");
+    }
+    let seen = |i: usize| marks.get(i).copied().flatten();
+    // A number is marked when one of its symbols is, struck when all of them are.
+    let of_value = |v: &str, test: &dyn Fn(&Evidence) -> bool, all: bool| {
+        let mut hits = candidates
+            .iter()
+            .filter(|&&i| reports[i].value == v)
+            .map(|&i| seen(i).is_some_and(|e| test(&e)));
+        if all {
+            hits.all(|h| h)
+        } else {
+            hits.any(|h| h)
+        }
+    };
+    let struck: BTreeSet<&String> = values
+        .iter()
+        .filter(|v| of_value(v, &|e| e.struck(), true))
+        .collect();
+    let marked: Vec<&String> = values
+        .iter()
+        .filter(|v| !struck.contains(v) && of_value(v, &|e| e.singled_out(), false))
+        .collect();
+    let standing: Vec<&String> = values.iter().filter(|v| !struck.contains(v)).collect();
+    // One mark singles a number out only when the other standing numbers show nothing
+    // that could be one.
+    let others_plain = |chosen: &String| {
+        standing
+            .iter()
+            .filter(|v| **v != chosen)
+            .all(|v| of_value(v, &|e| e.plain(), true))
+    };
+    // Where numbers are struck out, the one left standing is the prescriber's, and a mark
+    // elsewhere cannot override that: two kinds of evidence that disagree are ambiguous.
+    let chosen = match (struck.is_empty(), marked.as_slice(), standing.as_slice()) {
+        (_, _, []) => Err("all of them are struck out"),
+        (false, _, [one]) => Ok(*one),
+        (false, _, _) => Err("more than one is left standing by the strokes"),
+        (true, [one], _) if others_plain(one) => Ok(*one),
+        (true, [_], _) => Err("a mark singles one out but another may be marked too"),
+        (true, [], _) => Err("none is singled out by a mark"),
+        (true, _, _) => Err("several are singled out by marks"),
+    };
+    for &i in &candidates {
+        reports[i].marked = Some(chosen.is_ok_and(|v| *v == reports[i].value));
+    }
+    match chosen {
+        Ok(v) => Singled::One(
+            candidates
+                .iter()
+                .copied()
+                .find(|&i| reports[i].value == *v)
+                .unwrap_or_default(),
+        ),
+        Err(why) => Singled::NotOne(why),
+    }
+}
+
+/// `checksum_invalid` when symbol `i`'s check key is wrong (a warning for AM numbers).
+fn check_key_finding(symbols: &[SymbolReport], i: usize, findings: &mut Vec<Finding>) {
+    let s = &symbols[i];
+    if s.check_key_valid == Some(false) {
+        findings.push(Finding {
+            code: FindingCode::ChecksumInvalid,
+            severity: if s.kind == IdKind::Am {
+                Severity::Warning
+            } else {
+                Severity::Error
+            },
+            symbol: Some(i),
+            message: format!(
+                "{} '{}' has a wrong check key (Luhn)",
+                s.kind.label(),
+                s.value
+            ),
+        });
+    }
+}
+
+/// Determines the prescriber or the structure, adding the findings that explain why not
+/// (`why`: what the marks showed, for an ambiguous prescriber).
 fn determine(
     symbols: &[SymbolReport],
     findings: &mut Vec<Finding>,
     role: Role,
+    why: &str,
 ) -> Option<Identification> {
     let fits = |s: &SymbolReport| {
         s.symbology == Symbology::Code128.as_str()
@@ -263,23 +390,7 @@ fn determine(
     };
     let candidates: Vec<usize> = (0..symbols.len()).filter(|&i| fits(&symbols[i])).collect();
     for &i in &candidates {
-        let s = &symbols[i];
-        if s.check_key_valid == Some(false) {
-            findings.push(Finding {
-                code: FindingCode::ChecksumInvalid,
-                severity: if s.kind == IdKind::Am {
-                    Severity::Warning
-                } else {
-                    Severity::Error
-                },
-                symbol: Some(i),
-                message: format!(
-                    "{} '{}' has a wrong check key (Luhn)",
-                    s.kind.label(),
-                    s.value
-                ),
-            });
-        }
+        check_key_finding(symbols, i, findings);
     }
     let values: BTreeSet<&str> = candidates
         .iter()
@@ -321,7 +432,14 @@ fn determine(
                 code: ambiguous,
                 severity: Severity::Error,
                 symbol: None,
-                message: format!("{n} different {what} numbers: {}", listed.join(", ")),
+                message: if why.is_empty() {
+                    format!("{n} different {what} numbers: {}", listed.join(", "))
+                } else {
+                    format!(
+                        "{n} different {what} numbers and {why}: {}",
+                        listed.join(", ")
+                    )
+                },
             });
             None
         }
@@ -565,7 +683,7 @@ mod tests {
                 &Seen {
                     symbols: &symbols,
                     texts: &[t0, t1],
-                    recovered: &[],
+                    ..Seen::default()
                 },
                 Rules::default(),
             );

@@ -16,6 +16,7 @@ pub mod ids;
 pub mod ingest;
 pub mod judge;
 pub mod locate;
+pub mod marks;
 pub mod report;
 pub mod synth;
 pub mod text;

@@ -57,17 +57,26 @@ fn profile(image: &GrayImage, from: [f64; 2], step: [f64; 2], n: usize) -> Vec<f
 /// start and stop patterns, 5.5 and 6.5 modules inside the symbol).
 const END_MARGIN: f64 = 0.15;
 
-/// Fraction of samples two rows must share (dark/light) to be the same bars.
-const SAME_ROW: f64 = 0.85;
+/// Fraction of a reference row's dark samples that must be dark in a row of the same bars.
+const SAME_BARS: f64 = 0.85;
+/// Fraction of its light samples that must be light: lower, as a pen stroke through the
+/// bars (a struck-out symbol, a tick) darkens some of the spaces of every row it crosses.
+const SAME_SPACES: f64 = 0.7;
 
 /// Whether a sampled row shows the same bars as `bits` (dark below `threshold`).
 fn same_bars(row: &[f64], bits: &[bool], threshold: f64) -> bool {
-    let same = row
-        .iter()
-        .zip(bits)
-        .filter(|&(&v, &b)| (v < threshold) == b)
-        .count();
-    same as f64 >= SAME_ROW * bits.len() as f64
+    let (mut bars, mut bars_kept, mut spaces, mut spaces_kept) = (0, 0, 0, 0);
+    for (&v, &b) in row.iter().zip(bits) {
+        let dark = v < threshold;
+        if b {
+            bars += 1;
+            bars_kept += usize::from(dark);
+        } else {
+            spaces += 1;
+            spaces_kept += usize::from(!dark);
+        }
+    }
+    bars_kept as f64 >= SAME_BARS * bars as f64 && spaces_kept as f64 >= SAME_SPACES * spaces as f64
 }
 
 /// A scanline across the symbol: origin, unit direction along it, unit normal ("up").
@@ -144,7 +153,19 @@ pub fn measure(
         .map(|k| f64::from(k) * 2.0)
         .find(|&off| interior(off))
         .unwrap_or(0.0);
-    let centre_row = line.row(image, centre);
+    // The reference row is the median of rows around the centre: a pen stroke through the
+    // bars crosses each column over a few rows only, and drops out.
+    let spread = (length / 50.0).ceil().max(2.0) as i32;
+    let rows: Vec<Vec<f64>> = (-spread..=spread)
+        .map(|d| line.row(image, centre + f64::from(d)))
+        .collect();
+    let centre_row: Vec<f64> = (0..line.n)
+        .map(|i| {
+            let mut column: Vec<f64> = rows.iter().map(|r| r[i]).collect();
+            let middle = column.len() / 2;
+            *column.select_nth_unstable_by(middle, f64::total_cmp).1
+        })
+        .collect();
     let (bits, threshold) = binarise(&centre_row);
     // Walk out from the reported ends until a light run as long as a quiet zone.
     let quiet = (0.05 * length).max(3.0) as usize;

@@ -47,6 +47,8 @@ struct Read {
     /// Symbols whose bars did not decode, identified from their printed digits.
     from_hri: Vec<String>,
     verdict: Option<Verdict>,
+    /// The prescriber's and the structure's numbers, as determined.
+    identified: (Option<String>, Option<String>),
 }
 
 fn read_page(page: &Page, name: &str, reader: Reader) -> Read {
@@ -68,6 +70,10 @@ fn read_page(page: &Page, name: &str, reader: Reader) -> Read {
                 values: values("barcode"),
                 from_hri: values("hri"),
                 verdict: Some(r.verdict),
+                identified: (
+                    r.prescriber.as_ref().map(|p| p.value.clone()),
+                    r.structure.as_ref().map(|p| p.value.clone()),
+                ),
             }
         }
         Reader::Rxing => {
@@ -82,6 +88,7 @@ fn read_page(page: &Page, name: &str, reader: Reader) -> Read {
                 values,
                 from_hri: Vec::new(),
                 verdict: None,
+                identified: (None, None),
             }
         }
     }
@@ -101,6 +108,9 @@ struct Tally {
     found: usize,
     false_symbols: usize,
     verdicts_right: usize,
+    /// Pages that pass with a prescriber or structure other than the truth's: the worst
+    /// outcome, counted as wrong verdicts too.
+    wrong_passes: usize,
 }
 
 impl Tally {
@@ -110,6 +120,7 @@ impl Tally {
         self.found += other.found;
         self.false_symbols += other.false_symbols;
         self.verdicts_right += other.verdicts_right;
+        self.wrong_passes += other.wrong_passes;
     }
 
     fn row(&self, name: &str, with_verdict: bool) -> String {
@@ -123,8 +134,8 @@ impl Tally {
             "–".to_owned()
         };
         format!(
-            "| {name} | {} | {} | {:.4} | {} | {verdict} |",
-            self.pages, self.symbols, recall, self.false_symbols
+            "| {name} | {} | {} | {:.4} | {} | {verdict} | {} |",
+            self.pages, self.symbols, recall, self.false_symbols, self.wrong_passes
         )
     }
 }
@@ -155,15 +166,20 @@ fn score(truth: &CorpusTruth, read: &Read) -> Tally {
         Verdict::Fail => "fail",
         Verdict::Error => "error",
     };
+    let wrong_pass = read.verdict == Some(Verdict::Pass)
+        && read.identified != (truth.prescriber.clone(), truth.structure.clone());
     Tally {
         pages: 1,
         symbols: expected.len(),
         found,
         false_symbols,
         verdicts_right: usize::from(
-            read.verdict
-                .is_some_and(|v| verdict_word(v) == truth.verdict),
+            !wrong_pass
+                && read
+                    .verdict
+                    .is_some_and(|v| verdict_word(v) == truth.verdict),
         ),
+        wrong_passes: usize::from(wrong_pass),
     }
 }
 
@@ -232,6 +248,7 @@ fn corpus(dir: &Path, reader: Reader, jobs: usize, misses: bool) -> anyhow::Resu
                 values: Vec::new(),
                 from_hri: Vec::new(),
                 verdict: Some(Verdict::Error),
+                identified: (None, None),
             },
         })
         .collect();
@@ -271,6 +288,7 @@ fn corpus(dir: &Path, reader: Reader, jobs: usize, misses: bool) -> anyhow::Resu
                 values: read.values.clone(),
                 from_hri: Vec::new(),
                 verdict: None,
+                identified: (None, None),
             };
             let single = CorpusTruth {
                 symbols: vec![s.clone()],
@@ -297,8 +315,10 @@ fn corpus(dir: &Path, reader: Reader, jobs: usize, misses: bool) -> anyhow::Resu
         dir.display(),
         total.pages
     );
-    println!("| group | pages | symbols | recall | false symbols | verdict accuracy |");
-    println!("|---|---|---|---|---|---|");
+    println!(
+        "| group | pages | symbols | recall | false symbols | verdict accuracy | wrong passes |"
+    );
+    println!("|---|---|---|---|---|---|---|");
     println!("{}", total.row("**all**", with_verdict));
     for ((_, g), t) in &groups {
         println!("{}", t.row(g, with_verdict));

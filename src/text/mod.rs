@@ -18,7 +18,7 @@
 
 mod glyphs;
 mod legend;
-mod strip;
+pub(crate) mod strip;
 
 use image::GrayImage;
 

@@ -1,0 +1,263 @@
+//! Hand marks on group pads: which RPPS symbol the prescriber singled out (Annexe I: "the
+//! prescriber singles out his own so that reading is immediate and unambiguous").
+//!
+//! Each RPPS symbol is looked at in its own frame (bars upright, mm), over a window a few
+//! centimetres around its block (legend, bars, HRI). What is printed is the same around
+//! every symbol of a pad; the hand mark is what differs:
+//! - a circle or a box around the block puts pen ink all around it ([`Evidence::ring`]:
+//!   the share of directions from the block's centre in which ink lies outside it);
+//! - a tick or an arrow beside it puts a stroke of ink left or right of the bars
+//!   ([`Evidence::beside`], mm² of ink);
+//! - a highlighter greys the spaces between the bars ([`Evidence::highlight`]);
+//! - a stroke through the bars (a line or a cross: the symbol is struck out) leaves ink in
+//!   the spaces along a straight line, while the bars are the same on every row
+//!   ([`Evidence::strike`]).
+//!
+//! This stage reads pixels and quads; the judge decides who the prescriber is.
+
+use image::GrayImage;
+
+use crate::decode::Symbol;
+use crate::text::strip::{Frame, Strip};
+
+/// Samples per mm of the window.
+const PER_MM: f64 = 4.0;
+/// Half-widths of the block itself around the bars, mm: left/right, above (the legend),
+/// below (the HRI). Ink there is print.
+const BLOCK_SIDE_MM: f64 = 1.5;
+const BLOCK_ABOVE_MM: f64 = 4.5;
+const BLOCK_BELOW_MM: f64 = 5.0;
+/// How far around the block a mark is looked for, mm.
+const REACH_MM: f64 = 15.0;
+/// Directions around the block's centre.
+const SECTORS: usize = 16;
+/// Ink (mm²) a direction needs to count as marked.
+const SECTOR_INK_MM2: f64 = 0.15;
+
+/// Thresholds of each kind of mark (measured on the corpus's group pads: a drawn circle
+/// covers every direction, page furniture and stamps at most 0.56 of them).
+const RING: f64 = 0.75;
+/// Ink beside the bars of a tick or an arrow, mm²; more is a stamp or a signature.
+const BESIDE_MM2: [f64; 2] = [2.5, 20.0];
+/// Ink above or below the block that rules out a tick or an arrow (a stamp reaches below
+/// the symbol) and that a box around the block has on both sides, mm².
+const AROUND_MM2: f64 = 1.0;
+/// Most ink one pen line along a side of the block leaves, mm² (50 mm at 0.7 mm).
+const OUTLINE_MM2: f64 = 35.0;
+/// Share of directions a box around the block covers at least (its corners fall
+/// outside the window's sectors less than a circle's arc does).
+const BOX_RING: f64 = 0.4;
+const HIGHLIGHT: f64 = 25.0;
+const STRIKE: f64 = 0.6;
+/// Below these, nothing around a symbol looks like a mark.
+const PLAIN_RING: f64 = 0.45;
+const PLAIN_BESIDE_MM2: f64 = 1.0;
+const PLAIN_HIGHLIGHT: f64 = 12.0;
+
+/// What the ink around one symbol shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Evidence {
+    /// Share of the directions around the block in which ink lies outside it (0–1).
+    pub ring: f64,
+    /// Ink left or right of the bars, within reach, mm² (the larger side).
+    pub beside: f64,
+    /// How much greyer the spaces between the bars are than the paper (ink, 0–255).
+    pub highlight: f64,
+    /// Ink above and below the block, within reach, mm².
+    pub above: f64,
+    pub below: f64,
+    /// Share of the bars' rows crossed, in the spaces, by one straight line (0–1).
+    pub strike: f64,
+}
+
+impl Evidence {
+    /// Whether a mark singles the symbol out (circle, box, tick, arrow, highlighter).
+    pub fn singled_out(&self) -> bool {
+        let (above, below) = (self.above >= AROUND_MM2, self.below >= AROUND_MM2);
+        let pen_beside = (BESIDE_MM2[0]..=BESIDE_MM2[1]).contains(&self.beside);
+        let circled = self.ring >= RING;
+        // A box is pen lines on every side; a stamp or a signature is much more ink.
+        let outline = |ink: f64| (AROUND_MM2..=OUTLINE_MM2).contains(&ink);
+        let boxed =
+            self.ring >= BOX_RING && outline(self.above) && outline(self.below) && pen_beside;
+        let ticked = !above && !below && pen_beside;
+        circled || boxed || ticked || self.highlight >= HIGHLIGHT
+    }
+
+    /// Whether nothing near the symbol could be a mark at all: the other symbols of a pad
+    /// must look like this for one mark to single one out (a mark half seen elsewhere
+    /// makes the page ambiguous, never another prescriber's).
+    pub fn plain(&self) -> bool {
+        self.ring < PLAIN_RING && self.beside < PLAIN_BESIDE_MM2 && self.highlight < PLAIN_HIGHLIGHT
+    }
+
+    /// Whether the symbol is struck out.
+    pub fn struck(&self) -> bool {
+        self.strike >= STRIKE
+    }
+}
+
+/// The ink around each of a page's `symbols`, relative to the page: how grey the spaces
+/// between bars look depends on the scan (blur, toner, ink spread) as much as on a
+/// highlighter, so each symbol's [`Evidence::highlight`] is taken above the median of the
+/// page's symbols (the structure's included, which no one highlights).
+pub fn on_page(image: &GrayImage, symbols: &[Symbol], dpi: f64) -> Vec<Option<Evidence>> {
+    let mut all: Vec<Option<Evidence>> = symbols.iter().map(|s| evidence(image, s, dpi)).collect();
+    let levels: Vec<f32> = all.iter().flatten().map(|e| e.highlight as f32).collect();
+    let usual = f64::from(median(&levels));
+    for e in all.iter_mut().flatten() {
+        e.highlight -= usual;
+    }
+    all
+}
+
+/// The ink around `symbol` on `image` (resolution `dpi`); `None` when its quad gives no
+/// frame. [`Evidence::highlight`] is absolute here (see [`on_page`]).
+pub fn evidence(image: &GrayImage, symbol: &Symbol, dpi: f64) -> Option<Evidence> {
+    let frame = Frame::new(symbol, dpi)?;
+    let (length, height) = (frame.length_mm, frame.height_mm);
+    let x_mm = [-REACH_MM, length + REACH_MM];
+    let y_mm = [-REACH_MM, height + REACH_MM];
+    let window = frame.strip(image, x_mm, y_mm, PER_MM);
+    let bars = frame.strip(image, [0.0, length], [0.0, height], PER_MM);
+    let bar_ink = percentile(&bars.ink, 0.9);
+    if bar_ink < 40.0 {
+        return None;
+    }
+    let dark = 0.5 * bar_ink;
+    let place = |i: usize, j: usize| {
+        [
+            x_mm[0] + (i as f64 + 0.5) / PER_MM,
+            y_mm[0] + (j as f64 + 0.5) / PER_MM,
+        ]
+    };
+    let in_block = |p: [f64; 2]| {
+        (-BLOCK_SIDE_MM..=length + BLOCK_SIDE_MM).contains(&p[0])
+            && (-BLOCK_ABOVE_MM..=height + BLOCK_BELOW_MM).contains(&p[1])
+    };
+    let centre = [length / 2.0, height / 2.0];
+    let pixel_mm2 = 1.0 / (PER_MM * PER_MM);
+    let mut sectors = [0.0f64; SECTORS];
+    let (mut left, mut right, mut above, mut below) = (0.0, 0.0, 0.0, 0.0);
+    let mut paper = Vec::new();
+    for j in 0..window.h {
+        for i in 0..window.w {
+            let p = place(i, j);
+            if in_block(p) {
+                continue;
+            }
+            let v = window.at(i, j);
+            if v < dark {
+                paper.push(v);
+                continue;
+            }
+            let a = (p[1] - centre[1]).atan2(p[0] - centre[0]);
+            let s = ((a / std::f64::consts::TAU + 0.5) * SECTORS as f64) as usize % SECTORS;
+            sectors[s] += pixel_mm2;
+            let level = (-BLOCK_ABOVE_MM..=height + BLOCK_BELOW_MM).contains(&p[1]);
+            if level && p[0] < 0.0 {
+                left += pixel_mm2;
+            } else if level && p[0] > length {
+                right += pixel_mm2;
+            } else if p[1] < 0.0 {
+                above += pixel_mm2;
+            } else {
+                below += pixel_mm2;
+            }
+        }
+    }
+    let ring = sectors.iter().filter(|&&s| s >= SECTOR_INK_MM2).count() as f64 / SECTORS as f64;
+    let spaces: Vec<f32> = bars.ink.iter().copied().filter(|&v| v < dark).collect();
+    let highlight = f64::from(median(&spaces) - median(&paper));
+    Some(Evidence {
+        ring,
+        beside: f64::max(left, right),
+        highlight,
+        above,
+        below,
+        strike: strike(&bars, dark),
+    })
+}
+
+/// Share of the rows of the bars' strip that one straight line crosses in ink the bars do
+/// not explain: each column's median over the rows is its print, ink well above it is
+/// something else.
+fn strike(bars: &Strip, dark: f32) -> f64 {
+    let (w, h) = (bars.w, bars.h);
+    if w < 8 || h < 8 {
+        return 0.0;
+    }
+    let column: Vec<f32> = (0..w)
+        .map(|i| median(&(0..h).map(|j| bars.at(i, j)).collect::<Vec<_>>()))
+        .collect();
+    let extra: Vec<(usize, usize)> = (0..h)
+        .flat_map(|j| (0..w).map(move |i| (i, j)))
+        .filter(|&(i, j)| bars.at(i, j) - column[i] >= dark)
+        .collect();
+    // A horizontal stroke: one row band whose spaces are inked across most columns.
+    let mut best = 0.0f64;
+    let spaces = column.iter().filter(|&&c| c < dark).count().max(1);
+    for j in 0..h {
+        let hit = extra.iter().filter(|&&(_, y)| y.abs_diff(j) <= 1).count();
+        if hit as f64 >= 0.7 * spaces as f64 {
+            best = 1.0;
+        }
+    }
+    // A slanted stroke: lines from (top, 0) to (bottom, h) in column units; each inked
+    // pixel votes for the lines through it, then the rows each line meets are counted.
+    let step = 2usize;
+    let ends: Vec<isize> = (-(w as isize) / 4..=(w as isize) * 5 / 4)
+        .step_by(step)
+        .collect();
+    let mut votes = vec![0u32; ends.len() * ends.len()];
+    for &(i, j) in &extra {
+        let f = (j as f64 + 0.5) / h as f64;
+        for (a, &top) in ends.iter().enumerate() {
+            // i = top + f (bottom − top) → bottom.
+            if f < 0.05 {
+                continue;
+            }
+            let bottom = top as f64 + (i as f64 - top as f64) / f;
+            let b = ((bottom - ends[0] as f64) / step as f64).round();
+            if b >= 0.0 && (b as usize) < ends.len() {
+                votes[a * ends.len() + b as usize] += 1;
+            }
+        }
+    }
+    if let Some((k, _)) = votes.iter().enumerate().max_by_key(|(_, v)| **v) {
+        let (top, bottom) = (ends[k / ends.len()] as f64, ends[k % ends.len()] as f64);
+        let mut rows = vec![false; h];
+        for &(i, j) in &extra {
+            let f = (j as f64 + 0.5) / h as f64;
+            let x = top + f * (bottom - top);
+            if (i as f64 - x).abs() <= 1.5 * step as f64 {
+                rows[j] = true;
+            }
+        }
+        // Rows where the line runs over a bar show nothing: count a row crossed when a
+        // row within half a millimetre is.
+        let reach = (PER_MM / 2.0) as usize;
+        let crossed = (0..h)
+            .filter(|&j| (j.saturating_sub(reach)..=(j + reach).min(h - 1)).any(|r| rows[r]))
+            .count();
+        // A line that barely slants covers too few columns to be a stroke through the bars.
+        if (bottom - top).abs() >= 0.3 * w as f64 {
+            best = best.max(crossed as f64 / h as f64);
+        }
+    }
+    best
+}
+
+fn median(v: &[f32]) -> f32 {
+    percentile(v, 0.5)
+}
+
+/// The `q` quantile of `v` (0 when empty).
+fn percentile(v: &[f32], q: f64) -> f32 {
+    if v.is_empty() {
+        return 0.0;
+    }
+    let mut v = v.to_vec();
+    let k = ((v.len() - 1) as f64 * q) as usize;
+    *v.select_nth_unstable_by(k, f32::total_cmp).1
+}
