@@ -694,4 +694,72 @@ mod tests {
             assert_eq!(r.verdict, verdict, "row {i}");
         }
     }
+
+    #[test]
+    fn hand_marks_single_out_the_prescriber_or_leave_it_ambiguous() {
+        let plain = Evidence::default();
+        let circled = Evidence { ring: 1.0, ..plain };
+        let doubtful = Evidence { ring: 0.5, ..plain };
+        let struck = Evidence {
+            strike: 0.9,
+            ..plain
+        };
+        let symbols = [
+            sym("10001045367", 0.0),
+            sym("10002345675", 100.0),
+            sym("10003456786", 200.0),
+            sym("750712184", 300.0),
+        ];
+        // Marks of the three RPPS symbols → prescriber's symbol, or the reason it is
+        // ambiguous.
+        let rows: [([Evidence; 3], Result<usize, &str>); 6] = [
+            ([circled, plain, plain], Ok(0)),
+            ([plain, plain, circled], Ok(2)),
+            ([circled, doubtful, plain], Err("another may be marked")),
+            ([struck, plain, struck], Ok(1)),
+            ([struck, circled, plain], Err("left standing")),
+            ([plain, plain, plain], Err("none is singled out")),
+        ];
+        for (i, (marks, expected)) in rows.into_iter().enumerate() {
+            let marks: Vec<Option<Evidence>> = marks.into_iter().map(Some).chain([None]).collect();
+            let r = judge(
+                &info(),
+                &Seen {
+                    symbols: &symbols,
+                    marks: &marks,
+                    ..Seen::default()
+                },
+                Rules::default(),
+            );
+            match expected {
+                Ok(k) => {
+                    assert_eq!(r.prescriber.as_ref().map(|p| p.symbol), Some(k), "row {i}");
+                    assert_eq!(r.verdict, Verdict::Pass, "row {i}");
+                    let marked: Vec<Option<bool>> = r.symbols.iter().map(|s| s.marked).collect();
+                    let mut want = vec![Some(false); 3];
+                    want[k] = Some(true);
+                    want.push(None);
+                    assert_eq!(marked, want, "row {i}");
+                }
+                Err(why) => {
+                    assert_eq!(r.prescriber, None, "row {i}");
+                    let f = r
+                        .findings
+                        .iter()
+                        .find(|f| f.code == FindingCode::PrescriberAmbiguous)
+                        .unwrap_or_else(|| panic!("row {i}: {:?}", r.findings));
+                    assert!(f.message.contains(why), "row {i}: {}", f.message);
+                }
+            }
+        }
+        // The same number twice is one prescriber, marks or not.
+        let twice = [
+            sym("10001045367", 0.0),
+            sym("10001045367", 100.0),
+            sym("750712184", 200.0),
+        ];
+        let r = judge(&info(), &only(&twice), Rules::default());
+        assert_eq!(r.verdict, Verdict::Pass);
+        assert!(r.symbols.iter().all(|s| s.marked.is_none()));
+    }
 }

@@ -261,3 +261,118 @@ fn percentile(v: &[f32], q: f64) -> f32 {
     let k = ((v.len() - 1) as f64 * q) as usize;
     *v.select_nth_unstable_by(k, f32::total_cmp).1
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::synth::code128::CodeSets;
+    use crate::synth::{Block, TextStyle, draw_block, stroke_ink};
+
+    const DPI: f64 = 300.0;
+
+    /// A block (legend, bars 30 × 8 mm, HRI) at 30 mm from the corner of a 100 × 80 mm
+    /// page, with `mark` drawn over it (pixels per mm given), and the symbol as read.
+    fn page(mark: impl Fn(&mut GrayImage, f64)) -> (GrayImage, Symbol) {
+        let px = DPI / 25.4;
+        let mut img =
+            GrayImage::from_pixel((100.0 * px) as u32, (80.0 * px) as u32, image::Luma([255]));
+        let block = Block {
+            x_mm: 30.0,
+            y_mm: 30.0,
+            value: "10001045367".to_owned(),
+            sets: CodeSets::Shortest,
+            x_dim_mm: 0.33,
+            height_mm: 8.0,
+            legend: Some("N° RPPS".to_owned()),
+            hri: Some("10001045367".to_owned()),
+            style: TextStyle::default(),
+            bar_gain_mm: 0.0,
+        };
+        draw_block(&mut img, &block, DPI).unwrap();
+        mark(&mut img, px);
+        let symbol = crate::decode::read(&img, crate::decode::Engine::Own)
+            .into_iter()
+            .find(|s| s.value == "10001045367")
+            .expect("the symbol reads through the mark");
+        (img, symbol)
+    }
+
+    fn seen(mark: impl Fn(&mut GrayImage, f64)) -> Evidence {
+        let (img, symbol) = page(mark);
+        evidence(&img, &symbol, DPI).expect("evidence")
+    }
+
+    #[test]
+    fn a_plain_symbol_is_plain() {
+        let e = seen(|_, _| {});
+        assert!(e.plain() && !e.singled_out() && !e.struck(), "{e:?}");
+    }
+
+    #[test]
+    fn a_circle_a_tick_and_a_highlighter_single_it_out() {
+        let circle = seen(|img, px| {
+            let (c, r) = ([45.0 * px, 36.0 * px], [24.0 * px, 13.0 * px]);
+            for k in 0..48 {
+                let at = |k: usize| {
+                    let t = std::f64::consts::TAU * k as f64 / 48.0;
+                    [c[0] + r[0] * t.cos(), c[1] + r[1] * t.sin()]
+                };
+                stroke_ink(img, at(k), at(k + 1), 0.5 * px, 60);
+            }
+        });
+        assert!(circle.singled_out() && !circle.plain(), "{circle:?}");
+        let tick = seen(|img, px| {
+            let (x, y) = (21.0 * px, 34.0 * px);
+            stroke_ink(img, [x, y], [x + 3.0 * px, y + 4.0 * px], 0.5 * px, 40);
+            stroke_ink(
+                img,
+                [x + 3.0 * px, y + 4.0 * px],
+                [x + 8.0 * px, y - 6.0 * px],
+                0.5 * px,
+                40,
+            );
+        });
+        assert!(tick.singled_out(), "{tick:?}");
+        let highlighted = seen(|img, px| {
+            let y = 34.0 * px;
+            stroke_ink(img, [28.0 * px, y], [62.0 * px, y], 10.0 * px, 200);
+        });
+        assert!(highlighted.highlight >= HIGHLIGHT, "{highlighted:?}");
+    }
+
+    #[test]
+    fn a_stroke_through_the_bars_strikes_it_out() {
+        let struck = seen(|img, px| {
+            stroke_ink(
+                img,
+                [30.0 * px, 30.0 * px],
+                [60.0 * px, 38.0 * px],
+                0.5 * px,
+                30,
+            );
+        });
+        assert!(struck.struck() && !struck.singled_out(), "{struck:?}");
+    }
+
+    #[test]
+    fn a_stamp_beside_the_symbol_is_no_mark() {
+        let stamped = seen(|img, px| {
+            let (x, y, w, h) = (40.0 * px, 35.0 * px, 40.0 * px, 18.0 * px);
+            let c = [[x, y], [x + w, y], [x + w, y + h], [x, y + h]];
+            for i in 0..4 {
+                stroke_ink(img, c[i], c[(i + 1) % 4], 0.7 * px, 110);
+            }
+            for k in 0..5 {
+                let ty = y + (3.0 + 3.0 * k as f64) * px;
+                stroke_ink(
+                    img,
+                    [x + 3.0 * px, ty],
+                    [x + w - 3.0 * px, ty],
+                    1.5 * px,
+                    110,
+                );
+            }
+        });
+        assert!(!stamped.singled_out(), "{stamped:?}");
+    }
+}

@@ -99,6 +99,8 @@ fixture_tests! {
     hri_mismatch => "15-hri-mismatch.png",
     legend_mismatch => "16-legend-mismatch.png",
     unreadable_bars => "17-unreadable-bars.png",
+    group_circled => "18-group-circled.png",
+    group_struck => "19-group-struck.png",
 }
 
 /// The committed fixtures are exactly what the generator draws today (so the generator

@@ -237,15 +237,7 @@ pub fn all() -> Vec<Fixture> {
         png_fixture(
             "03-group-pad.png",
             "A4 group pad at 200 dpi: three RPPS, one FINESS, nobody singled out",
-            &prescription(
-                A4,
-                vec![
-                    block(K::Rpps, RPPS[0], 12.0, 30.0, C, 0.3),
-                    block(K::Rpps, RPPS[1], 12.0, 70.0, C, 0.3),
-                    block(K::Rpps, RPPS[2], 12.0, 110.0, C, 0.3),
-                    block(K::Finess, FINESS[1], 120.0, 30.0, C, 0.3),
-                ],
-            ),
+            &group_spec(),
             200.0,
             page(
                 1,
@@ -476,7 +468,74 @@ pub fn all() -> Vec<Fixture> {
             )],
         },
     });
+    // Group pads with hand marks: the middle RPPS circled in blue ballpoint, or the two
+    // others struck through in black.
+    f.push(group_pad(
+        "18-group-circled.png",
+        "A4 group pad at 200 dpi: three RPPS, the second circled in blue ballpoint",
+        |img, px| {
+            let (c, r) = ([px(30.0), px(74.0)], [px(26.0), px(12.0)]);
+            let at = |k: usize| {
+                let t = std::f64::consts::TAU * k as f64 / 64.0;
+                [c[0] + r[0] * t.cos(), c[1] + r[1] * t.sin()]
+            };
+            for k in 0..64 {
+                super::stroke_ink(img, at(k), at(k + 1), px(0.5), 95);
+            }
+        },
+    ));
+    f.push(group_pad(
+        "19-group-struck.png",
+        "A4 group pad at 200 dpi: three RPPS, the first and third struck through",
+        |img, px| {
+            for y in [30.0, 110.0] {
+                super::stroke_ink(img, [px(12.0), px(y)], [px(45.0), px(y + 8.0)], px(0.6), 20);
+                super::stroke_ink(img, [px(12.0), px(y + 8.0)], [px(45.0), px(y)], px(0.6), 20);
+            }
+        },
+    ));
     f
+}
+
+/// The group pad of `03-group-pad.png` with `mark` drawn on it (given mm → pixels), in
+/// which the hand marks single out its second RPPS.
+fn group_pad(
+    name: &'static str,
+    description: &str,
+    mark: impl Fn(&mut GrayImage, &dyn Fn(f64) -> f64),
+) -> Fixture {
+    let dpi = 200.0;
+    let mut img = render(&group_spec(), dpi);
+    mark(&mut img, &|mm: f64| mm / 25.4 * dpi);
+    Fixture {
+        name,
+        bytes: write::png(&img, dpi),
+        truth: Truth {
+            description: description.to_owned(),
+            pages: vec![page(
+                1,
+                "pass",
+                Some(RPPS[1]),
+                Some(FINESS[1]),
+                &[],
+                &[RPPS[0], RPPS[1], RPPS[2], FINESS[1]],
+                "file",
+            )],
+        },
+    }
+}
+
+/// An A4 group pad: three RPPS blocks one above the other, a FINESS block on the right.
+fn group_spec() -> PageSpec {
+    prescription(
+        A4,
+        vec![
+            block(K::Rpps, RPPS[0], 12.0, 30.0, C, 0.3),
+            block(K::Rpps, RPPS[1], 12.0, 70.0, C, 0.3),
+            block(K::Rpps, RPPS[2], 12.0, 110.0, C, 0.3),
+            block(K::Finess, FINESS[1], 120.0, 30.0, C, 0.3),
+        ],
+    )
 }
 
 /// An A5 pad at 300 dpi whose RPPS block is drawn wrong in one way (`rpps`), beside a
