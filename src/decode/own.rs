@@ -109,11 +109,16 @@ fn read_candidate(image: &GrayImage, c: &Candidate) -> Result<Vec<Symbol>, [[f64
             ],
             ..c.clone()
         };
-        let (found, quad) = read_oriented(image, &turned);
+        let (found, quad, parts) = read_oriented(image, &turned);
         if !found.is_empty() {
             return Ok(found);
         }
         unread = unread.or(quad);
+        // Lines that met no start and no stop at all would not meet them turned a little
+        // either (the turn is for orientations known only roughly): text, rules, pictures.
+        if parts == 0 {
+            break;
+        }
     }
     unread.map_or(Ok(Vec::new()), Err)
 }
@@ -123,8 +128,8 @@ fn read_candidate(image: &GrayImage, c: &Candidate) -> Result<Vec<Symbol>, [[f64
 const UNREAD_PARTS: usize = 4;
 
 /// The symbols read along a candidate's orientation; when none, where the symbol lies if
-/// its lines met enough heads and tails of one.
-fn read_oriented(image: &GrayImage, c: &Candidate) -> (Vec<Symbol>, Option<[[f64; 2]; 4]>) {
+/// its lines met enough heads and tails of one; and how many heads and tails they met.
+fn read_oriented(image: &GrayImage, c: &Candidate) -> (Vec<Symbol>, Option<[[f64; 2]; 4]>, usize) {
     let along = [-c.across[1], c.across[0]];
     // Candidates may cover only part of a symbol (cells at its ends, or inside its widest
     // bars, are weak): reach far beyond; the decode nearest the middle is kept.
@@ -157,20 +162,20 @@ fn read_oriented(image: &GrayImage, c: &Candidate) -> (Vec<Symbol>, Option<[[f64
         // Text, rules and pictures make candidates too: when the first lines find no end
         // of any symbol, neither will the rest.
         if done + 1 == PROBE && parts.iter().all(Vec::is_empty) {
-            return (Vec::new(), None);
+            return (Vec::new(), None, 0);
         }
     }
     let symbols: Vec<Symbol> = vote::combine(&parts)
         .into_iter()
         .map(|v| symbol(image, &scanlines, &v))
         .collect();
-    let unread = if symbols.is_empty() && parts.iter().map(Vec::len).sum::<usize>() >= UNREAD_PARTS
-    {
+    let seen = parts.iter().map(Vec::len).sum::<usize>();
+    let unread = if symbols.is_empty() && seen >= UNREAD_PARTS {
         unread_quad(image, &scanlines, &parts)
     } else {
         None
     };
-    (symbols, unread)
+    (symbols, unread, seen)
 }
 
 /// The symbol the votes settled, its geometry measured on the page.
