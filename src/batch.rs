@@ -33,6 +33,7 @@ use crate::decode::{self, ReadSettings};
 use crate::ids::{self, IdKind};
 use crate::ingest::{self, Page};
 use crate::judge::{self, PageInfo, Rules};
+use crate::layout;
 use crate::marks;
 use crate::report::{FindingCode, PageReport, Verdict};
 use crate::text::{self, TextRead};
@@ -164,6 +165,7 @@ pub fn process_page(
             texts: &texts,
             recovered: &recovered,
             marks: &marks,
+            quiet: &layout::quiet_zones(&page.image, &reading.symbols),
         },
         rules,
     )

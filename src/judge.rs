@@ -148,6 +148,9 @@ pub struct Seen<'a> {
     /// The hand marks around each decoded symbol (same order; `None` where not looked
     /// at), on pages with several RPPS numbers.
     pub marks: &'a [Option<Evidence>],
+    /// The clear space around each decoded symbol's bars, modules (same order; may be
+    /// empty).
+    pub quiet: &'a [Option<f64>],
 }
 
 /// Judges a page from its symbols.
@@ -226,6 +229,13 @@ pub fn judge(info: &PageInfo, seen: &Seen, rules: Rules) -> PageReport {
             });
         }
     }
+    findings.extend(crate::layout::check(&crate::layout::Page {
+        size_px: (info.width_px, info.height_px),
+        dpi: info.dpi,
+        symbols: &reports,
+        texts: seen.texts,
+        quiet: seen.quiet,
+    }));
     findings.sort_by_key(|f| (f.severity != Severity::Error, f.symbol, f.code));
     let verdict = verdict(&findings, rules);
     PageReport {

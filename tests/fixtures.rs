@@ -101,6 +101,7 @@ fixture_tests! {
     unreadable_bars => "17-unreadable-bars.png",
     group_circled => "18-group-circled.png",
     group_struck => "19-group-struck.png",
+    layout_faults => "20-layout-faults.png",
 }
 
 /// The committed fixtures are exactly what the generator draws today (so the generator

@@ -183,6 +183,13 @@ fn page(
     }
 }
 
+/// `truth` with layout warnings (Annexe I) it also reports.
+fn warned(mut truth: PageTruth, codes: &[&str]) -> PageTruth {
+    truth.findings.extend(codes.iter().map(|c| (*c).to_owned()));
+    truth.findings.sort();
+    truth
+}
+
 fn pass(n: u32, rpps: &str, structure: &str) -> PageTruth {
     page(
         n,
@@ -313,14 +320,14 @@ pub fn all() -> Vec<Fixture> {
             "Corsican FINESS (2A…): its key cannot be checked, never reported invalid",
             &pair(A5, RPPS[1], (K::Finess, "2A0000061"), C, 0.3),
             300.0,
-            pass(1, RPPS[1], "2A0000061"),
+            warned(pass(1, RPPS[1], "2A0000061"), &["size_out_of_range"]),
         ),
         png_fixture(
             "09-code-set-b.png",
             "Practice software style: code set B only, narrow 0.22 mm modules",
             &pair(A5, RPPS[2], (K::Finess, FINESS[1]), CodeSets::BOnly, 0.22),
             300.0,
-            pass(1, RPPS[2], FINESS[1]),
+            warned(pass(1, RPPS[2], FINESS[1]), &["not_code_set_c"]),
         ),
     ];
     let landscape =
@@ -347,14 +354,14 @@ pub fn all() -> Vec<Fixture> {
         truth: Truth {
             description: "three-page fax, TIFF CCITT G4 at 200 dpi".to_owned(),
             pages: vec![
-                pass(1, RPPS[0], FINESS[0]),
-                pass(2, RPPS[1], AM),
+                warned(pass(1, RPPS[0], FINESS[0]), &["size_out_of_range"]),
+                warned(pass(2, RPPS[1], AM), &["size_out_of_range"]),
                 page(
                     3,
                     "fail",
                     Some(RPPS[2]),
                     None,
-                    &["structure_missing"],
+                    &["size_out_of_range", "structure_missing"],
                     &[RPPS[2]],
                     "file",
                 ),
@@ -366,7 +373,7 @@ pub fn all() -> Vec<Fixture> {
         bytes: write::tiff_fax(&fax_pages[..1], Fax::G3),
         truth: Truth {
             description: "one-page fax, TIFF CCITT G3 (T.4 1-D) at 200 dpi".to_owned(),
-            pages: vec![pass(1, RPPS[0], FINESS[0])],
+            pages: vec![warned(pass(1, RPPS[0], FINESS[0]), &["size_out_of_range"])],
         },
     });
     let photo = render(&pair(A5, RPPS[1], (K::Finess, FINESS[2]), C, 0.33), 200.0);
@@ -375,7 +382,7 @@ pub fn all() -> Vec<Fixture> {
         bytes: write::jpeg(&photo, 200.0, 80),
         truth: Truth {
             description: "A5 pad, JPEG quality 80 at 200 dpi".to_owned(),
-            pages: vec![pass(1, RPPS[1], FINESS[2])],
+            pages: vec![warned(pass(1, RPPS[1], FINESS[2]), &["size_out_of_range"])],
         },
     });
     let pdf_pages = [
@@ -401,7 +408,7 @@ pub fn all() -> Vec<Fixture> {
                 "two-page scanned PDF at 200 dpi: a JPEG page, a CCITT G4 page without RPPS"
                     .to_owned(),
             pages: vec![
-                pass(1, RPPS[2], FINESS[0]),
+                warned(pass(1, RPPS[2], FINESS[0]), &["size_out_of_range"]),
                 page(
                     2,
                     "fail",
@@ -493,6 +500,35 @@ pub fn all() -> Vec<Fixture> {
                 super::stroke_ink(img, [px(12.0), px(y + 8.0)], [px(45.0), px(y)], px(0.6), 20);
             }
         },
+    ));
+    // Layout faults (Annexe I): the RPPS block 3 mm from the page's left edge, the FINESS
+    // symbol 2 mm after it (6.7 modules of quiet zone between them).
+    let rpps_mm =
+        0.3 * (11 * super::code128::codewords(RPPS[0], C).map_or(0, |c| c.len()) + 13) as f64;
+    f.push(png_fixture(
+        "20-layout-faults.png",
+        "A5 pad at 300 dpi printed too close to the edge, its two symbols 2 mm apart",
+        &prescription(
+            A5,
+            vec![
+                block(K::Rpps, RPPS[0], 3.0, 30.0, C, 0.3),
+                block(K::Finess, FINESS[0], 3.0 + rpps_mm + 2.0, 30.0, C, 0.3),
+            ],
+        ),
+        300.0,
+        page(
+            1,
+            "pass",
+            Some(RPPS[0]),
+            Some(FINESS[0]),
+            &[
+                "margin_too_small",
+                "quiet_zone_too_small",
+                "spacing_too_small",
+            ],
+            &[RPPS[0], FINESS[0]],
+            "file",
+        ),
     ));
     f
 }
