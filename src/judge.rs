@@ -460,11 +460,14 @@ fn determine(
 mod tests {
     use super::*;
 
+    /// A symbol of Annexe I's size (25 × 8 mm at 254 dpi), `8 y` pixels down: symbols
+    /// placed 50 apart are 32 mm apart, as group pads want.
     fn sym(value: &str, y: f64) -> Symbol {
+        let y = 8.0 * y;
         Symbol {
             value: value.to_owned(),
             symbology: Symbology::Code128,
-            quad: [[10.0, y], [110.0, y], [110.0, y + 30.0], [10.0, y + 30.0]],
+            quad: [[100.0, y], [350.0, y], [350.0, y + 80.0], [100.0, y + 80.0]],
             px_per_module: Some(1.0),
             code_sets: None,
         }
@@ -474,8 +477,8 @@ mod tests {
         PageInfo {
             file: "x.png".into(),
             page: 1,
-            width_px: 1000,
-            height_px: 1000,
+            width_px: 3000,
+            height_px: 3000,
             dpi: 254.0,
             dpi_source: DpiSource::Assumed,
             timed_out: None,
@@ -602,8 +605,8 @@ mod tests {
     fn sizes_are_in_mm() {
         let r = judge(&info(), &only(&[sym("10001045367", 0.0)]), Rules::default());
         let s = &r.symbols[0];
-        assert_eq!(s.width_mm, Some(10.0));
-        assert_eq!(s.height_mm, Some(3.0));
+        assert_eq!(s.width_mm, Some(25.0));
+        assert_eq!(s.height_mm, Some(8.0));
         assert_eq!(s.x_dim_mm, Some(0.1));
     }
 
