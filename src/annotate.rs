@@ -244,6 +244,11 @@ fn draw_symbol(canvas: &mut RgbImage, pen: &Pen, report: &PageReport, i: usize, 
     if symbol.check_key_valid == Some(false) {
         text.push_str(" key wrong");
     }
+    match symbol.marked {
+        Some(true) => text.push_str(" - singled out"),
+        Some(false) => text.push_str(" - not singled out"),
+        None => {}
+    }
     let (w, h) = (pen.width(&text) + pen.margin, pen.line_h);
     let left = quad.iter().map(|p| p.0).fold(f32::MAX, f32::min);
     let top = quad.iter().map(|p| p.1).fold(f32::MAX, f32::min);

@@ -57,26 +57,32 @@ fn profile(image: &GrayImage, from: [f64; 2], step: [f64; 2], n: usize) -> Vec<f
 /// start and stop patterns, 5.5 and 6.5 modules inside the symbol).
 const END_MARGIN: f64 = 0.15;
 
+/// Least grey-level range of a row of bars.
+const MIN_CONTRAST: f64 = 30.0;
+
 /// Fraction of a reference row's dark samples that must be dark in a row of the same bars.
 const SAME_BARS: f64 = 0.85;
 /// Fraction of its light samples that must be light: lower, as a pen stroke through the
-/// bars (a struck-out symbol, a tick) darkens some of the spaces of every row it crosses.
+/// bars (a struck-out symbol) darkens some of the spaces of every row it crosses.
 const SAME_SPACES: f64 = 0.7;
+/// Fraction of all samples that must agree.
+const SAME_ROW: f64 = 0.8;
 
 /// Whether a sampled row shows the same bars as `bits` (dark below `threshold`).
 fn same_bars(row: &[f64], bits: &[bool], threshold: f64) -> bool {
-    let (mut bars, mut bars_kept, mut spaces, mut spaces_kept) = (0, 0, 0, 0);
+    let (mut bars, mut bars_kept, mut spaces_kept) = (0, 0, 0);
     for (&v, &b) in row.iter().zip(bits) {
         let dark = v < threshold;
-        if b {
-            bars += 1;
-            bars_kept += usize::from(dark);
-        } else {
-            spaces += 1;
-            spaces_kept += usize::from(!dark);
-        }
+        bars += usize::from(b);
+        bars_kept += usize::from(b && dark);
+        spaces_kept += usize::from(!b && !dark);
     }
-    bars_kept as f64 >= SAME_BARS * bars as f64 && spaces_kept as f64 >= SAME_SPACES * spaces as f64
+    let spaces = bits.len() - bars;
+    // A reference with hardly any bar (a rule, a box's side) is no symbol's row.
+    bars * 5 >= bits.len()
+        && bars_kept as f64 >= SAME_BARS * bars as f64
+        && spaces_kept as f64 >= SAME_SPACES * spaces as f64
+        && (bars_kept + spaces_kept) as f64 >= SAME_ROW * bits.len() as f64
 }
 
 /// A scanline across the symbol: origin, unit direction along it, unit normal ("up").
@@ -139,13 +145,16 @@ pub fn measure(
         (
             row.iter().map(|&v| v < threshold).collect::<Vec<bool>>(),
             threshold,
+            hi - lo,
         )
     };
     let agrees =
         |bits: &[bool], threshold: f64, off: f64| same_bars(&line.row(image, off), bits, threshold);
     let interior = |off: f64| {
-        let (bits, threshold) = binarise(&line.row(image, off));
-        agrees(&bits, threshold, off - 2.0) && agrees(&bits, threshold, off + 2.0)
+        let (bits, threshold, contrast) = binarise(&line.row(image, off));
+        contrast >= MIN_CONTRAST
+            && agrees(&bits, threshold, off - 2.0)
+            && agrees(&bits, threshold, off + 2.0)
     };
     let reach = (length / 4.0).ceil() as i32;
     let centre = (0..=reach)
@@ -166,7 +175,11 @@ pub fn measure(
             *column.select_nth_unstable_by(middle, f64::total_cmp).1
         })
         .collect();
-    let (bits, threshold) = binarise(&centre_row);
+    let (bits, threshold, contrast) = binarise(&centre_row);
+    // A reported line over blank paper (a reader's stray points) has no bars to follow.
+    if contrast < MIN_CONTRAST {
+        return degenerate(start, end);
+    }
     // Walk out from the reported ends until a light run as long as a quiet zone.
     let quiet = (0.05 * length).max(3.0) as usize;
     let outermost_bar = |from_index: usize, step: isize| -> Option<usize> {
