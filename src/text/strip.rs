@@ -171,7 +171,8 @@ impl Blob {
 /// ink worth the name. The first is midway between paper and the darkest 0.5 % of the
 /// strip; when the text is sparse (a short legend on a wide strip) that "darkest" is still
 /// paper or a bar's edge, so the darkest 0.05 % gives the second; the third sits nearer
-/// the darkest ink, dropping a grey stamp or fold shadow that crosses black print.
+/// the darkest ink, dropping a grey stamp or fold shadow that crosses black print; the
+/// last sits nearer the paper, joining thin or faded strokes that the others break.
 pub(crate) fn thresholds(strip: &Strip) -> Vec<f32> {
     let mut v = strip.ink.clone();
     if v.len() < 16 {
@@ -181,8 +182,8 @@ pub(crate) fn thresholds(strip: &Strip) -> Vec<f32> {
     let paper = *v.select_nth_unstable_by(n / 2, f32::total_cmp).1;
     let ink = *v.select_nth_unstable_by(n - 1 - n / 200, f32::total_cmp).1;
     let darkest = *v.select_nth_unstable_by(n - 1 - n / 2000, f32::total_cmp).1;
-    let mut out: Vec<f32> = Vec::with_capacity(3);
-    for (top, at) in [(ink, 0.5), (darkest, 0.5), (darkest, 0.75)] {
+    let mut out: Vec<f32> = Vec::with_capacity(4);
+    for (top, at) in [(ink, 0.5), (darkest, 0.5), (darkest, 0.75), (ink, 0.3)] {
         let level = paper + at * (top - paper);
         if top - paper > 50.0 && out.iter().all(|&l| (l - level).abs() > 12.0) {
             out.push(level);
@@ -304,8 +305,9 @@ pub(crate) fn nearest_line(strip: &Strip, blobs: &[Blob], s: &Search) -> Option<
         let big: Vec<usize> = hs.into_iter().filter(|&h| h as f64 >= 0.75 * top).collect();
         big[big.len() / 2] as f64
     };
-    // Chain outwards from the seed while the gaps stay word-sized.
-    let gap = 1.5 * cap_px;
+    // Chain outwards from the seed while the gaps stay word-sized (a monospaced "N° R"
+    // leaves nearly two capitals' width between N and R).
+    let gap = 2.0 * cap_px;
     let i = members.iter().position(|b| b == *seed)?;
     let (mut lo, mut hi) = (i, i);
     let mut right = members[i].x1;
