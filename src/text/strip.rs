@@ -174,14 +174,26 @@ impl Blob {
 /// the darkest ink, dropping a grey stamp or fold shadow that crosses black print; the
 /// last sits nearer the paper, joining thin or faded strokes that the others break.
 pub(crate) fn thresholds(strip: &Strip) -> Vec<f32> {
-    let mut v = strip.ink.clone();
-    if v.len() < 16 {
+    let n = strip.ink.len();
+    if n < 16 {
         return Vec::new();
     }
-    let n = v.len();
-    let paper = *v.select_nth_unstable_by(n / 2, f32::total_cmp).1;
-    let ink = *v.select_nth_unstable_by(n - 1 - n / 200, f32::total_cmp).1;
-    let darkest = *v.select_nth_unstable_by(n - 1 - n / 2000, f32::total_cmp).1;
+    // Quantiles from a histogram of whole ink levels (one pass, no sort).
+    let mut histogram = [0usize; 256];
+    for &v in &strip.ink {
+        histogram[v.clamp(0.0, 255.0) as usize] += 1;
+    }
+    let quantile = |rank: usize| {
+        let mut seen = 0;
+        let level = histogram.iter().position(|&c| {
+            seen += c;
+            seen > rank
+        });
+        level.unwrap_or(255) as f32 + 0.5
+    };
+    let paper = quantile(n / 2);
+    let ink = quantile(n - 1 - n / 200);
+    let darkest = quantile(n - 1 - n / 2000);
     let mut out: Vec<f32> = Vec::with_capacity(4);
     for (top, at) in [(ink, 0.5), (darkest, 0.5), (darkest, 0.75), (ink, 0.3)] {
         let level = paper + at * (top - paper);
