@@ -213,7 +213,7 @@ const HRI_CAP_MM: [f64; 2] = [1.2, 5.0];
 /// The strips' extent along the axis (mm), the symbol's span in strip pixels, and the
 /// strips' resolution (samples per mm).
 fn extent(frame: &Frame, dpi: f64) -> ([f64; 2], [f64; 2], f64) {
-    let per_mm = (dpi / 25.4).clamp(6.0, 12.0);
+    let per_mm = (dpi / 25.4).clamp(6.0, 10.0);
     let length = frame.length_mm;
     let x_mm = [-(0.25 * length + 4.0), length + (0.25 * length).max(24.0)];
     let span = [-x_mm[0] * per_mm, (length - x_mm[0]) * per_mm];
