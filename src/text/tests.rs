@@ -201,29 +201,3 @@ fn blank_strip_has_no_threshold() {
     let img = GrayImage::from_pixel(200, 60, Luma([240]));
     assert!(strip::thresholds(&strip::from_image(&img)).is_empty());
 }
-
-#[test]
-#[ignore]
-fn debug_dump() {
-    let path = std::env::var("DUMP").unwrap();
-    let img = image::open(path).unwrap().to_luma8();
-    let s = strip::from_image(&img);
-    let per_mm: f64 = std::env::var("PERMM").unwrap().parse().unwrap();
-    for level in strip::thresholds(&s) {
-        let search = Search {
-            span: [0.0, s.w as f64],
-            bars_below: true,
-            cap: LEGEND_CAP_MM.map(|v| v * per_mm),
-            reach: REACH_MM * per_mm,
-        };
-        let b = blobs(&s, level);
-        let line = nearest_line(&s, &b, &search);
-        eprintln!("level {level} blobs {} line {line:?}", b.len());
-        for x in b.iter().filter(|x| x.y1 > 45) {
-            eprintln!("  {x:?}");
-        }
-        if let Some(l) = line {
-            eprintln!("{:?}", legend::match_line(&s, &l.bbox, l.cap_px));
-        }
-    }
-}
