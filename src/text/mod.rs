@@ -50,6 +50,13 @@ pub struct TextRead {
     /// Whether every HRI digit was read clearly: only then may the HRI be compared with
     /// the barcode.
     pub hri_confident: bool,
+    /// Whether a line of text-sized ink (capitals in the legend's size range, near the
+    /// bars, overlapping the symbol's extent) was found above the symbol, recognised or
+    /// not: `legend_seen && legend.is_none()` is "something is printed there but it is not
+    /// read as a legend", `!legend_seen` is "nothing legend-like there".
+    pub legend_seen: bool,
+    /// The same below the symbol for the HRI (digit-sized line found, read or not).
+    pub hri_seen: bool,
 }
 
 /// The identifier printed under a symbol whose bars do not decode, when its HRI reads
@@ -131,10 +138,13 @@ pub fn read_text(
         reach: REACH_MM * per_mm,
     };
     let legend_search = search(true, LEGEND_CAP_MM);
+    let mut legend_seen = false;
     let legend = thresholds(&above).into_iter().find_map(|level| {
         let line = line_at(&above, &legend_search, level)?;
+        legend_seen = true;
         legend::match_line(&above, &line.bbox, line.cap_px).map(|m| (line, m))
     });
+    out.legend_seen = legend_seen;
     if let Some((line, m)) = legend {
         out.legend = Some(m.text.to_owned());
         out.legend_kind = Some(m.kind);
@@ -151,6 +161,7 @@ pub fn read_text(
         let Some(line) = line_at(&below, &hri_search, level) else {
             continue;
         };
+        out.hri_seen = true;
         if let Some((digits, confident)) = read_digits(&below, &line, level, value_hint) {
             let done = confident;
             if first.is_none() || confident {

@@ -158,6 +158,8 @@ fn other_text_is_not_a_legend_or_an_hri() {
     let read = read_text(&img, &symbol, 300.0, Some("10001045367"));
     assert_eq!(read.legend, None, "{read:?}");
     assert!(!read.hri_confident, "{read:?}");
+    // Something is printed in both places: seen, not recognised.
+    assert!(read.legend_seen && read.hri_seen, "{read:?}");
 }
 
 /// A grey stamp crossing the HRI joins its digits into one blob at the first threshold;
