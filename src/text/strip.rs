@@ -167,6 +167,10 @@ impl Blob {
     }
 }
 
+/// Least difference between paper and ink for a threshold (faded print on grey paper
+/// comes down to about 40).
+const MIN_CONTRAST: f32 = 30.0;
+
 /// Ink thresholds to try on a strip, most likely first, or none when the strip holds no
 /// ink worth the name. The first is midway between paper and the darkest 0.5 % of the
 /// strip; when the text is sparse (a short legend on a wide strip) that "darkest" is still
@@ -197,7 +201,7 @@ pub(crate) fn thresholds(strip: &Strip) -> Vec<f32> {
     let mut out: Vec<f32> = Vec::with_capacity(4);
     for (top, at) in [(ink, 0.5), (darkest, 0.5), (darkest, 0.75), (ink, 0.3)] {
         let level = paper + at * (top - paper);
-        if top - paper > 50.0 && out.iter().all(|&l| (l - level).abs() > 12.0) {
+        if top - paper > MIN_CONTRAST && out.iter().all(|&l| (l - level).abs() > 12.0) {
             out.push(level);
         }
     }
