@@ -23,7 +23,7 @@ pub(crate) mod strip;
 use image::GrayImage;
 
 use self::glyphs::{Guess, classify, split};
-use self::strip::{Blob, Frame, Search, Strip, TextLine, blobs, nearest_line, threshold};
+use self::strip::{Blob, Frame, Search, Strip, TextLine, blobs, nearest_line, thresholds};
 use crate::decode::Symbol;
 use crate::ids::IdKind;
 
@@ -50,6 +50,13 @@ pub struct TextRead {
     /// Whether every HRI digit was read clearly: only then may the HRI be compared with
     /// the barcode.
     pub hri_confident: bool,
+    /// Whether a line of text-sized ink (capitals in the legend's size range, near the
+    /// bars, overlapping the symbol's extent) was found above the symbol, recognised or
+    /// not: `legend_seen && legend.is_none()` is "something is printed there but it is not
+    /// read as a legend", `!legend_seen` is "nothing legend-like there".
+    pub legend_seen: bool,
+    /// The same below the symbol for the HRI (digit-sized line found, read or not).
+    pub hri_seen: bool,
 }
 
 /// The identifier printed under a symbol whose bars do not decode, when its HRI reads
@@ -120,10 +127,7 @@ pub fn read_text(
     let Some(frame) = Frame::new(symbol, dpi) else {
         return TextRead::default();
     };
-    let per_mm = (dpi / 25.4).clamp(6.0, 12.0);
-    let length = frame.length_mm;
-    let x_mm = [-(0.25 * length + 4.0), length + (0.25 * length).max(24.0)];
-    let span = [-x_mm[0] * per_mm, (length - x_mm[0]) * per_mm];
+    let (x_mm, span, per_mm) = extent(&frame, dpi);
     let mut out = TextRead::default();
 
     let above = frame.strip(image, x_mm, [-STRIP_MM, -BAR_GAP_MM], per_mm);
@@ -133,9 +137,15 @@ pub fn read_text(
         cap: cap_mm.map(|v| v * per_mm),
         reach: REACH_MM * per_mm,
     };
-    if let Some((line, _)) = find_line(&above, &search(true, [0.7, 4.5]))
-        && let Some(m) = legend::match_line(&above, &line.bbox, line.cap_px)
-    {
+    let legend_search = search(true, LEGEND_CAP_MM);
+    let mut legend_seen = false;
+    let legend = thresholds(&above).into_iter().find_map(|level| {
+        let line = line_at(&above, &legend_search, level)?;
+        legend_seen = true;
+        legend::match_line(&above, &line.bbox, line.cap_px).map(|m| (line, m))
+    });
+    out.legend_seen = legend_seen;
+    if let Some((line, m)) = legend {
         out.legend = Some(m.text.to_owned());
         out.legend_kind = Some(m.kind);
         out.legend_height_mm = Some(line.cap_px / per_mm);
@@ -144,9 +154,25 @@ pub fn read_text(
 
     let h = frame.height_mm;
     let below = frame.strip(image, x_mm, [h + BAR_GAP_MM, h + STRIP_MM], per_mm);
-    if let Some((line, level)) = find_line(&below, &search(false, [1.2, 5.0]))
-        && let Some((digits, confident)) = read_digits(&below, &line, level, value_hint)
-    {
+    let hri_search = search(false, HRI_CAP_MM);
+    // The first confident reading, else the first reading at all.
+    let mut first = None;
+    for level in thresholds(&below) {
+        let Some(line) = line_at(&below, &hri_search, level) else {
+            continue;
+        };
+        out.hri_seen = true;
+        if let Some((digits, confident)) = read_digits(&below, &line, level, value_hint) {
+            let done = confident;
+            if first.is_none() || confident {
+                first = Some((line, digits, confident));
+            }
+            if done {
+                break;
+            }
+        }
+    }
+    if let Some((line, digits, confident)) = first {
         out.hri = Some(digits);
         out.hri_confident = confident;
         out.hri_height_mm = Some(line.cap_px / per_mm);
@@ -155,10 +181,66 @@ pub fn read_text(
     out
 }
 
+/// The strips sampled above and below a symbol (in its frame, as [`read_text`] sees
+/// them) and the legend and HRI lines found in them, cropped with a margin, as grey
+/// images: for looking at misses and for feeding another OCR engine the same crops.
+#[derive(Clone, Debug)]
+pub struct TextCrops {
+    pub above: GrayImage,
+    pub below: GrayImage,
+    pub legend: Option<GrayImage>,
+    pub hri: Option<GrayImage>,
+}
+
+/// The crops [`read_text`] works on around `symbol`; `None` when its quad is degenerate.
+pub fn crops(image: &GrayImage, symbol: &Symbol, dpi: f64) -> Option<TextCrops> {
+    let frame = Frame::new(symbol, dpi)?;
+    let (x_mm, span, per_mm) = extent(&frame, dpi);
+    let h = frame.height_mm;
+    let above = frame.strip(image, x_mm, [-STRIP_MM, -BAR_GAP_MM], per_mm);
+    let below = frame.strip(image, x_mm, [h + BAR_GAP_MM, h + STRIP_MM], per_mm);
+    let search = |bars_below, cap_mm: [f64; 2]| Search {
+        span,
+        bars_below,
+        cap: cap_mm.map(|v| v * per_mm),
+        reach: REACH_MM * per_mm,
+    };
+    let line = |strip: &Strip, s: &Search| {
+        let (l, _) = find_line(strip, s)?;
+        Some(strip.crop_image(&l.bbox, (0.4 * l.cap_px) as usize))
+    };
+    Some(TextCrops {
+        legend: line(&above, &search(true, LEGEND_CAP_MM)),
+        hri: line(&below, &search(false, HRI_CAP_MM)),
+        above: above.to_image(),
+        below: below.to_image(),
+    })
+}
+
+/// Cap heights accepted for the legend and the HRI, mm.
+const LEGEND_CAP_MM: [f64; 2] = [0.7, 4.5];
+const HRI_CAP_MM: [f64; 2] = [1.2, 5.0];
+
+/// The strips' extent along the axis (mm), the symbol's span in strip pixels, and the
+/// strips' resolution (samples per mm).
+fn extent(frame: &Frame, dpi: f64) -> ([f64; 2], [f64; 2], f64) {
+    let per_mm = (dpi / 25.4).clamp(6.0, 10.0);
+    let length = frame.length_mm;
+    let x_mm = [-(0.25 * length + 4.0), length + (0.25 * length).max(24.0)];
+    let span = [-x_mm[0] * per_mm, (length - x_mm[0]) * per_mm];
+    (x_mm, span, per_mm)
+}
+
+/// The line nearest the bars at the first threshold that finds one, and that threshold.
 fn find_line(strip: &Strip, search: &Search) -> Option<(TextLine, f32)> {
-    let level = threshold(strip)?;
-    let found = blobs(strip, level);
-    nearest_line(strip, &found, search).map(|l| (l, level))
+    thresholds(strip)
+        .into_iter()
+        .find_map(|level| line_at(strip, search, level).map(|l| (l, level)))
+}
+
+/// The line nearest the bars with ink above `level`.
+fn line_at(strip: &Strip, search: &Search, level: f32) -> Option<TextLine> {
+    nearest_line(strip, &blobs(strip, level), search)
 }
 
 /// The line's characters, left to right: blobs stacked in one column merged, runs of

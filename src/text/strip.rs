@@ -25,6 +25,30 @@ impl Strip {
     pub(crate) fn at(&self, x: usize, y: usize) -> f32 {
         self.ink[y * self.w + x]
     }
+
+    /// The strip as a grey image (paper white).
+    pub(crate) fn to_image(&self) -> GrayImage {
+        self.crop_image(
+            &Blob {
+                x0: 0,
+                y0: 0,
+                x1: self.w,
+                y1: self.h,
+                area: 0,
+            },
+            0,
+        )
+    }
+
+    /// The box `b` grown by `margin` (within the strip) as a grey image (paper white).
+    pub(crate) fn crop_image(&self, b: &Blob, margin: usize) -> GrayImage {
+        let (x0, y0) = (b.x0.saturating_sub(margin), b.y0.saturating_sub(margin));
+        let (x1, y1) = ((b.x1 + margin).min(self.w), (b.y1 + margin).min(self.h));
+        GrayImage::from_fn((x1 - x0) as u32, (y1 - y0) as u32, |x, y| {
+            let v = self.at(x0 + x as usize, y0 + y as usize);
+            image::Luma([(255.0 - v).clamp(0.0, 255.0) as u8])
+        })
+    }
 }
 
 /// The symbol's frame: millimetres → page pixels.
@@ -143,17 +167,45 @@ impl Blob {
     }
 }
 
-/// The ink threshold of a strip (midway between paper and the darkest ink), or `None`
-/// when the strip holds no ink worth the name.
-pub(crate) fn threshold(strip: &Strip) -> Option<f32> {
-    let mut v = strip.ink.clone();
-    if v.len() < 16 {
-        return None;
+/// Least difference between paper and ink for a threshold (faded print on grey paper
+/// comes down to about 40).
+const MIN_CONTRAST: f32 = 30.0;
+
+/// Ink thresholds to try on a strip, most likely first, or none when the strip holds no
+/// ink worth the name. The first is midway between paper and the darkest 0.5 % of the
+/// strip; when the text is sparse (a short legend on a wide strip) that "darkest" is still
+/// paper or a bar's edge, so the darkest 0.05 % gives the second; the third sits nearer
+/// the darkest ink, dropping a grey stamp or fold shadow that crosses black print; the
+/// last sits nearer the paper, joining thin or faded strokes that the others break.
+pub(crate) fn thresholds(strip: &Strip) -> Vec<f32> {
+    let n = strip.ink.len();
+    if n < 16 {
+        return Vec::new();
     }
-    let n = v.len();
-    let paper = *v.select_nth_unstable_by(n / 2, f32::total_cmp).1;
-    let ink = *v.select_nth_unstable_by(n - 1 - n / 200, f32::total_cmp).1;
-    (ink - paper > 50.0).then_some((paper + ink) / 2.0)
+    // Quantiles from a histogram of whole ink levels (one pass, no sort).
+    let mut histogram = [0usize; 256];
+    for &v in &strip.ink {
+        histogram[v.clamp(0.0, 255.0) as usize] += 1;
+    }
+    let quantile = |rank: usize| {
+        let mut seen = 0;
+        let level = histogram.iter().position(|&c| {
+            seen += c;
+            seen > rank
+        });
+        level.unwrap_or(255) as f32 + 0.5
+    };
+    let paper = quantile(n / 2);
+    let ink = quantile(n - 1 - n / 200);
+    let darkest = quantile(n - 1 - n / 2000);
+    let mut out: Vec<f32> = Vec::with_capacity(4);
+    for (top, at) in [(ink, 0.5), (darkest, 0.5), (darkest, 0.75), (ink, 0.3)] {
+        let level = paper + at * (top - paper);
+        if top - paper > MIN_CONTRAST && out.iter().all(|&l| (l - level).abs() > 12.0) {
+            out.push(level);
+        }
+    }
+    out
 }
 
 /// Eight-connected blobs of ink above `level`.
@@ -269,8 +321,9 @@ pub(crate) fn nearest_line(strip: &Strip, blobs: &[Blob], s: &Search) -> Option<
         let big: Vec<usize> = hs.into_iter().filter(|&h| h as f64 >= 0.75 * top).collect();
         big[big.len() / 2] as f64
     };
-    // Chain outwards from the seed while the gaps stay word-sized.
-    let gap = 1.5 * cap_px;
+    // Chain outwards from the seed while the gaps stay word-sized (a monospaced "N° R"
+    // leaves nearly two capitals' width between N and R).
+    let gap = 2.0 * cap_px;
     let i = members.iter().position(|b| b == *seed)?;
     let (mut lo, mut hi) = (i, i);
     let mut right = members[i].x1;

@@ -158,4 +158,47 @@ fn other_text_is_not_a_legend_or_an_hri() {
     let read = read_text(&img, &symbol, 300.0, Some("10001045367"));
     assert_eq!(read.legend, None, "{read:?}");
     assert!(!read.hri_confident, "{read:?}");
+    // Something is printed in both places: seen, not recognised.
+    assert!(read.legend_seen && read.hri_seen, "{read:?}");
+}
+
+/// A grey stamp crossing the HRI joins its digits into one blob at the first threshold;
+/// the darker threshold drops the stamp and the digits read.
+#[test]
+fn reads_hri_under_a_grey_stamp() {
+    let value = "10959010959";
+    let (mut img, symbol) = page(
+        value,
+        Some("N° RPPS"),
+        Some(value),
+        Typeface::Sans,
+        300.0,
+        0.0,
+    );
+    let px = 300.0 / 25.4;
+    let bottom = symbol.quad[3][1];
+    let (x0, x1) = (symbol.quad[0][0] - 2.0 * px, symbol.quad[1][0] + 2.0 * px);
+    // A stamp's frame: a grey band through the digits' middle (printed over, so black stays).
+    for y in (bottom + 1.6 * px) as u32..(bottom + 2.2 * px) as u32 {
+        for x in x0 as u32..x1 as u32 {
+            let under = img.get_pixel(x, y)[0];
+            img.put_pixel(x, y, Luma([under.min(110)]));
+        }
+    }
+    let read = read_text(&img, &symbol, 300.0, Some(value));
+    assert_eq!(read.hri.as_deref(), Some(value), "{read:?}");
+    assert!(read.hri_confident);
+    // The level ladder: a grey-dropping level (above 145, the stamp's ink) comes after
+    // the usual one (below it).
+    let strip = strip::from_image(&img);
+    let levels = strip::thresholds(&strip);
+    assert!(levels[0] < 145.0, "{levels:?}");
+    assert!(levels.iter().any(|&l| l > 145.0), "{levels:?}");
+}
+
+/// Nothing but paper: no threshold, no reading.
+#[test]
+fn blank_strip_has_no_threshold() {
+    let img = GrayImage::from_pixel(200, 60, Luma([240]));
+    assert!(strip::thresholds(&strip::from_image(&img)).is_empty());
 }

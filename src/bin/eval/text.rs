@@ -2,6 +2,12 @@
 //! generated corpus, using the truth quad (so locate and decode do not count), with the
 //! truth value as the confirming hint, and scores legend kind, exact legend, HRI reads and
 //! false HRI alarms, overall and per degradation and resolution.
+//!
+//! With `ORDOSCAN_TEXT_DUMP=DIR` set, the strips and line crops of every symbol are written
+//! there as PNG (`NNNNN-above.png`, `-below.png`, `-legend.png`, `-hri.png`) with
+//! `truth.tsv` (crop number, page, dpi, degradations, truth legend, truth HRI, value, our
+//! legend, our HRI, whether confident), for looking at misses and for
+//! `bench/tesseract_text.sh`.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -10,7 +16,7 @@ use std::time::Instant;
 use ordoscan::decode::{Symbol, Symbology};
 use ordoscan::ids::IdKind;
 use ordoscan::synth::corpus::{CorpusTruth, SymbolTruth};
-use ordoscan::text::{SPELLINGS, TextRead, read_text};
+use ordoscan::text::{SPELLINGS, TextRead, crops, read_text};
 
 #[derive(Default, Clone, Copy)]
 struct Tally {
@@ -89,6 +95,9 @@ pub fn run(dir: &Path, misses: bool) -> anyhow::Result<()> {
     let mut groups: BTreeMap<(u8, String), Tally> = BTreeMap::new();
     let mut total = Tally::default();
     let mut seconds = 0.0;
+    let dump = std::env::var_os("ORDOSCAN_TEXT_DUMP").map(std::path::PathBuf::from);
+    let mut tsv = String::new();
+    let mut n = 0usize;
     for truth in &truths {
         let Some(page) = super::load_one(&dir.join(&truth.file)) else {
             continue;
@@ -105,6 +114,10 @@ pub fn run(dir: &Path, misses: bool) -> anyhow::Result<()> {
             let read = read_text(&page.image, &symbol, truth.dpi, Some(&s.value));
             seconds += started.elapsed().as_secs_f64();
             let t = score(s, &read);
+            if let Some(dir) = &dump {
+                n += 1;
+                tsv.push_str(&dump_crops(dir, n, &page.image, &symbol, truth, s, &read)?);
+            }
             if misses && (t.hri_confident_exact == 0 || t.legend_kind_right == 0) {
                 eprintln!(
                     "{} {:?} {:?} {} {:?}: read {:?} {:?} {:?} confident={} heights {:?} {:?}",
@@ -132,6 +145,9 @@ pub fn run(dir: &Path, misses: bool) -> anyhow::Result<()> {
             }
         }
     }
+    if let Some(dir) = &dump {
+        std::fs::write(dir.join("truth.tsv"), tsv)?;
+    }
     println!(
         "text reader on {} (truth quads, truth value as hint)\n",
         dir.display()
@@ -149,4 +165,42 @@ pub fn run(dir: &Path, misses: bool) -> anyhow::Result<()> {
         1000.0 * seconds / total.symbols.max(1) as f64
     );
     Ok(())
+}
+
+/// Writes the crops of one symbol as `dir/NNNNN-*.png`; returns its `truth.tsv` row.
+fn dump_crops(
+    dir: &Path,
+    n: usize,
+    image: &image::GrayImage,
+    symbol: &Symbol,
+    truth: &CorpusTruth,
+    s: &SymbolTruth,
+    read: &TextRead,
+) -> anyhow::Result<String> {
+    std::fs::create_dir_all(dir)?;
+    if let Some(c) = crops(image, symbol, truth.dpi) {
+        let named = [
+            ("above", Some(&c.above)),
+            ("below", Some(&c.below)),
+            ("legend", c.legend.as_ref()),
+            ("hri", c.hri.as_ref()),
+        ];
+        for (name, img) in named {
+            if let Some(img) = img {
+                img.save(dir.join(format!("{n:05}-{name}.png")))?;
+            }
+        }
+    }
+    Ok(format!(
+        "{n:05}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
+        truth.file,
+        truth.dpi,
+        truth.degradations.join(","),
+        s.legend.as_deref().unwrap_or(""),
+        s.hri.as_deref().unwrap_or(""),
+        s.value,
+        read.legend.as_deref().unwrap_or(""),
+        read.hri.as_deref().unwrap_or(""),
+        read.hri_confident,
+    ))
 }
