@@ -619,6 +619,9 @@ mod tests {
             legend_kind: legend.map(|l| l.1),
             hri: hri.map(str::to_owned),
             hri_confident: confident,
+            // Printed, read or not: no `*_missing` warning.
+            legend_seen: true,
+            hri_seen: true,
             ..TextRead::default()
         };
         let rpps = Some(("N° RPPS", IdKind::Rpps));

@@ -123,6 +123,30 @@ fn outside(v: f64, [lo, hi]: [f64; 2], tolerance: f64) -> bool {
 }
 
 fn text_sizes(t: &TextRead, i: usize, out: &mut Vec<Finding>) {
+    // Missing: no line of text of the right size at all where Annexe I puts it (a line
+    // there that could not be read is not missing).
+    let absent = [
+        (
+            t.legend_seen,
+            FindingCode::LegendMissing,
+            "no legend line above the symbol",
+        ),
+        (
+            t.hri_seen,
+            FindingCode::HriMissing,
+            "no human-readable line below the symbol",
+        ),
+    ];
+    for (seen, code, message) in absent {
+        if !seen {
+            out.push(Finding {
+                code,
+                severity: Severity::Warning,
+                symbol: Some(i),
+                message: format!("{message}; Annexe I requires one"),
+            });
+        }
+    }
     let sizes = [
         (
             t.legend_height_mm,

@@ -505,16 +505,17 @@ pub fn all() -> Vec<Fixture> {
     // symbol 2 mm after it (6.7 modules of quiet zone between them).
     let rpps_mm =
         0.3 * (11 * super::code128::codewords(RPPS[0], C).map_or(0, |c| c.len()) + 13) as f64;
+    // The RPPS has neither legend nor digits; the FINESS ones are printed too small.
+    let mut bare = block(K::Rpps, RPPS[0], 3.0, 30.0, C, 0.3);
+    (bare.legend, bare.hri) = (None, None);
+    let mut small_text = block(K::Finess, FINESS[0], 3.0 + rpps_mm + 2.0, 30.0, C, 0.3);
+    small_text.style.legend_mm = 0.74;
+    small_text.style.hri_mm = 1.4;
     f.push(png_fixture(
         "20-layout-faults.png",
-        "A5 pad at 300 dpi printed too close to the edge, its two symbols 2 mm apart",
-        &prescription(
-            A5,
-            vec![
-                block(K::Rpps, RPPS[0], 3.0, 30.0, C, 0.3),
-                block(K::Finess, FINESS[0], 3.0 + rpps_mm + 2.0, 30.0, C, 0.3),
-            ],
-        ),
+        "A5 pad at 300 dpi printed too close to the edge, its two symbols 2 mm apart, the \
+         RPPS without legend or digits, the FINESS ones too small",
+        &prescription(A5, vec![bare, small_text]),
         300.0,
         page(
             1,
@@ -522,6 +523,10 @@ pub fn all() -> Vec<Fixture> {
             Some(RPPS[0]),
             Some(FINESS[0]),
             &[
+                "hri_missing",
+                "hri_too_small",
+                "legend_missing",
+                "legend_too_small",
                 "margin_too_small",
                 "quiet_zone_too_small",
                 "spacing_too_small",
