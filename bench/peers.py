@@ -5,6 +5,7 @@
   bench/peers.sh corpus DIR     # a corpus written by `ordoscan-synth corpus` (truth files)
   bench/peers.sh suites DIR     # ../shared/peer-suites (manifest.jsonl)
   bench/peers.sh fixtures DIR   # test-images/ (fixture truth files), timing only
+  bench/peers.sh speed DIR      # load and in-memory read times per page, separately
 
 Corpus rules: symbol recall = readable truth symbols whose value was read; a false symbol
 is a value read that is not on the page. Suite rules: an image is read when its expected
@@ -142,6 +143,26 @@ def fixtures(d):
               f"load+read {1000 * seconds / max(pages, 1):.1f} ms/page")
 
 
+def speed(d):
+    """Time per page of loading (PIL open + convert to grey) and of reading alone (the
+    image already in memory), each the best of three passes over the files of `d`."""
+    exts = {".png", ".jpg", ".tif", ".tiff"}
+    files = sorted(p for p in Path(d).iterdir() if p.suffix.lower() in exts)
+    pages = [f for p in files for f in frames(p)]
+    load = min(timed_pass(lambda: [frames(p) for p in files]) for _ in range(3))
+    for name, reader in READERS.items():
+        read = min(timed_pass(lambda: [reader(f) for f in pages]) for _ in range(3))
+        n = max(len(pages), 1)
+        print(f"{name}: {len(pages)} pages; load {1000 * load / n:.1f} ms/page, "
+              f"read {1000 * read / n:.1f} ms/page, load+read {1000 * (load + read) / n:.1f} ms/page")
+
+
+def timed_pass(f):
+    t0 = time.perf_counter()
+    f()
+    return time.perf_counter() - t0
+
+
 if __name__ == "__main__":
     cmd, d = sys.argv[1], sys.argv[2]
-    {"corpus": corpus, "suites": suites, "fixtures": fixtures}[cmd](d)
+    {"corpus": corpus, "suites": suites, "fixtures": fixtures, "speed": speed}[cmd](d)

@@ -49,22 +49,53 @@ impl Scanline {
             f64::from(image.height()) - 1.0,
         );
         let inside = |p: [f64; 2]| p[0] >= 0.0 && p[1] >= 0.0 && p[0] <= w && p[1] <= h;
+        // Where every sample across the line has its four pixels on the page, strictly
+        // inside the last row and column: the fast path needs no clamping.
+        let reach = [across[0].abs() * half, across[1].abs() * half];
+        let interior = |p: [f64; 2]| {
+            p[0] - reach[0] >= 0.0
+                && p[1] - reach[1] >= 0.0
+                && p[0] + reach[0] < w
+                && p[1] + reach[1] < h
+        };
+        let raw = image.as_raw();
+        let stride = image.width() as usize;
         (0..self.len)
             .map(|i| {
                 let p = self.at(i as f64);
                 if !inside(p) {
                     return f64::NAN;
                 }
-                let sum: f64 = (0..THICKNESS)
-                    .map(|k| {
-                        let o = k as f64 - half;
-                        sample(image, p[0] + across[0] * o, p[1] + across[1] * o)
-                    })
-                    .sum();
+                let offsets = (0..THICKNESS).map(|k| k as f64 - half);
+                let sum: f64 = if interior(p) {
+                    offsets
+                        .map(|o| {
+                            interior_sample(raw, stride, p[0] + across[0] * o, p[1] + across[1] * o)
+                        })
+                        .sum()
+                } else {
+                    offsets
+                        .map(|o| sample(image, p[0] + across[0] * o, p[1] + across[1] * o))
+                        .sum()
+                };
                 sum / THICKNESS as f64
             })
             .collect()
     }
+}
+
+/// [`sample`] at a point whose four neighbouring pixels are all on the page (`x` and `y`
+/// non-negative, strictly left of the last column and above the last row).
+#[inline]
+fn interior_sample(raw: &[u8], stride: usize, x: f64, y: f64) -> f64 {
+    let (x0, y0) = (x as usize, y as usize);
+    let (fx, fy) = (x - x0 as f64, y - y0 as f64);
+    let at = y0 * stride + x0;
+    let (top, bottom) = (&raw[at..at + 2], &raw[at + stride..at + stride + 2]);
+    let p = |v: u8| f64::from(v);
+    let t = p(top[0]) + (p(top[1]) - p(top[0])) * fx;
+    let b = p(bottom[0]) + (p(bottom[1]) - p(bottom[0])) * fx;
+    t + (b - t) * fy
 }
 
 /// Edge positions (sub-pixel) of a profile, alternating light→dark and dark→light, the

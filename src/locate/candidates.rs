@@ -96,23 +96,25 @@ fn tensor_cells(image: &GrayImage) -> (Vec<Cell>, u32, u32) {
     let mut cells = vec![Cell::default(); (gw * gh) as usize];
     for cy in 0..gh {
         for cx in 0..gw {
-            let (mut sxx, mut syy, mut sxy, mut n) = (0.0, 0.0, 0.0, 0.0);
+            // Integer sums: exact, and much cheaper than converting every pixel.
+            let (mut sxx, mut syy, mut sxy, mut n) = (0i64, 0i64, 0i64, 0u32);
             let (x0, y0) = (cx * CELL_PX, cy * CELL_PX);
             for y in (y0.max(1)..(y0 + CELL_PX).min(h - 1)).step_by(2) {
                 let row = y as usize * stride;
                 for x in (x0.max(1)..(x0 + CELL_PX).min(w - 1)).step_by(2) {
                     let i = row + x as usize;
-                    let gx = f64::from(raw[i + 1]) - f64::from(raw[i - 1]);
-                    let gy = f64::from(raw[i + stride]) - f64::from(raw[i - stride]);
+                    let gx = i64::from(raw[i + 1]) - i64::from(raw[i - 1]);
+                    let gy = i64::from(raw[i + stride]) - i64::from(raw[i - stride]);
                     sxx += gx * gx;
                     syy += gy * gy;
                     sxy += gx * gy;
-                    n += 1.0;
+                    n += 1;
                 }
             }
-            if n == 0.0 {
+            if n == 0 {
                 continue;
             }
+            let (sxx, syy, sxy, n) = (sxx as f64, syy as f64, sxy as f64, f64::from(n));
             let (a, b) = (sxx - syy, 2.0 * sxy);
             let norm = a.hypot(b);
             cells[(cy * gw + cx) as usize] = Cell {
