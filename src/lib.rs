@@ -15,6 +15,7 @@ pub mod decode;
 pub mod ids;
 pub mod ingest;
 pub mod judge;
+pub mod labels;
 pub mod layout;
 pub mod locate;
 pub mod marks;
