@@ -60,7 +60,7 @@ struct Frame {
 }
 
 impl Frame {
-    fn to_sheet(&self, p: [f64; 2]) -> [f64; 2] {
+    fn upright(&self, p: [f64; 2]) -> [f64; 2] {
         let [c, s] = self.cos_sin;
         let (x, y) = (p[0] - self.page_centre[0], p[1] - self.page_centre[1]);
         [
@@ -69,7 +69,7 @@ impl Frame {
         ]
     }
 
-    fn to_page(&self, p: [f64; 2]) -> [f64; 2] {
+    fn on_page(&self, p: [f64; 2]) -> [f64; 2] {
         let [c, s] = self.cos_sin;
         let (x, y) = (p[0] - self.upright_centre[0], p[1] - self.upright_centre[1]);
         [
@@ -97,7 +97,7 @@ impl Sheet {
 
     /// The label a point of the page (mm) lies on, or the nearest one.
     pub fn label_at(&self, p_mm: [f64; 2]) -> u32 {
-        let (col, row) = cell(self.origin_mm, self.frame.to_sheet(p_mm));
+        let (col, row) = cell(self.origin_mm, self.frame.upright(p_mm));
         let clamp = |v: f64, n: u32| v.clamp(0.0, f64::from(n - 1)) as u32;
         clamp(row, ROWS) * COLUMNS + clamp(col, COLUMNS) + 1
     }
@@ -108,7 +108,7 @@ impl Sheet {
         let x0 = self.origin_mm[0] + f64::from(k % COLUMNS) * PITCH_MM[0];
         let y0 = self.origin_mm[1] + f64::from(k / COLUMNS) * PITCH_MM[1];
         let (x1, y1) = (x0 + LABEL_MM[0], y0 + LABEL_MM[1]);
-        [[x0, y0], [x1, y0], [x1, y1], [x0, y1]].map(|p| self.frame.to_page(p))
+        [[x0, y0], [x1, y0], [x1, y1], [x0, y1]].map(|p| self.frame.on_page(p))
     }
 }
 
@@ -121,7 +121,7 @@ pub fn recognise(size_mm: [f64; 2], quads_mm: &[Quad]) -> Option<Sheet> {
     let frame = upright_frame(size_mm, reading_direction(quads_mm)?)?;
     let upright: Vec<Quad> = quads_mm
         .iter()
-        .map(|q| q.map(|p| frame.to_sheet(p)))
+        .map(|q| q.map(|p| frame.upright(p)))
         .collect();
     let origin_mm = fit_origin(&upright)?;
     let labels: Vec<u32> = upright
