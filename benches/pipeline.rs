@@ -63,6 +63,7 @@ fn stages(c: &mut Criterion) {
             dpi: page.dpi,
             dpi_source: page.dpi_source,
             timed_out: None,
+            label: None,
         };
         c.bench_function(&format!("judge/{name}"), |b| {
             b.iter(|| {

@@ -53,11 +53,42 @@ pub fn path(dir: &Path, report: &PageReport) -> PathBuf {
     dir.join(format!("{stem}.p{}{label}.png", report.page))
 }
 
-/// Draws `report`'s page and saves it as a PNG at [`path`].
-pub fn write(dir: &Path, report: &PageReport, page: Option<&GrayImage>) -> Result<(), String> {
-    draw(report, page)
+/// Draws `report`'s page — only `area` of it (left, top, right, bottom, pixels) when
+/// given: a label of a label sheet — and saves it as a PNG at [`path`].
+pub fn write(
+    dir: &Path,
+    report: &PageReport,
+    page: Option<&GrayImage>,
+    area: Option<[u32; 4]>,
+) -> Result<(), String> {
+    let picture = match (page, area) {
+        (Some(page), Some(area)) => {
+            let (report, part) = cropped(report, page, area);
+            draw(&report, Some(&part))
+        }
+        _ => draw(report, page),
+    };
+    picture
         .save_with_format(path(dir, report), image::ImageFormat::Png)
         .map_err(|e| e.to_string())
+}
+
+/// `area` of the page, and the record with its symbols' quads moved into it.
+fn cropped(report: &PageReport, page: &GrayImage, area: [u32; 4]) -> (PageReport, GrayImage) {
+    let [x0, y0] = [
+        area[0].min(page.width() - 1),
+        area[1].min(page.height() - 1),
+    ];
+    let [x1, y1] = [
+        area[2].clamp(x0 + 1, page.width()),
+        area[3].clamp(y0 + 1, page.height()),
+    ];
+    let part = image::imageops::crop_imm(page, x0, y0, x1 - x0, y1 - y0).to_image();
+    let mut report = report.clone();
+    for s in &mut report.symbols {
+        s.quad = s.quad.map(|[x, y]| [x - f64::from(x0), y - f64::from(y0)]);
+    }
+    (report, part)
 }
 
 /// The annotated picture: the banner, then the page (if any) below it.

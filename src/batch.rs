@@ -33,6 +33,7 @@ use crate::decode::{self, ReadSettings};
 use crate::ids::{self, IdKind};
 use crate::ingest::{self, Page};
 use crate::judge::{self, PageInfo, Rules};
+use crate::labels;
 use crate::layout;
 use crate::marks;
 use crate::report::{FindingCode, PageReport, Verdict};
@@ -116,14 +117,62 @@ fn has_image_extension(path: &Path) -> bool {
         .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
 }
 
-/// Runs the pipeline on one page: decode, judge.
+/// One record of a page, and the part of the page it speaks of.
+#[derive(Clone, Debug)]
+pub struct PageRecord {
+    /// The record.
+    pub report: PageReport,
+    /// On a label sheet, the label's box in page pixels (left, top, right, bottom): what
+    /// its annotated picture shows.
+    pub area: Option<[u32; 4]>,
+}
+
+/// What was read on a page, before judging: the symbols decoded, the text around each,
+/// the undecoded symbols identified from their printed digits, each symbol's quiet zone.
+struct Found {
+    symbols: Vec<decode::Symbol>,
+    texts: Vec<TextRead>,
+    recovered: Vec<(decode::Symbol, TextRead)>,
+    quiet: Vec<Option<f64>>,
+}
+
+impl Found {
+    /// The symbols `keep` keeps (by index), and the recovered ones `keep_recovered` keeps.
+    fn subset(
+        &self,
+        keep: impl Fn(usize) -> bool,
+        keep_recovered: impl Fn(&decode::Symbol) -> bool,
+    ) -> Found {
+        let kept: Vec<usize> = (0..self.symbols.len()).filter(|&i| keep(i)).collect();
+        Found {
+            symbols: kept.iter().map(|&i| self.symbols[i].clone()).collect(),
+            texts: kept
+                .iter()
+                .filter_map(|&i| self.texts.get(i).cloned())
+                .collect(),
+            recovered: self
+                .recovered
+                .iter()
+                .filter(|(s, _)| keep_recovered(s))
+                .cloned()
+                .collect(),
+            quiet: kept
+                .iter()
+                .filter_map(|&i| self.quiet.get(i).copied())
+                .collect(),
+        }
+    }
+}
+
+/// Runs the pipeline on one page: decode, read the text, judge. One record for a
+/// prescription page; one per label, in label order, on an Annexe III label sheet.
 pub fn process_page(
     page: &Page,
     file: &str,
     number: u32,
     read: ReadSettings,
     rules: Rules,
-) -> PageReport {
+) -> Vec<PageRecord> {
     let reading = decode::read_within(&page.image, read);
     let info = PageInfo {
         file: file.to_owned(),
@@ -133,7 +182,21 @@ pub fn process_page(
         dpi: page.dpi,
         dpi_source: page.dpi_source,
         timed_out: reading.timed_out.then_some(read.budget),
+        label: None,
     };
+    let found = read_around(page, reading);
+    match sheet_of(page, &found.symbols) {
+        Some(sheet) => judge_labels(page, &info, &found, &sheet, rules),
+        None => vec![PageRecord {
+            report: judge_found(page, &info, &found, rules),
+            area: None,
+        }],
+    }
+}
+
+/// The text around each decoded symbol, the symbols identified from their digits only,
+/// and the quiet zones.
+fn read_around(page: &Page, reading: decode::Reading) -> Found {
     let texts: Vec<TextRead> = reading
         .symbols
         .iter()
@@ -146,46 +209,129 @@ pub fn process_page(
         .filter_map(|&q| text::read_unreadable(&page.image, q, page.dpi))
         .filter(|(s, _)| !reading.symbols.iter().any(|r| r.value == s.value))
         .collect();
+    let quiet = layout::quiet_zones(&page.image, &reading.symbols);
+    Found {
+        symbols: reading.symbols,
+        texts,
+        recovered,
+        quiet,
+    }
+}
+
+/// Judges what was found (the whole page's, or one label's).
+fn judge_found(page: &Page, info: &PageInfo, found: &Found, rules: Rules) -> PageReport {
     // Hand marks matter only where several RPPS numbers compete.
-    let rpps: std::collections::BTreeSet<&str> = reading
+    let rpps: std::collections::BTreeSet<&str> = found
         .symbols
         .iter()
         .filter(|s| ids::kind_from_shape(&s.value) == IdKind::Rpps)
         .map(|s| s.value.as_str())
         .collect();
     let marks: Vec<Option<marks::Evidence>> = if rpps.len() >= 2 {
-        marks::on_page(&page.image, &reading.symbols, page.dpi)
+        marks::on_page(&page.image, &found.symbols, page.dpi)
     } else {
         Vec::new()
     };
     judge::judge(
-        &info,
+        info,
         &judge::Seen {
-            symbols: &reading.symbols,
-            texts: &texts,
-            recovered: &recovered,
+            symbols: &found.symbols,
+            texts: &found.texts,
+            recovered: &found.recovered,
             marks: &marks,
-            quiet: &layout::quiet_zones(&page.image, &reading.symbols),
+            quiet: &found.quiet,
         },
         rules,
     )
 }
 
+/// The Annexe III label sheet the page is, if it is one.
+fn sheet_of(page: &Page, symbols: &[decode::Symbol]) -> Option<labels::Sheet> {
+    let mm = |px: f64| px / page.dpi * 25.4;
+    let size_mm = [
+        mm(f64::from(page.image.width())),
+        mm(f64::from(page.image.height())),
+    ];
+    let quads: Vec<labels::Quad> = symbols.iter().map(|s| s.quad.map(|p| p.map(mm))).collect();
+    labels::recognise(size_mm, &quads)
+}
+
+/// One record per label of a sheet, each judged on its own symbols.
+fn judge_labels(
+    page: &Page,
+    info: &PageInfo,
+    found: &Found,
+    sheet: &labels::Sheet,
+    rules: Rules,
+) -> Vec<PageRecord> {
+    let mm = |px: f64| px / page.dpi * 25.4;
+    (1..=labels::LABELS)
+        .map(|label| {
+            let on_label = found.subset(
+                |i| sheet.labels()[i] == label,
+                |s| sheet.label_at(s.centre().map(mm)) == label,
+            );
+            let info = PageInfo {
+                label: Some(label),
+                ..info.clone()
+            };
+            PageRecord {
+                report: judge_found(page, &info, &on_label, rules),
+                area: Some(label_area(page, sheet, label)),
+            }
+        })
+        .collect()
+}
+
+/// Margin around a label's box in its annotated picture, mm: the grid's place is known
+/// only as well as the symbols tell it (any place that keeps each symbol in its label
+/// fits them), so a shifted sheet's label edge may lie a few mm off the fitted one.
+const LABEL_AREA_MARGIN_MM: f64 = 4.0;
+
+/// The box of `label` on the page, pixels, with [`LABEL_AREA_MARGIN_MM`] around it,
+/// within the page.
+fn label_area(page: &Page, sheet: &labels::Sheet, label: u32) -> [u32; 4] {
+    let px = |mm: f64| mm / 25.4 * page.dpi;
+    let corners = sheet.label_corners_mm(label).map(|p| p.map(px));
+    let [x0, y0, x1, y1] = crate::locate::bbox(&corners);
+    let margin = px(LABEL_AREA_MARGIN_MM);
+    let (w, h) = (
+        f64::from(page.image.width()),
+        f64::from(page.image.height()),
+    );
+    let clamp = |v: f64, max: f64| v.clamp(0.0, max) as u32;
+    [
+        clamp(x0 - margin, w - 1.0),
+        clamp(y0 - margin, h - 1.0),
+        clamp(x1 + margin, w),
+        clamp(y1 + margin, h),
+    ]
+}
+
 /// [`process_page`], turning a bug that panics into an error record for that page, so
 /// that the rest of the batch is still reported.
-fn guarded(page: &Page, file: &str, number: u32, read: ReadSettings, rules: Rules) -> PageReport {
+fn guarded(
+    page: &Page,
+    file: &str,
+    number: u32,
+    read: ReadSettings,
+    rules: Rules,
+) -> Vec<PageRecord> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         process_page(page, file, number, read, rules)
     }))
     .unwrap_or_else(|panic| {
-        PageReport::error(
-            file,
-            number,
-            format!(
-                "page {number} of '{file}': internal error while reading the page ({}); please report it",
-                panic_text(&*panic)
+        vec![PageRecord {
+            report: PageReport::error(
+                file,
+                number,
+                format!(
+                    "page {number} of '{file}': internal error while reading the page ({}); please report it",
+                    panic_text(&*panic)
+                ),
             ),
-        )
+            area: None,
+        }]
     })
 }
 
@@ -214,7 +360,7 @@ pub fn select(paths: &[PathBuf], shard: Option<Shard>) -> Vec<Input> {
 /// Counts of a finished run.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Summary {
-    /// Records written.
+    /// Records written (one per page; one per label on a label sheet).
     pub pages: usize,
     /// Pages that pass.
     pub pass: usize,
@@ -309,22 +455,25 @@ impl Progress for () {
 enum Msg {
     /// Input `input` holds `pages` pages; sent before any of its records.
     Pages { input: usize, pages: usize },
-    /// The record of page `page` (from 0) of input `input`.
-    Record {
+    /// The records of page `page` (from 0) of input `input` (one per label on a label
+    /// sheet), and whether each one's annotated picture was written (empty without
+    /// `--annotate`).
+    Records {
         input: usize,
         page: usize,
-        report: Box<PageReport>,
-        annotation: Option<Result<(), String>>,
+        reports: Vec<PageReport>,
+        annotations: Vec<Result<(), String>>,
     },
 }
 
-/// Records arriving in any order leave in (input, page) order.
+/// Records arriving in any order leave in (input, page) order (the records of one page
+/// travel together).
 #[derive(Default)]
 struct Reorder {
     /// Page counts of the inputs decoded and not yet fully written.
     pages: BTreeMap<usize, usize>,
     /// Records waiting for a predecessor.
-    waiting: BTreeMap<(usize, usize), PageReport>,
+    waiting: BTreeMap<(usize, usize), Vec<PageReport>>,
     /// The (input, page) to write next.
     next: (usize, usize),
 }
@@ -334,12 +483,12 @@ impl Reorder {
         self.pages.insert(input, pages);
     }
 
-    fn push(&mut self, input: usize, page: usize, report: PageReport) {
-        self.waiting.insert((input, page), report);
+    fn push(&mut self, input: usize, page: usize, reports: Vec<PageReport>) {
+        self.waiting.insert((input, page), reports);
     }
 
-    /// The next record in order, if it has arrived.
-    fn pop(&mut self) -> Option<PageReport> {
+    /// The records of the next page in order, if they have arrived.
+    fn pop(&mut self) -> Option<Vec<PageReport>> {
         loop {
             let pages = *self.pages.get(&self.next.0)?;
             if self.next.1 < pages {
@@ -382,7 +531,8 @@ fn read_input<'s>(
     let (path, name) = match input {
         Input::Failed(report) => {
             let _ = tx.send(Msg::Pages { input: k, pages: 1 });
-            send_record(shared, &tx, k, 0, report, None);
+            let record = PageRecord { report, area: None };
+            send_records(shared, &tx, k, 0, vec![record], None);
             return;
         }
         Input::File { path, name } => (path, name),
@@ -418,7 +568,7 @@ fn read_input<'s>(
     }
 }
 
-/// Reads, judges and (with `--annotate`) draws one page, then sends its record.
+/// Reads, judges and (with `--annotate`) draws one page, then sends its records.
 fn read_page(
     shared: &Shared,
     tx: &SyncSender<Msg>,
@@ -431,37 +581,54 @@ fn read_page(
         return;
     }
     let number = i as u32 + 1;
-    let (report, image) = match page {
+    let (records, image) = match page {
         Ok(page) => (
             guarded(&page, name, number, shared.config.read, shared.rules),
             Some(page.image),
         ),
-        Err(e) => (PageReport::error(name, e.page(), e.to_string()), None),
+        Err(e) => {
+            let report = PageReport::error(name, e.page(), e.to_string());
+            (vec![PageRecord { report, area: None }], None)
+        }
     };
-    send_record(shared, tx, k, i, report, image.as_ref());
+    send_records(shared, tx, k, i, records, image.as_ref());
 }
 
-fn send_record(
+fn send_records(
     shared: &Shared,
     tx: &SyncSender<Msg>,
     k: usize,
     i: usize,
-    report: PageReport,
+    records: Vec<PageRecord>,
     image: Option<&image::GrayImage>,
 ) {
-    let annotation = shared.config.annotate.as_deref().map(|dir| {
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            annotate::write(dir, &report, image)
-        }))
-        .unwrap_or_else(|panic| Err(format!("internal error: {}", panic_text(&*panic))))
-        .map_err(|e| format!("{}: {e}", annotate::path(dir, &report).display()))
-    });
-    let _ = tx.send(Msg::Record {
+    let annotations = match shared.config.annotate.as_deref() {
+        Some(dir) => records
+            .iter()
+            .map(|r| annotate_record(dir, r, image))
+            .collect(),
+        None => Vec::new(),
+    };
+    let _ = tx.send(Msg::Records {
         input: k,
         page: i,
-        report: Box::new(report),
-        annotation,
+        reports: records.into_iter().map(|r| r.report).collect(),
+        annotations,
     });
+}
+
+/// Draws one record's annotated picture (`--annotate`).
+fn annotate_record(
+    dir: &Path,
+    record: &PageRecord,
+    image: Option<&image::GrayImage>,
+) -> Result<(), String> {
+    let report = &record.report;
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        annotate::write(dir, report, image, record.area)
+    }))
+    .unwrap_or_else(|panic| Err(format!("internal error: {}", panic_text(&*panic))))
+    .map_err(|e| format!("{}: {e}", annotate::path(dir, report).display()))
 }
 
 /// Runs the whole batch on `config.jobs` threads, handing each record to `sink` in input
@@ -517,28 +684,31 @@ pub fn run_batch(
                     total = total + pages as u64 - 1;
                     progress.total(total);
                 }
-                Msg::Record {
+                Msg::Records {
                     input,
                     page,
-                    report,
-                    annotation,
+                    reports,
+                    annotations,
                 } => {
-                    order.push(input, page, *report);
+                    order.push(input, page, reports);
                     done += 1;
                     progress.done(done);
-                    match annotation {
-                        Some(Ok(())) => summary.annotated += 1,
-                        Some(Err(e)) => summary.unwritten.push(e),
-                        None => {}
+                    for a in annotations {
+                        match a {
+                            Ok(()) => summary.annotated += 1,
+                            Err(e) => summary.unwritten.push(e),
+                        }
                     }
                 }
             }
-            while let Some(r) = order.pop() {
-                if let Err(e) = sink(&r) {
-                    shared.stop.store(true, Ordering::Relaxed);
-                    return Err(e.into());
+            while let Some(records) = order.pop() {
+                for r in &records {
+                    if let Err(e) = sink(r) {
+                        shared.stop.store(true, Ordering::Relaxed);
+                        return Err(e.into());
+                    }
+                    summary.add(r);
                 }
-                summary.add(&r);
             }
         }
         Ok(())
@@ -552,8 +722,8 @@ pub fn run_batch(
 mod tests {
     use super::*;
 
-    fn record(file: &str, page: u32) -> PageReport {
-        PageReport::error(file, page, "x")
+    fn record(file: &str, page: u32) -> Vec<PageReport> {
+        vec![PageReport::error(file, page, "x")]
     }
 
     #[test]
@@ -561,8 +731,8 @@ mod tests {
         let mut order = Reorder::default();
         let mut out = Vec::new();
         let mut drain = |order: &mut Reorder| {
-            while let Some(r) = order.pop() {
-                out.push(format!("{}:{}", r.file, r.page));
+            while let Some(records) = order.pop() {
+                out.extend(records.iter().map(|r| format!("{}:{}", r.file, r.page)));
             }
         };
         order.pages(1, 1);

@@ -32,6 +32,9 @@ pub struct PageInfo {
     pub dpi_source: DpiSource,
     /// The time budget, when it ran out before the search for symbols ended.
     pub timed_out: Option<std::time::Duration>,
+    /// On an Annexe III label sheet, the label (1–24) judged: only its symbols are seen,
+    /// and page margins are not checked (the Instruction sets none from a label's edge).
+    pub label: Option<u32>,
 }
 
 /// How the judge is asked to rule.
@@ -235,13 +238,14 @@ pub fn judge(info: &PageInfo, seen: &Seen, rules: Rules) -> PageReport {
         symbols: &reports,
         texts: seen.texts,
         quiet: seen.quiet,
+        on_label: info.label.is_some(),
     }));
     findings.sort_by_key(|f| (f.severity != Severity::Error, f.symbol, f.code));
     let verdict = verdict(&findings, rules);
     PageReport {
         file: info.file.clone(),
         page: info.page,
-        label: None,
+        label: info.label,
         width_px: Some(info.width_px),
         height_px: Some(info.height_px),
         dpi: Some(info.dpi),
@@ -482,6 +486,7 @@ mod tests {
             dpi: 254.0,
             dpi_source: DpiSource::Assumed,
             timed_out: None,
+            label: None,
         }
     }
 

@@ -56,6 +56,9 @@ pub struct Page<'a> {
     pub texts: &'a [TextRead],
     /// Each symbol's clear space before and after its bars, modules (same order).
     pub quiet: &'a [Option<f64>],
+    /// The symbols are one label's of an Annexe III label sheet: the page's margins are
+    /// not the label's, and Annexe I sets none from a label's edge, so none is checked.
+    pub on_label: bool,
 }
 
 /// The layout warnings of a page.
@@ -110,6 +113,7 @@ pub fn check(page: &Page) -> Vec<Finding> {
         }
     }
     if let Some(format) = paper_format(mm(f64::from(page.size_px.0)), mm(f64::from(page.size_px.1)))
+        && !page.on_label
     {
         margins(page, format, &mut out);
     }
@@ -347,6 +351,7 @@ mod tests {
             symbols,
             texts: &[],
             quiet,
+            on_label: false,
         })
         .iter()
         .map(|f| f.code)
@@ -390,8 +395,20 @@ mod tests {
             symbols: &page[..1],
             texts: &[],
             quiet: &[],
+            on_label: false,
         });
         assert!(crop.iter().all(|f| f.code != MarginTooSmall), "{crop:?}");
+        // One label of a label sheet: the page's edges are not the label's.
+        let label = check(&Page {
+            size_px: A4_PX,
+            dpi: DPI,
+            symbols: &page[..1],
+            texts: &[],
+            quiet: &[],
+            on_label: true,
+        });
+        assert!(label.iter().all(|f| f.code != MarginTooSmall), "{label:?}");
+        assert!(label.iter().any(|f| f.code == SizeOutOfRange), "{label:?}");
     }
 
     #[test]

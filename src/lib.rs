@@ -2,7 +2,8 @@
 //!
 //! The pipeline, one module per stage: [`ingest`] (files → grey pages with a resolution)
 //! → [`decode`] (barcodes) → [`locate`] (each symbol's exact geometry) → [`ids`] (RPPS,
-//! FINESS, AM and their check keys) → [`judge`] (findings, verdict) → [`report`] (JSONL,
+//! FINESS, AM and their check keys) → [`labels`] (Annexe III label sheets: one record per
+//! label) → [`judge`] (findings, verdict) → [`report`] (JSONL,
 //! CSV, human), orchestrated by [`batch`], which also draws each page with [`annotate`]
 //! when asked. The binary only parses flags ([`cli`]) into a [`config::Config`] and calls
 //! [`run`].
@@ -15,6 +16,7 @@ pub mod decode;
 pub mod ids;
 pub mod ingest;
 pub mod judge;
+pub mod labels;
 pub mod layout;
 pub mod locate;
 pub mod marks;

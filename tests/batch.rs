@@ -29,6 +29,21 @@ fn pages(out: &Output) -> Vec<(String, u64)> {
         .collect()
 }
 
+/// (file, page, label) of every record: what a record is of (a label sheet gives 24
+/// records of one page).
+fn keys(out: &Output) -> Vec<(String, u64, Option<u64>)> {
+    common::records(out)
+        .iter()
+        .map(|r| {
+            (
+                r["file"].as_str().unwrap().to_owned(),
+                r["page"].as_u64().unwrap(),
+                r["label"].as_u64(),
+            )
+        })
+        .collect()
+}
+
 const FAST: [&str; 5] = ["--format", "jsonl", "-q", "--decoder", "own"];
 
 #[test]
@@ -118,13 +133,13 @@ fn shards_split_the_expanded_inputs_disjointly_and_completely() {
             "shard {shard} holds inputs k with k mod 3 = {}",
             i - 1
         );
-        for p in part {
+        for p in keys(&out) {
             assert!(union.insert(p.clone()), "{p:?} is in two shards");
         }
     }
     assert_eq!(
         union,
-        pages(&whole).into_iter().collect(),
+        keys(&whole).into_iter().collect(),
         "the shards cover the batch"
     );
 
@@ -223,4 +238,41 @@ fn annotate_writes_one_png_per_page_with_the_symbols_outlined_in_colour() {
         top[0] > 150 && top[1] < 100,
         "an unreadable file gets a red banner: {top:?}"
     );
+}
+
+#[test]
+fn annotate_draws_each_label_of_a_label_sheet_on_its_own() {
+    let dir = common::scratch("annotate-sheet");
+    let out_dir = dir.join("out");
+    let out_arg = out_dir.display().to_string();
+    let sheet = "test-images/21-label-sheet.png";
+    let out = common::scan(&[&FAST[..], &["--annotate", &out_arg, sheet]].concat());
+    let records = common::records(&out);
+    assert_eq!(records.len(), 24);
+    let mut names: Vec<String> = std::fs::read_dir(&out_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let mut expected: Vec<String> = (1..=24)
+        .map(|l| format!("test-images_21-label-sheet.png.p1.l{l}.png"))
+        .collect();
+    expected.sort();
+    assert_eq!(names, expected);
+    for r in &records {
+        let label = r["label"].as_u64().unwrap();
+        let png = out_dir.join(format!("test-images_21-label-sheet.png.p1.l{label}.png"));
+        let img = image::open(&png).unwrap().to_rgb8();
+        // The label (63.5 mm and a margin at 200 dpi), not the whole page.
+        assert!(
+            (500..600).contains(&img.width()),
+            "label {label}: {} px wide",
+            img.width()
+        );
+        let top = img.get_pixel(2, 2).0;
+        match r["verdict"].as_str().unwrap() {
+            "pass" => assert!(top[1] > top[0], "label {label}: green banner {top:?}"),
+            _ => assert!(top[0] > top[1], "label {label}: red banner {top:?}"),
+        }
+    }
 }

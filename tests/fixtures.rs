@@ -1,5 +1,6 @@
 //! One test per fixture of `test-images/`: the real binary must report what the fixture's
-//! truth file says, page by page.
+//! truth file says, page by page (label by label on an Annexe III label sheet: one truth
+//! entry and one record per label; every other page must not be taken for a sheet).
 
 mod common;
 
@@ -19,12 +20,16 @@ fn check_fixture(name: &str) {
     assert_eq!(
         records.len(),
         truth.pages.len(),
-        "{name}: one record per page"
+        "{name}: one record per page (per label on a label sheet)"
     );
     for (r, t) in records.iter().zip(&truth.pages) {
-        let at = format!("{name} page {}", t.page);
+        let at = match t.label {
+            Some(label) => format!("{name} page {} label {label}", t.page),
+            None => format!("{name} page {}", t.page),
+        };
         assert_eq!(r["file"], Value::from(path.clone()), "{at}");
         assert_eq!(r["page"], Value::from(t.page), "{at}");
+        assert_eq!(r["label"], Value::from(t.label), "{at}: label");
         assert_eq!(r["verdict"], Value::from(t.verdict.clone()), "{at}");
         assert_eq!(r["dpi_source"], Value::from(t.dpi_source.clone()), "{at}");
         let id = |v: &Value| v.get("value").and_then(Value::as_str).map(str::to_owned);
@@ -102,6 +107,7 @@ fixture_tests! {
     group_circled => "18-group-circled.png",
     group_struck => "19-group-struck.png",
     layout_faults => "20-layout-faults.png",
+    label_sheet => "21-label-sheet.png",
 }
 
 /// The committed fixtures are exactly what the generator draws today (so the generator
@@ -121,5 +127,38 @@ fn fixtures_are_reproducible() {
         )
         .unwrap();
         assert_eq!(truth, f.truth, "{} truth", f.name);
+    }
+}
+
+/// The label sheet gives 24 records, labels 1 to 24 in order, each with its own symbols
+/// only (indexes local to the record) and no page-margin finding.
+#[test]
+fn label_sheet_records_are_one_per_label() {
+    let out = common::scan(&[
+        "--format",
+        "jsonl",
+        "--quiet",
+        "test-images/21-label-sheet.png",
+    ]);
+    let records = common::records(&out);
+    let labels: Vec<u64> = records
+        .iter()
+        .map(|r| r["label"].as_u64().expect("a label number"))
+        .collect();
+    assert_eq!(labels, (1..=24).collect::<Vec<u64>>());
+    for r in &records {
+        let symbols = r["symbols"].as_array().unwrap();
+        assert!(symbols.len() <= 2, "label {}: {symbols:?}", r["label"]);
+        if let Some(i) = r["prescriber"]["symbol"].as_u64() {
+            assert_eq!(symbols[i as usize]["kind"], "rpps", "label {}", r["label"]);
+        }
+        let codes: Vec<&str> = r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["code"].as_str().unwrap())
+            .collect();
+        assert!(!codes.contains(&"margin_too_small"), "label {}", r["label"]);
+        assert_eq!(r["width_px"], records[0]["width_px"]);
     }
 }

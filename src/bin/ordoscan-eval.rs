@@ -58,7 +58,9 @@ fn read_page(page: &Page, name: &str, reader: Reader) -> Read {
                 engine,
                 ..ReadSettings::default()
             };
-            let r = process_page(page, name, 1, settings, Rules::default());
+            // Corpus pages are prescriptions, never label sheets: one record each.
+            let records = process_page(page, name, 1, settings, Rules::default());
+            let r = &records[0].report;
             let values = |from: &str| {
                 r.symbols
                     .iter()

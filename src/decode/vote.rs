@@ -224,12 +224,26 @@ fn settled(codewords: Vec<u8>, heads: &[Seen], tails: &[Seen]) -> Option<Voted> 
     }
     let (text, code_sets) = text(&codewords)?;
     Some(Voted {
+        starts: ends_of(heads, |c| codewords.starts_with(c)),
+        ends: ends_of(tails, |c| codewords.ends_with(c)),
         codewords,
         text,
         code_sets,
-        starts: heads.iter().map(|(k, p)| (*k, p.t)).collect(),
-        ends: tails.iter().map(|(k, p)| (*k, p.t)).collect(),
     })
+}
+
+/// (line, distance) of the parts of a group that read this symbol (`fits` its characters),
+/// ordered by line (the geometry takes the outermost lines): symbols stacked with aligned
+/// starts (or ends) share a head (or tail) group, and the other symbol's lines must not
+/// pull this one's geometry towards it. All of the group when none fits.
+fn ends_of(group: &[Seen], fits: impl Fn(&[u8]) -> bool) -> Vec<(usize, f64)> {
+    let own = group.iter().filter(|(_, p)| fits(&values(&p.part.chars)));
+    let mut seen: Vec<(usize, f64)> = own.map(|(k, p)| (*k, p.t)).collect();
+    if seen.is_empty() {
+        seen = group.iter().map(|(k, p)| (*k, p.t)).collect();
+    }
+    seen.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    seen
 }
 
 /// Number of symbol characters (start and check included) between a head group and a
@@ -301,6 +315,36 @@ mod tests {
             part(&cw[..head], true, 2.0, 50.0, false),
             part(&cw[cw.len() - tail..], false, 2.0, end, false),
         ]
+    }
+
+    #[test]
+    fn stacked_symbols_with_aligned_starts_keep_their_own_lines() {
+        // Lines 0–3 cross an RPPS symbol, lines 4–7 a FINESS symbol below it, both
+        // starting at t = 50: one head group, two tail groups.
+        let rpps = codewords("10001045367", CodeSets::Shortest).unwrap();
+        let finess = codewords("750712184", CodeSets::Shortest).unwrap();
+        let whole = |cw: &[u8]| {
+            let end = 50.0 + 2.0 * (11 * cw.len() + 13) as f64;
+            vec![
+                part(cw, true, 2.0, 50.0, true),
+                part(cw, false, 2.0, end, true),
+            ]
+        };
+        let lines: Vec<Vec<LinePart>> = (0..8)
+            .map(|k| whole(if k < 4 { &rpps } else { &finess }))
+            .collect();
+        let voted = combine(&lines);
+        assert_eq!(voted.len(), 2);
+        for v in &voted {
+            let own: Vec<usize> = if v.text == "750712184" {
+                (4..8).collect()
+            } else {
+                (0..4).collect()
+            };
+            let lines = |seen: &[(usize, f64)]| seen.iter().map(|s| s.0).collect::<Vec<_>>();
+            assert_eq!(lines(&v.starts), own, "{}", v.text);
+            assert_eq!(lines(&v.ends), own, "{}", v.text);
+        }
     }
 
     #[test]

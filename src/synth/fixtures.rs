@@ -11,6 +11,8 @@ use super::code128::CodeSets;
 use super::write::{self, Fax, PdfImage};
 use super::{Block, Mark, PageSpec, render};
 
+mod sheet;
+
 /// What a correct reader reports for one page of a fixture.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -29,6 +31,10 @@ pub struct PageTruth {
     pub symbols: Vec<String>,
     /// Where the resolution comes from.
     pub dpi_source: String,
+    /// The label (1–24) on an Annexe III label sheet, whose page has one entry per label;
+    /// absent on a prescription page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<u32>,
 }
 
 /// A fixture file's truth: one entry per page.
@@ -180,6 +186,7 @@ fn page(
         findings,
         symbols,
         dpi_source: dpi_source.to_owned(),
+        label: None,
     }
 }
 
@@ -535,6 +542,7 @@ pub fn all() -> Vec<Fixture> {
             "file",
         ),
     ));
+    f.push(sheet::label_sheet());
     f
 }
 
