@@ -362,6 +362,8 @@ pub fn select(paths: &[PathBuf], shard: Option<Shard>) -> Vec<Input> {
 pub struct Summary {
     /// Records written (one per page; one per label on a label sheet).
     pub pages: usize,
+    /// Of those, records of labels of label sheets.
+    pub labels: usize,
     /// Pages that pass.
     pub pass: usize,
     /// Pages that fail.
@@ -382,6 +384,7 @@ impl Summary {
     /// Counts one record.
     pub fn add(&mut self, r: &PageReport) {
         self.pages += 1;
+        self.labels += usize::from(r.label.is_some());
         match r.verdict {
             Verdict::Pass => self.pass += 1,
             Verdict::Fail => self.fail += 1,
@@ -414,9 +417,18 @@ impl Summary {
             .take(5)
             .map(|(c, n)| format!("{} ×{n}", c.as_str()))
             .collect();
+        // Pass, fail and error count records: on a label sheet, one per label.
+        let (what, unit) = if self.labels == 0 {
+            (format!("{} pages", self.pages), "pages")
+        } else {
+            let what = format!(
+                "{} records ({} labels of label sheets)",
+                self.pages, self.labels
+            );
+            (what, "records")
+        };
         format!(
-            "{} pages: {} pass, {} fail, {} error; {:.1} pages/s{}",
-            self.pages,
+            "{what}: {} pass, {} fail, {} error; {:.1} {unit}/s{}",
             self.pass,
             self.fail,
             self.error,
@@ -724,6 +736,26 @@ mod tests {
 
     fn record(file: &str, page: u32) -> Vec<PageReport> {
         vec![PageReport::error(file, page, "x")]
+    }
+
+    #[test]
+    fn summary_counts_labels_as_records() {
+        let mut summary = Summary::default();
+        summary.add(&PageReport::error("a.png", 1, "x"));
+        assert!(
+            summary
+                .line()
+                .starts_with("1 pages: 0 pass, 0 fail, 1 error")
+        );
+        let mut label = PageReport::error("sheet.png", 1, "x");
+        label.label = Some(3);
+        summary.add(&label);
+        let line = summary.line();
+        assert!(
+            line.starts_with("2 records (1 labels of label sheets): "),
+            "{line}"
+        );
+        assert!(line.contains(" records/s"), "{line}");
     }
 
     #[test]
