@@ -8,7 +8,8 @@
 //!   the share of directions from the block's centre in which ink lies outside it);
 //! - a tick or an arrow beside it puts a stroke of ink left or right of the bars
 //!   ([`Evidence::beside`], mm² of ink);
-//! - a highlighter greys the spaces between the bars ([`Evidence::highlight`]);
+//! - a highlighter greys the paper along the bars, their quiet zones included
+//!   ([`Evidence::highlight`]; the spaces between the bars are no guide, blur greys them);
 //! - a stroke through the bars (a line or a cross: the symbol is struck out) leaves ink in
 //!   the spaces along a straight line, while the bars are the same on every row
 //!   ([`Evidence::strike`]).
@@ -29,6 +30,9 @@ const BLOCK_ABOVE_MM: f64 = 4.5;
 const BLOCK_BELOW_MM: f64 = 5.0;
 /// How far around the block a mark is looked for, mm.
 const REACH_MM: f64 = 15.0;
+/// Height of the corners above and below the block's ends, mm: a stamp or a signature
+/// beside the block runs on into them, a tick or an arrow stays level with the block.
+const CORNER_MM: f64 = 5.0;
 /// Directions around the block's centre.
 const SECTORS: usize = 16;
 /// Ink (mm²) a direction needs to count as marked.
@@ -48,6 +52,10 @@ const OUTLINE_MM2: f64 = 35.0;
 /// outside the window's sectors less than a circle's arc does).
 const BOX_RING: f64 = 0.4;
 const HIGHLIGHT: f64 = 25.0;
+/// The stretch of each quiet zone whose paper tells a highlighter, mm beyond the bars:
+/// past the blur of the outer bars, within the 10 modules every quiet zone has.
+const QUIET_FROM_MM: f64 = 1.0;
+const QUIET_TO_MM: f64 = 2.0;
 const STRIKE: f64 = 0.6;
 /// Below these, nothing around a symbol looks like a mark.
 const PLAIN_RING: f64 = 0.45;
@@ -61,11 +69,15 @@ pub struct Evidence {
     pub ring: f64,
     /// Ink left or right of the bars, within reach, mm² (the larger side).
     pub beside: f64,
-    /// How much greyer the spaces between the bars are than the paper (ink, 0–255).
+    /// How much greyer the quiet zones (1–2 mm beyond the bars) are than the paper
+    /// around the block (ink, 0–255).
     pub highlight: f64,
     /// Ink above and below the block, within reach, mm².
     pub above: f64,
     pub below: f64,
+    /// Of the ink above and below, what lies beyond the block's end on the side with more
+    /// ink beside it (the corners a tick or an arrow leaves empty), mm².
+    pub corners: f64,
     /// Share of the bars' rows crossed, in the spaces, by one straight line (0–1).
     pub strike: f64,
 }
@@ -73,14 +85,15 @@ pub struct Evidence {
 impl Evidence {
     /// Whether a mark singles the symbol out (circle, box, tick, arrow, highlighter).
     pub fn singled_out(&self) -> bool {
-        let (above, below) = (self.above >= AROUND_MM2, self.below >= AROUND_MM2);
         let pen_beside = (BESIDE_MM2[0]..=BESIDE_MM2[1]).contains(&self.beside);
         let circled = self.ring >= RING;
         // A box is pen lines on every side; a stamp or a signature is much more ink.
         let outline = |ink: f64| (AROUND_MM2..=OUTLINE_MM2).contains(&ink);
         let boxed =
             self.ring >= BOX_RING && outline(self.above) && outline(self.below) && pen_beside;
-        let ticked = !above && !below && pen_beside;
+        // A tick or an arrow stays level with the block; printed text and logos further
+        // above or below do not matter, a stamp or a signature runs on into the corners.
+        let ticked = self.corners < AROUND_MM2 && pen_beside;
         circled || boxed || ticked || self.highlight >= HIGHLIGHT
     }
 
@@ -97,8 +110,8 @@ impl Evidence {
     }
 }
 
-/// The ink around each of a page's `symbols`, relative to the page: how grey the spaces
-/// between bars look depends on the scan (blur, toner, ink spread) as much as on a
+/// The ink around each of a page's `symbols`, relative to the page: how grey the paper
+/// by the bars looks depends on the scan (toner, fold shadows, JPEG) as well as on a
 /// highlighter, so each symbol's [`Evidence::highlight`] is taken above the median of the
 /// page's symbols (the structure's included, which no one highlights).
 pub fn on_page(image: &GrayImage, symbols: &[Symbol], dpi: f64) -> Vec<Option<Evidence>> {
@@ -139,6 +152,7 @@ pub fn evidence(image: &GrayImage, symbol: &Symbol, dpi: f64) -> Option<Evidence
     let pixel_mm2 = 1.0 / (PER_MM * PER_MM);
     let mut sectors = [0.0f64; SECTORS];
     let (mut left, mut right, mut above, mut below) = (0.0, 0.0, 0.0, 0.0);
+    let (mut left_corners, mut right_corners) = (0.0, 0.0);
     let mut paper = Vec::new();
     for j in 0..window.h {
         for i in 0..window.w {
@@ -159,24 +173,50 @@ pub fn evidence(image: &GrayImage, symbol: &Symbol, dpi: f64) -> Option<Evidence
                 left += pixel_mm2;
             } else if level && p[0] > length {
                 right += pixel_mm2;
-            } else if p[1] < 0.0 {
-                above += pixel_mm2;
             } else {
-                below += pixel_mm2;
+                if p[1] < 0.0 {
+                    above += pixel_mm2;
+                } else {
+                    below += pixel_mm2;
+                }
+                let near = (-BLOCK_ABOVE_MM - CORNER_MM..=height + BLOCK_BELOW_MM + CORNER_MM)
+                    .contains(&p[1]);
+                if near && p[0] < -BLOCK_SIDE_MM {
+                    left_corners += pixel_mm2;
+                } else if near && p[0] > length + BLOCK_SIDE_MM {
+                    right_corners += pixel_mm2;
+                }
             }
         }
     }
     let ring = sectors.iter().filter(|&&s| s >= SECTOR_INK_MM2).count() as f64 / SECTORS as f64;
-    let spaces: Vec<f32> = bars.ink.iter().copied().filter(|&v| v < dark).collect();
-    let highlight = f64::from(median(&spaces) - median(&paper));
+    let quiet: Vec<f32> = (0..window.h)
+        .flat_map(|j| (0..window.w).map(move |i| (i, j)))
+        .filter(|&(i, j)| in_quiet_zone(place(i, j), length, height))
+        .map(|(i, j)| window.at(i, j))
+        .filter(|&v| v < dark)
+        .collect();
+    let highlight = f64::from(median(&quiet) - median(&paper));
     Some(Evidence {
         ring,
         beside: f64::max(left, right),
         highlight,
         above,
         below,
+        corners: if left >= right {
+            left_corners
+        } else {
+            right_corners
+        },
         strike: strike(&bars, dark),
     })
+}
+
+/// Whether a point of the symbol's frame (mm) lies in its quiet zones, away from the bars'
+/// blur: where a highlighter stroke along the bars greys the paper and print never does.
+fn in_quiet_zone(p: [f64; 2], length: f64, height: f64) -> bool {
+    let off = if p[0] < 0.0 { -p[0] } else { p[0] - length };
+    (0.0..=height).contains(&p[1]) && (QUIET_FROM_MM..=QUIET_TO_MM).contains(&off)
 }
 
 /// Share of the rows of the bars' strip that one straight line crosses in ink the bars do
@@ -335,7 +375,7 @@ mod tests {
         assert!(tick.singled_out(), "{tick:?}");
         let highlighted = seen(|img, px| {
             let y = 34.0 * px;
-            stroke_ink(img, [28.0 * px, y], [62.0 * px, y], 10.0 * px, 200);
+            stroke_ink(img, [27.0 * px, y], [72.0 * px, y], 10.0 * px, 200);
         });
         assert!(highlighted.highlight >= HIGHLIGHT, "{highlighted:?}");
     }
