@@ -44,7 +44,7 @@ fn main() {
         let before = totals[0];
         let loaded = timed(&mut totals[0], || ingest::load(path, &name, None));
         if loaded.len() == 1 && image::open(path).is_ok() {
-            timed(&mut totals[5], || image::open(path).map(|i| i.into_luma8()));
+            let _ = timed(&mut totals[5], || image::open(path).map(|i| i.into_luma8()));
             ingest_single += totals[0] - before;
             single += 1;
         }
