@@ -57,9 +57,11 @@ const HIGHLIGHT: f64 = 25.0;
 const QUIET_FROM_MM: f64 = 1.0;
 const QUIET_TO_MM: f64 = 2.0;
 const STRIKE: f64 = 0.6;
-/// Below these, nothing around a symbol looks like a mark.
-const PLAIN_RING: f64 = 0.45;
-const PLAIN_BESIDE_MM2: f64 = 1.0;
+/// Below these, nothing around a symbol looks like a mark: less ink beside it than the
+/// least a tick leaves (specks of noise, JPEG ringing and speckle stay under 2 mm² on the
+/// corpus), directions around it no more than furniture and stamps cover.
+const PLAIN_RING: f64 = 0.55;
+const PLAIN_BESIDE_MM2: f64 = 2.0;
 const PLAIN_HIGHLIGHT: f64 = 12.0;
 
 /// What the ink around one symbol shows.
