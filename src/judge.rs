@@ -720,7 +720,7 @@ mod tests {
     fn hand_marks_single_out_the_prescriber_or_leave_it_ambiguous() {
         let plain = Evidence::default();
         let circled = Evidence { ring: 1.0, ..plain };
-        let doubtful = Evidence { ring: 0.5, ..plain };
+        let doubtful = Evidence { ring: 0.6, ..plain };
         let struck = Evidence {
             strike: 0.9,
             ..plain
