@@ -30,6 +30,8 @@ const BLOCK_ABOVE_MM: f64 = 4.5;
 const BLOCK_BELOW_MM: f64 = 5.0;
 /// How far around the block a mark is looked for, mm.
 const REACH_MM: f64 = 15.0;
+/// How far above and below the bars ink beside them still counts as beside, mm.
+const BESIDE_SLACK_MM: f64 = 1.0;
 /// Height of the corners above and below the block's ends, mm: a stamp or a signature
 /// beside the block runs on into them, a tick or an arrow stays level with the block.
 const CORNER_MM: f64 = 5.0;
@@ -43,6 +45,9 @@ const SECTOR_INK_MM2: f64 = 0.15;
 const RING: f64 = 0.75;
 /// Ink beside the bars of a tick or an arrow, mm²; more is a stamp or a signature.
 const BESIDE_MM2: [f64; 2] = [2.5, 20.0];
+/// Ink beside the bars that is a tick or an arrow even with print above or below the
+/// block (a logo, a title); less must stand alone, mm².
+const CLEAR_TICK_MM2: f64 = 5.0;
 /// Ink above or below the block that rules out a tick or an arrow (a stamp reaches below
 /// the symbol) and that a box around the block has on both sides, mm².
 const AROUND_MM2: f64 = 1.0;
@@ -80,6 +85,8 @@ pub struct Evidence {
     /// Of the ink above and below, what lies beyond the block's end on the side with more
     /// ink beside it (the corners a tick or an arrow leaves empty), mm².
     pub corners: f64,
+    /// Of the ink above and below, what lies within [`CORNER_MM`] of the block, mm².
+    pub near: f64,
     /// Share of the bars' rows crossed, in the spaces, by one straight line (0–1).
     pub strike: f64,
 }
@@ -95,7 +102,11 @@ impl Evidence {
             self.ring >= BOX_RING && outline(self.above) && outline(self.below) && pen_beside;
         // A tick or an arrow stays level with the block; printed text and logos further
         // above or below do not matter, a stamp or a signature runs on into the corners.
-        let ticked = self.corners < AROUND_MM2 && pen_beside;
+        // Little ink beside (a short stroke, or the edge of a stamp) counts only with
+        // nothing above or below the block at all.
+        let isolated = self.above < AROUND_MM2 && self.below < AROUND_MM2;
+        let ticked =
+            self.corners < AROUND_MM2 && pen_beside && (self.beside >= CLEAR_TICK_MM2 || isolated);
         circled || boxed || ticked || self.highlight >= HIGHLIGHT
     }
 
@@ -154,7 +165,7 @@ pub fn evidence(image: &GrayImage, symbol: &Symbol, dpi: f64) -> Option<Evidence
     let pixel_mm2 = 1.0 / (PER_MM * PER_MM);
     let mut sectors = [0.0f64; SECTORS];
     let (mut left, mut right, mut above, mut below) = (0.0, 0.0, 0.0, 0.0);
-    let (mut left_corners, mut right_corners) = (0.0, 0.0);
+    let (mut left_corners, mut right_corners, mut near_ink) = (0.0, 0.0, 0.0);
     let mut paper = Vec::new();
     for j in 0..window.h {
         for i in 0..window.w {
@@ -171,9 +182,15 @@ pub fn evidence(image: &GrayImage, symbol: &Symbol, dpi: f64) -> Option<Evidence
             let s = ((a / std::f64::consts::TAU + 0.5) * SECTORS as f64) as usize % SECTORS;
             sectors[s] += pixel_mm2;
             let level = (-BLOCK_ABOVE_MM..=height + BLOCK_BELOW_MM).contains(&p[1]);
-            if level && p[0] < 0.0 {
+            // Beside means level with the bars: a legend or a line of digits wider than
+            // the symbol overhangs its ends above and below them.
+            let beside_bars = (-BESIDE_SLACK_MM..=height + BESIDE_SLACK_MM).contains(&p[1]);
+            if level && !beside_bars {
+                continue;
+            }
+            if beside_bars && p[0] < 0.0 {
                 left += pixel_mm2;
-            } else if level && p[0] > length {
+            } else if beside_bars && p[0] > length {
                 right += pixel_mm2;
             } else {
                 if p[1] < 0.0 {
@@ -183,6 +200,9 @@ pub fn evidence(image: &GrayImage, symbol: &Symbol, dpi: f64) -> Option<Evidence
                 }
                 let near = (-BLOCK_ABOVE_MM - CORNER_MM..=height + BLOCK_BELOW_MM + CORNER_MM)
                     .contains(&p[1]);
+                if near {
+                    near_ink += pixel_mm2;
+                }
                 if near && p[0] < -BLOCK_SIDE_MM {
                     left_corners += pixel_mm2;
                 } else if near && p[0] > length + BLOCK_SIDE_MM {
@@ -210,6 +230,7 @@ pub fn evidence(image: &GrayImage, symbol: &Symbol, dpi: f64) -> Option<Evidence
         } else {
             right_corners
         },
+        near: near_ink,
         strike: strike(&bars, dark),
     })
 }
