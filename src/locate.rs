@@ -67,6 +67,9 @@ const SAME_BARS: f64 = 0.85;
 const SAME_SPACES: f64 = 0.7;
 /// Fraction of all samples that must agree.
 const SAME_ROW: f64 = 0.8;
+/// Longest run of rows, as a fraction of the symbol's length, that may fail to show the
+/// bars between rows that do (where strokes cross them).
+const ROW_GAP: f64 = 0.05;
 
 /// Whether a sampled row shows the same bars as `bits` (dark below `threshold`).
 fn same_bars(row: &[f64], bits: &[bool], threshold: f64) -> bool {
@@ -107,6 +110,20 @@ impl Line {
     }
 }
 
+/// A row of samples in black and white at the middle of its range: the bits, the
+/// threshold, and the contrast (the range).
+fn binarise(row: &[f64]) -> (Vec<bool>, f64, f64) {
+    let (lo, hi) = row
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+    let threshold = (lo + hi) / 2.0;
+    (
+        row.iter().map(|&v| v < threshold).collect(),
+        threshold,
+        hi - lo,
+    )
+}
+
 fn degenerate(start: [f64; 2], end: [f64; 2]) -> Geometry {
     Geometry {
         quad: [start, end, end, start],
@@ -137,17 +154,6 @@ pub fn measure(
     };
     // The reported row may graze the symbol's top or bottom edge: move inward to a row
     // whose neighbours two pixels away show the same bars.
-    let binarise = |row: &[f64]| {
-        let (lo, hi) = row
-            .iter()
-            .fold((f64::MAX, f64::MIN), |(lo, hi), &v| (lo.min(v), hi.max(v)));
-        let threshold = (lo + hi) / 2.0;
-        (
-            row.iter().map(|&v| v < threshold).collect::<Vec<bool>>(),
-            threshold,
-            hi - lo,
-        )
-    };
     let agrees =
         |bits: &[bool], threshold: f64, off: f64| same_bars(&line.row(image, off), bits, threshold);
     let interior = |off: f64| {
@@ -163,8 +169,36 @@ pub fn measure(
         .find(|&off| interior(off))
         .unwrap_or(0.0);
     // The reference row is the median of rows around the centre: a pen stroke through the
-    // bars crosses each column over a few rows only, and drops out.
-    let spread = (length / 50.0).ceil().max(2.0) as i32;
+    // bars crosses each column over a few rows only, and drops out. A thick stroke at a
+    // shallow angle covers most of a narrow band of rows: then a wider band finds the
+    // bars' true height (the taller of the two is the symbol's).
+    let narrow = (length / 50.0).ceil().max(2.0) as i32;
+    let wide = (length / 20.0).ceil().max(2.0) as i32;
+    let at = |spread| measure_around(image, &line, centre, spread, [margin, length], symbology);
+    match (at(narrow), at(wide)) {
+        (Some(a), Some(b)) => Some(if height(&b) > height(&a) { b } else { a }),
+        (a, b) => a.or(b),
+    }
+    .unwrap_or_else(|| degenerate(start, end))
+}
+
+/// Distance between the top and bottom edges of a quad.
+fn height(g: &Geometry) -> f64 {
+    let [a, _, _, d] = g.quad;
+    (a[0] - d[0]).hypot(a[1] - d[1])
+}
+
+/// The symbol's geometry from the median of the rows `centre ± spread` of `line`
+/// (`[margin, length]`: where the reported symbol starts along it, and its length);
+/// `None` when that row shows no bars.
+fn measure_around(
+    image: &GrayImage,
+    line: &Line,
+    centre: f64,
+    spread: i32,
+    [margin, length]: [f64; 2],
+    symbology: Symbology,
+) -> Option<Geometry> {
     let rows: Vec<Vec<f64>> = (-spread..=spread)
         .map(|d| line.row(image, centre + f64::from(d)))
         .collect();
@@ -178,7 +212,7 @@ pub fn measure(
     let (bits, threshold, contrast) = binarise(&centre_row);
     // A reported line over blank paper (a reader's stray points) has no bars to follow.
     if contrast < MIN_CONTRAST {
-        return degenerate(start, end);
+        return None;
     }
     // Walk out from the reported ends until a light run as long as a quiet zone.
     let quiet = (0.05 * length).max(3.0) as usize;
@@ -200,11 +234,9 @@ pub fn measure(
     // A reported end may also overshoot the last bar by a little: then look inward.
     let first = outermost_bar(inner, -1).or_else(|| (inner..line.n).find(|&i| bits[i]));
     let last = outermost_bar(outer, 1).or_else(|| (0..=outer).rev().find(|&i| bits[i]));
-    let (Some(first), Some(last)) = (first, last) else {
-        return degenerate(start, end);
-    };
+    let (first, last) = (first?, last?);
     if first >= last {
-        return degenerate(start, end);
+        return None;
     }
     // Sub-pixel edges: where the profile crosses the threshold.
     let crossing = |i: usize, j: usize| {
@@ -230,8 +262,11 @@ pub fn measure(
     let bars_line = Line {
         from: line.at(first as f64, 0.0),
         n: symbol_bits.len(),
-        ..line
+        ..*line
     };
+    // Rows where a pen stroke (a struck-out symbol, a cross) darkens many spaces do not
+    // show the same bars: the bars go on beyond a short run of them.
+    let max_misses = ((length * ROW_GAP) as usize).max(2);
     let extent = |sign: f64| -> f64 {
         let (mut misses, mut last_good) = (0, 0.0);
         for k in 1..=(length * 2.0).ceil() as usize {
@@ -241,7 +276,7 @@ pub fn measure(
                 misses = 0;
             } else {
                 misses += 1;
-                if misses >= 2 {
+                if misses >= max_misses {
                     break;
                 }
             }
@@ -260,10 +295,10 @@ pub fn measure(
         Symbology::Code128 => code128_modules(symbol_bits).map(|m| (t1 - t0) / f64::from(m)),
         Symbology::Code39 => None,
     };
-    Geometry {
+    Some(Geometry {
         quad,
         px_per_module,
-    }
+    })
 }
 
 /// Module count of a Code 128 symbol from its binarised profile: `3k + 4` bars for `k`

@@ -117,9 +117,11 @@ impl Evidence {
         self.ring < PLAIN_RING && self.beside < PLAIN_BESIDE_MM2 && self.highlight < PLAIN_HIGHLIGHT
     }
 
-    /// Whether the symbol is struck out.
+    /// Whether the symbol is struck out: a straight stroke through the bars, and no more —
+    /// the edge of a stamp or a signature over them runs on into the corners, a circle's
+    /// arc all around.
     pub fn struck(&self) -> bool {
-        self.strike >= STRIKE
+        self.strike >= STRIKE && self.corners < AROUND_MM2 && self.ring < RING
     }
 }
 
@@ -401,6 +403,56 @@ mod tests {
             stroke_ink(img, [27.0 * px, y], [72.0 * px, y], 10.0 * px, 200);
         });
         assert!(highlighted.highlight >= HIGHLIGHT, "{highlighted:?}");
+    }
+
+    #[test]
+    fn ticks_strikes_and_stamps_are_told_apart_by_where_the_ink_lies() {
+        let nothing = Evidence::default();
+        // A tick beside the bars, with a logo or a title further above or below.
+        let tick = Evidence {
+            beside: 8.0,
+            above: 44.0,
+            ..nothing
+        };
+        assert!(tick.singled_out(), "{tick:?}");
+        // The same ink running on into the corners beside the block: a stamp.
+        let stamp = Evidence {
+            corners: 3.0,
+            ..tick
+        };
+        assert!(!stamp.singled_out(), "{stamp:?}");
+        // Little ink beside counts only alone.
+        let speck = Evidence {
+            beside: 3.0,
+            ..nothing
+        };
+        assert!(speck.singled_out(), "{speck:?}");
+        let stamp_edge = Evidence {
+            below: 13.0,
+            ..speck
+        };
+        assert!(!stamp_edge.singled_out(), "{stamp_edge:?}");
+        // A straight stroke through the bars strikes out; not when it is the edge of a
+        // stamp (ink in the corners) or an arc of a circle around the block.
+        let stroke = Evidence {
+            strike: 1.0,
+            ..nothing
+        };
+        assert!(stroke.struck());
+        assert!(
+            !Evidence {
+                corners: 2.5,
+                ..stroke
+            }
+            .struck()
+        );
+        assert!(
+            !Evidence {
+                ring: 1.0,
+                ..stroke
+            }
+            .struck()
+        );
     }
 
     #[test]
