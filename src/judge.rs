@@ -167,7 +167,8 @@ pub fn judge(info: &PageInfo, seen: &Seen, rules: Rules) -> PageReport {
     let mut findings = Vec::new();
     text_findings(&reports, seen.texts, &mut findings);
     let singled = single_out(&mut reports, seen.marks);
-    let prescriber = match singled {
+    let by_marks = matches!(singled, Singled::One(_));
+    let mut prescriber = match singled {
         Singled::One(i) => {
             check_key_finding(&reports, i, &mut findings);
             Some(Identification {
@@ -178,16 +179,21 @@ pub fn judge(info: &PageInfo, seen: &Seen, rules: Rules) -> PageReport {
         }
         Singled::NotOne(why) => determine(&reports, &mut findings, Role::Prescriber, why),
     };
-    let structure = determine(&reports, &mut findings, Role::Structure, "");
+    let mut structure = determine(&reports, &mut findings, Role::Structure, "");
+    let recovered: Vec<SymbolReport> = seen
+        .recovered
+        .iter()
+        .map(|(symbol, text)| recovered_report(symbol, text, info.dpi))
+        .collect();
+    // A barcode that does not decode but whose digits give another number makes the page
+    // ambiguous, not determined by the barcodes that did decode. (Hand marks were seen
+    // only on decoded symbols, so a prescriber they single out stands.)
+    if !by_marks {
+        contradict(&mut prescriber, &recovered, Role::Prescriber, &mut findings);
+    }
+    contradict(&mut structure, &recovered, Role::Structure, &mut findings);
     let determined = prescriber.is_some() && structure.is_some();
-    for (symbol, text) in seen.recovered {
-        let mut r = symbol_report(symbol, Some(text), info.dpi);
-        r.read_from = "hri".to_owned();
-        r.hri = Some(symbol.value.clone());
-        r.hri_match = None;
-        r.code_sets = None;
-        r.x_dim_mm = None;
-        r.px_per_module = None;
+    for r in recovered {
         findings.push(Finding {
             code: FindingCode::SymbolUnreadable,
             severity: if determined {
@@ -199,7 +205,7 @@ pub fn judge(info: &PageInfo, seen: &Seen, rules: Rules) -> PageReport {
             message: format!(
                 "a barcode does not decode; the digits printed under it read {} '{}'",
                 a_number(r.kind),
-                symbol.value
+                r.value
             ),
         });
         reports.push(r);
@@ -257,6 +263,53 @@ pub fn judge(info: &PageInfo, seen: &Seen, rules: Rules) -> PageReport {
         findings,
         error: None,
     }
+}
+
+/// The record of a symbol whose bars do not decode, from the digits printed under it.
+fn recovered_report(symbol: &Symbol, text: &TextRead, dpi: f64) -> SymbolReport {
+    let mut r = symbol_report(symbol, Some(text), dpi);
+    r.read_from = "hri".to_owned();
+    r.hri = Some(symbol.value.clone());
+    r.hri_match = None;
+    r.code_sets = None;
+    r.x_dim_mm = None;
+    r.px_per_module = None;
+    r
+}
+
+/// Undoes `chosen` (the prescriber or the structure determined from decoded barcodes)
+/// when a symbol read only from its digits gives another number of the same role, with
+/// the `prescriber_ambiguous` / `structure_ambiguous` finding that says so.
+fn contradict(
+    chosen: &mut Option<Identification>,
+    recovered: &[SymbolReport],
+    role: Role,
+    findings: &mut Vec<Finding>,
+) {
+    let Some(c) = chosen.as_ref() else {
+        return;
+    };
+    let fits = |r: &&SymbolReport| match role {
+        Role::Prescriber => r.kind == IdKind::Rpps,
+        Role::Structure => r.kind.is_structure(),
+    };
+    let Some(other) = recovered.iter().filter(fits).find(|r| r.value != c.value) else {
+        return;
+    };
+    let (code, what) = match role {
+        Role::Prescriber => (FindingCode::PrescriberAmbiguous, "prescriber RPPS"),
+        Role::Structure => (FindingCode::StructureAmbiguous, "structure FINESS or AM"),
+    };
+    findings.push(Finding {
+        code,
+        severity: Severity::Error,
+        symbol: None,
+        message: format!(
+            "2 different {what} numbers: {} decoded, and {} read from the digits of a barcode that does not decode",
+            c.value, other.value
+        ),
+    });
+    *chosen = None;
 }
 
 /// The verdict of a page read without error: fail on any error finding, or on any finding
@@ -499,6 +552,47 @@ mod tests {
 
     fn codes(r: &PageReport) -> Vec<FindingCode> {
         r.findings.iter().map(|f| f.code).collect()
+    }
+
+    /// A barcode that does not decode, read from its digits: a warning when it repeats
+    /// what the decoded ones say, an ambiguity when it gives another number of the role.
+    #[test]
+    fn digits_of_an_undecoded_barcode_can_contradict_the_decoded_ones() {
+        use FindingCode::*;
+        let decoded = [sym("10001045367", 0.0), sym("750712184", 50.0)];
+        let judged = |value: &str| {
+            let recovered = [(
+                sym(value, 100.0),
+                TextRead {
+                    hri: Some(value.to_owned()),
+                    hri_confident: true,
+                    legend_seen: true,
+                    hri_seen: true,
+                    ..TextRead::default()
+                },
+            )];
+            judge(
+                &info(),
+                &Seen {
+                    symbols: &decoded,
+                    recovered: &recovered,
+                    ..Seen::default()
+                },
+                Rules::default(),
+            )
+        };
+        // Another FINESS under a barcode that does not decode: two structures.
+        let r = judged("010780054");
+        assert_eq!(r.verdict, Verdict::Fail);
+        assert_eq!(r.structure, None);
+        assert!(codes(&r).contains(&StructureAmbiguous), "{:?}", r.findings);
+        assert_eq!(r.symbols[2].read_from, "hri");
+        // Another RPPS: two prescribers, none singled out.
+        let r = judged("10100224947");
+        assert_eq!(r.verdict, Verdict::Fail);
+        assert_eq!(r.prescriber, None);
+        assert!(codes(&r).contains(&PrescriberAmbiguous), "{:?}", r.findings);
+        assert!(r.structure.is_some());
     }
 
     /// One row per case: symbols on the page → verdict and finding codes.
