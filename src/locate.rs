@@ -175,12 +175,25 @@ pub fn measure(
     let narrow = (length / 50.0).ceil().max(2.0) as i32;
     let wide = (length / 20.0).ceil().max(2.0) as i32;
     let at = |spread| measure_around(image, &line, centre, spread, [margin, length], symbology);
-    match (at(narrow), at(wide)) {
+    let first = at(narrow);
+    // Only a symbol measured flatter than any printed one (Annexe I: 4 mm for at most
+    // 35 mm) is measured again.
+    if first
+        .as_ref()
+        .is_some_and(|g| height(g) >= FLATTEST * length)
+    {
+        return first.unwrap_or_else(|| degenerate(start, end));
+    }
+    match (first, at(wide)) {
         (Some(a), Some(b)) => Some(if height(&b) > height(&a) { b } else { a }),
         (a, b) => a.or(b),
     }
     .unwrap_or_else(|| degenerate(start, end))
 }
+
+/// Height over length of the flattest symbol Annexe I allows (4 × 35 mm), with room for
+/// print that crops it a little.
+const FLATTEST: f64 = 0.1;
 
 /// Distance between the top and bottom edges of a quad.
 fn height(g: &Geometry) -> f64 {

@@ -108,6 +108,31 @@ fixture_tests! {
     group_struck => "19-group-struck.png",
     layout_faults => "20-layout-faults.png",
     label_sheet => "21-label-sheet.png",
+    code39_rpps => "22-code39-rpps.png",
+}
+
+/// An RPPS printed in Code 39 is read and reported as what it is, with its legend and
+/// digits, and never identifies the prescriber.
+#[test]
+fn a_code_39_rpps_is_reported_as_code_39() {
+    let out = common::scan(&[
+        "--format",
+        "jsonl",
+        "--quiet",
+        "test-images/22-code39-rpps.png",
+    ]);
+    let records = common::records(&out);
+    let rpps = records[0]["symbols"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["kind"] == "rpps")
+        .expect("the RPPS symbol is reported");
+    assert_eq!(rpps["symbology"], "code39");
+    assert_eq!(rpps["value"], "10100224947");
+    assert_eq!(rpps["hri_match"], true);
+    assert_eq!(rpps["code_sets"], Value::Null);
+    assert_eq!(records[0]["prescriber"], Value::Null);
 }
 
 /// The committed fixtures are exactly what the generator draws today (so the generator

@@ -8,6 +8,7 @@
 //! [`Engine`]). The geometry of each symbol is measured by [`crate::locate`].
 
 pub mod code128;
+pub mod code39;
 mod own;
 pub mod patterns;
 mod rxing_reader;

@@ -13,7 +13,7 @@ use std::time::Instant;
 use image::GrayImage;
 
 use super::code128::check_ok;
-use super::scan::{LinePart, Scanline, line_parts};
+use super::scan::{Line39, LinePart, Scanline, line_reads};
 use super::vote::{self, Voted};
 use super::{Symbol, Symbology, push_unique};
 use crate::locate::{self, Candidate};
@@ -164,22 +164,28 @@ fn read_oriented(image: &GrayImage, c: &Candidate) -> (Vec<Symbol>, Option<[[f64
     // symbol is settled by a few lines that each read it whole, and the rest are skipped.
     let mut parts: Vec<Vec<LinePart>> = vec![Vec::new(); lines];
     let mut whole: Vec<Vec<u8>> = Vec::new();
+    let mut code39: Vec<(usize, Line39)> = Vec::new();
     for (done, k) in spread(lines).map(|k| (k + lines / 2) % lines).enumerate() {
-        parts[k] = line_parts(image, &scanlines[k]);
+        let (found, other) = line_reads(image, &scanlines[k]);
+        parts[k] = found;
+        code39.extend(other.map(|r| (k, r)));
         whole.extend(parts[k].iter().filter(|p| p.head).filter_map(verified));
         if done + 1 >= SETTLED + 2 && all_settled(&parts, &whole) {
             break;
         }
         // Text, rules and pictures make candidates too: when the first lines find no end
         // of any symbol, neither will the rest.
-        if done + 1 == PROBE && parts.iter().all(Vec::is_empty) {
+        if done + 1 == PROBE && parts.iter().all(Vec::is_empty) && code39.is_empty() {
             return (Vec::new(), None, 0);
         }
     }
-    let symbols: Vec<Symbol> = vote::combine(&parts)
+    let mut symbols: Vec<Symbol> = vote::combine(&parts)
         .into_iter()
         .map(|v| symbol(image, &scanlines, &v))
         .collect();
+    if symbols.is_empty() {
+        symbols.extend(code39_symbol(image, &scanlines, &code39));
+    }
     let seen = parts.iter().map(Vec::len).sum::<usize>();
     let unread = if symbols.is_empty() && seen >= UNREAD_PARTS {
         unread_quad(image, &scanlines, &parts)
@@ -189,9 +195,42 @@ fn read_oriented(image: &GrayImage, c: &Candidate) -> (Vec<Symbol>, Option<[[f64
     (symbols, unread, seen)
 }
 
+/// Lines that must read a Code 39 symbol alike (and two thirds of the lines that read one)
+/// for it to be reported.
+const CODE39_LINES: usize = 3;
+
+/// The Code 39 symbol most of a candidate's lines read, when enough of them agree.
+fn code39_symbol(
+    image: &GrayImage,
+    scanlines: &[Scanline],
+    reads: &[(usize, Line39)],
+) -> Option<Symbol> {
+    let text = &reads
+        .iter()
+        .max_by_key(|(_, r)| reads.iter().filter(|(_, o)| o.text == r.text).count())?
+        .1
+        .text;
+    let mut agreeing: Vec<&(usize, Line39)> =
+        reads.iter().filter(|(_, r)| &r.text == text).collect();
+    if agreeing.len() < CODE39_LINES || 3 * agreeing.len() < 2 * reads.len() {
+        return None;
+    }
+    agreeing.sort_by_key(|(k, _)| *k);
+    let starts: Vec<(usize, f64)> = agreeing.iter().map(|(k, r)| (*k, r.start_t)).collect();
+    let ends: Vec<(usize, f64)> = agreeing.iter().map(|(k, r)| (*k, r.end_t)).collect();
+    let geometry = geometry(image, scanlines, &starts, &ends, Symbology::Code39);
+    Some(Symbol {
+        value: text.clone(),
+        symbology: Symbology::Code39,
+        quad: geometry.quad,
+        px_per_module: geometry.px_per_module,
+        code_sets: None,
+    })
+}
+
 /// The symbol the votes settled, its geometry measured on the page.
 fn symbol(image: &GrayImage, scanlines: &[Scanline], v: &Voted) -> Symbol {
-    let geometry = geometry(image, scanlines, &v.starts, &v.ends);
+    let geometry = geometry(image, scanlines, &v.starts, &v.ends, Symbology::Code128);
     Symbol {
         value: v.text.clone(),
         symbology: Symbology::Code128,
@@ -208,6 +247,7 @@ fn geometry(
     scanlines: &[Scanline],
     starts: &[(usize, f64)],
     ends: &[(usize, f64)],
+    symbology: Symbology,
 ) -> locate::Geometry {
     // The symbol's ends: midway between the outermost lines' ends, which lie on the first
     // and last bars' edges, so a candidate's slightly wrong orientation does not tilt the
@@ -235,7 +275,7 @@ fn geometry(
         }
         end = [start[0] + axis[0] * along, start[1] + axis[1] * along];
     }
-    locate::measure(image, start, end, Symbology::Code128)
+    locate::measure(image, start, end, symbology)
 }
 
 /// Where a symbol that did not decode lies: from the heads and the tails its lines read,
@@ -262,7 +302,7 @@ fn unread_quad(
     if starts.is_empty() || ends.is_empty() {
         return None;
     }
-    Some(geometry(image, scanlines, &starts, &ends).quad)
+    Some(geometry(image, scanlines, &starts, &ends, Symbology::Code128).quad)
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 
 use image::GrayImage;
 
+use super::code39;
 use super::code128::{Decoded, Partial, decode_all, heads, tails};
 use super::template;
 use crate::locate::sample;
@@ -263,12 +264,58 @@ pub struct LinePart {
 
 /// Every head and tail a scanline crosses, in both directions.
 pub fn line_parts(image: &GrayImage, line: &Scanline) -> Vec<LinePart> {
+    line_reads(image, line).0
+}
+
+/// A Code 39 symbol a line crosses: its text, and where the outer edges of its first and
+/// last bars lie along the line, in reading order (`start_t > end_t` when it runs against
+/// the line).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Line39 {
+    pub text: String,
+    pub start_t: f64,
+    pub end_t: f64,
+}
+
+/// Every head and tail of Code 128 symbols a scanline crosses, in both directions, and
+/// the Code 39 symbol it crosses whole, if any.
+pub fn line_reads(image: &GrayImage, line: &Scanline) -> (Vec<LinePart>, Option<Line39>) {
     let profile = line.profile(image);
-    let mut parts = parts_of(&profile);
+    let w = widths(&profile);
+    (
+        code128_parts(&profile, w.as_deref()),
+        w.as_deref().and_then(code39_of),
+    )
+}
+
+/// The Code 39 symbol on a line's widths, read in either direction.
+fn code39_of(w: &[f64]) -> Option<Line39> {
+    let at = boundaries(w);
+    if let Some(r) = code39::decode(w) {
+        return Some(Line39 {
+            text: r.text,
+            start_t: at[r.first],
+            end_t: at[r.last + 1],
+        });
+    }
+    let reversed: Vec<f64> = w.iter().rev().copied().collect();
+    let r = code39::decode(&reversed)?;
+    // Index i of the reversed widths is index n - 1 - i of the line's.
+    let n = w.len();
+    Some(Line39 {
+        text: r.text,
+        start_t: at[n - r.first],
+        end_t: at[n - 1 - r.last],
+    })
+}
+
+/// [`line_parts`] from the line's profile and its widths.
+fn code128_parts(profile: &[f64], w: Option<&[f64]>) -> Vec<LinePart> {
+    let mut parts = w.map_or_else(Vec::new, parts_of_widths);
     // Blur pulls the edges of narrow elements apart: when no symbol reads whole, read the
     // line again sharpened (a second, harder pass read nothing more on the corpus).
     if !parts.iter().any(|p| p.part.whole) {
-        for p in parts_of(&sharpen(&profile)) {
+        for p in parts_of(&sharpen(profile)) {
             if !parts.contains(&p) {
                 parts.push(p);
             }
@@ -276,7 +323,7 @@ pub fn line_parts(image: &GrayImage, line: &Scanline) -> Vec<LinePart> {
     }
     // Blur too strong for edges: match rendered characters on the grey profile.
     if !parts.iter().any(|p| p.part.whole) {
-        parts.extend(template_parts(&profile));
+        parts.extend(template_parts(profile));
     }
     parts
 }
@@ -343,9 +390,11 @@ fn sharpen(profile: &[f64]) -> Vec<f64> {
 }
 
 fn parts_of(profile: &[f64]) -> Vec<LinePart> {
-    let Some(w) = widths(profile) else {
-        return Vec::new();
-    };
+    widths(profile).map_or_else(Vec::new, |w| parts_of_widths(&w))
+}
+
+fn parts_of_widths(w: &[f64]) -> Vec<LinePart> {
+    let w = w.to_vec();
     let at = boundaries(&w);
     let total = at[at.len() - 1];
     let reversed: Vec<f64> = w.iter().rev().copied().collect();

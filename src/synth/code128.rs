@@ -14,12 +14,15 @@ pub enum CodeSets {
     BOnly,
     /// Code set C for leading digit pairs; an odd last digit in B after CODE B.
     CFirst,
+    /// Not Code 128 at all: the value in Code 39 (`*VALUE*`), as some practice software
+    /// prints an identifier. [`codewords`] has none for it.
+    Code39,
 }
 
 /// The symbol characters of `text` (start, data, check; no stop), or `None` when `text`
-/// holds a character outside code set B (ASCII 32–127).
+/// holds a character outside code set B (ASCII 32–127) or `sets` is [`CodeSets::Code39`].
 pub fn codewords(text: &str, sets: CodeSets) -> Option<Vec<u8>> {
-    if !text.bytes().all(|b| (32..=127).contains(&b)) {
+    if sets == CodeSets::Code39 || !text.bytes().all(|b| (32..=127).contains(&b)) {
         return None;
     }
     let digits = text.bytes().all(|b| b.is_ascii_digit());

@@ -543,6 +543,30 @@ pub fn all() -> Vec<Fixture> {
         ),
     ));
     f.push(sheet::label_sheet());
+    // Practice software that prints the RPPS in Code 39 (a barcode font): read and
+    // reported as code39, never accepted as the prescriber.
+    f.push(png_fixture(
+        "22-code39-rpps.png",
+        "A5 pad at 300 dpi whose RPPS is printed in Code 39 under N° RPPS, the FINESS in \
+         Code 128",
+        &prescription(
+            A5,
+            vec![
+                block(K::Rpps, RPPS[1], 12.0, 30.0, CodeSets::Code39, 0.16),
+                block(K::Finess, FINESS[1], 82.0, 30.0, C, 0.3),
+            ],
+        ),
+        300.0,
+        page(
+            1,
+            "fail",
+            None,
+            Some(FINESS[1]),
+            &["not_code_128", "prescriber_missing"],
+            &[RPPS[1], FINESS[1]],
+            "file",
+        ),
+    ));
     f
 }
 

@@ -177,7 +177,10 @@ pub fn draw_text(img: &mut GrayImage, typeface: Typeface, x: f64, y: f64, size: 
 /// bar's top.
 pub fn draw_block(img: &mut GrayImage, block: &Block, dpi: f64) -> Option<[[f64; 2]; 4]> {
     let px = |mm: f64| mm / 25.4 * dpi;
-    let cw = codewords(&block.value, block.sets)?;
+    let modules = match block.sets {
+        CodeSets::Code39 => crate::decode::code39::encode(&block.value)?,
+        sets => widths(&codewords(&block.value, sets)?),
+    };
     let (left, top, bottom) = (
         px(block.x_mm),
         px(block.y_mm),
@@ -185,8 +188,8 @@ pub fn draw_block(img: &mut GrayImage, block: &Block, dpi: f64) -> Option<[[f64;
     );
     let gain = px(block.bar_gain_mm) / 2.0;
     let mut x = left;
-    for (i, &modules) in widths(&cw).iter().enumerate() {
-        let next = x + f64::from(modules) * px(block.x_dim_mm);
+    for (i, &m) in modules.iter().enumerate() {
+        let next = x + f64::from(m) * px(block.x_dim_mm);
         if i % 2 == 0 {
             fill_rect(img, x - gain, top, next + gain, bottom);
         }
