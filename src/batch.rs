@@ -232,6 +232,15 @@ fn judge_found(page: &Page, info: &PageInfo, found: &Found, rules: Rules) -> Pag
     } else {
         Vec::new()
     };
+    let grades: Vec<Option<f64>> = if rules.grade {
+        found
+            .symbols
+            .iter()
+            .map(|s| crate::grade::grade(&page.image, s))
+            .collect()
+    } else {
+        Vec::new()
+    };
     judge::judge(
         info,
         &judge::Seen {
@@ -240,6 +249,7 @@ fn judge_found(page: &Page, info: &PageInfo, found: &Found, rules: Rules) -> Pag
             recovered: &found.recovered,
             marks: &marks,
             quiet: &found.quiet,
+            grades: &grades,
         },
         rules,
     )
@@ -665,6 +675,7 @@ pub fn run_batch(
         config,
         rules: Rules {
             strict: config.strict,
+            grade: config.grade,
         },
         stop: AtomicBool::new(false),
     };

@@ -68,6 +68,11 @@ struct ScanArgs {
     /// `--strict`.
     #[arg(long)]
     strict: bool,
+    /// Estimate every symbol's print quality (ISO/IEC 15416 grade, 4.0 = A to 0 = F, in
+    /// `grade`) and warn `low_grade` below C. Example: `--grade` on a freshly printed
+    /// sheet.
+    #[arg(long)]
+    grade: bool,
     /// Do not print the progress bar or the summary on standard error.
     #[arg(long, short = 'q')]
     quiet: bool,
@@ -131,6 +136,7 @@ impl Cli {
             jobs,
             dpi: args.dpi,
             strict: args.strict,
+            grade: args.grade,
             summary: !args.quiet,
             progress: !args.quiet && std::io::stderr().is_terminal(),
             annotate: args.annotate,

@@ -24,6 +24,8 @@ pub struct Config {
     pub dpi: Option<f64>,
     /// Layout warnings fail the page too.
     pub strict: bool,
+    /// Estimate every symbol's print grade.
+    pub grade: bool,
     /// Print the summary on standard error at the end.
     pub summary: bool,
     /// Show a progress bar on standard error while the batch runs.

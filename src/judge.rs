@@ -42,6 +42,8 @@ pub struct PageInfo {
 pub struct Rules {
     /// Warnings fail the page too.
     pub strict: bool,
+    /// Estimate each symbol's print grade (ISO/IEC 15416) and warn below C.
+    pub grade: bool,
 }
 
 fn round2(v: f64) -> f64 {
@@ -154,6 +156,8 @@ pub struct Seen<'a> {
     /// The clear space around each decoded symbol's bars, modules (same order; may be
     /// empty).
     pub quiet: &'a [Option<f64>],
+    /// The print grade of each decoded symbol (same order; empty unless asked for).
+    pub grades: &'a [Option<f64>],
 }
 
 /// Judges a page from its symbols.
@@ -166,6 +170,7 @@ pub fn judge(info: &PageInfo, seen: &Seen, rules: Rules) -> PageReport {
         .collect();
     let mut findings = Vec::new();
     text_findings(&reports, seen.texts, &mut findings);
+    grade_findings(&mut reports, seen.grades, &mut findings);
     let singled = single_out(&mut reports, seen.marks);
     let by_marks = matches!(singled, Singled::One(_));
     let mut prescriber = match singled {
@@ -262,6 +267,32 @@ pub fn judge(info: &PageInfo, seen: &Seen, rules: Rules) -> PageReport {
         symbols: reports,
         findings,
         error: None,
+    }
+}
+
+/// Fills each symbol's `grade` (when grading was asked for) and warns `low_grade` below C.
+fn grade_findings(
+    reports: &mut [SymbolReport],
+    grades: &[Option<f64>],
+    findings: &mut Vec<Finding>,
+) {
+    for (i, (r, g)) in reports.iter_mut().zip(grades).enumerate() {
+        let Some(g) = *g else {
+            continue;
+        };
+        r.grade = Some(round2(g));
+        if g < crate::grade::MIN_GRADE {
+            findings.push(Finding {
+                code: FindingCode::LowGrade,
+                severity: Severity::Warning,
+                symbol: Some(i),
+                message: format!(
+                    "print quality grade {g:.1} ({}), ISO/IEC 15416 estimate; at least {:.1} (C) expected",
+                    crate::grade::letter(g),
+                    crate::grade::MIN_GRADE
+                ),
+            });
+        }
     }
 }
 
@@ -675,7 +706,14 @@ mod tests {
         let r = judge(&info(), &only(&symbols), Rules::default());
         assert_eq!(r.verdict, Verdict::Pass);
         assert_eq!(r.findings[0].severity, Severity::Warning);
-        let strict = judge(&info(), &only(&symbols), Rules { strict: true });
+        let strict = judge(
+            &info(),
+            &only(&symbols),
+            Rules {
+                strict: true,
+                ..Rules::default()
+            },
+        );
         assert_eq!(strict.verdict, Verdict::Fail);
     }
 

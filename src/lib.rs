@@ -13,6 +13,7 @@ pub mod batch;
 pub mod cli;
 pub mod config;
 pub mod decode;
+pub mod grade;
 pub mod ids;
 pub mod ingest;
 pub mod judge;

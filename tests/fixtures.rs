@@ -109,6 +109,54 @@ fixture_tests! {
     layout_faults => "20-layout-faults.png",
     label_sheet => "21-label-sheet.png",
     code39_rpps => "22-code39-rpps.png",
+    pale_print => "23-pale-print.png",
+}
+
+/// `--grade` rates crisp print A and worn-out toner below C (`low_grade`, a warning that
+/// `--strict` turns into a failure); without it, `grade` is null.
+#[test]
+fn grading_tells_pale_print_from_crisp() {
+    let graded = |file: &str, extra: &[&str]| {
+        let path = format!("test-images/{file}");
+        let mut args = vec!["--format", "jsonl", "--quiet", "--grade"];
+        args.extend_from_slice(extra);
+        args.push(&path);
+        common::records(&common::scan(&args)).remove(0)
+    };
+    let grades = |r: &Value| -> Vec<f64> {
+        r["symbols"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["grade"].as_f64().unwrap())
+            .collect()
+    };
+    let low = |r: &Value| {
+        r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["code"] == "low_grade")
+            .count()
+    };
+    let crisp = graded("01-hospital-finess.png", &[]);
+    assert!(grades(&crisp).iter().all(|&g| g >= 3.5), "{crisp}");
+    assert_eq!(low(&crisp), 0);
+    let pale = graded("23-pale-print.png", &[]);
+    assert!(grades(&pale).iter().all(|&g| g < 1.5), "{pale}");
+    assert_eq!(low(&pale), 2);
+    assert_eq!(pale["verdict"], "pass");
+    assert_eq!(
+        graded("23-pale-print.png", &["--strict"])["verdict"],
+        "fail"
+    );
+    let ungraded = common::records(&common::scan(&[
+        "--format",
+        "jsonl",
+        "--quiet",
+        "test-images/23-pale-print.png",
+    ]));
+    assert_eq!(ungraded[0]["symbols"][0]["grade"], Value::Null);
 }
 
 /// An RPPS printed in Code 39 is read and reported as what it is, with its legend and

@@ -410,6 +410,7 @@ fn throughput(dir: &Path, reader: Reader, jobs: usize) -> anyhow::Result<()> {
             jobs: workers,
             dpi: None,
             strict: false,
+            grade: false,
             summary: false,
             progress: false,
             annotate: None,

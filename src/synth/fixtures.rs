@@ -567,6 +567,23 @@ pub fn all() -> Vec<Fixture> {
             "file",
         ),
     ));
+    // Worn-out toner: grey print on greyish paper, read and judged as usual; `--grade`
+    // rates its symbols below C.
+    let dpi = 300.0;
+    let mut pale = render(&pair(A5, RPPS[0], (K::Finess, FINESS[2]), C, 0.3), dpi);
+    for p in pale.pixels_mut() {
+        p.0[0] = 150 + (u16::from(p.0[0]) * 75 / 255) as u8;
+    }
+    f.push(Fixture {
+        name: "23-pale-print.png",
+        bytes: write::png(&pale, dpi),
+        truth: Truth {
+            description: "A5 pad at 300 dpi printed with worn-out toner (grey on grey, \
+                          contrast 0.29): it passes, and `--grade` warns low_grade"
+                .to_owned(),
+            pages: vec![pass(1, RPPS[0], FINESS[2])],
+        },
+    });
     f
 }
 
