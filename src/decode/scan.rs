@@ -290,8 +290,8 @@ pub fn line_reads(image: &GrayImage, line: &Scanline) -> (Vec<LinePart>, Option<
 
 /// The Code 39 symbol on a line's widths, read in either direction.
 fn code39_of(w: &[f64]) -> Option<Line39> {
-    let at = boundaries(w);
     if let Some(r) = code39::decode(w) {
+        let at = boundaries(w);
         return Some(Line39 {
             text: r.text,
             start_t: at[r.first],
@@ -300,6 +300,7 @@ fn code39_of(w: &[f64]) -> Option<Line39> {
     }
     let reversed: Vec<f64> = w.iter().rev().copied().collect();
     let r = code39::decode(&reversed)?;
+    let at = boundaries(w);
     // Index i of the reversed widths is index n - 1 - i of the line's.
     let n = w.len();
     Some(Line39 {
