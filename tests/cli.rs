@@ -242,12 +242,7 @@ fn a_page_over_its_time_budget_is_reported_with_a_timeout() {
     assert_eq!(out.status.code(), Some(1));
     let r = &common::records(&out)[0];
     assert_eq!(r["verdict"], "fail");
-    let codes: Vec<&str> = r["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["code"].as_str().unwrap())
-        .collect();
+    let codes = common::finding_codes(r);
     assert!(codes.contains(&"timeout"), "{codes:?}");
     let zero = common::scan(&["--time-budget", "0", "test-images/"]);
     assert_eq!(zero.status.code(), Some(2), "a zero budget is bad usage");

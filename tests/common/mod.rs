@@ -29,6 +29,16 @@ pub fn records(out: &Output) -> Vec<serde_json::Value> {
         .collect()
 }
 
+/// The finding codes of a record, in its order.
+pub fn finding_codes(record: &serde_json::Value) -> Vec<&str> {
+    record["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["code"].as_str().expect("a code"))
+        .collect()
+}
+
 /// A fresh scratch directory for one test.
 pub fn scratch(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
