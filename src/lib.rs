@@ -21,6 +21,7 @@ pub mod labels;
 pub mod layout;
 pub mod locate;
 pub mod marks;
+pub mod page;
 pub mod report;
 pub mod synth;
 pub mod text;
