@@ -17,7 +17,7 @@ use image::GrayImage;
 
 use crate::decode::scan::{Scanline, read_line};
 use crate::decode::{Symbol, Symbology};
-use crate::locate::sample;
+use crate::locate::{min_max, profile};
 
 /// Profiles across the symbol.
 const PROFILES: usize = 10;
@@ -50,11 +50,9 @@ pub fn grade(image: &GrayImage, symbol: &Symbol) -> Option<f64> {
                 len: (length + 2.0 * margin).ceil() as usize,
             };
             let decodes = read_line(image, &line).is_some_and(|r| r.decoded.text == symbol.value);
-            let reflectance: Vec<f64> = (0..line.len)
-                .map(|i| {
-                    let p = line.at(i as f64);
-                    sample(image, p[0], p[1]) / 255.0
-                })
+            let reflectance: Vec<f64> = profile(image, line.from, line.dir, line.len)
+                .into_iter()
+                .map(|v| v / 255.0)
                 .collect();
             profile_grade(&reflectance, decodes)
         })
@@ -75,9 +73,7 @@ pub fn letter(grade: f64) -> char {
 
 /// The grade of one scan reflectance profile: its worst parameter.
 fn profile_grade(r: &[f64], decodes: bool) -> f64 {
-    let (rmin, rmax) = r
-        .iter()
-        .fold((f64::MAX, f64::MIN), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+    let (rmin, rmax) = min_max(r);
     let sc = rmax - rmin;
     if !decodes || sc <= 0.0 || rmin > 0.5 * rmax {
         return 0.0;
@@ -120,9 +116,7 @@ fn elements(r: &[f64], threshold: f64) -> Vec<Element> {
         if i == r.len() || (r[i] < threshold) != (r[start] < threshold) {
             let run = &r[start..i];
             let dark = r[start] < threshold;
-            let (lo, hi) = run
-                .iter()
-                .fold((f64::MAX, f64::MIN), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+            let (lo, hi) = min_max(run);
             out.push(Element {
                 extreme: if dark { lo } else { hi },
                 swing: inner_swing(run, dark),

@@ -42,8 +42,15 @@ pub fn sample(image: &GrayImage, x: f64, y: f64) -> f64 {
     top * (1.0 - fy) + bottom * fy
 }
 
+/// The smallest and the largest of `values` (`(f64::MAX, f64::MIN)` when empty).
+pub fn min_max(values: &[f64]) -> (f64, f64) {
+    values
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(lo, hi), &v| (lo.min(v), hi.max(v)))
+}
+
 /// Samples `n` points from `from` in steps of `step`.
-fn profile(image: &GrayImage, from: [f64; 2], step: [f64; 2], n: usize) -> Vec<f64> {
+pub(crate) fn profile(image: &GrayImage, from: [f64; 2], step: [f64; 2], n: usize) -> Vec<f64> {
     (0..n)
         .map(|i| {
             let t = i as f64;
@@ -113,9 +120,7 @@ impl Line {
 /// A row of samples in black and white at the middle of its range: the bits, the
 /// threshold, and the contrast (the range).
 fn binarise(row: &[f64]) -> (Vec<bool>, f64, f64) {
-    let (lo, hi) = row
-        .iter()
-        .fold((f64::MAX, f64::MIN), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+    let (lo, hi) = min_max(row);
     let threshold = (lo + hi) / 2.0;
     (
         row.iter().map(|&v| v < threshold).collect(),

@@ -85,8 +85,6 @@ pub struct Evidence {
     /// Of the ink above and below, what lies beyond the block's end on the side with more
     /// ink beside it (the corners a tick or an arrow leaves empty), mm².
     pub corners: f64,
-    /// Of the ink above and below, what lies within [`CORNER_MM`] of the block, mm².
-    pub near: f64,
     /// Share of the bars' rows crossed, in the spaces, by one straight line (0–1).
     pub strike: f64,
 }
@@ -167,7 +165,7 @@ pub fn evidence(image: &GrayImage, symbol: &Symbol, dpi: f64) -> Option<Evidence
     let pixel_mm2 = 1.0 / (PER_MM * PER_MM);
     let mut sectors = [0.0f64; SECTORS];
     let (mut left, mut right, mut above, mut below) = (0.0, 0.0, 0.0, 0.0);
-    let (mut left_corners, mut right_corners, mut near_ink) = (0.0, 0.0, 0.0);
+    let (mut left_corners, mut right_corners) = (0.0, 0.0);
     let mut paper = Vec::new();
     for j in 0..window.h {
         for i in 0..window.w {
@@ -202,9 +200,6 @@ pub fn evidence(image: &GrayImage, symbol: &Symbol, dpi: f64) -> Option<Evidence
                 }
                 let near = (-BLOCK_ABOVE_MM - CORNER_MM..=height + BLOCK_BELOW_MM + CORNER_MM)
                     .contains(&p[1]);
-                if near {
-                    near_ink += pixel_mm2;
-                }
                 if near && p[0] < -BLOCK_SIDE_MM {
                     left_corners += pixel_mm2;
                 } else if near && p[0] > length + BLOCK_SIDE_MM {
@@ -232,7 +227,6 @@ pub fn evidence(image: &GrayImage, symbol: &Symbol, dpi: f64) -> Option<Evidence
         } else {
             right_corners
         },
-        near: near_ink,
         strike: strike(&bars, dark),
     })
 }

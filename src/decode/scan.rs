@@ -7,7 +7,7 @@ use image::GrayImage;
 use super::code39;
 use super::code128::{Decoded, Partial, decode_all, heads, tails};
 use super::template;
-use crate::locate::sample;
+use crate::locate::{min_max, sample};
 
 /// An edge's slope must exceed this many times the noise's slope spread.
 const NOISE_EDGE: f64 = 3.0;
@@ -105,9 +105,7 @@ pub fn edges(profile: &[f64]) -> Option<Vec<f64>> {
     if profile.len() < 8 {
         return None;
     }
-    let (lo, hi) = profile
-        .iter()
-        .fold((f64::MAX, f64::MIN), |(l, h), &v| (l.min(v), h.max(v)));
+    let (lo, hi) = min_max(profile);
     let range = hi - lo;
     if range < 20.0 {
         return None;
@@ -175,9 +173,7 @@ pub fn widths(profile: &[f64]) -> Option<Vec<f64>> {
     let on_page = profile.iter().position(|v| !v.is_nan())?;
     let end = profile.iter().rposition(|v| !v.is_nan())? + 1;
     let page = &profile[on_page..end];
-    let (ink, paper) = page
-        .iter()
-        .fold((f64::MAX, f64::MIN), |(l, h), &v| (l.min(v), h.max(v)));
+    let (ink, paper) = min_max(page);
     // A line that enters (or leaves) the page on a bar gets two paper samples there, so
     // that the bar cut by the page's edge still has its edge.
     let dark = |v: f64| v < (ink + paper) / 2.0;
@@ -395,13 +391,12 @@ fn parts_of(profile: &[f64]) -> Vec<LinePart> {
 }
 
 fn parts_of_widths(w: &[f64]) -> Vec<LinePart> {
-    let w = w.to_vec();
-    let at = boundaries(&w);
+    let at = boundaries(w);
     let total = at[at.len() - 1];
     let reversed: Vec<f64> = w.iter().rev().copied().collect();
     let at_rev = boundaries(&reversed);
     let mut parts = Vec::new();
-    for (ws, bounds, rev) in [(&w, &at, false), (&reversed, &at_rev, true)] {
+    for (ws, bounds, rev) in [(w, &at[..], false), (&reversed[..], &at_rev[..], true)] {
         let place = |i: usize| if rev { total - bounds[i] } else { bounds[i] };
         for (list, head) in [(heads(ws), true), (tails(ws), false)] {
             parts.extend(list.into_iter().map(|part| LinePart {
