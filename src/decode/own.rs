@@ -13,7 +13,7 @@ use std::time::Instant;
 use image::GrayImage;
 
 use super::code128::check_ok;
-use super::scan::{Line39, LinePart, Scanline, line_reads};
+use super::scan::{Line39, LinePart, Scanline, line_reads, two_level};
 use super::vote::{self, Voted};
 use super::{Symbol, Symbology, push_unique};
 use crate::locate::{self, Candidate};
@@ -73,6 +73,7 @@ fn spread(n: usize) -> impl Iterator<Item = usize> {
 /// the deadline cut the search short.
 pub(super) fn read(image: &GrayImage, deadline: Option<Instant>) -> OwnReading {
     let mut out = OwnReading::default();
+    let two_level = two_level(image);
     for c in locate::candidates(image) {
         if c.half_length < MIN_HALF_LENGTH {
             continue;
@@ -81,7 +82,7 @@ pub(super) fn read(image: &GrayImage, deadline: Option<Instant>) -> OwnReading {
             out.timed_out = true;
             return out;
         }
-        match read_candidate(image, &c) {
+        match read_candidate(image, &c, two_level) {
             Ok(found) => {
                 for s in found {
                     push_unique(&mut out.symbols, s);
@@ -108,7 +109,11 @@ pub(super) struct OwnReading {
 /// slightly turned ones (a small candidate's orientation is only known to a few degrees).
 /// `Err(quad)` when lines met parts of a Code 128 symbol (start and stop patterns) and
 /// still nothing settled: a symbol is there that does not decode.
-fn read_candidate(image: &GrayImage, c: &Candidate) -> Result<Vec<Symbol>, [[f64; 2]; 4]> {
+fn read_candidate(
+    image: &GrayImage,
+    c: &Candidate,
+    two_level: bool,
+) -> Result<Vec<Symbol>, [[f64; 2]; 4]> {
     let mut unread = None;
     for turn in [0.0f64, 2.5, -2.5] {
         let (s, co) = turn.to_radians().sin_cos();
@@ -119,7 +124,7 @@ fn read_candidate(image: &GrayImage, c: &Candidate) -> Result<Vec<Symbol>, [[f64
             ],
             ..c.clone()
         };
-        let (found, quad, parts) = read_oriented(image, &turned);
+        let (found, quad, parts) = read_oriented(image, &turned, two_level);
         if !found.is_empty() {
             return Ok(found);
         }
@@ -140,7 +145,11 @@ const UNREAD_PARTS: usize = 4;
 
 /// The symbols read along a candidate's orientation; when none, where the symbol lies if
 /// its lines met enough heads and tails of one; and how many heads and tails they met.
-fn read_oriented(image: &GrayImage, c: &Candidate) -> (Vec<Symbol>, Option<[[f64; 2]; 4]>, usize) {
+fn read_oriented(
+    image: &GrayImage,
+    c: &Candidate,
+    two_level: bool,
+) -> (Vec<Symbol>, Option<[[f64; 2]; 4]>, usize) {
     let along = [-c.across[1], c.across[0]];
     // Candidates may cover only part of a symbol (cells at its ends, or inside its widest
     // bars, are weak): reach far beyond; the decode nearest the middle is kept.
@@ -166,7 +175,7 @@ fn read_oriented(image: &GrayImage, c: &Candidate) -> (Vec<Symbol>, Option<[[f64
     let mut whole: Vec<Vec<u8>> = Vec::new();
     let mut code39: Vec<(usize, Line39)> = Vec::new();
     for (done, k) in spread(lines).map(|k| (k + lines / 2) % lines).enumerate() {
-        let (found, other) = line_reads(image, &scanlines[k]);
+        let (found, other) = line_reads(image, &scanlines[k], two_level);
         parts[k] = found;
         code39.extend(other.map(|r| (k, r)));
         whole.extend(parts[k].iter().filter(|p| p.head).filter_map(verified));

@@ -260,7 +260,28 @@ pub struct LinePart {
 
 /// Every head and tail a scanline crosses, in both directions.
 pub fn line_parts(image: &GrayImage, line: &Scanline) -> Vec<LinePart> {
-    line_reads(image, line).0
+    line_reads(image, line, two_level(image)).0
+}
+
+/// Whether an image holds two grey levels only (a fax, a bilevel scan), judged on a
+/// sparse grid of its pixels: thresholding thins or thickens its bars, and narrow ones
+/// may be gone.
+pub fn two_level(image: &GrayImage) -> bool {
+    const STEP: usize = 7;
+    let (w, raw) = (image.width() as usize, image.as_raw());
+    let mut levels: [Option<u8>; 2] = [None; 2];
+    for row in raw.chunks_exact(w.max(1)).step_by(STEP) {
+        for &v in row.iter().step_by(STEP) {
+            match levels {
+                [Some(a), _] if a == v => {}
+                [_, Some(b)] if b == v => {}
+                [None, _] => levels[0] = Some(v),
+                [_, None] => levels[1] = Some(v),
+                _ => return false,
+            }
+        }
+    }
+    true
 }
 
 /// A Code 39 symbol a line crosses: its text, and where the outer edges of its first and
@@ -274,12 +295,17 @@ pub struct Line39 {
 }
 
 /// Every head and tail of Code 128 symbols a scanline crosses, in both directions, and
-/// the Code 39 symbol it crosses whole, if any.
-pub fn line_reads(image: &GrayImage, line: &Scanline) -> (Vec<LinePart>, Option<Line39>) {
+/// the Code 39 symbol it crosses whole, if any; `two_level` tells whether the image is
+/// thresholded ([`two_level`]).
+pub fn line_reads(
+    image: &GrayImage,
+    line: &Scanline,
+    two_level: bool,
+) -> (Vec<LinePart>, Option<Line39>) {
     let profile = line.profile(image);
     let w = widths(&profile);
     (
-        code128_parts(&profile, w.as_deref()),
+        code128_parts(&profile, w.as_deref(), two_level),
         w.as_deref().and_then(code39_of),
     )
 }
@@ -307,7 +333,7 @@ fn code39_of(w: &[f64]) -> Option<Line39> {
 }
 
 /// [`line_parts`] from the line's profile and its widths.
-fn code128_parts(profile: &[f64], w: Option<&[f64]>) -> Vec<LinePart> {
+fn code128_parts(profile: &[f64], w: Option<&[f64]>, two_level: bool) -> Vec<LinePart> {
     let mut parts = w.map_or_else(Vec::new, parts_of_widths);
     // Blur pulls the edges of narrow elements apart: when no symbol reads whole, read the
     // line again sharpened (a second, harder pass read nothing more on the corpus).
@@ -320,7 +346,7 @@ fn code128_parts(profile: &[f64], w: Option<&[f64]>) -> Vec<LinePart> {
     }
     // Blur too strong for edges: match rendered characters on the grey profile.
     if !parts.iter().any(|p| p.part.whole) {
-        parts.extend(template_parts(profile));
+        parts.extend(template_parts(profile, two_level));
     }
     parts
 }
@@ -332,7 +358,7 @@ const MIN_RUN: usize = 15;
 
 /// Whole symbols read by [`template::read_between`] on each run of bars between two
 /// quiet zones, as a head and a tail each.
-fn template_parts(profile: &[f64]) -> Vec<LinePart> {
+fn template_parts(profile: &[f64], two_level: bool) -> Vec<LinePart> {
     let Some(w) = widths(profile) else {
         return Vec::new();
     };
@@ -349,14 +375,23 @@ fn template_parts(profile: &[f64]) -> Vec<LinePart> {
         .filter(|&i| i == 0 || i == w.len() - 1 || w[i] >= QUIET_RUN * median)
         .collect();
     let mut parts = Vec::new();
-    for pair in quiet.windows(2) {
-        let (a, b) = (pair[0], pair[1]);
-        if b - a < MIN_RUN {
-            continue;
-        }
-        let Some(read) = template::read_between(profile, &at[a + 1..=b]) else {
+    let mut i = 0;
+    while i + 1 < quiet.len() {
+        // The run to the next quiet zone or, when that does not read, to the one after: a
+        // space that a vanished bar widened can pass for a quiet zone.
+        let found = (i + 1..quiet.len().min(i + 3)).find_map(|j| {
+            let (a, b) = (quiet[i], quiet[j]);
+            let read = (b - a >= MIN_RUN)
+                .then(|| template::read_between(profile, &at[a + 1..=b], two_level))
+                .flatten()?;
+            Some((j, read))
+        });
+        let Some((j, read)) = found else {
+            i += 1;
             continue;
         };
+        let (a, b) = (quiet[i], quiet[j]);
+        i = j;
         let reversed = read.start_t > read.end_t;
         let chars: Vec<(u8, f64)> = read.codewords.iter().map(|&v| (v, 0.0)).collect();
         for (head, t) in [(true, read.start_t), (false, read.end_t)] {
@@ -530,6 +565,15 @@ mod tests {
             assert_eq!(r.decoded.text, "10001045367");
             assert!((r.start_t + from).abs() < 1.0, "{from}: {r:?}");
         }
+    }
+
+    #[test]
+    fn only_thresholded_images_are_two_level() {
+        let grey = symbol_image("10001045367", 1.7, 0.8);
+        assert!(!two_level(&grey));
+        let fax = crate::synth::degrade::threshold(&grey, 140);
+        assert!(two_level(&fax));
+        assert!(two_level(&GrayImage::from_pixel(30, 30, image::Luma([255]))));
     }
 
     #[test]

@@ -11,15 +11,62 @@
 //! any other. A symbol is returned only when the stop matches, every character is clear
 //! and the check character holds; the caller's votes across lines do the rest.
 
-use super::code128::check_ok;
+use super::code128::{check_ok, text};
 use super::patterns::{PATTERNS, START_A, START_C, STOP};
+use crate::ids::{IdKind, check_key_valid, kind_from_shape};
 
 /// Smallest correlation of a character's rendering with the profile.
 const MIN_CORRELATION: f64 = 0.85;
 /// Smallest lead of the best character's correlation over the second's.
 const MIN_LEAD: f64 = 0.04;
-/// Blur widths tried (Gaussian σ, in modules).
-const SIGMAS: [f64; 8] = [0.25, 0.35, 0.45, 0.55, 0.65, 0.75, 0.9, 1.05];
+/// Looks tried: Gaussian blur σ and erosion (bar width lost, negative when ink spreads),
+/// both in modules. Blur alone is a soft scan; erosion under a little blur is a
+/// thresholded one (a fax, a bilevel scan of faded print) whose narrowest bars thin out or
+/// vanish while the centres of the others stay put.
+const LOOKS: [Look; 20] = [
+    Look::blur(0.25),
+    Look::blur(0.35),
+    Look::blur(0.45),
+    Look::blur(0.55),
+    Look::blur(0.65),
+    Look::blur(0.75),
+    Look::blur(0.9),
+    Look::blur(1.05),
+    Look::eroded(0.25, -0.4),
+    Look::eroded(0.4, -0.4),
+    Look::eroded(0.25, 0.35),
+    Look::eroded(0.4, 0.35),
+    Look::eroded(0.25, 0.55),
+    Look::eroded(0.4, 0.55),
+    Look::eroded(0.25, 0.75),
+    Look::eroded(0.4, 0.75),
+    Look::eroded(0.25, 0.95),
+    Look::eroded(0.4, 0.95),
+    Look::eroded(0.25, 1.15),
+    Look::eroded(0.4, 1.15),
+];
+/// The erosions among [`LOOKS`].
+const EROSIONS: [f64; 7] = [0.0, -0.4, 0.35, 0.55, 0.75, 0.95, 1.15];
+
+/// How a symbol's bars reach the image.
+#[derive(Clone, Copy, Debug)]
+struct Look {
+    sigma: f64,
+    erosion: f64,
+}
+
+impl Look {
+    const fn blur(sigma: f64) -> Self {
+        Look {
+            sigma,
+            erosion: 0.0,
+        }
+    }
+
+    const fn eroded(sigma: f64, erosion: f64) -> Self {
+        Look { sigma, erosion }
+    }
+}
 /// Fewest and most symbol characters (start, data, check) tried.
 const CHARS: std::ops::RangeInclusive<usize> = 4..=24;
 /// Samples per module of the rendering.
@@ -43,10 +90,16 @@ pub struct TemplateRead {
 /// The symbol a run of bars between two quiet zones holds, read in either direction:
 /// `edges` are the run's edges along the profile, from its first bar's outer edge to its
 /// last bar's.
-pub fn read_between(profile: &[f64], edges: &[f64]) -> Option<TemplateRead> {
+pub fn read_between(profile: &[f64], edges: &[f64], two_level: bool) -> Option<TemplateRead> {
     let (&first, &last) = (edges.first()?, edges.last()?);
-    let forward = || read_run(profile, edges, first, last, 1.0);
-    let backward = || read_run(profile, edges, last, first, -1.0);
+    // Only thresholding erodes bars away: grey scans keep a thin bar as a faint dip.
+    let erosions = if two_level {
+        &EROSIONS[..]
+    } else {
+        &EROSIONS[..1]
+    };
+    let forward = || read_run(profile, edges, first, last, 1.0, erosions);
+    let backward = || read_run(profile, edges, last, first, -1.0, erosions);
     forward().or_else(backward)
 }
 
@@ -54,7 +107,14 @@ pub fn read_between(profile: &[f64], edges: &[f64]) -> Option<TemplateRead> {
 /// forwards or backwards): on the module grid each symbol length lays, first by rounding
 /// the edges to it (a sharp symbol of few pixels per module), then from rendered
 /// characters (a blurred one).
-fn read_run(profile: &[f64], edges: &[f64], from: f64, to: f64, dir: f64) -> Option<TemplateRead> {
+fn read_run(
+    profile: &[f64],
+    edges: &[f64],
+    from: f64,
+    to: f64,
+    dir: f64,
+    erosions: &[f64],
+) -> Option<TemplateRead> {
     let span = (to - from) * dir;
     let read = |module: f64, codewords: Vec<u8>| TemplateRead {
         codewords,
@@ -62,12 +122,13 @@ fn read_run(profile: &[f64], edges: &[f64], from: f64, to: f64, dir: f64) -> Opt
         end_t: to,
         module,
     };
-    let grid_of = |n: usize| {
+    // Erosion moves the outer edges in by half its width each.
+    let grid_of = |n: usize, erosion: f64| {
         let modules = (11 * n + 13) as f64;
-        let module = span / modules;
+        let module = span / (modules - erosion);
         (0.9..=12.0).contains(&module).then_some(Grid {
             profile,
-            from,
+            from: from - dir * 0.5 * erosion * module,
             dir,
             module,
             modules,
@@ -76,13 +137,20 @@ fn read_run(profile: &[f64], edges: &[f64], from: f64, to: f64, dir: f64) -> Opt
     CHARS
         .rev()
         .find_map(|n| {
-            let grid = grid_of(n)?;
+            let grid = grid_of(n, 0.0)?;
             grid.rounded(edges, n).map(|c| read(grid.module, c))
         })
         .or_else(|| {
             CHARS.rev().find_map(|n| {
-                let grid = grid_of(n)?;
-                let codewords = grid.characters(n, grid.blur()?)?;
+                let (_, grid, look) = erosions
+                    .iter()
+                    .filter_map(|&e| {
+                        let grid = grid_of(n, e)?;
+                        let (fit, look) = grid.look(e)?;
+                        Some((fit, grid, look))
+                    })
+                    .max_by(|a, b| a.0.total_cmp(&b.0))?;
+                let codewords = grid.characters(n, look)?;
                 Some(read(grid.module, codewords))
             })
         })
@@ -200,32 +268,37 @@ impl Grid<'_> {
         samples(x0, x1).map(|x| self.at(x)).collect()
     }
 
-    /// The blur (index into [`SIGMAS`]) that makes the stop pattern and the quiet zone
-    /// after it correlate best; `None` when no blur makes it look like a stop.
-    fn blur(&self) -> Option<usize> {
+    /// The look (index into [`LOOKS`]) of the given erosion that makes the stop pattern
+    /// and the quiet zone after it correlate best, with that correlation; `None` when no
+    /// such look makes it look like a stop.
+    fn look(&self, erosion: f64) -> Option<(f64, usize)> {
         let end = self.modules;
         let observed = self.observed(end + STOP_WINDOW.0, end + STOP_WINDOW.1)?;
         renders()
             .iter()
             .enumerate()
+            .filter(|(i, _)| LOOKS[*i].erosion == erosion)
             .map(|(i, r)| (correlation(&observed, &r.stop), i))
             .max_by(|a, b| a.0.total_cmp(&b.0))
             .filter(|(c, _)| *c >= MIN_CORRELATION)
-            .map(|(_, i)| i)
     }
 
     /// The `n` symbol characters, each the clear best match in the context of those read
-    /// before it; `None` when one is unclear or the check character fails.
-    fn characters(&self, n: usize, blur: usize) -> Option<Vec<u8>> {
-        let sigma = SIGMAS[blur];
-        let rendered = &renders()[blur];
+    /// before it; `None` when one is unclear or the check character fails. A character
+    /// whose look leaves it a twin (a start A and B differ only by where a one-module bar
+    /// stands; erosion takes that bar away) keeps its few twins, and the check character
+    /// picks among them: at most [`MAX_TWINNED`] such positions, and exactly one choice
+    /// must check.
+    fn characters(&self, n: usize, look: usize) -> Option<Vec<u8>> {
+        let rendered = &renders()[look];
         let (w0, w1) = rendered.window;
         let mut before: Vec<(f64, f64)> = Vec::new();
-        let mut codewords = Vec::with_capacity(n);
+        let mut choices: Vec<Vec<u8>> = Vec::with_capacity(n);
+        let mut twinned = 0;
         for k in 0..n {
             let x = 11.0 * k as f64;
             let observed = self.observed(x + w0, x + w1)?;
-            let context = render(&before, w0, w1, sigma);
+            let context = render(&before, w0, w1, LOOKS[look]);
             let values = if k == 0 {
                 START_A..=START_C
             } else {
@@ -243,8 +316,20 @@ impl Grid<'_> {
                 .collect();
             scores.sort_by(|a, b| b.0.total_cmp(&a.0));
             let (best, value) = scores[0];
-            if best < MIN_CORRELATION || best - scores[1].0 < MIN_LEAD {
+            let close: Vec<u8> = scores
+                .iter()
+                .take_while(|s| best - s.0 < MIN_LEAD)
+                .map(|s| s.1)
+                .collect();
+            if best < MIN_CORRELATION || close.len() > MAX_TWINS {
                 return None;
+            }
+            // (Reads torn at more positions than the check can settle stop early.)
+            if close.len() > 1 {
+                twinned += 1;
+                if twinned > MAX_TWINNED {
+                    return None;
+                }
             }
             // The context of the next character, in its own module frame.
             before = before
@@ -253,10 +338,53 @@ impl Grid<'_> {
                 .chain(elements(&PATTERNS[usize::from(value)], -11.0))
                 .filter(|b| b.1 > w0 - 3.0)
                 .collect();
-            codewords.push(value);
+            choices.push(close);
         }
-        check_ok(&codewords).then_some(codewords)
+        checked_choice(&choices)
     }
+}
+
+/// Most characters a position may be torn between.
+const MAX_TWINS: usize = 12;
+/// Most positions torn between characters: the check character can settle one.
+const MAX_TWINNED: usize = 1;
+
+/// The one way of picking a character at each position that the check character holds;
+/// `None` when there is none or several. The check character, once spent on choosing, no
+/// longer guards the read: a read that needed it must be an identifier whose own key
+/// holds.
+fn checked_choice(choices: &[Vec<u8>]) -> Option<Vec<u8>> {
+    let mut pick: Vec<u8> = choices.iter().map(|c| c[0]).collect();
+    let torn: Vec<usize> = (0..choices.len())
+        .filter(|&i| choices[i].len() > 1)
+        .collect();
+    if torn.len() > MAX_TWINNED {
+        return None;
+    }
+    let combinations: usize = torn.iter().map(|&i| choices[i].len()).product();
+    let mut found = None;
+    for mut code in 0..combinations {
+        for &i in &torn {
+            let c = &choices[i];
+            pick[i] = c[code % c.len()];
+            code /= c.len();
+        }
+        if check_ok(&pick) {
+            if found.is_some() {
+                return None;
+            }
+            found = Some(pick.clone());
+        }
+    }
+    found.filter(|p| combinations == 1 || keyed_identifier(p))
+}
+
+/// Whether symbol characters spell an RPPS, FINESS or AM number whose check key holds.
+fn keyed_identifier(codewords: &[u8]) -> bool {
+    text(codewords).is_some_and(|(t, _)| {
+        let kind = kind_from_shape(&t);
+        kind != IdKind::Unknown && check_key_valid(kind, &t) == Some(true)
+    })
 }
 
 /// The stop pattern's rendering window, in modules from its last edge.
@@ -271,23 +399,23 @@ struct Renders {
     alone: Vec<Vec<f64>>,
 }
 
-/// [`Renders`] for each of [`SIGMAS`], computed on first use.
+/// [`Renders`] for each of [`LOOKS`], computed on first use.
 fn renders() -> &'static [Renders] {
     static RENDERS: std::sync::OnceLock<Vec<Renders>> = std::sync::OnceLock::new();
     RENDERS.get_or_init(|| {
-        SIGMAS
+        LOOKS
             .iter()
-            .map(|&sigma| {
-                let reach = 2.5 * sigma;
+            .map(|&look| {
+                let reach = 2.5 * look.sigma;
                 let window = (-reach, 11.0 + reach.min(1.0));
                 Renders {
-                    stop: render(&elements(&STOP, -13.0), STOP_WINDOW.0, STOP_WINDOW.1, sigma),
+                    stop: render(&elements(&STOP, -13.0), STOP_WINDOW.0, STOP_WINDOW.1, look),
                     window,
                     alone: (0..=START_C)
                         .map(|v| {
                             let mut bars = elements(&PATTERNS[usize::from(v)], 0.0);
                             bars.push((11.0, 12.0));
-                            render(&bars, window.0, window.1, sigma)
+                            render(&bars, window.0, window.1, look)
                         })
                         .collect(),
                 }
@@ -315,9 +443,16 @@ fn samples(x0: f64, x1: f64) -> impl Iterator<Item = f64> {
     (0..n).map(move |i| x0 + (i as f64 + 0.5) / OVERSAMPLE)
 }
 
-/// Ink (1 in a bar, 0 in a space) blurred by a Gaussian of σ modules, at the sample
-/// points of `[x0, x1)`.
-fn render(bars: &[(f64, f64)], x0: f64, x1: f64, sigma: f64) -> Vec<f64> {
+/// Ink (1 in a bar, 0 in a space) of bars eroded and blurred as `look` says, at the
+/// sample points of `[x0, x1)`.
+fn render(bars: &[(f64, f64)], x0: f64, x1: f64, look: Look) -> Vec<f64> {
+    let half = 0.5 * look.erosion;
+    let bars: Vec<(f64, f64)> = bars
+        .iter()
+        .map(|&(a, b)| (a + half, b - half))
+        .filter(|(a, b)| b > a)
+        .collect();
+    let sigma = look.sigma;
     samples(x0, x1)
         .map(|x| {
             bars.iter()
@@ -397,6 +532,95 @@ mod tests {
         (p, 20.0 * module - 0.5, at * module - 0.5)
     }
 
+    /// A bilevel profile of symbol characters `cw` at `module` pixels, each bar thinned by
+    /// `erosion` modules before the pixels are thresholded on their ink cover (a fax of
+    /// faded print), with the positions of its first and last bar edges.
+    fn thresholded(cw: &[u8], module: f64, erosion: f64, phase: f64) -> (Vec<f64>, f64, f64) {
+        let mut bars = Vec::new();
+        let mut at = 20.0;
+        for (i, &w) in widths(cw).iter().enumerate() {
+            if i % 2 == 0 && f64::from(w) > erosion {
+                bars.push((at + erosion / 2.0, at + f64::from(w) - erosion / 2.0));
+            }
+            at += f64::from(w);
+        }
+        let n = ((at + 20.0) * module) as usize;
+        let p: Vec<f64> = (0..n)
+            .map(|i| {
+                let (x0, x1) = (
+                    (i as f64 + phase) / module,
+                    (i as f64 + 1.0 + phase) / module,
+                );
+                let cover: f64 = bars
+                    .iter()
+                    .map(|&(a, b)| (b.min(x1) - a.max(x0)).max(0.0))
+                    .sum();
+                if cover * module > 0.5 { 0.0 } else { 255.0 }
+            })
+            .collect();
+        let w = crate::decode::scan::widths(&p).unwrap();
+        let mut edges = Vec::new();
+        let mut t = 0.0;
+        for x in &w[..w.len() - 1] {
+            t += x;
+            edges.push(t);
+        }
+        let (first, last) = (edges[0], edges[edges.len() - 1]);
+        (p, first, last)
+    }
+
+    #[test]
+    fn reads_faxed_faded_symbols_whose_narrow_bars_vanished() {
+        let mut read = 0;
+        let mut tried = 0;
+        for value in ["10207994970", "660092594", "10703244631", "2A0000061"] {
+            let cw = codewords(value, CodeSets::Shortest).unwrap();
+            for (module, erosion) in [(2.8, 0.5), (2.5, 0.6), (2.2, 0.45), (1.8, 0.4)] {
+                for phase in [0.0, 0.3, 0.6] {
+                    let (p, first, last) = thresholded(&cw, module, erosion, phase);
+                    tried += 1;
+                    let got = read_between(&p, &ends(first, last), true);
+                    if let Some(r) = &got {
+                        assert_eq!(r.codewords, cw, "{value} {module} {erosion}");
+                        read += 1;
+                    } else {
+                        eprintln!("missed {value} {module} {erosion} {phase}");
+                    }
+                }
+            }
+        }
+        assert!(read * 10 >= tried * 8, "{read} of {tried}");
+    }
+
+    #[test]
+    fn the_check_character_settles_one_torn_position_of_an_identifier_only() {
+        let cw = codewords("10207994970", CodeSets::Shortest).unwrap();
+        let torn = |at: usize, others: &[u8]| -> Vec<Vec<u8>> {
+            cw.iter()
+                .enumerate()
+                .map(|(i, &v)| {
+                    let mut c = vec![v];
+                    if i == at {
+                        c.splice(0..0, others.iter().copied().filter(|&o| o != v));
+                    }
+                    c
+                })
+                .collect()
+        };
+        assert_eq!(checked_choice(&torn(0, &[103, 104])), Some(cw.clone()));
+        assert_eq!(checked_choice(&torn(3, &[6, 7, 71, 72])), Some(cw.clone()));
+        let mut two = torn(3, &[6, 7]);
+        two[5].insert(0, (cw[5] + 1) % 100);
+        assert_eq!(checked_choice(&two), None, "two torn positions");
+        // Not an identifier: the check character alone does not vouch for the choice.
+        let text_cw = codewords("ABCDEFGH", CodeSets::Shortest).unwrap();
+        let mut choices: Vec<Vec<u8>> = text_cw.iter().map(|&v| vec![v]).collect();
+        choices[2].insert(0, (text_cw[2] + 5) % 100);
+        assert_eq!(checked_choice(&choices), None);
+        choices[2].remove(0);
+        assert_eq!(checked_choice(&choices), Some(text_cw));
+    }
+
     /// A run given by its two outer edges only (its inner edges blurred away).
     fn ends(first: f64, last: f64) -> [f64; 2] {
         [first, last]
@@ -408,12 +632,13 @@ mod tests {
             let cw = codewords(value, CodeSets::Shortest).unwrap();
             for (module, sigma) in [(1.5, 0.7), (2.0, 0.9), (3.0, 0.6)] {
                 let (p, first, last) = profile(&cw, module, sigma);
-                let read = read_between(&p, &ends(first, last)).expect(value);
+                let read = read_between(&p, &ends(first, last), false).expect(value);
                 assert_eq!(read.codewords, cw, "{value} {module} {sigma}");
                 assert!((read.module - module).abs() < 0.05);
                 let reversed: Vec<f64> = p.iter().rev().copied().collect();
                 let len = (p.len() - 1) as f64;
-                let back = read_between(&reversed, &ends(len - last, len - first)).expect(value);
+                let back =
+                    read_between(&reversed, &ends(len - last, len - first), false).expect(value);
                 assert_eq!(back.codewords, cw);
                 assert!(back.start_t > back.end_t, "read from the right");
             }
@@ -426,7 +651,9 @@ mod tests {
         let last = cw.len() - 1;
         cw[last] = (cw[last] + 1) % 103;
         let (p, first, end) = profile(&cw, 2.0, 0.7);
-        assert_eq!(read_between(&p, &ends(first, end)), None);
+        for two_level in [false, true] {
+            assert_eq!(read_between(&p, &ends(first, end), two_level), None);
+        }
         let mut seed = 12345u64;
         let noise: Vec<f64> = (0..400)
             .map(|_| {
@@ -436,6 +663,8 @@ mod tests {
                 f64::from((seed >> 56) as u8)
             })
             .collect();
-        assert_eq!(read_between(&noise, &ends(40.0, 360.0)), None);
+        for two_level in [false, true] {
+            assert_eq!(read_between(&noise, &ends(40.0, 360.0), two_level), None);
+        }
     }
 }
