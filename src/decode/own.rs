@@ -124,7 +124,10 @@ fn read_candidate(
             ],
             ..c.clone()
         };
-        let (found, quad, parts) = read_oriented(image, &turned, two_level);
+        let (mut found, quad, parts) = read_oriented(image, &turned, two_level);
+        if found.is_empty() && turn == 0.0 && parts.count >= UNREAD_PARTS {
+            found = read_longer(image, &turned, parts.module, two_level);
+        }
         if !found.is_empty() {
             return Ok(found);
         }
@@ -132,7 +135,7 @@ fn read_candidate(
         // Lines that met fewer heads and tails than an unreadable symbol shows would not
         // meet a symbol turned a little either (the turn is for orientations known only
         // roughly): text, rules and pictures show a stray start or stop pattern at most.
-        if parts < UNREAD_PARTS {
+        if parts.count < UNREAD_PARTS {
             break;
         }
     }
@@ -143,13 +146,48 @@ fn read_candidate(
 /// unreadable symbol rather than text or a picture.
 const UNREAD_PARTS: usize = 4;
 
+/// Modules of the longest symbol worth reaching for: an identifier in code set B (14
+/// digits, start, check and stop: 189 modules), with room to spare.
+const LONGEST_SYMBOL: f64 = 220.0;
+
+/// Reads a candidate again with lines long enough for the longest symbol of the module its
+/// heads and tails show, either way from its centre: a strike or a stamp across a symbol
+/// leaves of its texture pieces too short for their lines to reach both ends.
+fn read_longer(
+    image: &GrayImage,
+    c: &Candidate,
+    module: Option<f64>,
+    two_level: bool,
+) -> Vec<Symbol> {
+    let Some(module) = module else {
+        return Vec::new();
+    };
+    // Lines reach 2.2 half-lengths from the centre (see `read_oriented`).
+    let half_length = LONGEST_SYMBOL * module / 2.2;
+    if half_length <= c.half_length {
+        return Vec::new();
+    }
+    let longer = Candidate {
+        half_length,
+        ..c.clone()
+    };
+    read_oriented(image, &longer, two_level).0
+}
+
+/// What a candidate's lines met besides whole symbols: how many heads and tails, and the
+/// median of their modules.
+struct PartsSeen {
+    count: usize,
+    module: Option<f64>,
+}
+
 /// The symbols read along a candidate's orientation; when none, where the symbol lies if
-/// its lines met enough heads and tails of one; and how many heads and tails they met.
+/// its lines met enough heads and tails of one; and the heads and tails they met.
 fn read_oriented(
     image: &GrayImage,
     c: &Candidate,
     two_level: bool,
-) -> (Vec<Symbol>, Option<[[f64; 2]; 4]>, usize) {
+) -> (Vec<Symbol>, Option<[[f64; 2]; 4]>, PartsSeen) {
     let along = [-c.across[1], c.across[0]];
     // Candidates may cover only part of a symbol (cells at its ends, or inside its widest
     // bars, are weak): reach far beyond; the decode nearest the middle is kept.
@@ -185,7 +223,14 @@ fn read_oriented(
         // Text, rules and pictures make candidates too: when the first lines find no end
         // of any symbol, neither will the rest.
         if done + 1 == PROBE && parts.iter().all(Vec::is_empty) && code39.is_empty() {
-            return (Vec::new(), None, 0);
+            return (
+                Vec::new(),
+                None,
+                PartsSeen {
+                    count: 0,
+                    module: None,
+                },
+            );
         }
     }
     let mut symbols: Vec<Symbol> = vote::combine(&parts)
@@ -195,8 +240,13 @@ fn read_oriented(
     if symbols.is_empty() {
         symbols.extend(code39_symbol(image, &scanlines, &code39));
     }
-    let seen = parts.iter().map(Vec::len).sum::<usize>();
-    let unread = if symbols.is_empty() && seen >= UNREAD_PARTS {
+    let mut modules: Vec<f64> = parts.iter().flatten().map(|p| p.part.module).collect();
+    modules.sort_by(f64::total_cmp);
+    let seen = PartsSeen {
+        count: modules.len(),
+        module: modules.get(modules.len() / 2).copied(),
+    };
+    let unread = if symbols.is_empty() && seen.count >= UNREAD_PARTS {
         unread_quad(image, &scanlines, &parts)
     } else {
         None
@@ -316,7 +366,39 @@ fn unread_quad(
 
 #[cfg(test)]
 mod tests {
-    use super::spread;
+    use super::*;
+    use crate::synth::code128::CodeSets;
+    use crate::synth::{Block, TextStyle, draw_block};
+
+    #[test]
+    fn a_candidate_on_a_piece_of_a_symbol_reads_it_whole() {
+        // A 167-module symbol at 2.5 px/module from x = 40 to 457, 50 px high; the
+        // candidate covers only its first 80 pixels, as a strike across the rest leaves.
+        let mut img = GrayImage::from_pixel(900, 90, image::Luma([255]));
+        let block = Block {
+            x_mm: 40.0 / 254.0 * 25.4,
+            y_mm: 2.0,
+            value: "10207994970".to_owned(),
+            sets: CodeSets::BOnly,
+            x_dim_mm: 2.5 / 254.0 * 25.4,
+            height_mm: 5.0,
+            legend: None,
+            hri: None,
+            style: TextStyle::default(),
+            bar_gain_mm: 0.0,
+        };
+        draw_block(&mut img, &block, 254.0).unwrap();
+        let piece = Candidate {
+            centre: [80.0, 45.0],
+            across: [1.0, 0.0],
+            half_length: 50.0,
+            half_height: 20.0,
+            cells: 10,
+        };
+        let read = read_candidate(&img, &piece, false).expect("a symbol");
+        assert_eq!(read.len(), 1);
+        assert_eq!(read[0].value, "10207994970");
+    }
 
     #[test]
     fn spread_visits_every_line_once_halves_first() {

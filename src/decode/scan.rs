@@ -573,7 +573,11 @@ mod tests {
         assert!(!two_level(&grey));
         let fax = crate::synth::degrade::threshold(&grey, 140);
         assert!(two_level(&fax));
-        assert!(two_level(&GrayImage::from_pixel(30, 30, image::Luma([255]))));
+        assert!(two_level(&GrayImage::from_pixel(
+            30,
+            30,
+            image::Luma([255])
+        )));
     }
 
     #[test]
