@@ -314,10 +314,13 @@ fn split(members: &[usize], cells: &[Cell], gw: u32) -> Vec<Vec<usize>> {
         }
     }
     parts.retain(|p| !p.is_empty());
-    if parts.len() <= 1 {
-        return vec![members.to_vec()];
+    // One wide part loses the thin stretch only when that is the longer (a fold running
+    // off a symbol): a symbol's own thin edge rows stay with it.
+    let thin = by_slab.values().filter(|c| c.len() <= THIN_CELLS).count();
+    if parts.len() > 1 || (parts.len() == 1 && thin > by_slab.len() - thin) {
+        return parts;
     }
-    parts
+    vec![members.to_vec()]
 }
 
 /// Centre of a cell, page pixels.
@@ -394,6 +397,28 @@ mod tests {
             best.half_length > 80.0 && best.half_height > 20.0,
             "{best:?}"
         );
+    }
+
+    #[test]
+    fn a_fold_running_off_a_symbol_is_not_part_of_it() {
+        // Bars at y 120–180 and the edge of a fold's shadow from the top of the page to
+        // the bottom, slanted a little, crossing them.
+        let img = GrayImage::from_fn(400, 900, |x, y| {
+            let fold = 220.0 - f64::from(y) * 0.05;
+            let d = f64::from(x) - fold;
+            let shade = if (0.0..2.0).contains(&d) {
+                110
+            } else if d > 0.0 {
+                225
+            } else {
+                255
+            };
+            let inside = (100..300).contains(&x) && (120..180).contains(&y);
+            image::Luma([if inside && (x / 3) % 2 == 0 { 0 } else { shade }])
+        });
+        let best = &candidates(&img)[0];
+        assert!((best.centre[1] - 150.0).abs() < 15.0, "{best:?}");
+        assert!(best.half_height < 50.0, "{best:?}");
     }
 
     #[test]
