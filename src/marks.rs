@@ -56,7 +56,13 @@ const OUTLINE_MM2: f64 = 35.0;
 /// Share of directions a box around the block covers at least (its corners fall
 /// outside the window's sectors less than a circle's arc does).
 const BOX_RING: f64 = 0.4;
+/// Highlighter: how much greyer both quiet zones are than the paper, in ink on the scale
+/// where the bars are 255. Measured on the group pads of two corpora (seeds 2026 and 7):
+/// highlighters 50–62, faded ones too; anything else at most 4 (a fold's darker side
+/// gave 18 before the lesser of the two quiet zones was taken).
 const HIGHLIGHT: f64 = 25.0;
+/// Least ink of the bars (0–255) for a symbol to be looked at.
+const MIN_BAR_INK: f32 = 40.0;
 /// The stretch of each quiet zone whose paper tells a highlighter, mm beyond the bars:
 /// past the blur of the outer bars, within the 10 modules every quiet zone has.
 const QUIET_FROM_MM: f64 = 1.0;
@@ -113,8 +119,8 @@ pub struct Evidence {
     pub ring: f64,
     /// Ink left or right of the bars, within reach, mm² (the larger side).
     pub beside: f64,
-    /// How much greyer the quiet zones (1–2 mm beyond the bars) are than the paper
-    /// around the block (ink, 0–255).
+    /// How much greyer the quiet zones (1–2 mm beyond the bars; the lesser of the two)
+    /// are than the paper around the block, in ink on the scale where the bars are 255.
     pub highlight: f64,
     /// Ink above and below the block, within reach, mm².
     pub above: f64,
@@ -198,7 +204,7 @@ pub fn evidence(image: &GrayImage, symbol: &Symbol, dpi: f64) -> Option<Evidence
     // A stroke through the bars is looked for at the scan's own resolution: at the
     // window's, spaces and bars blur into one grey.
     let struck = strike(image, &frame, dpi);
-    if bar_ink < 40.0 {
+    if bar_ink < MIN_BAR_INK {
         return None;
     }
     let dark = 0.5 * bar_ink;
@@ -260,13 +266,25 @@ pub fn evidence(image: &GrayImage, symbol: &Symbol, dpi: f64) -> Option<Evidence
         }
     }
     let ring = sectors.iter().filter(|&&s| s >= SECTOR_INK_MM2).count() as f64 / SECTORS as f64;
-    let quiet: Vec<f32> = (0..window.h)
-        .flat_map(|j| (0..window.w).map(move |i| (i, j)))
-        .filter(|&(i, j)| in_quiet_zone(place(i, j), length, height))
-        .map(|(i, j)| window.at(i, j))
-        .filter(|&v| v < dark)
-        .collect();
-    let highlight = f64::from(median(&quiet) - median(&paper));
+    // A highlighter runs along the whole symbol, through both quiet zones; a fold's
+    // darker side or a shadow may grey one of them only. How much greyer is taken
+    // against the bars' ink, so that a faded page's faded highlighter counts.
+    let quiet = |left: bool| {
+        let grey: Vec<f32> = (0..window.h)
+            .flat_map(|j| (0..window.w).map(move |i| (i, j)))
+            .filter(|&(i, j)| {
+                let p = place(i, j);
+                (p[0] < 0.0) == left && in_quiet_zone(p, length, height)
+            })
+            .map(|(i, j)| window.at(i, j))
+            .filter(|&v| v < dark)
+            .collect();
+        median(&grey)
+    };
+    let paper = median(&paper);
+    let highlight = f64::from(
+        (quiet(true).min(quiet(false)) - paper) * 255.0 / (bar_ink - paper).max(MIN_BAR_INK),
+    );
     Some(Evidence {
         ring,
         beside: f64::max(left, right),
@@ -820,5 +838,25 @@ mod tests {
             }
         });
         assert!(!signature.struck(), "{signature:?}");
+    }
+
+    #[test]
+    fn a_faded_highlighter_highlights_a_fold_darker_on_one_side_does_not() {
+        let highlighted = seen(|img, px| {
+            let y = 34.0 * px;
+            stroke_ink(img, [27.0 * px, y], [70.0 * px, y], 10.0 * px, 200);
+            fade(img, 0.4);
+        });
+        assert!(highlighted.singled_out(), "{highlighted:?}");
+        // The paper right of a fold through the middle of the bars is a little darker.
+        let folded = seen(|img, px| {
+            let fold = 48.0 * px;
+            for (x, _, p) in img.enumerate_pixels_mut() {
+                if f64::from(x) > fold {
+                    p.0[0] = (f64::from(p.0[0]) * 0.9) as u8;
+                }
+            }
+        });
+        assert!(folded.plain() && !folded.singled_out(), "{folded:?}");
     }
 }
