@@ -8,11 +8,12 @@
 //!   the share of directions from the block's centre in which ink lies outside it);
 //! - a tick or an arrow beside it puts a stroke of ink left or right of the bars
 //!   ([`Evidence::beside`], mm² of ink);
-//! - a highlighter greys the paper along the bars, their quiet zones included
+//! - a highlighter greys the paper along the bars, both quiet zones included
 //!   ([`Evidence::highlight`]; the spaces between the bars are no guide, blur greys them);
 //! - a stroke through the bars (a line or a cross: the symbol is struck out) leaves ink in
-//!   the spaces along a straight line, while the bars are the same on every row
-//!   ([`Evidence::strike`]).
+//!   the spaces along a straight line that stops at the bars' ends, while the bars are the
+//!   same on every row ([`Evidence::strike`]; looked for at the scan's resolution, over
+//!   the bars' rows found again around the quad, which the stroke may have cut short).
 //!
 //! This stage reads pixels and quads; the judge decides who the prescriber is.
 
