@@ -8,11 +8,12 @@
 //!   the share of directions from the block's centre in which ink lies outside it);
 //! - a tick or an arrow beside it puts a stroke of ink left or right of the bars
 //!   ([`Evidence::beside`], mm² of ink);
-//! - a highlighter greys the paper along the bars, their quiet zones included
+//! - a highlighter greys the paper along the bars, both quiet zones included
 //!   ([`Evidence::highlight`]; the spaces between the bars are no guide, blur greys them);
 //! - a stroke through the bars (a line or a cross: the symbol is struck out) leaves ink in
-//!   the spaces along a straight line, while the bars are the same on every row
-//!   ([`Evidence::strike`]).
+//!   the spaces along a straight line that stops at the bars' ends, while the bars are the
+//!   same on every row ([`Evidence::strike`]; looked for at the scan's resolution, over
+//!   the bars' rows found again around the quad, which the stroke may have cut short).
 //!
 //! This stage reads pixels and quads; the judge decides who the prescriber is.
 
@@ -56,12 +57,55 @@ const OUTLINE_MM2: f64 = 35.0;
 /// Share of directions a box around the block covers at least (its corners fall
 /// outside the window's sectors less than a circle's arc does).
 const BOX_RING: f64 = 0.4;
+/// Highlighter: how much greyer both quiet zones are than the paper, in ink on the scale
+/// where the bars are 255. Measured on the group pads of two corpora (seeds 2026 and 7):
+/// highlighters 50–62, faded ones too; anything else at most 4 (a fold's darker side
+/// gave 18 before the lesser of the two quiet zones was taken).
 const HIGHLIGHT: f64 = 25.0;
+/// Least ink of the bars (0–255) for a symbol to be looked at.
+const MIN_BAR_INK: f32 = 40.0;
 /// The stretch of each quiet zone whose paper tells a highlighter, mm beyond the bars:
 /// past the blur of the outer bars, within the 10 modules every quiet zone has.
 const QUIET_FROM_MM: f64 = 1.0;
 const QUIET_TO_MM: f64 = 2.0;
-const STRIKE: f64 = 0.6;
+/// Share of a symbol's spaces a stroke through it inks: surely one, and at least (then
+/// inking this much more of them than any line along the bars, where a signature's
+/// zigzag inks about as many either way). Measured on the group pads of two corpora
+/// (seeds 2026 and 7): strokes ink at least 0.75, most 0.95 or more; stamps, signatures
+/// and folds at most 0.79, and those with as many along the bars.
+const SURE_STRIKE: f64 = 0.9;
+const STRIKE: f64 = 0.75;
+const STRIKE_LEAD: f64 = 0.1;
+/// Samples per mm of the bars where a strike is looked for (the scan's resolution, within
+/// these bounds).
+const FINE_PER_MM: [f64; 2] = [6.0, 12.0];
+/// Below this contrast between bars and spaces (ink, 0–255) no strike is looked for.
+const MIN_CONTRAST: f32 = 30.0;
+/// A column is a space when its print is within this share of the contrast above paper.
+const SPACE_LEVEL: f32 = 0.5;
+/// Ink above a space's print, as a share of the bars' contrast, that is a stroke's.
+const STROKE_LEVEL: f32 = 0.3;
+/// Lines tried: their ends step by this, and ink within this of a line lies on it, mm.
+const STRIKE_STEP_MM: f64 = 0.4;
+/// Around the best lines found, the finer step of their ends, mm.
+const STRIKE_FINE_STEP_MM: f64 = 0.1;
+const STRIKE_BAND_MM: f64 = 0.4;
+/// A line slants across the bars when it climbs or falls this share of their height.
+const SLANT: f64 = 0.3;
+/// Beyond the bars' ends, from and to (mm), where a stroke through them has stopped and
+/// a stamp's edge or a fold runs on; the share of that stretch inked that runs on.
+const RUN_ON_MM: [f64; 2] = [2.0, 8.0];
+const RUN_ON_SHARE: f64 = 0.5;
+/// Ink within this of a line's course beyond the bars runs on along it (a fold or an edge
+/// slants a little otherwise than the line through the bars that best follows it), mm.
+const RUN_ON_BAND_MM: f64 = 1.0;
+/// How far above and below the quad the bars are looked for, at least, mm.
+const STRIKE_GROW_MM: f64 = 3.0;
+/// A row repeats the bars' print when this share of its columns are within this share of
+/// the contrast of the print; a gap of this many mm between such rows is a stroke.
+const ROW_AGREE: f64 = 0.6;
+const ROW_MATCH: f32 = 0.35;
+const STRIKE_GAP_MM: f64 = 1.0;
 /// Below these, nothing around a symbol looks like a mark: less ink beside it than the
 /// least a tick leaves (specks of noise, JPEG ringing and speckle stay under 2 mm² on the
 /// corpus), directions around it no more than furniture and stamps cover.
@@ -76,8 +120,8 @@ pub struct Evidence {
     pub ring: f64,
     /// Ink left or right of the bars, within reach, mm² (the larger side).
     pub beside: f64,
-    /// How much greyer the quiet zones (1–2 mm beyond the bars) are than the paper
-    /// around the block (ink, 0–255).
+    /// How much greyer the quiet zones (1–2 mm beyond the bars; the lesser of the two)
+    /// are than the paper around the block, in ink on the scale where the bars are 255.
     pub highlight: f64,
     /// Ink above and below the block, within reach, mm².
     pub above: f64,
@@ -85,8 +129,11 @@ pub struct Evidence {
     /// Of the ink above and below, what lies beyond the block's end on the side with more
     /// ink beside it (the corners a tick or an arrow leaves empty), mm².
     pub corners: f64,
-    /// Share of the bars' rows crossed, in the spaces, by one straight line (0–1).
+    /// Share of the symbol's spaces inked along one straight line that slants across the
+    /// bars and stops at their ends (0–1).
     pub strike: f64,
+    /// The same along a line that runs along the bars (a stroke, or a stamp's edge).
+    pub strike_level: f64,
 }
 
 impl Evidence {
@@ -115,11 +162,19 @@ impl Evidence {
         self.ring < PLAIN_RING && self.beside < PLAIN_BESIDE_MM2 && self.highlight < PLAIN_HIGHLIGHT
     }
 
-    /// Whether the symbol is struck out: a straight stroke through the bars, and no more —
-    /// the edge of a stamp or a signature over them runs on into the corners, a circle's
-    /// arc all around.
+    /// Whether the symbol is struck out: a straight stroke through the bars, stopping at
+    /// their ends, and no more. A stroke that slants across the bars inks nearly all their
+    /// spaces; one that inks fewer must stand clear of what else a stroke could be: a
+    /// signature's zigzag inks as many along the bars as across them, a stamp's edge runs
+    /// on into the corners beside the block. A stroke along the bars is one only with
+    /// nothing in the corners or below the block (a stamp's box and text). No stroke
+    /// counts inside a circle's arc all around.
     pub fn struck(&self) -> bool {
-        self.strike >= STRIKE && self.corners < AROUND_MM2 && self.ring < RING
+        let clear = self.corners < AROUND_MM2;
+        let slanted = self.strike >= SURE_STRIKE
+            || (self.strike >= STRIKE && clear && self.strike >= self.strike_level + STRIKE_LEAD);
+        let level = self.strike_level >= SURE_STRIKE && clear && self.below < AROUND_MM2;
+        (slanted || level) && self.ring < RING
     }
 }
 
@@ -147,7 +202,10 @@ pub fn evidence(image: &GrayImage, symbol: &Symbol, dpi: f64) -> Option<Evidence
     let window = frame.strip(image, x_mm, y_mm, PER_MM);
     let bars = frame.strip(image, [0.0, length], [0.0, height], PER_MM);
     let bar_ink = percentile(&bars.ink, 0.9);
-    if bar_ink < 40.0 {
+    // A stroke through the bars is looked for at the scan's own resolution: at the
+    // window's, spaces and bars blur into one grey.
+    let struck = strike(image, &frame, dpi);
+    if bar_ink < MIN_BAR_INK {
         return None;
     }
     let dark = 0.5 * bar_ink;
@@ -209,13 +267,25 @@ pub fn evidence(image: &GrayImage, symbol: &Symbol, dpi: f64) -> Option<Evidence
         }
     }
     let ring = sectors.iter().filter(|&&s| s >= SECTOR_INK_MM2).count() as f64 / SECTORS as f64;
-    let quiet: Vec<f32> = (0..window.h)
-        .flat_map(|j| (0..window.w).map(move |i| (i, j)))
-        .filter(|&(i, j)| in_quiet_zone(place(i, j), length, height))
-        .map(|(i, j)| window.at(i, j))
-        .filter(|&v| v < dark)
-        .collect();
-    let highlight = f64::from(median(&quiet) - median(&paper));
+    // A highlighter runs along the whole symbol, through both quiet zones; a fold's
+    // darker side or a shadow may grey one of them only. How much greyer is taken
+    // against the bars' ink, so that a faded page's faded highlighter counts.
+    let quiet = |left: bool| {
+        let grey: Vec<f32> = (0..window.h)
+            .flat_map(|j| (0..window.w).map(move |i| (i, j)))
+            .filter(|&(i, j)| {
+                let p = place(i, j);
+                (p[0] < 0.0) == left && in_quiet_zone(p, length, height)
+            })
+            .map(|(i, j)| window.at(i, j))
+            .filter(|&v| v < dark)
+            .collect();
+        median(&grey)
+    };
+    let paper = median(&paper);
+    let highlight = f64::from(
+        (quiet(true).min(quiet(false)) - paper) * 255.0 / (bar_ink - paper).max(MIN_BAR_INK),
+    );
     Some(Evidence {
         ring,
         beside: f64::max(left, right),
@@ -227,7 +297,8 @@ pub fn evidence(image: &GrayImage, symbol: &Symbol, dpi: f64) -> Option<Evidence
         } else {
             right_corners
         },
-        strike: strike(&bars, dark),
+        strike: struck.slanted,
+        strike_level: struck.level,
     })
 }
 
@@ -238,73 +309,228 @@ fn in_quiet_zone(p: [f64; 2], length: f64, height: f64) -> bool {
     (0.0..=height).contains(&p[1]) && (QUIET_FROM_MM..=QUIET_TO_MM).contains(&off)
 }
 
-/// Share of the rows of the bars' strip that one straight line crosses in ink the bars do
-/// not explain: each column's median over the rows is its print, ink well above it is
-/// something else.
-fn strike(bars: &Strip, dark: f32) -> f64 {
-    let (w, h) = (bars.w, bars.h);
-    if w < 8 || h < 8 {
-        return 0.0;
+/// The strokes through a symbol's bars: along the straight line that runs through most
+/// of them, the share of the symbol's spaces (columns where paper shows between the bars)
+/// that carry ink the bars do not explain — the best line that slants across the bars,
+/// and the best that runs along them.
+///
+/// The bars are the same on every row, so each column's median over the rows is its
+/// print; ink well above it (a share of the bars' contrast, so that a faded page's faded
+/// stroke counts) is something else. A pen stroke through the symbol marks the spaces all
+/// along one straight line; a signature's zigzag or a stamp's text marks them here and
+/// there; over a bar a stroke shows nothing. A line whose ink runs on past the bars' ends
+/// is no stroke through them: a stamp's edge, a fold, a ruled line.
+///
+/// The quad may be shorter than the bars (a stroke through them can cut it), so the bars'
+/// rows are found again: those that repeat the quad's print, around it.
+fn strike(image: &GrayImage, frame: &Frame, dpi: f64) -> Strike {
+    let (length, height) = (frame.length_mm, frame.height_mm);
+    let per_mm = (dpi / 25.4).clamp(FINE_PER_MM[0], FINE_PER_MM[1]);
+    let grow = height.max(STRIKE_GROW_MM);
+    let strip = frame.strip(
+        image,
+        [-RUN_ON_MM[1], length + RUN_ON_MM[1]],
+        [-grow, height + grow],
+        per_mm,
+    );
+    let none = Strike::default();
+    let px = |mm: f64| (mm * per_mm).round() as usize;
+    // Columns of the bars, rows of the quad.
+    let (x0, x1) = (px(RUN_ON_MM[1]), px(RUN_ON_MM[1] + length).min(strip.w));
+    let (y0, y1) = (px(grow), px(grow + height).min(strip.h));
+    if x1 < x0 + 8 || y1 < y0 + 2 {
+        return none;
     }
-    let column: Vec<f32> = (0..w)
-        .map(|i| median(&(0..h).map(|j| bars.at(i, j)).collect::<Vec<_>>()))
+    let column: Vec<f32> = (x0..x1)
+        .map(|i| median(&(y0..y1).map(|j| strip.at(i, j)).collect::<Vec<_>>()))
         .collect();
-    let extra: Vec<(usize, usize)> = (0..h)
-        .flat_map(|j| (0..w).map(move |i| (i, j)))
-        .filter(|&(i, j)| bars.at(i, j) - column[i] >= dark)
-        .collect();
-    // A horizontal stroke: one row band whose spaces are inked across most columns.
-    let mut best = 0.0f64;
-    let spaces = column.iter().filter(|&&c| c < dark).count().max(1);
-    for j in 0..h {
-        let hit = extra.iter().filter(|&&(_, y)| y.abs_diff(j) <= 1).count();
-        if hit as f64 >= 0.7 * spaces as f64 {
-            best = 1.0;
-        }
+    let paper = percentile(&column, 0.05);
+    let contrast = percentile(&column, 0.95) - paper;
+    if contrast < MIN_CONTRAST {
+        return none;
     }
-    // A slanted stroke: lines from (top, 0) to (bottom, h) in column units; each inked
-    // pixel votes for the lines through it, then the rows each line meets are counted.
-    let step = 2usize;
-    let ends: Vec<isize> = (-(w as isize) / 4..=(w as isize) * 5 / 4)
-        .step_by(step)
+    let Some((top, bottom)) = bar_rows(&strip, &column, x0, (y0 + y1) / 2, contrast, per_mm) else {
+        return none;
+    };
+    let space: Vec<bool> = column
+        .iter()
+        .map(|&c| c <= paper + SPACE_LEVEL * contrast)
         .collect();
-    let mut votes = vec![0u32; ends.len() * ends.len()];
-    for &(i, j) in &extra {
-        let f = (j as f64 + 0.5) / h as f64;
-        for (a, &top) in ends.iter().enumerate() {
-            // i = top + f (bottom − top) → bottom.
-            if f < 0.05 {
+    let spaces = space.iter().filter(|&&s| s).count();
+    if spaces < 8 {
+        return none;
+    }
+    let stroke = STROKE_LEVEL * contrast;
+    // Which samples carry unexplained ink: in the bars' spaces, ink above the column's
+    // print; beyond the bars' ends, ink above paper.
+    let (w, h) = (strip.w, strip.h);
+    let mut grid = vec![false; w * h];
+    for i in 0..w {
+        let print = if (x0..x1).contains(&i) {
+            if !space[i - x0] {
                 continue;
             }
-            let bottom = top as f64 + (i as f64 - top as f64) / f;
-            let b = ((bottom - ends[0] as f64) / step as f64).round();
-            if b >= 0.0 && (b as usize) < ends.len() {
-                votes[a * ends.len() + b as usize] += 1;
-            }
+            column[i - x0]
+        } else {
+            paper
+        };
+        for j in 0..h {
+            grid[i * h + j] = strip.at(i, j) - print >= stroke;
         }
     }
-    if let Some((k, _)) = votes.iter().enumerate().max_by_key(|(_, v)| **v) {
-        let (top, bottom) = (ends[k / ends.len()] as f64, ends[k % ends.len()] as f64);
-        let mut rows = vec![false; h];
-        for &(i, j) in &extra {
-            let f = (j as f64 + 0.5) / h as f64;
-            let x = top + f * (bottom - top);
-            if (i as f64 - x).abs() <= 1.5 * step as f64 {
-                rows[j] = true;
-            }
-        }
-        // Rows where the line runs over a bar show nothing: count a row crossed when a
-        // row within half a millimetre is.
-        let reach = (PER_MM / 2.0) as usize;
-        let crossed = (0..h)
-            .filter(|&j| (j.saturating_sub(reach)..=(j + reach).min(h - 1)).any(|r| rows[r]))
+    let half = (STRIKE_BAND_MM * per_mm).max(1.0);
+    let rows = (bottom - top) as f64;
+    let span = (x1 - x0) as f64;
+    // Lines from (x0, a) to (x1, b), rows a and b over the bars' height and a little beyond.
+    let at = |a: f64, b: f64, i: usize| a + (b - a) * (i as f64 + 0.5 - x0 as f64) / span;
+    let step = (STRIKE_STEP_MM * per_mm).max(1.0);
+    let ends: Vec<f64> = (0..)
+        .map(|k| top as f64 - 0.1 * rows + k as f64 * step)
+        .take_while(|&y| y <= bottom as f64 + 0.1 * rows)
+        .collect();
+    let lines: Vec<(f64, f64)> = ends
+        .iter()
+        .flat_map(|&a| ends.iter().map(move |&b| (a, b)))
+        .collect();
+    let first = Lines::new(&grid, w, h, half);
+    let wide = Lines::new(&grid, w, h, RUN_ON_BAND_MM * per_mm);
+    let space_columns: Vec<usize> = (x0..x1).filter(|&i| space[i - x0]).collect();
+    let covers = |lines: &Lines, (a, b): (f64, f64)| {
+        let covered = space_columns
+            .iter()
+            .copied()
+            .filter(|&i| {
+                let y = at(a, b, i);
+                (top as f64..bottom as f64).contains(&y) && lines.inked(i, y)
+            })
             .count();
-        // A line that barely slants covers too few columns to be a stroke through the bars.
-        if (bottom - top).abs() >= 0.3 * w as f64 {
-            best = best.max(crossed as f64 / h as f64);
+        covered as f64 / spaces as f64
+    };
+    // Whether the line's ink runs on beyond either end of the bars.
+    let runs_on = |(a, b): (f64, f64)| {
+        let side = |cols: std::ops::Range<usize>| {
+            let n = cols.len().max(1);
+            let hit = cols.filter(|&i| wide.inked(i, at(a, b, i))).count();
+            hit as f64 / n as f64 >= RUN_ON_SHARE
+        };
+        let (from, to) = (px(RUN_ON_MM[0]), px(RUN_ON_MM[1]));
+        side(x0.saturating_sub(to)..x0.saturating_sub(from))
+            || side((x1 + from).min(w)..(x1 + to).min(w))
+    };
+    // The best slanted and the best level line that stop at the bars' ends.
+    let mut best = [(0.0, (0.0, 0.0)); 2];
+    let consider = |best: &mut [(f64, (f64, f64)); 2], line: (f64, f64)| {
+        let k = usize::from((line.1 - line.0).abs() < SLANT * rows);
+        let share = covers(&first, line);
+        if share > best[k].0 && !runs_on(line) {
+            best[k] = (share, line);
+        }
+    };
+    for &line in &lines {
+        consider(&mut best, line);
+    }
+    // Then finer around each best line found.
+    let fine = (STRIKE_FINE_STEP_MM * per_mm).max(0.5);
+    let reach = (step / fine).ceil() as i32;
+    for (_, (a, b)) in best {
+        for da in -reach..=reach {
+            for db in -reach..=reach {
+                consider(
+                    &mut best,
+                    (a + f64::from(da) * fine, b + f64::from(db) * fine),
+                );
+            }
         }
     }
-    best
+    Strike {
+        slanted: best[0].0,
+        level: best[1].0,
+    }
+}
+
+/// Which samples of a strip's columns are inked, as prefix sums down each column, so
+/// that whether a band of rows holds any is one subtraction.
+struct Lines {
+    prefix: Vec<u32>,
+    h: usize,
+    half: f64,
+}
+
+impl Lines {
+    fn new(grid: &[bool], w: usize, h: usize, half: f64) -> Lines {
+        let mut prefix = vec![0u32; w * (h + 1)];
+        for i in 0..w {
+            for j in 0..h {
+                prefix[i * (h + 1) + j + 1] = prefix[i * (h + 1) + j] + u32::from(grid[i * h + j]);
+            }
+        }
+        Lines { prefix, h, half }
+    }
+
+    /// Whether column `i` is inked within the band around row `y`.
+    fn inked(&self, i: usize, y: f64) -> bool {
+        let h = self.h as f64;
+        if !(0.0..h).contains(&y) {
+            return false;
+        }
+        let lo = (y - self.half).floor().clamp(0.0, h) as usize;
+        let hi = (y + self.half).ceil().clamp(0.0, h) as usize;
+        self.prefix[i * (self.h + 1) + hi] > self.prefix[i * (self.h + 1) + lo]
+    }
+}
+
+/// The first and last rows of `strip` (after the last) that repeat the quad's print
+/// (`column`, the bars' columns from `x0`), going out from row `centre`; a gap of up to
+/// a pen's width (a stroke along the bars) does not stop them.
+fn bar_rows(
+    strip: &Strip,
+    column: &[f32],
+    x0: usize,
+    centre: usize,
+    contrast: f32,
+    per_mm: f64,
+) -> Option<(usize, usize)> {
+    let agrees = |j: usize| {
+        let same = column
+            .iter()
+            .enumerate()
+            .filter(|&(k, &c)| (strip.at(x0 + k, j) - c).abs() <= ROW_MATCH * contrast)
+            .count();
+        same as f64 >= ROW_AGREE * column.len() as f64
+    };
+    let gap = (STRIKE_GAP_MM * per_mm).ceil() as usize;
+    let (mut top, mut bottom) = (None, None);
+    let mut j = centre;
+    loop {
+        if agrees(j) {
+            top = Some(j);
+        } else if top.is_some_and(|t| t > j + gap) {
+            break;
+        }
+        if j == 0 {
+            break;
+        }
+        j -= 1;
+    }
+    for j in centre..strip.h {
+        if agrees(j) {
+            bottom = Some(j + 1);
+        } else if bottom.is_some_and(|b| j > b + gap) {
+            break;
+        }
+    }
+    let (top, bottom) = (top?, bottom?);
+    (bottom > top + 2).then_some((top, bottom))
+}
+
+/// The best straight lines through a symbol's bars (see [`strike`]).
+#[derive(Clone, Copy, Debug, Default)]
+struct Strike {
+    /// Share of the symbol's spaces inked by the best line that slants across the bars
+    /// (0–1).
+    slanted: f64,
+    /// The same for the best line that runs along them (a stamp's edge looks like one).
+    level: f64,
 }
 
 fn median(v: &[f32]) -> f32 {
@@ -426,17 +652,31 @@ mod tests {
             ..speck
         };
         assert!(!stamp_edge.singled_out(), "{stamp_edge:?}");
-        // A straight stroke through the bars strikes out; not when it is the edge of a
-        // stamp (ink in the corners) or an arc of a circle around the block.
+        // A straight stroke slanting through the bars strikes out. One that inks fewer of
+        // the spaces does not when it could be the edge of a stamp (ink in the corners) or
+        // a signature (as many spaces inked along the bars); no stroke does inside the arc
+        // of a circle around the block.
         let stroke = Evidence {
             strike: 1.0,
             ..nothing
         };
         assert!(stroke.struck());
+        let weaker = Evidence {
+            strike: 0.8,
+            ..nothing
+        };
+        assert!(weaker.struck());
         assert!(
             !Evidence {
                 corners: 2.5,
-                ..stroke
+                ..weaker
+            }
+            .struck()
+        );
+        assert!(
+            !Evidence {
+                strike_level: 0.8,
+                ..weaker
             }
             .struck()
         );
@@ -444,6 +684,27 @@ mod tests {
             !Evidence {
                 ring: 1.0,
                 ..stroke
+            }
+            .struck()
+        );
+        // Along the bars: a stroke alone, not a stamp's edge (its box in the corners, its
+        // text below the block).
+        let along = Evidence {
+            strike_level: 1.0,
+            ..nothing
+        };
+        assert!(along.struck());
+        assert!(
+            !Evidence {
+                corners: 2.5,
+                ..along
+            }
+            .struck()
+        );
+        assert!(
+            !Evidence {
+                below: 13.0,
+                ..along
             }
             .struck()
         );
@@ -483,5 +744,120 @@ mod tests {
             }
         });
         assert!(!stamped.singled_out(), "{stamped:?}");
+    }
+
+    /// Fades `img` towards white: ink keeps `keep` of its strength.
+    fn fade(img: &mut GrayImage, keep: f64) {
+        for p in img.pixels_mut() {
+            p.0[0] = (255.0 - (255.0 - f64::from(p.0[0])) * keep).round() as u8;
+        }
+    }
+
+    #[test]
+    fn a_pale_stroke_through_a_faded_blurred_symbol_strikes_it_out() {
+        // The bars are 30 mm from the page's corner, 37 × 8 mm: the stroke runs from one
+        // corner of them to the other, grey, over a page faded to half its ink and blurred.
+        let (img, symbol) = page(|img, px| {
+            stroke_ink(
+                img,
+                [30.0 * px, 30.0 * px],
+                [67.0 * px, 38.0 * px],
+                0.35 * px,
+                110,
+            );
+            fade(img, 0.5);
+            *img = image::imageops::blur(img, 1.2);
+        });
+        let e = evidence(&img, &symbol, DPI).expect("evidence");
+        assert!(e.struck(), "{e:?}");
+    }
+
+    #[test]
+    fn a_stroke_strikes_out_even_where_the_quad_is_cut_short() {
+        // The locator may give a struck symbol a quad shorter than its bars (the stroke
+        // darkens the rows it crosses): the bars are found again around it.
+        let (img, mut symbol) = page(|img, px| {
+            stroke_ink(
+                img,
+                [30.0 * px, 30.0 * px],
+                [67.0 * px, 38.0 * px],
+                0.5 * px,
+                30,
+            );
+        });
+        let q = symbol.quad;
+        let cut = |top: [f64; 2], bottom: [f64; 2], t: f64| {
+            [
+                top[0] + (bottom[0] - top[0]) * t,
+                top[1] + (bottom[1] - top[1]) * t,
+            ]
+        };
+        symbol.quad = [
+            cut(q[0], q[3], 0.3),
+            cut(q[1], q[2], 0.3),
+            cut(q[1], q[2], 0.7),
+            cut(q[0], q[3], 0.7),
+        ];
+        let e = evidence(&img, &symbol, DPI).expect("evidence");
+        assert!(e.struck(), "{e:?}");
+    }
+
+    #[test]
+    fn a_stamp_edge_a_fold_or_a_signature_over_the_bars_strikes_nothing_out() {
+        // A stamp's box whose top edge runs along the lower bars and on past their end.
+        let stamp = seen(|img, px| {
+            let (x, y, w, h) = (28.0 * px, 35.5 * px, 45.0 * px, 18.0 * px);
+            let c = [[x, y], [x + w, y], [x + w, y + h], [x, y + h]];
+            for i in 0..4 {
+                stroke_ink(img, c[i], c[(i + 1) % 4], 0.7 * px, 110);
+            }
+        });
+        assert!(!stamp.struck(), "{stamp:?}");
+        // A fold's crease across the whole page, through the bars.
+        let fold = seen(|img, px| {
+            stroke_ink(
+                img,
+                [0.0, 28.0 * px],
+                [100.0 * px, 42.0 * px],
+                0.4 * px,
+                140,
+            );
+        });
+        assert!(!fold.struck(), "{fold:?}");
+        // A signature's zigzag over the lower bars.
+        let signature = seen(|img, px| {
+            let ys = [35.0, 39.5, 34.5, 40.0, 35.5, 38.5, 34.0];
+            for (k, w) in ys.windows(2).enumerate() {
+                let x = 33.0 + 4.0 * k as f64;
+                stroke_ink(
+                    img,
+                    [x * px, w[0] * px],
+                    [(x + 4.0) * px, w[1] * px],
+                    0.5 * px,
+                    40,
+                );
+            }
+        });
+        assert!(!signature.struck(), "{signature:?}");
+    }
+
+    #[test]
+    fn a_faded_highlighter_highlights_a_fold_darker_on_one_side_does_not() {
+        let highlighted = seen(|img, px| {
+            let y = 34.0 * px;
+            stroke_ink(img, [27.0 * px, y], [70.0 * px, y], 10.0 * px, 200);
+            fade(img, 0.4);
+        });
+        assert!(highlighted.singled_out(), "{highlighted:?}");
+        // The paper right of a fold through the middle of the bars is a little darker.
+        let folded = seen(|img, px| {
+            let fold = 48.0 * px;
+            for (x, _, p) in img.enumerate_pixels_mut() {
+                if f64::from(x) > fold {
+                    p.0[0] = (f64::from(p.0[0]) * 0.9) as u8;
+                }
+            }
+        });
+        assert!(folded.plain() && !folded.singled_out(), "{folded:?}");
     }
 }
