@@ -125,7 +125,7 @@ fn read_candidate(
             ..c.clone()
         };
         let (mut found, quad, parts) = read_oriented(image, &turned, two_level);
-        if found.is_empty() && turn == 0.0 && parts.count >= UNREAD_PARTS {
+        if found.is_empty() && turn == 0.0 && parts.longest >= PIECE_CHARACTERS {
             found = read_longer(image, &turned, parts.module, two_level);
         }
         if !found.is_empty() {
@@ -145,6 +145,11 @@ fn read_candidate(
 /// Heads and tails seen on a candidate's lines, with no symbol settled, that make it an
 /// unreadable symbol rather than text or a picture.
 const UNREAD_PARTS: usize = 4;
+
+/// Characters some head or tail must have read for a candidate to be read again with
+/// longer lines: text and pictures show a stray start or stop pattern, not a run of
+/// characters.
+const PIECE_CHARACTERS: usize = 4;
 
 /// Modules of the longest symbol worth reaching for: an identifier in code set B (14
 /// digits, start, check and stop: 189 modules), with room to spare.
@@ -174,11 +179,12 @@ fn read_longer(
     read_oriented(image, &longer, two_level).0
 }
 
-/// What a candidate's lines met besides whole symbols: how many heads and tails, and the
-/// median of their modules.
+/// What a candidate's lines met besides whole symbols: how many heads and tails, the
+/// median of their modules, and the most characters one of them read.
 struct PartsSeen {
     count: usize,
     module: Option<f64>,
+    longest: usize,
 }
 
 /// The symbols read along a candidate's orientation; when none, where the symbol lies if
@@ -229,6 +235,7 @@ fn read_oriented(
                 PartsSeen {
                     count: 0,
                     module: None,
+                    longest: 0,
                 },
             );
         }
@@ -245,6 +252,12 @@ fn read_oriented(
     let seen = PartsSeen {
         count: modules.len(),
         module: modules.get(modules.len() / 2).copied(),
+        longest: parts
+            .iter()
+            .flatten()
+            .map(|p| p.part.chars.len())
+            .max()
+            .unwrap_or(0),
     };
     let unread = if symbols.is_empty() && seen.count >= UNREAD_PARTS {
         unread_quad(image, &scanlines, &parts)

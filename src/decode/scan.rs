@@ -377,9 +377,11 @@ fn template_parts(profile: &[f64], two_level: bool) -> Vec<LinePart> {
     let mut parts = Vec::new();
     let mut i = 0;
     while i + 1 < quiet.len() {
-        // The run to the next quiet zone or, when that does not read, to the one after: a
-        // space that a vanished bar widened can pass for a quiet zone.
-        let found = (i + 1..quiet.len().min(i + 3)).find_map(|j| {
+        // The run to the next quiet zone or, on a thresholded page, when that does not
+        // read, to the one after: a space that a vanished bar widened can pass for a
+        // quiet zone.
+        let reach = if two_level { 3 } else { 2 };
+        let found = (i + 1..quiet.len().min(i + reach)).find_map(|j| {
             let (a, b) = (quiet[i], quiet[j]);
             let read = (b - a >= MIN_RUN)
                 .then(|| template::read_between(profile, &at[a + 1..=b], two_level))

@@ -141,19 +141,40 @@ fn read_run(
             grid.rounded(edges, n).map(|c| read(grid.module, c))
         })
         .or_else(|| {
+            let outer = outer_bars(edges);
             CHARS.rev().find_map(|n| {
-                let (_, grid, look) = erosions
-                    .iter()
-                    .filter_map(|&e| {
-                        let grid = grid_of(n, e)?;
-                        let (fit, look) = grid.look(e)?;
-                        Some((fit, grid, look))
-                    })
-                    .max_by(|a, b| a.0.total_cmp(&b.0))?;
+                let erosion = erosion_of(erosions, (11 * n + 13) as f64, span, outer);
+                let grid = grid_of(n, erosion)?;
+                let (_, look) = grid.look(erosion)?;
                 let codewords = grid.characters(n, look)?;
                 Some(read(grid.module, codewords))
             })
         })
+}
+
+/// Mean width of a run's first and last bars (pixels): the first bar of every start
+/// character and the last of the stop pattern are two modules wide.
+fn outer_bars(edges: &[f64]) -> Option<f64> {
+    let n = edges.len();
+    (n >= 4).then(|| 0.5 * ((edges[1] - edges[0]).abs() + (edges[n - 1] - edges[n - 2]).abs()))
+}
+
+/// The erosion among `erosions` nearest to what the outer bars show, on the grid of
+/// `modules` laid over `span` pixels: two modules less their observed width (the first
+/// erosion when they are not known).
+fn erosion_of(erosions: &[f64], modules: f64, span: f64, outer: Option<f64>) -> f64 {
+    let (Some(outer), [_, _, ..]) = (outer, erosions) else {
+        return erosions.first().copied().unwrap_or(0.0);
+    };
+    let mut erosion = 0.0;
+    for _ in 0..2 {
+        erosion = 2.0 - outer * (modules - erosion) / span;
+    }
+    erosions
+        .iter()
+        .copied()
+        .min_by(|a, b| (a - erosion).abs().total_cmp(&(b - erosion).abs()))
+        .unwrap_or(0.0)
 }
 
 /// Least-squares line `y = a + b x`; `None` when the `x` do not vary.
@@ -534,8 +555,8 @@ mod tests {
 
     /// A bilevel profile of symbol characters `cw` at `module` pixels, each bar thinned by
     /// `erosion` modules before the pixels are thresholded on their ink cover (a fax of
-    /// faded print), with the positions of its first and last bar edges.
-    fn thresholded(cw: &[u8], module: f64, erosion: f64, phase: f64) -> (Vec<f64>, f64, f64) {
+    /// faded print), with its edges.
+    fn thresholded(cw: &[u8], module: f64, erosion: f64, phase: f64) -> (Vec<f64>, Vec<f64>) {
         let mut bars = Vec::new();
         let mut at = 20.0;
         for (i, &w) in widths(cw).iter().enumerate() {
@@ -565,8 +586,7 @@ mod tests {
             t += x;
             edges.push(t);
         }
-        let (first, last) = (edges[0], edges[edges.len() - 1]);
-        (p, first, last)
+        (p, edges)
     }
 
     #[test]
@@ -577,9 +597,9 @@ mod tests {
             let cw = codewords(value, CodeSets::Shortest).unwrap();
             for (module, erosion) in [(2.8, 0.5), (2.5, 0.6), (2.2, 0.45), (1.8, 0.4)] {
                 for phase in [0.0, 0.3, 0.6] {
-                    let (p, first, last) = thresholded(&cw, module, erosion, phase);
+                    let (p, edges) = thresholded(&cw, module, erosion, phase);
                     tried += 1;
-                    let got = read_between(&p, &ends(first, last), true);
+                    let got = read_between(&p, &edges, true);
                     if let Some(r) = &got {
                         assert_eq!(r.codewords, cw, "{value} {module} {erosion}");
                         read += 1;
