@@ -167,8 +167,7 @@ fn read_longer(
     let Some(module) = module else {
         return Vec::new();
     };
-    // Lines reach 2.2 half-lengths from the centre (see `read_oriented`).
-    let half_length = LONGEST_SYMBOL * module / 2.2;
+    let half_length = LONGEST_SYMBOL * module / (1.0 + MARGIN);
     if half_length <= c.half_length {
         return Vec::new();
     }
@@ -179,8 +178,12 @@ fn read_longer(
     read_oriented(image, &longer, two_level).0
 }
 
+/// How far a candidate's lines reach beyond its ends, in half-lengths.
+const MARGIN: f64 = 1.2;
+
 /// What a candidate's lines met besides whole symbols: how many heads and tails, the
 /// median of their modules, and the most characters one of them read.
+#[derive(Default)]
 struct PartsSeen {
     count: usize,
     module: Option<f64>,
@@ -197,7 +200,7 @@ fn read_oriented(
     let along = [-c.across[1], c.across[0]];
     // Candidates may cover only part of a symbol (cells at its ends, or inside its widest
     // bars, are weak): reach far beyond; the decode nearest the middle is kept.
-    let margin = (c.half_length * 1.2).max(40.0);
+    let margin = (c.half_length * MARGIN).max(40.0);
     let reach = c.half_length + margin;
     let lines = (c.half_height as usize).clamp(8, MAX_LINES);
     let scanlines: Vec<Scanline> = (0..lines)
@@ -229,15 +232,7 @@ fn read_oriented(
         // Text, rules and pictures make candidates too: when the first lines find no end
         // of any symbol, neither will the rest.
         if done + 1 == PROBE && parts.iter().all(Vec::is_empty) && code39.is_empty() {
-            return (
-                Vec::new(),
-                None,
-                PartsSeen {
-                    count: 0,
-                    module: None,
-                    longest: 0,
-                },
-            );
+            return (Vec::new(), None, PartsSeen::default());
         }
     }
     let mut symbols: Vec<Symbol> = vote::combine(&parts)

@@ -145,7 +145,7 @@ fn read_run(
             CHARS.rev().find_map(|n| {
                 let erosion = erosion_of(erosions, (11 * n + 13) as f64, span, outer);
                 let grid = grid_of(n, erosion)?;
-                let (_, look) = grid.look(erosion)?;
+                let look = grid.look(erosion)?;
                 let codewords = grid.characters(n, look)?;
                 Some(read(grid.module, codewords))
             })
@@ -290,9 +290,9 @@ impl Grid<'_> {
     }
 
     /// The look (index into [`LOOKS`]) of the given erosion that makes the stop pattern
-    /// and the quiet zone after it correlate best, with that correlation; `None` when no
-    /// such look makes it look like a stop.
-    fn look(&self, erosion: f64) -> Option<(f64, usize)> {
+    /// and the quiet zone after it correlate best; `None` when no such look makes it look
+    /// like a stop.
+    fn look(&self, erosion: f64) -> Option<usize> {
         let end = self.modules;
         let observed = self.observed(end + STOP_WINDOW.0, end + STOP_WINDOW.1)?;
         renders()
@@ -302,6 +302,7 @@ impl Grid<'_> {
             .map(|(i, r)| (correlation(&observed, &r.stop), i))
             .max_by(|a, b| a.0.total_cmp(&b.0))
             .filter(|(c, _)| *c >= MIN_CORRELATION)
+            .map(|(_, i)| i)
     }
 
     /// The `n` symbol characters, each the clear best match in the context of those read
@@ -315,7 +316,6 @@ impl Grid<'_> {
         let (w0, w1) = rendered.window;
         let mut before: Vec<(f64, f64)> = Vec::new();
         let mut choices: Vec<Vec<u8>> = Vec::with_capacity(n);
-        let mut twinned = 0;
         for k in 0..n {
             let x = 11.0 * k as f64;
             let observed = self.observed(x + w0, x + w1)?;
@@ -345,12 +345,10 @@ impl Grid<'_> {
             if best < MIN_CORRELATION || close.len() > MAX_TWINS {
                 return None;
             }
-            // (Reads torn at more positions than the check can settle stop early.)
-            if close.len() > 1 {
-                twinned += 1;
-                if twinned > MAX_TWINNED {
-                    return None;
-                }
+            choices.push(close);
+            // Reads torn at more positions than the check can settle stop early.
+            if choices.iter().filter(|c| c.len() > 1).count() > MAX_TWINNED {
+                return None;
             }
             // The context of the next character, in its own module frame.
             before = before
@@ -359,7 +357,6 @@ impl Grid<'_> {
                 .chain(elements(&PATTERNS[usize::from(value)], -11.0))
                 .filter(|b| b.1 > w0 - 3.0)
                 .collect();
-            choices.push(close);
         }
         checked_choice(&choices)
     }
