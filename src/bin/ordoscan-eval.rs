@@ -28,7 +28,7 @@ use ordoscan::batch::process_page;
 use ordoscan::decode::{Engine, ReadSettings};
 use ordoscan::ingest::{self, Page};
 use ordoscan::judge::Rules;
-use ordoscan::report::Verdict;
+use ordoscan::report::{Severity, Verdict};
 use ordoscan::synth::corpus::CorpusTruth;
 use rayon::prelude::*;
 
@@ -49,6 +49,8 @@ struct Read {
     verdict: Option<Verdict>,
     /// The prescriber's and the structure's numbers, as determined.
     identified: (Option<String>, Option<String>),
+    /// The failing findings' codes, for `--misses`.
+    failures: Vec<String>,
 }
 
 fn read_page(page: &Page, name: &str, reader: Reader) -> Read {
@@ -76,6 +78,12 @@ fn read_page(page: &Page, name: &str, reader: Reader) -> Read {
                     r.prescriber.as_ref().map(|p| p.value.clone()),
                     r.structure.as_ref().map(|p| p.value.clone()),
                 ),
+                failures: r
+                    .findings
+                    .iter()
+                    .filter(|f| f.severity == Severity::Error)
+                    .map(|f| format!("{:?}", f.code))
+                    .collect(),
             }
         }
         Reader::Rxing => {
@@ -91,6 +99,7 @@ fn read_page(page: &Page, name: &str, reader: Reader) -> Read {
                 from_hri: Vec::new(),
                 verdict: None,
                 identified: (None, None),
+                failures: Vec::new(),
             }
         }
     }
@@ -163,11 +172,6 @@ fn score(truth: &CorpusTruth, read: &Read) -> Tally {
         .iter()
         .filter(|v| !on_page.contains(&v.as_str()))
         .count();
-    let verdict_word = |v: Verdict| match v {
-        Verdict::Pass => "pass",
-        Verdict::Fail => "fail",
-        Verdict::Error => "error",
-    };
     let wrong_pass = read.verdict == Some(Verdict::Pass)
         && read.identified != (truth.prescriber.clone(), truth.structure.clone());
     Tally {
@@ -203,6 +207,30 @@ fn print_misses(truth: &CorpusTruth, read: &Read) {
         if !truth.symbols.iter().any(|s| s.value == v) {
             eprintln!("false {} {v:?}", truth.file);
         }
+    }
+    if let Some(v) = read.verdict {
+        let got = verdict_word(v);
+        let wrong_pass = v == Verdict::Pass
+            && read.identified != (truth.prescriber.clone(), truth.structure.clone());
+        if got != truth.verdict || wrong_pass {
+            eprintln!(
+                "verdict {} got {got} want {}{} case={} {:?} failing {:?}",
+                truth.file,
+                truth.verdict,
+                if wrong_pass { " (wrong pass)" } else { "" },
+                truth.case,
+                truth.degradations,
+                read.failures
+            );
+        }
+    }
+}
+
+fn verdict_word(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Pass => "pass",
+        Verdict::Fail => "fail",
+        Verdict::Error => "error",
     }
 }
 
@@ -251,6 +279,7 @@ fn corpus(dir: &Path, reader: Reader, jobs: usize, misses: bool) -> anyhow::Resu
                 from_hri: Vec::new(),
                 verdict: Some(Verdict::Error),
                 identified: (None, None),
+                failures: vec!["unloadable".to_owned()],
             },
         })
         .collect();
@@ -291,6 +320,7 @@ fn corpus(dir: &Path, reader: Reader, jobs: usize, misses: bool) -> anyhow::Resu
                 from_hri: Vec::new(),
                 verdict: None,
                 identified: (None, None),
+                failures: Vec::new(),
             };
             let single = CorpusTruth {
                 symbols: vec![s.clone()],

@@ -415,13 +415,13 @@ pub fn generate(seed: u64, index: u32, max_dpi: f64) -> Generated {
     let px = |mm: f64| mm / 25.4 * dpi;
     let (w_px, h_px) = (px(w_mm).round() as u32, px(h_mm).round() as u32);
     let mut page = GrayImage::from_pixel(w_px, h_px, Luma([255]));
-    draw_furniture(&mut page, &mut rng, dpi, w_mm, h_mm, &placed);
+    let quads: Vec<_> = placed
+        .iter()
+        .map(|p| place_block(&mut page, p, dpi))
+        .collect();
+    draw_furniture(&mut page, &mut rng, dpi, [w_mm, h_mm], &placed, &quads);
     if case == "sticker" {
         draw_sticker_outline(&mut page, &placed, dpi, style.legend_mm);
-    }
-    let mut quads = Vec::new();
-    for p in &placed {
-        quads.push(place_block(&mut page, p, dpi));
     }
     draw_marks(&mut page, &mut rng, &case, &placed, &quads, dpi);
     for d in &degradations {

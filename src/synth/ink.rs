@@ -10,46 +10,38 @@ use super::geometry::{Homography, composite};
 use super::{Rng, Typeface, draw_text, stroke_ink};
 use crate::locate::bbox;
 
-/// Header, prescription lines, a logo and a signature, away from the blocks.
+/// Room left around a block's bars for its legend, HRI and quiet zones, mm.
+const BLOCK_ROOM_MM: f64 = 8.0;
+
+/// Header, prescription lines, a logo and a signature, away from the blocks (`quads`,
+/// their bars in page pixels): a printed pad never prints its furniture over its symbols,
+/// so the header and the logo are left out where a block sits.
 pub(super) fn draw_furniture(
     page: &mut GrayImage,
     rng: &mut Rng,
     dpi: f64,
-    w_mm: f64,
-    h_mm: f64,
+    [w_mm, h_mm]: [f64; 2],
     placed: &[Placed],
+    quads: &[[[f64; 2]; 4]],
 ) {
     let px = |mm: f64| mm / 25.4 * dpi;
-    let face = *rng.pick(&Typeface::ALL);
-    draw_text(
-        page,
-        face,
-        px(30.0),
-        px(8.0),
-        px(2.6),
-        "Centre Hospitalier de Saint-Exemple",
-    );
-    draw_text(
-        page,
-        face,
-        px(30.0),
-        px(13.0),
-        px(1.8),
-        "Service de médecine - 1 rue de la Santé",
-    );
-    // Logo: a filled square with a white cross.
-    super::fill_rect(page, px(8.0), px(6.0), px(24.0), px(22.0));
-    let white = |img: &mut GrayImage, x0: f64, y0: f64, x1: f64, y1: f64| {
-        for y in px(y0) as u32..px(y1) as u32 {
-            for x in px(x0) as u32..px(x1) as u32 {
-                if x < img.width() && y < img.height() {
-                    img.put_pixel(x, y, Luma([255]));
-                }
-            }
-        }
+    let clear = |x0: f64, y0: f64, x1: f64, y1: f64| {
+        let room = px(BLOCK_ROOM_MM);
+        quads.iter().all(|q| {
+            let b = bbox(q);
+            b[0] - room > px(x1)
+                || b[2] + room < px(x0)
+                || b[1] - room > px(y1)
+                || b[3] + room < px(y0)
+        })
     };
-    white(page, 14.0, 8.0, 18.0, 20.0);
-    white(page, 10.0, 12.0, 22.0, 16.0);
+    let face = *rng.pick(&Typeface::ALL);
+    if clear(30.0, 4.0, 150.0, 15.0) {
+        draw_header(page, face, &px);
+    }
+    if clear(8.0, 6.0, 24.0, 22.0) {
+        draw_logo(page, &px);
+    }
     // The prescription below the lowest upright block (or in the middle of the page).
     let lowest = placed
         .iter()
@@ -93,6 +85,42 @@ pub(super) fn draw_furniture(
         stroke_ink(page, p, q, px(0.4), 30);
         p = q;
     }
+}
+
+/// The hospital's name and service at the top of the page.
+fn draw_header(page: &mut GrayImage, face: Typeface, px: &impl Fn(f64) -> f64) {
+    draw_text(
+        page,
+        face,
+        px(30.0),
+        px(8.0),
+        px(2.6),
+        "Centre Hospitalier de Saint-Exemple",
+    );
+    draw_text(
+        page,
+        face,
+        px(30.0),
+        px(13.0),
+        px(1.8),
+        "Service de médecine - 1 rue de la Santé",
+    );
+}
+
+/// The logo: a filled square with a white cross, top left.
+fn draw_logo(page: &mut GrayImage, px: &impl Fn(f64) -> f64) {
+    super::fill_rect(page, px(8.0), px(6.0), px(24.0), px(22.0));
+    let white = |img: &mut GrayImage, x0: f64, y0: f64, x1: f64, y1: f64| {
+        for y in px(y0) as u32..px(y1) as u32 {
+            for x in px(x0) as u32..px(x1) as u32 {
+                if x < img.width() && y < img.height() {
+                    img.put_pixel(x, y, Luma([255]));
+                }
+            }
+        }
+    };
+    white(page, 14.0, 8.0, 18.0, 20.0);
+    white(page, 10.0, 12.0, 22.0, 16.0);
 }
 
 /// The outline of an Annexe III label (63.5 × 33.9 mm) around the sticker's blocks.
