@@ -318,10 +318,17 @@ fn geometry(
 ) -> locate::Geometry {
     // The symbol's ends: midway between the outermost lines' ends, which lie on the first
     // and last bars' edges, so a candidate's slightly wrong orientation does not tilt the
-    // quad.
+    // quad. The lines' ends are fitted first: the first and the last bar are parallel, so
+    // both edges share one slope, and a line that grazed a bar's rounded end or a fold
+    // does not tilt the axis by itself.
+    let slope = edge_slope(starts, ends);
     let outer = |seen: &[(usize, f64)]| {
-        let (a, b) = (seen[0], seen[seen.len() - 1]);
-        (scanlines[a.0].at(a.1), scanlines[b.0].at(b.1))
+        let mut offsets: Vec<f64> = seen.iter().map(|&(k, t)| t - slope * k as f64).collect();
+        offsets.sort_by(f64::total_cmp);
+        let offset = offsets[offsets.len() / 2];
+        let (a, b) = (seen[0].0, seen[seen.len() - 1].0);
+        let at = |k: usize| scanlines[k].at(offset + slope * k as f64);
+        (at(a), at(b))
     };
     let mid = |a: [f64; 2], b: [f64; 2]| [(a[0] + b[0]) / 2.0, (a[1] + b[1]) / 2.0];
     let (s0, s1) = outer(starts);
@@ -343,6 +350,25 @@ fn geometry(
         end = [start[0] + axis[0] * along, start[1] + axis[1] * along];
     }
     locate::measure(image, start, end, symbology)
+}
+
+/// How far along its line each next line meets a symbol's first or last bar (pixels per
+/// line): the median of the slopes between every two lines that met the same edge
+/// (Theil–Sen), robust to a few lines that met it off true.
+fn edge_slope(starts: &[(usize, f64)], ends: &[(usize, f64)]) -> f64 {
+    let mut slopes = Vec::new();
+    for seen in [starts, ends] {
+        for (i, &(k0, t0)) in seen.iter().enumerate() {
+            for &(k1, t1) in seen[i + 1..].iter().filter(|&&(k1, _)| k1 != k0) {
+                slopes.push((t1 - t0) / (k1 as f64 - k0 as f64));
+            }
+        }
+    }
+    if slopes.is_empty() {
+        return 0.0;
+    }
+    let middle = slopes.len() / 2;
+    *slopes.select_nth_unstable_by(middle, f64::total_cmp).1
 }
 
 /// Where a symbol that did not decode lies: from the heads and the tails its lines read,

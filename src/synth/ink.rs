@@ -153,7 +153,12 @@ pub(super) fn draw_sticker_outline(
     }
 }
 
+/// The grey a highlighter leaves on white paper: lighter than any threshold a bilevel
+/// scan or a fax applies, so such scans lose it.
+pub(super) const HIGHLIGHTER_INK: u8 = 200;
+
 /// Hand marks on group pads: circle, box, tick, arrow, highlighter, or strike-outs.
+/// Returns, per placed block, whether its mark is a highlighter.
 pub(super) fn draw_marks(
     page: &mut GrayImage,
     rng: &mut Rng,
@@ -161,11 +166,12 @@ pub(super) fn draw_marks(
     placed: &[Placed],
     quads: &[[[f64; 2]; 4]],
     dpi: f64,
-) {
+) -> Vec<bool> {
     let px = |mm: f64| mm / 25.4 * dpi;
     let pen = px(rng.range(0.3, 0.8));
     let ink = rng.range(0.0, 110.0) as u8;
-    for (p, q) in placed.iter().zip(quads) {
+    let mut highlighted = vec![false; placed.len()];
+    for ((p, q), highlighted) in placed.iter().zip(quads).zip(&mut highlighted) {
         let b = bbox(q);
         let (x0, y0, x1, y1) = (
             b[0] - px(3.0),
@@ -212,8 +218,9 @@ pub(super) fn draw_marks(
                         [b[0] - px(2.0), y],
                         [b[2] + px(2.0), y],
                         b[3] - b[1] + px(4.0),
-                        200,
+                        HIGHLIGHTER_INK,
                     );
+                    *highlighted = true;
                 }
             },
             ("group_struck", Some(false)) => {
@@ -225,6 +232,7 @@ pub(super) fn draw_marks(
             _ => {}
         }
     }
+    highlighted
 }
 
 fn ellipse(page: &mut GrayImage, c: [f64; 2], r: [f64; 2], pen: f64, ink: u8) {
