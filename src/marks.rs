@@ -49,6 +49,9 @@ const BESIDE_MM2: [f64; 2] = [2.5, 20.0];
 /// Ink beside the bars that is a tick or an arrow even with print above or below the
 /// block (a logo, a title); less must stand alone, mm².
 const CLEAR_TICK_MM2: f64 = 5.0;
+/// Share of the spaces a stroke through the bars inks (see [`Evidence::strike`]) below
+/// which little ink beside them still stands alone.
+const ALONE_STRIKE: f64 = 0.5;
 /// Ink above or below the block that rules out a tick or an arrow (a stamp reaches below
 /// the symbol) and that a box around the block has on both sides, mm².
 const AROUND_MM2: f64 = 1.0;
@@ -126,6 +129,9 @@ pub struct Evidence {
     /// Ink above and below the block, within reach, mm².
     pub above: f64,
     pub below: f64,
+    /// Of the ink above and below, what lies near the block (within the corners' height
+    /// of it), mm²: a stamp's box and text, not a page's header or logo further off.
+    pub near: f64,
     /// Of the ink above and below, what lies beyond the block's end on the side with more
     /// ink beside it (the corners a tick or an arrow leaves empty), mm².
     pub corners: f64,
@@ -147,9 +153,10 @@ impl Evidence {
             self.ring >= BOX_RING && outline(self.above) && outline(self.below) && pen_beside;
         // A tick or an arrow stays level with the block; printed text and logos further
         // above or below do not matter, a stamp or a signature runs on into the corners.
-        // Little ink beside (a short stroke, or the edge of a stamp) counts only with
-        // nothing above or below the block at all.
-        let isolated = self.above < AROUND_MM2 && self.below < AROUND_MM2;
+        // Little ink beside (a short stroke, or the edge of a stamp, or a signature's
+        // stroke running on beyond the bars) counts only alone: nothing above or below
+        // near the block, no stroke through the bars.
+        let isolated = self.near < AROUND_MM2 && self.strike.max(self.strike_level) < ALONE_STRIKE;
         let ticked =
             self.corners < AROUND_MM2 && pen_beside && (self.beside >= CLEAR_TICK_MM2 || isolated);
         circled || boxed || ticked || self.highlight >= HIGHLIGHT
@@ -236,7 +243,7 @@ pub fn evidence(image: &GrayImage, symbol: &Symbol, dpi: f64) -> Option<Evidence
     let pixel_mm2 = 1.0 / (PER_MM * PER_MM);
     let mut sectors = [0.0f64; SECTORS];
     let (mut left, mut right, mut above, mut below) = (0.0, 0.0, 0.0, 0.0);
-    let (mut left_corners, mut right_corners) = (0.0, 0.0);
+    let (mut left_corners, mut right_corners, mut near_block) = (0.0, 0.0, 0.0);
     let mut paper = Vec::new();
     for j in 0..window.h {
         for i in 0..window.w {
@@ -271,6 +278,9 @@ pub fn evidence(image: &GrayImage, symbol: &Symbol, dpi: f64) -> Option<Evidence
                 }
                 let near = (-BLOCK_ABOVE_MM - CORNER_MM..=height + BLOCK_BELOW_MM + CORNER_MM)
                     .contains(&p[1]);
+                if near {
+                    near_block += pixel_mm2;
+                }
                 if near && p[0] < -BLOCK_SIDE_MM {
                     left_corners += pixel_mm2;
                 } else if near && p[0] > length + BLOCK_SIDE_MM {
@@ -305,6 +315,7 @@ pub fn evidence(image: &GrayImage, symbol: &Symbol, dpi: f64) -> Option<Evidence
         highlight,
         above,
         below,
+        near: near_block,
         corners: if left >= right {
             left_corners
         } else {
@@ -660,11 +671,24 @@ mod tests {
             ..nothing
         };
         assert!(speck.singled_out(), "{speck:?}");
+        // Alone near the block: a header or a logo further up does not matter, a stamp's
+        // box and text just below the block do.
+        let under_a_header = Evidence {
+            above: 44.0,
+            ..speck
+        };
+        assert!(under_a_header.singled_out(), "{under_a_header:?}");
         let stamp_edge = Evidence {
             below: 13.0,
+            near: 13.0,
             ..speck
         };
         assert!(!stamp_edge.singled_out(), "{stamp_edge:?}");
+        let signature_end = Evidence {
+            strike: 0.7,
+            ..speck
+        };
+        assert!(!signature_end.singled_out(), "{signature_end:?}");
         // A straight stroke slanting through the bars strikes out. One that inks fewer of
         // the spaces does not when it could be the edge of a stamp (ink in the corners) or
         // a signature (as many spaces inked along the bars); no stroke does inside the arc
