@@ -83,6 +83,9 @@ pub(super) fn read(image: &GrayImage, deadline: Option<Instant>) -> OwnReading {
             return out;
         }
         match read_candidate(image, &c, two_level) {
+            Ok(found) if found.is_empty() && c.cells >= SMEARED_CELLS => {
+                out.unread.extend(smeared_quad(image, &c));
+            }
             Ok(found) => {
                 for s in found {
                     push_unique(&mut out.symbols, s);
@@ -99,7 +102,8 @@ pub(super) fn read(image: &GrayImage, deadline: Option<Instant>) -> OwnReading {
 pub(super) struct OwnReading {
     /// The symbols read.
     pub symbols: Vec<Symbol>,
-    /// Regions where lines met Code 128 start or stop patterns but no symbol settled.
+    /// Regions where lines met Code 128 start or stop patterns but no symbol settled, or
+    /// with the texture of a large symbol whose bars ran together.
     pub unread: Vec<[[f64; 2]; 4]>,
     /// Whether the deadline cut the search short.
     pub timed_out: bool,
@@ -145,6 +149,28 @@ fn read_candidate(
 /// Heads and tails seen on a candidate's lines, with no symbol settled, that make it an
 /// unreadable symbol rather than text or a picture.
 const UNREAD_PARTS: usize = 4;
+
+/// Texture cells of a candidate whose lines met no head or tail at all that still make it
+/// worth measuring as an unreadable symbol: a blurred fax runs a symbol's bars together
+/// (no start or stop pattern is left) and leaves the digits under it readable.
+const SMEARED_CELLS: usize = 40;
+
+/// The bars of a candidate that read nothing, measured on the page (`None` when its rows
+/// show no bars): where the digits of a symbol too smeared to decode are looked for.
+fn smeared_quad(image: &GrayImage, c: &Candidate) -> Option<[[f64; 2]; 4]> {
+    let reach = |sign: f64| {
+        [
+            c.centre[0] + sign * c.across[0] * c.half_length,
+            c.centre[1] + sign * c.across[1] * c.half_length,
+        ]
+    };
+    let quad = locate::measure(image, reach(-1.0), reach(1.0), Symbology::Code128).quad;
+    let side = |a: [f64; 2], b: [f64; 2]| (a[0] - b[0]).hypot(a[1] - b[1]);
+    (side(quad[0], quad[3]) >= SMEARED_MIN_HEIGHT).then_some(quad)
+}
+
+/// Height of the bars a smeared candidate must show, pixels (a degenerate measure is flat).
+const SMEARED_MIN_HEIGHT: f64 = 8.0;
 
 /// Characters some head or tail must have read for a candidate to be read again with
 /// longer lines: text and pictures show a stray start or stop pattern, not a run of
