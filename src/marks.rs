@@ -216,19 +216,6 @@ pub fn evidence(image: &GrayImage, symbol: &Symbol, dpi: f64) -> Option<Evidence
         return None;
     }
     let dark = 0.5 * bar_ink;
-    if let Ok(d) = std::env::var("MARKS_DUMP") {
-        let mut img = image::GrayImage::new(window.w as u32, window.h as u32);
-        for j in 0..window.h {
-            for i in 0..window.w {
-                img.put_pixel(
-                    i as u32,
-                    j as u32,
-                    image::Luma([255 - window.at(i, j).clamp(0.0, 255.0) as u8]),
-                );
-            }
-        }
-        img.save(format!("{d}/{}.png", symbol.value)).unwrap();
-    }
     let place = |i: usize, j: usize| {
         [
             x_mm[0] + (i as f64 + 0.5) / PER_MM,

@@ -461,6 +461,48 @@ mod tests {
     }
 
     #[test]
+    fn edge_slope_holds_against_one_line_off_true() {
+        // Both edges advance 0.5 px per line; one line met the start 4 px late (a fold).
+        let starts: Vec<(usize, f64)> = (0..12)
+            .map(|k| (k, 100.0 + 0.5 * k as f64 + if k == 11 { 4.0 } else { 0.0 }))
+            .collect();
+        let ends: Vec<(usize, f64)> = (2..10).map(|k| (k, 500.0 + 0.5 * k as f64)).collect();
+        assert!((edge_slope(&starts, &ends) - 0.5).abs() < 1e-9);
+        // The two outermost lines alone would have said 0.86.
+        assert!(((starts[11].1 - starts[0].1) / 11.0 - 0.5).abs() > 0.3);
+        assert_eq!(edge_slope(&starts[..1], &[]), 0.0);
+    }
+
+    #[test]
+    fn a_smeared_symbol_is_measured_where_its_bars_are() {
+        // Bars run together into one block 300 x 40 px, as a blurred fax leaves them; the
+        // candidate is off centre and twice as high as the block.
+        let mut img = GrayImage::from_pixel(500, 200, image::Luma([255]));
+        for y in 80..120 {
+            for x in 100..400 {
+                img.put_pixel(x, y, image::Luma([20]));
+            }
+        }
+        let c = Candidate {
+            centre: [250.0, 110.0],
+            across: [1.0, 0.0],
+            half_length: 130.0,
+            half_height: 40.0,
+            cells: 60,
+        };
+        let q = smeared_quad(&img, &c).expect("a quad");
+        let [x0, y0, x1, y1] = locate::bbox(&q);
+        assert!(
+            (x0 - 100.0).abs() < 3.0 && (x1 - 400.0).abs() < 3.0,
+            "{q:?}"
+        );
+        assert!((y0 - 80.0).abs() < 3.0 && (y1 - 120.0).abs() < 3.0, "{q:?}");
+        // Blank paper shows no bars to measure.
+        let blank = GrayImage::from_pixel(500, 200, image::Luma([255]));
+        assert_eq!(smeared_quad(&blank, &c), None);
+    }
+
+    #[test]
     fn spread_visits_every_line_once_halves_first() {
         for n in [1, 2, 8, 13, 48] {
             let mut order: Vec<usize> = spread(n).collect();
