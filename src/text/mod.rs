@@ -300,8 +300,16 @@ fn read_digits(
         return None;
     }
     // A value of another length cannot confirm anything, and a reading of another length
-    // than the value is more likely a lost character than a misprint: not trusted.
+    // than the value is more likely a lost character than a misprint: not trusted, unless
+    // it is a run of the value's digits that a pen or a stamp cut short and it clearly
+    // differs from the value where it was read.
     let value: Option<&str> = hint.filter(|h| h.bytes().all(|c| c.is_ascii_digit()));
+    if let Some(partial) = value
+        .filter(|_| evenly_spaced(&chars))
+        .and_then(|v| differing_run(&guesses, v))
+    {
+        return Some((partial, true));
+    }
     let hint: Option<Vec<u8>> = value
         .filter(|h| h.len() == guesses.len())
         .map(|h| h.bytes().map(|c| c - b'0').collect());
@@ -331,6 +339,71 @@ fn read_digits(
         digits.push(char::from(b'0' + d));
     }
     Some((digits, confident))
+}
+
+/// Fewest digits a reading shorter than the value must have to be placed in it.
+const RUN_DIGITS: usize = 6;
+/// Digits of a run that may differ from the value at the one place it fits: a misprint
+/// changes one; a second place that fits nearly as well (this many digits not agreeing)
+/// makes the place unsure.
+const RUN_DIFFERS: usize = 2;
+/// A gap between two characters' centres wider than this many times the usual one is a
+/// character missing there, not the space between groups of digits.
+const RUN_GAP: f64 = 1.75;
+
+/// Whether the characters of a line follow each other with no character missing between
+/// them (a run cut short at its ends only).
+fn evenly_spaced(chars: &[Blob]) -> bool {
+    let centres: Vec<f64> = chars.iter().map(|b| (b.x0 + b.x1) as f64 / 2.0).collect();
+    let mut gaps: Vec<f64> = centres.windows(2).map(|w| w[1] - w[0]).collect();
+    let widest = gaps.iter().copied().fold(0.0, f64::max);
+    gaps.sort_by(f64::total_cmp);
+    gaps.get(gaps.len() / 2)
+        .is_some_and(|&usual| widest <= RUN_GAP * usual)
+}
+
+/// A reading shorter than `value` (the digits at one end hidden under a pen stroke or a
+/// stamp) that fits at exactly one place in it with every digit read but one agreeing
+/// with the value's and that one clearly another: the value's length with
+/// `?` for the digits not read. `None` otherwise (a reading that agrees throughout shows
+/// nothing a full reading would not, and one that fits nowhere or at two places shows
+/// nothing at all).
+fn differing_run(guesses: &[Guess], value: &str) -> Option<String> {
+    let value: Vec<u8> = value.bytes().map(|c| c - b'0').collect();
+    let m = guesses.len();
+    if m < RUN_DIGITS || m >= value.len() {
+        return None;
+    }
+    // Per offset: (digits clearly another, digits neither agreeing nor clearly another).
+    let fit = |offset: usize| {
+        guesses
+            .iter()
+            .zip(&value[offset..])
+            .fold((0, 0), |(differ, unsure), (g, &v)| {
+                let behind = g.by_digit[usize::from(v)] - g.distance();
+                if g.digit == v || behind < CONFIRM {
+                    (differ, unsure)
+                } else if g.distance() < CLEAR && behind >= DIFFER {
+                    (differ + 1, unsure)
+                } else {
+                    (differ, unsure + 1)
+                }
+            })
+    };
+    let fits: Vec<(usize, (usize, usize))> = (0..=value.len() - m)
+        .map(|o| (o, fit(o)))
+        .filter(|&(_, (differ, unsure))| differ + unsure <= RUN_DIFFERS)
+        .collect();
+    let [(offset, (1, 0))] = fits.as_slice() else {
+        return None;
+    };
+    let mut out = vec![b'?'; value.len()];
+    for (i, g) in guesses.iter().enumerate() {
+        let v = value[offset + i];
+        let agrees = g.by_digit[usize::from(v)] - g.distance() < CONFIRM;
+        out[offset + i] = b'0' + if agrees { v } else { g.digit };
+    }
+    String::from_utf8(out).ok()
 }
 
 #[cfg(test)]

@@ -202,3 +202,58 @@ fn blank_strip_has_no_threshold() {
     let img = GrayImage::from_pixel(200, 60, Luma([240]));
     assert!(strip::thresholds(&strip::from_image(&img)).is_empty());
 }
+
+/// Clear readings of `digits`: each nearest its own reference by far.
+fn clear_guesses(digits: &str) -> Vec<Guess> {
+    digits
+        .bytes()
+        .map(|c| {
+            let digit = c - b'0';
+            let mut by_digit = [0.5; 10];
+            by_digit[usize::from(digit)] = 0.1;
+            Guess { digit, by_digit }
+        })
+        .collect()
+}
+
+#[test]
+fn a_run_cut_short_shows_a_misprint_where_it_was_read() {
+    // The first three digits under a signature; the last one misprinted (7 for 4).
+    assert_eq!(
+        differing_run(&clear_guesses("71907397"), "10371907394").as_deref(),
+        Some("???71907397")
+    );
+    // A run that agrees throughout shows nothing a full reading would not.
+    assert_eq!(
+        differing_run(&clear_guesses("71907394"), "10371907394"),
+        None
+    );
+    // Two digits another: a digit lost inside the run, not a misprint.
+    assert_eq!(
+        differing_run(&clear_guesses("1084919518"), "10849195218"),
+        None
+    );
+    // A run that fits at two places says nothing about where it was printed.
+    assert_eq!(differing_run(&clear_guesses("111111"), "1111111111"), None);
+    // Too short to place.
+    assert_eq!(differing_run(&clear_guesses("90739"), "10371907394"), None);
+}
+
+#[test]
+fn a_character_missing_inside_a_line_breaks_its_spacing() {
+    let at = |x: usize| Blob {
+        x0: x,
+        y0: 0,
+        x1: x + 8,
+        y1: 14,
+        area: 60,
+    };
+    // "10 3066 0904 0": group spaces widen the gap by half a pitch.
+    let grouped: Vec<Blob> = [0, 10, 25, 35, 45, 55, 70, 80, 90, 100, 115]
+        .map(at)
+        .to_vec();
+    assert!(evenly_spaced(&grouped));
+    // One character gone between 35 and 55.
+    let holed: Vec<Blob> = [0, 10, 20, 30, 50, 60, 70].map(at).to_vec();
+    assert!(!evenly_spaced(&holed));
+}

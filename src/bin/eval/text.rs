@@ -69,6 +69,14 @@ fn score(s: &SymbolTruth, read: &TextRead) -> Tally {
     let truth_kind: Option<IdKind> = s.legend.as_deref().and_then(kind_of);
     let truth_hri: Option<String> = s.hri.as_ref().map(|h| h.replace(' ', ""));
     let hri_right = read.hri.is_some() && read.hri == truth_hri;
+    // A reading cut short by a pen or a stamp has `?` for the digits not read: it is
+    // right when every digit it read is the printed one.
+    let hri_consistent = match (&read.hri, &truth_hri) {
+        (Some(r), Some(t)) => {
+            r.len() == t.len() && r.bytes().zip(t.bytes()).all(|(a, b)| a == b'?' || a == b)
+        }
+        _ => false,
+    };
     let confident_differs = read.hri_confident && read.hri.as_deref() != Some(s.value.as_str());
     let mismatch = truth_hri.as_deref().is_some_and(|h| h != s.value);
     Tally {
@@ -82,10 +90,10 @@ fn score(s: &SymbolTruth, read: &TextRead) -> Tally {
         legend_exact: usize::from(read.legend.is_some() && read.legend == s.legend),
         hri_exact: usize::from(hri_right),
         hri_confident_exact: usize::from(hri_right && read.hri_confident),
-        hri_confident_wrong: usize::from(!hri_right && read.hri_confident),
+        hri_confident_wrong: usize::from(!hri_consistent && read.hri_confident),
         false_alarms: usize::from(confident_differs && !mismatch),
         mismatches: usize::from(mismatch),
-        mismatches_caught: usize::from(mismatch && confident_differs && hri_right),
+        mismatches_caught: usize::from(mismatch && confident_differs && hri_consistent),
     }
 }
 
