@@ -105,7 +105,8 @@ impl Frame {
             let mut py = m[3] * x + m[4] * y + m[5];
             let mut pw = m[6] * x + m[7] * y + m[8];
             for _ in 0..w {
-                ink.push((255.0 - sample(image, px / pw - 0.5, py / pw - 0.5)) as f32);
+                let inv = 1.0 / pw;
+                ink.push((255.0 - sample(image, px * inv - 0.5, py * inv - 0.5)) as f32);
                 px += dx;
                 py += dy;
                 pw += dw;
@@ -357,15 +358,32 @@ pub(crate) fn nearest_line(strip: &Strip, blobs: &[Blob], s: &Search) -> Option<
 /// unit norm; `None` when it is flat.
 pub(crate) fn normalised(strip: &Strip, b: &Blob, cols: usize, rows: usize) -> Option<Vec<f32>> {
     let (bw, bh) = (b.w() as f64, b.h() as f64);
+    // Two bilinear samples per output column and row (area averages); each sample's
+    // neighbours and weights are worked out once per column and per row.
+    let taps = |origin: usize, extent: f64, n: usize, len: usize| -> Vec<(usize, usize, f32)> {
+        (0..n)
+            .flat_map(|c| {
+                (0..2).map(move |l| {
+                    let x = origin as f64 + (c as f64 + (l as f64 + 0.5) / 2.0) * extent / n as f64;
+                    let x = (x - 0.5).clamp(0.0, (len - 1) as f64);
+                    let x0 = x as usize;
+                    (x0, (x0 + 1).min(len - 1), (x - x0 as f64) as f32)
+                })
+            })
+            .collect()
+    };
+    let xs = taps(b.x0, bw, cols, strip.w);
+    let ys = taps(b.y0, bh, rows, strip.h);
     let mut out = Vec::with_capacity(cols * rows);
     for r in 0..rows {
         for c in 0..cols {
             let mut sum = 0.0;
-            for k in 0..2 {
-                for l in 0..2 {
-                    let x = b.x0 as f64 + (c as f64 + (l as f64 + 0.5) / 2.0) * bw / cols as f64;
-                    let y = b.y0 as f64 + (r as f64 + (k as f64 + 0.5) / 2.0) * bh / rows as f64;
-                    sum += bilinear(strip, x - 0.5, y - 0.5);
+            for &(y0, y1, fy) in &ys[2 * r..2 * r + 2] {
+                let (row0, row1) = (&strip.ink[y0 * strip.w..], &strip.ink[y1 * strip.w..]);
+                for &(x0, x1, fx) in &xs[2 * c..2 * c + 2] {
+                    let top = row0[x0] * (1.0 - fx) + row0[x1] * fx;
+                    let bottom = row1[x0] * (1.0 - fx) + row1[x1] * fx;
+                    sum += top * (1.0 - fy) + bottom * fy;
                 }
             }
             out.push(sum / 4.0);
@@ -375,17 +393,6 @@ pub(crate) fn normalised(strip: &Strip, b: &Blob, cols: usize, rows: usize) -> O
     out.iter_mut().for_each(|v| *v -= mean);
     let norm = out.iter().map(|v| v * v).sum::<f32>().sqrt();
     (norm > 1e-3).then(|| out.iter().map(|v| v / norm).collect())
-}
-
-fn bilinear(strip: &Strip, x: f64, y: f64) -> f32 {
-    let x = x.clamp(0.0, (strip.w - 1) as f64);
-    let y = y.clamp(0.0, (strip.h - 1) as f64);
-    let (x0, y0) = (x as usize, y as usize);
-    let (x1, y1) = ((x0 + 1).min(strip.w - 1), (y0 + 1).min(strip.h - 1));
-    let (fx, fy) = ((x - x0 as f64) as f32, (y - y0 as f64) as f32);
-    let top = strip.at(x0, y0) * (1.0 - fx) + strip.at(x1, y0) * fx;
-    let bottom = strip.at(x0, y1) * (1.0 - fx) + strip.at(x1, y1) * fx;
-    top * (1.0 - fy) + bottom * fy
 }
 
 /// A strip made from an upright image (templates, tests): ink = 255 − grey.
