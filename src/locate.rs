@@ -395,7 +395,7 @@ mod tests {
         for y in 20..95u32 {
             let mut x = 20 + ((y / 6) % 2) as i32;
             for (i, &w) in widths.iter().enumerate() {
-                let jitter = i32::from((y * 13 + i as u32 * 5) % 4 == 0);
+                let jitter = i32::from((y * 13 + i as u32 * 5).is_multiple_of(4));
                 if i % 2 == 0 {
                     for xx in x..x + w + jitter {
                         img.put_pixel(xx as u32, y, image::Luma([0]));
