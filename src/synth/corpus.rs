@@ -603,6 +603,34 @@ mod tests {
     }
 
     #[test]
+    fn a_highlighter_lost_to_thresholding_leaves_the_pad_ambiguous() {
+        // Seed 2026, page 141: a bilevel group pad whose one mark was a highlighter.
+        let g = generate(2026, 141, 600.0);
+        assert_eq!(g.truth.case, "group_marked");
+        assert!(g.truth.degradations.iter().any(|d| d == "bilevel"));
+        assert!(g.truth.symbols.iter().all(|s| s.marked != Some(true)));
+        assert_eq!(g.truth.verdict, "fail");
+        assert_eq!(g.truth.findings, ["prescriber_ambiguous"]);
+        assert_eq!(g.truth.prescriber, None);
+    }
+
+    #[test]
+    fn the_logo_is_not_printed_over_a_symbol() {
+        // Seed 2026, page 24: a FINESS symbol in the top-left corner, where the logo goes;
+        // it reads, so nothing was drawn over its bars.
+        let g = generate(2026, 24, 600.0);
+        let img = crate::ingest::decode_first(&g.bytes).expect("the page decodes");
+        let read = crate::decode::read(&img, crate::decode::Engine::Own);
+        for s in &g.truth.symbols {
+            assert!(
+                read.iter().any(|r| r.value == s.value),
+                "{} not read",
+                s.value
+            );
+        }
+    }
+
+    #[test]
     fn truth_quads_lie_on_the_page_and_keys_are_valid() {
         for i in 1..=6 {
             let g = generate(5, i, 150.0);
