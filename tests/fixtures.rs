@@ -108,6 +108,25 @@ fixture_tests! {
     label_sheet => "21-label-sheet.png",
     code39_rpps => "22-code39-rpps.png",
     pale_print => "23-pale-print.png",
+    hri_misprint_under_pen => "24-hri-misprint-under-pen.png",
+}
+
+/// Digits half hidden by a pen stroke still show a misprint where they were read: the
+/// HRI is given with `?` for the digits not read, and never as the bars' value.
+#[test]
+fn a_misprint_half_hidden_shows_in_the_digits_read() {
+    let out = common::scan(&[
+        "--format",
+        "jsonl",
+        "--quiet",
+        "test-images/24-hri-misprint-under-pen.png",
+    ]);
+    let r = common::records(&out).remove(0);
+    let rpps = &r["symbols"][0];
+    let hri = rpps["hri"].as_str().expect("an hri");
+    assert_eq!(hri.len(), 11, "{hri}");
+    assert!(hri.starts_with('?') && hri.ends_with("45361"), "{hri}");
+    assert_eq!(rpps["hri_match"], Value::Bool(false));
 }
 
 /// `--grade` rates crisp print A and worn-out toner below C (`low_grade`, a warning that

@@ -584,6 +584,44 @@ pub fn all() -> Vec<Fixture> {
             pages: vec![pass(1, RPPS[0], FINESS[2])],
         },
     });
+    // A misprint half hidden: the last printed digit is not the bars' and a pen stroke
+    // crosses the first digits; the digits read still show the misprint.
+    let mut hidden = block(K::Rpps, RPPS[0], 12.0, 30.0, C, 0.3);
+    let mut printed = RPPS[0].to_owned();
+    printed.replace_range(10..11, "1");
+    hidden.hri = Some(printed);
+    let finess = block(K::Finess, FINESS[0], A5.0 / 2.0 + 8.0, 30.0, C, 0.3);
+    let mut scribbled = render(&prescription(A5, vec![hidden, finess]), dpi);
+    let px = |mm: f64| mm / 25.4 * dpi;
+    let pen = [
+        [11.0, 42.0],
+        [12.6, 38.4],
+        [13.8, 42.2],
+        [15.2, 38.6],
+        [16.4, 41.6],
+    ];
+    for w in pen.windows(2) {
+        let (a, b) = (w[0].map(px), w[1].map(px));
+        super::stroke_ink(&mut scribbled, a, b, px(0.5), 30);
+    }
+    f.push(Fixture {
+        name: "24-hri-misprint-under-pen.png",
+        bytes: write::png(&scribbled, dpi),
+        truth: Truth {
+            description: "A5 pad whose printed RPPS ends in a wrong digit while a pen stroke \
+                          hides its first digits: hri_mismatch from the digits read"
+                .to_owned(),
+            pages: vec![page(
+                1,
+                "fail",
+                Some(RPPS[0]),
+                Some(FINESS[0]),
+                &["hri_mismatch"],
+                &[RPPS[0], FINESS[0]],
+                "file",
+            )],
+        },
+    });
     f
 }
 
