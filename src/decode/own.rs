@@ -83,7 +83,7 @@ pub(super) fn read(image: &GrayImage, deadline: Option<Instant>) -> OwnReading {
             return out;
         }
         match read_candidate(image, &c, two_level) {
-            Ok(found) if found.is_empty() && c.cells >= SMEARED_CELLS => {
+            Ok(found) if found.is_empty() && smeared(&c) => {
                 out.unread.extend(smeared_quad(image, &c));
             }
             Ok(found) => {
@@ -154,6 +154,17 @@ const UNREAD_PARTS: usize = 4;
 /// worth measuring as an unreadable symbol: a blurred fax runs a symbol's bars together
 /// (no start or stop pattern is left) and leaves the digits under it readable.
 const SMEARED_CELLS: usize = 40;
+
+/// Whether a candidate that read nothing may be a symbol whose bars ran together: large,
+/// longer than high, and no longer than the longest identifier symbol at 600 dpi (its
+/// measure walks every row, so a page-wide texture is not measured).
+fn smeared(c: &Candidate) -> bool {
+    c.cells >= SMEARED_CELLS && c.half_height < c.half_length && c.half_length <= SMEARED_MAX_HALF
+}
+
+/// Half the length of the longest symbol worth measuring when smeared, pixels: 220
+/// modules of 0.5 mm at 600 dpi.
+const SMEARED_MAX_HALF: f64 = 1300.0;
 
 /// The bars of a candidate that read nothing, measured on the page (`None` when its rows
 /// show no bars): where the digits of a symbol too smeared to decode are looked for.
