@@ -12,8 +12,7 @@ use std::time::Instant;
 
 use image::GrayImage;
 
-use super::code128::check_ok;
-use super::scan::{Line39, LinePart, Scanline, line_reads, two_level};
+use super::scan::{Line39, LinePart, Scanline, line_reads, two_level, verified};
 use super::vote::{self, Voted};
 use super::{Symbol, Symbology, push_unique};
 use crate::locate::{self, Candidate};
@@ -32,12 +31,6 @@ const PROBE: usize = 10;
 /// Lines reading a symbol whole and alike after which a candidate's other lines are
 /// skipped.
 const SETTLED: usize = 4;
-
-/// The symbol characters of a head that read a whole symbol with a right check character.
-fn verified(p: &LinePart) -> Option<Vec<u8>> {
-    let values: Vec<u8> = p.part.chars.iter().map(|c| c.0).collect();
-    (p.part.whole && check_ok(&values)).then_some(values)
-}
 
 /// Whether every head and tail read so far belongs to a symbol that at least [`SETTLED`]
 /// lines read whole and alike (the lines may cross other symbols, which must not be cut

@@ -333,16 +333,17 @@ fn code39_of(w: &[f64]) -> Option<Line39> {
 }
 
 /// [`line_parts`] from the line's profile and its widths.
+/// The symbol characters of a part that read a whole symbol with a right check character.
+pub(super) fn verified(p: &LinePart) -> Option<Vec<u8>> {
+    let values: Vec<u8> = p.part.chars.iter().map(|c| c.0).collect();
+    (p.part.whole && check_ok(&values)).then_some(values)
+}
+
 fn code128_parts(profile: &[f64], w: Option<&[f64]>, two_level: bool) -> Vec<LinePart> {
     let mut parts = w.map_or_else(Vec::new, parts_of_widths);
     // A symbol read from start to stop whose check character fails is not read: blur
     // moved the edges of some narrow element by a module.
-    let read_whole = |parts: &[LinePart]| {
-        parts.iter().any(|p| {
-            let values: Vec<u8> = p.part.chars.iter().map(|c| c.0).collect();
-            p.part.whole && check_ok(&values)
-        })
-    };
+    let read_whole = |parts: &[LinePart]| parts.iter().any(|p| verified(p).is_some());
     // Blur pulls the edges of narrow elements apart: when no symbol reads whole, read the
     // line again sharpened (a second, harder pass read nothing more on the corpus).
     if !read_whole(&parts) {
@@ -510,15 +511,11 @@ mod tests {
             len: 600,
         };
         let profile = line.profile(&img);
-        let verified = |parts: &[LinePart]| -> Vec<String> {
+        let texts = |parts: &[LinePart]| -> Vec<String> {
             parts
                 .iter()
-                .filter_map(|p| {
-                    let values: Vec<u8> = p.part.chars.iter().map(|c| c.0).collect();
-                    (p.part.whole && check_ok(&values))
-                        .then(|| crate::decode::code128::text(&values).map(|t| t.0))
-                        .flatten()
-                })
+                .filter_map(verified)
+                .filter_map(|values| crate::decode::code128::text(&values).map(|t| t.0))
                 .collect()
         };
         let edges = parts_of_widths(&widths(&profile).unwrap());
@@ -526,9 +523,9 @@ mod tests {
             edges.iter().any(|p| p.part.whole),
             "edges read start to stop"
         );
-        assert!(verified(&edges).is_empty(), "…with a wrong check character");
+        assert!(texts(&edges).is_empty(), "…with a wrong check character");
         let all = line_parts(&img, &line);
-        assert!(verified(&all).iter().any(|t| t == "10001045367"), "{all:?}");
+        assert!(texts(&all).iter().any(|t| t == "10001045367"), "{all:?}");
     }
 
     #[test]
