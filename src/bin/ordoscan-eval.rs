@@ -172,8 +172,7 @@ fn score(truth: &CorpusTruth, read: &Read) -> Tally {
         .iter()
         .filter(|v| !on_page.contains(&v.as_str()))
         .count();
-    let wrong_pass = read.verdict == Some(Verdict::Pass)
-        && read.identified != (truth.prescriber.clone(), truth.structure.clone());
+    let wrong_pass = wrong_pass(truth, read);
     Tally {
         pages: 1,
         symbols: expected.len(),
@@ -210,8 +209,7 @@ fn print_misses(truth: &CorpusTruth, read: &Read) {
     }
     if let Some(v) = read.verdict {
         let got = verdict_word(v);
-        let wrong_pass = v == Verdict::Pass
-            && read.identified != (truth.prescriber.clone(), truth.structure.clone());
+        let wrong_pass = wrong_pass(truth, read);
         if got != truth.verdict || wrong_pass {
             eprintln!(
                 "verdict {} got {got} want {}{} case={} {:?} failing {:?}",
@@ -224,6 +222,12 @@ fn print_misses(truth: &CorpusTruth, read: &Read) {
             );
         }
     }
+}
+
+/// Whether the page passed with another prescriber or structure than the truth's.
+fn wrong_pass(truth: &CorpusTruth, read: &Read) -> bool {
+    read.verdict == Some(Verdict::Pass)
+        && read.identified != (truth.prescriber.clone(), truth.structure.clone())
 }
 
 fn verdict_word(v: Verdict) -> &'static str {

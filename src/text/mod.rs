@@ -318,27 +318,43 @@ fn read_digits(
     for (i, g) in guesses.iter().enumerate() {
         let clear = g.distance() < CLEAR && g.margin() > CLEAR_MARGIN;
         let d = match &hint {
-            Some(h) if h[i] != g.digit => {
-                let behind = g.by_digit[usize::from(h[i])] - g.distance();
-                if behind < CONFIRM {
-                    h[i]
-                } else {
-                    confident &= g.distance() < CLEAR && behind >= DIFFER;
+            Some(h) => match against(g, h[i]) {
+                Against::Agrees => h[i],
+                Against::Differs => g.digit,
+                Against::Unsure => {
+                    confident = false;
                     g.digit
                 }
-            }
-            Some(_) => g.digit,
+            },
             None => {
                 confident &= clear;
                 g.digit
             }
         };
-        if hint.is_some() && g.distance() > CLEAR {
-            confident &= hint.as_ref().is_some_and(|h| h[i] == d);
-        }
         digits.push(char::from(b'0' + d));
     }
     Some((digits, confident))
+}
+
+/// How a digit read stands against the value's digit there.
+enum Against {
+    /// The same digit, or the value's is as near as makes no difference.
+    Agrees,
+    /// Read clearly, and clearly another digit.
+    Differs,
+    /// Neither.
+    Unsure,
+}
+
+fn against(g: &Guess, v: u8) -> Against {
+    let behind = g.by_digit[usize::from(v)] - g.distance();
+    if g.digit == v || behind < CONFIRM {
+        Against::Agrees
+    } else if g.distance() < CLEAR && behind >= DIFFER {
+        Against::Differs
+    } else {
+        Against::Unsure
+    }
 }
 
 /// Fewest digits a reading shorter than the value must have to be placed in it.
@@ -376,19 +392,14 @@ fn differing_run(guesses: &[Guess], value: &str) -> Option<String> {
     }
     // Per offset: (digits clearly another, digits neither agreeing nor clearly another).
     let fit = |offset: usize| {
-        guesses
-            .iter()
-            .zip(&value[offset..])
-            .fold((0, 0), |(differ, unsure), (g, &v)| {
-                let behind = g.by_digit[usize::from(v)] - g.distance();
-                if g.digit == v || behind < CONFIRM {
-                    (differ, unsure)
-                } else if g.distance() < CLEAR && behind >= DIFFER {
-                    (differ + 1, unsure)
-                } else {
-                    (differ, unsure + 1)
-                }
-            })
+        guesses.iter().zip(&value[offset..]).fold(
+            (0, 0),
+            |(differ, unsure), (g, &v)| match against(g, v) {
+                Against::Agrees => (differ, unsure),
+                Against::Differs => (differ + 1, unsure),
+                Against::Unsure => (differ, unsure + 1),
+            },
+        )
     };
     let fits: Vec<(usize, (usize, usize))> = (0..=value.len() - m)
         .map(|o| (o, fit(o)))
@@ -400,8 +411,11 @@ fn differing_run(guesses: &[Guess], value: &str) -> Option<String> {
     let mut out = vec![b'?'; value.len()];
     for (i, g) in guesses.iter().enumerate() {
         let v = value[offset + i];
-        let agrees = g.by_digit[usize::from(v)] - g.distance() < CONFIRM;
-        out[offset + i] = b'0' + if agrees { v } else { g.digit };
+        out[offset + i] = b'0'
+            + match against(g, v) {
+                Against::Agrees => v,
+                _ => g.digit,
+            };
     }
     String::from_utf8(out).ok()
 }
