@@ -259,9 +259,19 @@ fn read_oriented(
         if done + 1 >= SETTLED + 2 && all_settled(&parts, &whole) {
             break;
         }
-        // Text, rules and pictures make candidates too: when the first lines find no end
-        // of any symbol, neither will the rest.
-        if done + 1 == PROBE && parts.iter().all(Vec::is_empty) && code39.is_empty() {
+        // Text, rules and pictures make candidates too, and show at most a stray start or
+        // stop pattern on a line here and there: when the first lines read no symbol
+        // whole, no character past a start or a stop, and no end of a symbol on two
+        // lines, the rest will not either.
+        if done + 1 == PROBE
+            && code39.is_empty()
+            && whole.is_empty()
+            && !twice_seen(&parts)
+            && parts
+                .iter()
+                .flatten()
+                .all(|p| p.part.chars.len() <= usize::from(p.head))
+        {
             return (Vec::new(), None, PartsSeen::default());
         }
     }
@@ -290,6 +300,20 @@ fn read_oriented(
         None
     };
     (symbols, unread, seen)
+}
+
+/// Whether two lines met the same end of a symbol: a head (or a tail) read the same way
+/// at about the same place along them. Text, rules and pictures show stray start and stop
+/// patterns, each on one line only.
+fn twice_seen(parts: &[Vec<LinePart>]) -> bool {
+    parts.iter().enumerate().any(|(k, line)| {
+        line.iter().any(|p| {
+            parts[k + 1..]
+                .iter()
+                .flatten()
+                .any(|q| q.head == p.head && vote::same_place(p, q))
+        })
+    })
 }
 
 /// Lines that must read a Code 39 symbol alike (and two thirds of the lines that read one)
@@ -462,6 +486,38 @@ mod tests {
         let read = read_candidate(&img, &piece, false).expect("a symbol");
         assert_eq!(read.len(), 1);
         assert_eq!(read[0].value, "10207994970");
+    }
+
+    #[test]
+    fn an_end_seen_on_two_lines_is_a_symbol_stray_ends_are_not() {
+        use crate::decode::code128::Partial;
+        let start = |t: f64| LinePart {
+            part: Partial {
+                chars: vec![(104, 0.3)],
+                at: 0,
+                module: 2.0,
+                whole: false,
+            },
+            head: true,
+            reversed: false,
+            t,
+        };
+        // Letters: a start pattern here and there, each on one line.
+        let stray = vec![vec![start(40.0)], vec![], vec![start(300.0)], vec![]];
+        assert!(!twice_seen(&stray));
+        // One line meeting a start twice at one place (a variant read) is still one line.
+        let one_line = vec![vec![start(40.0), start(40.5)], vec![]];
+        assert!(!twice_seen(&one_line));
+        // Two lines meeting a start 10 px apart at 2 px/module: a symbol's (skewed) start.
+        let symbol = vec![vec![start(40.0)], vec![], vec![start(50.0)]];
+        assert!(twice_seen(&symbol));
+        // Not a tail at the same place, nor a head read the other way.
+        let mut tail = start(40.0);
+        tail.head = false;
+        assert!(!twice_seen(&[vec![start(40.0)], vec![tail]]));
+        let mut back = start(40.0);
+        back.reversed = true;
+        assert!(!twice_seen(&[vec![start(40.0)], vec![back]]));
     }
 
     #[test]

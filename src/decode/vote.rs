@@ -74,16 +74,21 @@ fn groups(mut parts: Vec<Seen>) -> Vec<Vec<Seen>> {
     let mut out: Vec<Vec<Seen>> = Vec::new();
     for p in parts {
         match out.last_mut() {
-            Some(g)
-                if g[0].1.reversed == p.1.reversed
-                    && (p.1.t - g[g.len() - 1].1.t).abs() <= 8.0 * p.1.part.module.max(1.0) =>
-            {
-                g.push(p)
-            }
+            Some(g) if same_place(g[g.len() - 1].1, p.1) => g.push(p),
             _ => out.push(vec![p]),
         }
     }
     out
+}
+
+/// Modules apart along their lines within which two parts read the same way are taken
+/// for the same end of one symbol.
+const SAME_PLACE: f64 = 8.0;
+
+/// Whether two parts (both heads or both tails) read in the same direction begin at about
+/// the same place along their lines: the same end of one symbol.
+pub(super) fn same_place(a: &LinePart, b: &LinePart) -> bool {
+    a.reversed == b.reversed && (b.t - a.t).abs() <= SAME_PLACE * b.part.module.max(1.0)
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
