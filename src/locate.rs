@@ -354,6 +354,25 @@ pub fn overlap(a: &[[f64; 2]; 4], b: &[[f64; 2]; 4]) -> bool {
     a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3]
 }
 
+/// Whether a point lies inside a convex quad (corners in order, either way round) grown
+/// by `margin` pixels on every side.
+pub fn within(quad: &[[f64; 2]; 4], p: [f64; 2], margin: f64) -> bool {
+    // Twice the signed area: its sign tells which side of each edge is inside.
+    let area: f64 = (0..4)
+        .map(|k| {
+            let (a, b) = (quad[k], quad[(k + 1) % 4]);
+            a[0] * b[1] - b[0] * a[1]
+        })
+        .sum();
+    let sign = if area < 0.0 { -1.0 } else { 1.0 };
+    (0..4).all(|k| {
+        let (a, b) = (quad[k], quad[(k + 1) % 4]);
+        let length = (b[0] - a[0]).hypot(b[1] - a[1]);
+        let cross = (b[0] - a[0]) * (p[1] - a[1]) - (b[1] - a[1]) * (p[0] - a[0]);
+        length > 0.0 && sign * cross / length >= -margin
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -435,5 +454,31 @@ mod tests {
         let c = [[20.0, 2.0], [25.0, 2.0], [25.0, 8.0], [20.0, 8.0]];
         assert!(overlap(&a, &b));
         assert!(!overlap(&a, &c));
+    }
+
+    #[test]
+    fn within_a_turned_quad_either_way_round() {
+        // A 20 × 4 quad turned by 30°, corners clockwise, then anticlockwise.
+        let (s, c) = 30f64.to_radians().sin_cos();
+        let at = |x: f64, y: f64| [50.0 + x * c - y * s, 50.0 + x * s + y * c];
+        let quad = [
+            at(-10.0, -2.0),
+            at(10.0, -2.0),
+            at(10.0, 2.0),
+            at(-10.0, 2.0),
+        ];
+        let mut other = quad;
+        other.reverse();
+        for q in [quad, other] {
+            assert!(within(&q, at(0.0, 0.0), 0.0));
+            assert!(within(&q, at(9.5, 1.5), 0.0));
+            // Inside the quad's bounding box, outside the quad.
+            assert!(!within(&q, at(9.5, 3.0), 0.0));
+            assert!(!within(&q, at(-11.0, 0.0), 0.0));
+            // Within a margin of it.
+            assert!(within(&q, at(9.5, 3.0), 1.5));
+            assert!(within(&q, at(-11.0, 0.0), 1.5));
+            assert!(!within(&q, at(-11.0, 0.0), 0.5));
+        }
     }
 }

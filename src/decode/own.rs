@@ -75,7 +75,12 @@ pub(super) fn read(image: &GrayImage, deadline: Option<Instant>) -> OwnReading {
             out.timed_out = true;
             return out;
         }
-        match read_candidate(image, &c, two_level) {
+        let page = Page {
+            image,
+            two_level,
+            known: &out.symbols,
+        };
+        match read_candidate(&page, &c) {
             Ok(found) if found.is_empty() && smeared(&c) => {
                 out.unread.extend(smeared_quad(image, &c));
             }
@@ -88,6 +93,15 @@ pub(super) fn read(image: &GrayImage, deadline: Option<Instant>) -> OwnReading {
         }
     }
     out
+}
+
+/// A page as its candidates are read.
+struct Page<'a> {
+    image: &'a GrayImage,
+    /// Whether the page holds two grey levels only ([`two_level`]).
+    two_level: bool,
+    /// The symbols read so far.
+    known: &'a [Symbol],
 }
 
 /// What the own reader made of a page.
@@ -106,11 +120,7 @@ pub(super) struct OwnReading {
 /// slightly turned ones (a small candidate's orientation is only known to a few degrees).
 /// `Err(quad)` when lines met parts of a Code 128 symbol (start and stop patterns) and
 /// still nothing settled: a symbol is there that does not decode.
-fn read_candidate(
-    image: &GrayImage,
-    c: &Candidate,
-    two_level: bool,
-) -> Result<Vec<Symbol>, [[f64; 2]; 4]> {
+fn read_candidate(page: &Page, c: &Candidate) -> Result<Vec<Symbol>, [[f64; 2]; 4]> {
     let mut unread = None;
     for turn in [0.0f64, 2.5, -2.5] {
         let (s, co) = turn.to_radians().sin_cos();
@@ -121,9 +131,9 @@ fn read_candidate(
             ],
             ..c.clone()
         };
-        let (mut found, quad, parts) = read_oriented(image, &turned, two_level);
+        let (mut found, quad, parts) = read_oriented(page, &turned);
         if found.is_empty() && turn == 0.0 && parts.longest >= PIECE_CHARACTERS {
-            found = read_longer(image, &turned, parts.module, two_level);
+            found = read_longer(page, &turned, parts.module);
         }
         if !found.is_empty() {
             return Ok(found);
@@ -188,12 +198,7 @@ const LONGEST_SYMBOL: f64 = 220.0;
 /// Reads a candidate again with lines long enough for the longest symbol of the module its
 /// heads and tails show, either way from its centre: a strike or a stamp across a symbol
 /// leaves of its texture pieces too short for their lines to reach both ends.
-fn read_longer(
-    image: &GrayImage,
-    c: &Candidate,
-    module: Option<f64>,
-    two_level: bool,
-) -> Vec<Symbol> {
+fn read_longer(page: &Page, c: &Candidate, module: Option<f64>) -> Vec<Symbol> {
     let Some(module) = module else {
         return Vec::new();
     };
@@ -205,7 +210,7 @@ fn read_longer(
         half_length,
         ..c.clone()
     };
-    read_oriented(image, &longer, two_level).0
+    read_oriented(page, &longer).0
 }
 
 /// How far a candidate's lines reach beyond its ends, in half-lengths.
@@ -222,11 +227,8 @@ struct PartsSeen {
 
 /// The symbols read along a candidate's orientation; when none, where the symbol lies if
 /// its lines met enough heads and tails of one; and the heads and tails they met.
-fn read_oriented(
-    image: &GrayImage,
-    c: &Candidate,
-    two_level: bool,
-) -> (Vec<Symbol>, Option<[[f64; 2]; 4]>, PartsSeen) {
+fn read_oriented(page: &Page, c: &Candidate) -> (Vec<Symbol>, Option<[[f64; 2]; 4]>, PartsSeen) {
+    let (image, two_level) = (page.image, page.two_level);
     let along = [-c.across[1], c.across[0]];
     // Candidates may cover only part of a symbol (cells at its ends, or inside its widest
     // bars, are weak): reach far beyond; the decode nearest the middle is kept.
@@ -260,17 +262,11 @@ fn read_oriented(
             break;
         }
         // Text, rules and pictures make candidates too, and show at most a stray start or
-        // stop pattern on a line here and there: when the first lines read no symbol
-        // whole, no character past a start or a stop, and no end of a symbol on two
-        // lines, the rest will not either.
+        // stop pattern on a line here and there; so do lines beside a symbol already read
+        // that cross its bars. When the first lines show nothing more, the rest will not.
         if done + 1 == PROBE
             && code39.is_empty()
-            && whole.is_empty()
-            && !twice_seen(&parts)
-            && parts
-                .iter()
-                .flatten()
-                .all(|p| p.part.chars.len() <= usize::from(p.head))
+            && !shows_a_symbol(&fresh(page, &scanlines, &parts))
         {
             return (Vec::new(), None, PartsSeen::default());
         }
@@ -300,6 +296,40 @@ fn read_oriented(
         None
     };
     (symbols, unread, seen)
+}
+
+/// The heads and tails of each line that lie off the symbols already read.
+fn fresh(page: &Page, scanlines: &[Scanline], parts: &[Vec<LinePart>]) -> Vec<Vec<LinePart>> {
+    parts
+        .iter()
+        .zip(scanlines)
+        .map(|(line, scanline)| {
+            line.iter()
+                .filter(|p| {
+                    let at = scanline.at(p.t);
+                    let margin = KNOWN_MARGIN * p.part.module;
+                    !page
+                        .known
+                        .iter()
+                        .any(|s| locate::within(&s.quad, at, margin))
+                })
+                .cloned()
+                .collect()
+        })
+        .collect()
+}
+
+/// Modules around a symbol read within which a head or a tail is one of its ends.
+const KNOWN_MARGIN: f64 = 3.0;
+
+/// Whether the heads and tails of a candidate's first lines show a symbol: one read whole,
+/// a character read past a start or a stop, or one end met on two lines.
+fn shows_a_symbol(parts: &[Vec<LinePart>]) -> bool {
+    parts
+        .iter()
+        .flatten()
+        .any(|p| verified(p).is_some() || p.part.chars.len() > usize::from(p.head))
+        || twice_seen(parts)
 }
 
 /// Whether two lines met the same end of a symbol: a head (or a tail) read the same way
@@ -483,7 +513,12 @@ mod tests {
             half_height: 20.0,
             cells: 10,
         };
-        let read = read_candidate(&img, &piece, false).expect("a symbol");
+        let page = Page {
+            image: &img,
+            two_level: false,
+            known: &[],
+        };
+        let read = read_candidate(&page, &piece).expect("a symbol");
         assert_eq!(read.len(), 1);
         assert_eq!(read[0].value, "10207994970");
     }
@@ -518,6 +553,58 @@ mod tests {
         let mut back = start(40.0);
         back.reversed = true;
         assert!(!twice_seen(&[vec![start(40.0)], vec![back]]));
+    }
+
+    #[test]
+    fn ends_on_a_symbol_already_read_show_no_other() {
+        use crate::decode::code128::Partial;
+        let part = |head: bool, chars: usize, t: f64| LinePart {
+            part: Partial {
+                chars: vec![(12, 0.3); chars],
+                at: 0,
+                module: 2.0,
+                whole: false,
+            },
+            head,
+            reversed: false,
+            t,
+        };
+        // Two horizontal lines at y = 50 and 60 from x = 0; a symbol already read spans
+        // x = 100–300, y = 40–80.
+        let image = GrayImage::new(8, 8);
+        let known = [Symbol {
+            value: "10001045367".to_owned(),
+            symbology: Symbology::Code128,
+            quad: [[100.0, 40.0], [300.0, 40.0], [300.0, 80.0], [100.0, 80.0]],
+            px_per_module: Some(2.0),
+            code_sets: Some("C".to_owned()),
+        }];
+        let page = Page {
+            image: &image,
+            two_level: false,
+            known: &known,
+        };
+        let lines: Vec<Scanline> = [50.0, 60.0]
+            .map(|y| Scanline {
+                from: [0.0, y],
+                dir: [1.0, 0.0],
+                len: 400,
+            })
+            .to_vec();
+        // Its start (4 px before its quad: within 3 modules) and stop, met on both
+        // lines, and a stray start further on.
+        let parts = vec![
+            vec![part(true, 3, 96.0), part(false, 2, 300.0)],
+            vec![part(true, 3, 96.5), part(true, 1, 350.0)],
+        ];
+        assert!(shows_a_symbol(&parts));
+        let fresh = fresh(&page, &lines, &parts);
+        assert_eq!(fresh[0], vec![]);
+        assert_eq!(fresh[1], vec![part(true, 1, 350.0)]);
+        assert!(!shows_a_symbol(&fresh));
+        // With no symbol read, the same lines show one.
+        let page = Page { known: &[], ..page };
+        assert!(shows_a_symbol(&super::fresh(&page, &lines, &parts)));
     }
 
     #[test]
