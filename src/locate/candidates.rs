@@ -162,11 +162,25 @@ pub fn candidates(image: &GrayImage) -> Vec<Candidate> {
 
 /// The image at half size, each pixel the mean of a 2 × 2 block.
 fn halve(image: &GrayImage) -> GrayImage {
-    let (w, h) = (image.width() / 2, image.height() / 2);
-    GrayImage::from_fn(w, h, |x, y| {
-        let p = |dx, dy| u32::from(image.get_pixel(2 * x + dx, 2 * y + dy).0[0]);
-        image::Luma([((p(0, 0) + p(1, 0) + p(0, 1) + p(1, 1) + 2) / 4) as u8])
-    })
+    let (w, h) = (image.width() as usize / 2, image.height() as usize / 2);
+    let stride = image.width() as usize;
+    let raw = image.as_raw();
+    let mut out = Vec::with_capacity(w * h);
+    for y in 0..h {
+        let (top, bottom) = (
+            &raw[2 * y * stride..][..2 * w],
+            &raw[(2 * y + 1) * stride..][..2 * w],
+        );
+        out.extend(
+            top.chunks_exact(2)
+                .zip(bottom.chunks_exact(2))
+                .map(|(t, b)| {
+                    let sum = u32::from(t[0]) + u32::from(t[1]) + u32::from(b[0]) + u32::from(b[1]);
+                    ((sum + 2) / 4) as u8
+                }),
+        );
+    }
+    GrayImage::from_raw(w as u32, h as u32, out).expect("a buffer of the halved size")
 }
 
 fn candidates_at_scale(image: &GrayImage) -> Vec<Candidate> {
@@ -434,6 +448,19 @@ mod tests {
             .to_degrees()
             .rem_euclid(180.0);
         assert!((angle - 35.0).abs() < 6.0, "angle {angle}");
+    }
+
+    #[test]
+    fn halving_averages_each_two_by_two_block() {
+        // Odd sides: the last column and row are dropped.
+        let img = GrayImage::from_fn(7, 5, |x, y| image::Luma([((x * 37 + y * 91) % 256) as u8]));
+        let half = halve(&img);
+        assert_eq!(half.dimensions(), (3, 2));
+        for (x, y, p) in half.enumerate_pixels() {
+            let q = |dx: u32, dy: u32| u32::from(img.get_pixel(2 * x + dx, 2 * y + dy).0[0]);
+            let mean = (q(0, 0) + q(1, 0) + q(0, 1) + q(1, 1) + 2) / 4;
+            assert_eq!(u32::from(p.0[0]), mean, "({x}, {y})");
+        }
     }
 
     #[test]
