@@ -51,10 +51,37 @@ pub fn min_max(values: &[f64]) -> (f64, f64) {
 
 /// Samples `n` points from `from` in steps of `step`.
 pub(crate) fn profile(image: &GrayImage, from: [f64; 2], step: [f64; 2], n: usize) -> Vec<f64> {
+    let at = |i: usize| {
+        let t = i as f64;
+        [from[0] + step[0] * t, from[1] + step[1] * t]
+    };
+    // When both ends have their four pixels on the page, strictly inside the last row and
+    // column, so has every point between: [`sample`] without its bounds, same values.
+    let (w, h) = (
+        f64::from(image.width()) - 1.0,
+        f64::from(image.height()) - 1.0,
+    );
+    let interior = |p: [f64; 2]| p[0] >= 0.0 && p[1] >= 0.0 && p[0] < w && p[1] < h;
+    if n > 0 && interior(at(0)) && interior(at(n - 1)) {
+        let raw = image.as_raw();
+        let stride = image.width() as usize;
+        return (0..n)
+            .map(|i| {
+                let [x, y] = at(i);
+                let (x0, y0) = (x as usize, y as usize);
+                let (fx, fy) = (x - x0 as f64, y - y0 as f64);
+                let k = y0 * stride + x0;
+                let p = |k: usize| f64::from(raw[k]);
+                let top = p(k) * (1.0 - fx) + p(k + 1) * fx;
+                let bottom = p(k + stride) * (1.0 - fx) + p(k + stride + 1) * fx;
+                top * (1.0 - fy) + bottom * fy
+            })
+            .collect();
+    }
     (0..n)
         .map(|i| {
-            let t = i as f64;
-            sample(image, from[0] + step[0] * t, from[1] + step[1] * t)
+            let [x, y] = at(i);
+            sample(image, x, y)
         })
         .collect()
 }
@@ -443,6 +470,26 @@ mod tests {
             ] {
                 let g = measure(img, a, b, Symbology::Code128);
                 assert!(g.quad.iter().flatten().all(|v| v.is_finite()));
+            }
+        }
+    }
+
+    #[test]
+    fn a_profile_inside_the_page_samples_as_sample_does() {
+        let img = GrayImage::from_fn(40, 30, |x, y| {
+            image::Luma([((x * 53 + y * 29) % 256) as u8])
+        });
+        // Inside, slanted both ways; then running off the page.
+        for (from, step, n) in [
+            ([1.3, 2.7], [0.93, 0.37], 35),
+            ([37.9, 28.2], [-0.8, -0.6], 30),
+            ([30.5, 10.25], [0.6, 0.8], 20),
+        ] {
+            let got = profile(&img, from, step, n);
+            for (i, v) in got.iter().enumerate() {
+                let t = i as f64;
+                let want = sample(&img, from[0] + step[0] * t, from[1] + step[1] * t);
+                assert_eq!(v.to_bits(), want.to_bits(), "{from:?} {i}");
             }
         }
     }
