@@ -49,32 +49,57 @@ pub fn min_max(values: &[f64]) -> (f64, f64) {
         .fold((f64::MAX, f64::MIN), |(lo, hi), &v| (lo.min(v), hi.max(v)))
 }
 
+/// [`sample`] for points whose four pixels are on the page, strictly inside its last row
+/// and column: no bounds per point, the same values bit for bit.
+pub(crate) struct Interior<'a> {
+    raw: &'a [u8],
+    stride: usize,
+    /// The largest x and y a point may have, exclusive.
+    limit: [f64; 2],
+}
+
+impl<'a> Interior<'a> {
+    pub(crate) fn new(image: &'a GrayImage) -> Self {
+        Interior {
+            raw: image.as_raw(),
+            stride: image.width() as usize,
+            limit: [
+                f64::from(image.width()) - 1.0,
+                f64::from(image.height()) - 1.0,
+            ],
+        }
+    }
+
+    /// Whether a point (and so every point of a segment whose ends are) may be sampled.
+    pub(crate) fn holds(&self, p: [f64; 2]) -> bool {
+        p[0] >= 0.0 && p[1] >= 0.0 && p[0] < self.limit[0] && p[1] < self.limit[1]
+    }
+
+    /// [`sample`] at a point that [`Interior::holds`].
+    #[inline]
+    pub(crate) fn sample(&self, x: f64, y: f64) -> f64 {
+        let (x0, y0) = (x as usize, y as usize);
+        let (fx, fy) = (x - x0 as f64, y - y0 as f64);
+        let k = y0 * self.stride + x0;
+        let p = |k: usize| f64::from(self.raw[k]);
+        let top = p(k) * (1.0 - fx) + p(k + 1) * fx;
+        let bottom = p(k + self.stride) * (1.0 - fx) + p(k + self.stride + 1) * fx;
+        top * (1.0 - fy) + bottom * fy
+    }
+}
+
 /// Samples `n` points from `from` in steps of `step`.
 pub(crate) fn profile(image: &GrayImage, from: [f64; 2], step: [f64; 2], n: usize) -> Vec<f64> {
     let at = |i: usize| {
         let t = i as f64;
         [from[0] + step[0] * t, from[1] + step[1] * t]
     };
-    // When both ends have their four pixels on the page, strictly inside the last row and
-    // column, so has every point between: [`sample`] without its bounds, same values.
-    let (w, h) = (
-        f64::from(image.width()) - 1.0,
-        f64::from(image.height()) - 1.0,
-    );
-    let interior = |p: [f64; 2]| p[0] >= 0.0 && p[1] >= 0.0 && p[0] < w && p[1] < h;
-    if n > 0 && interior(at(0)) && interior(at(n - 1)) {
-        let raw = image.as_raw();
-        let stride = image.width() as usize;
+    let inside = Interior::new(image);
+    if n > 0 && inside.holds(at(0)) && inside.holds(at(n - 1)) {
         return (0..n)
             .map(|i| {
                 let [x, y] = at(i);
-                let (x0, y0) = (x as usize, y as usize);
-                let (fx, fy) = (x - x0 as f64, y - y0 as f64);
-                let k = y0 * stride + x0;
-                let p = |k: usize| f64::from(raw[k]);
-                let top = p(k) * (1.0 - fx) + p(k + 1) * fx;
-                let bottom = p(k + stride) * (1.0 - fx) + p(k + stride + 1) * fx;
-                top * (1.0 - fy) + bottom * fy
+                inside.sample(x, y)
             })
             .collect();
     }

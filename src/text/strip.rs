@@ -7,7 +7,7 @@
 use image::GrayImage;
 
 use crate::decode::Symbol;
-use crate::locate::sample;
+use crate::locate::{Interior, sample};
 use crate::synth::geometry::Homography;
 
 /// Ink sampled on a grid (in the symbol's frame, or a template's canvas).
@@ -98,15 +98,33 @@ impl Frame {
         let step = 1.0 / per_mm;
         // Homogeneous page coordinates are linear along a row: step them.
         let (dx, dy, dw) = (m[0] * step, m[3] * step, m[6] * step);
+        let inside = Interior::new(image);
         for j in 0..h {
             let y = y_mm[0] + (j as f64 + 0.5) * step;
             let x = x_mm[0] + 0.5 * step;
             let mut px = m[0] * x + m[1] * y + m[2];
             let mut py = m[3] * x + m[4] * y + m[5];
             let mut pw = m[6] * x + m[7] * y + m[8];
+            // A row whose ends lie a pixel inside the page's interior lies in it (a
+            // straight line on the page), whatever the stepping's rounding.
+            let end = |k: f64| {
+                let (qx, qy, qw) = (px + dx * k, py + dy * k, pw + dw * k);
+                [qx / qw - 0.5, qy / qw - 0.5]
+            };
+            let (a, b) = (end(0.0), end((w - 1) as f64));
+            let slack = |p: [f64; 2], d: f64| [p[0] + d, p[1] + d];
+            let fast = [a, b]
+                .iter()
+                .all(|&p| inside.holds(slack(p, -1.0)) && inside.holds(slack(p, 1.0)));
             for _ in 0..w {
                 let inv = 1.0 / pw;
-                ink.push((255.0 - sample(image, px * inv - 0.5, py * inv - 0.5)) as f32);
+                let (x, y) = (px * inv - 0.5, py * inv - 0.5);
+                let v = if fast {
+                    inside.sample(x, y)
+                } else {
+                    sample(image, x, y)
+                };
+                ink.push((255.0 - v) as f32);
                 px += dx;
                 py += dy;
                 pw += dw;
