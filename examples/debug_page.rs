@@ -8,7 +8,9 @@ use ordoscan::locate::candidates;
 fn main() {
     let mut args = std::env::args().skip(1);
     let path = args.next().expect("a file");
-    let lines: usize = args.next().map_or(5, |n| n.parse().expect("a number of lines"));
+    let lines: usize = args
+        .next()
+        .map_or(5, |n| n.parse().expect("a number of lines"));
     let show_widths = args.next().is_some_and(|a| a == "widths");
     let page = ordoscan::ingest::load(std::path::Path::new(&path), &path, None)
         .remove(0)
