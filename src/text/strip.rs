@@ -423,3 +423,43 @@ pub(crate) fn from_image(img: &GrayImage) -> Strip {
         per_mm: 1.0,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decode::Symbology;
+
+    #[test]
+    fn a_strip_samples_the_page_through_its_frame_on_and_off_the_page() {
+        let img = GrayImage::from_fn(300, 200, |x, y| {
+            image::Luma([((x * 37 + y * 101) % 256) as u8])
+        });
+        // A symbol a little askew and in perspective, near the page's left edge: the
+        // strip around it runs off the page on the left and lies inside it elsewhere.
+        let symbol = Symbol {
+            value: "10001045367".to_owned(),
+            symbology: Symbology::Code128,
+            quad: [[20.0, 80.0], [220.0, 86.0], [219.0, 126.0], [18.0, 121.0]],
+            px_per_module: Some(2.0),
+            code_sets: Some("C".to_owned()),
+        };
+        let dpi = 254.0;
+        let frame = Frame::new(&symbol, dpi).expect("a frame");
+        let (x_mm, y_mm, per_mm) = ([-8.0, 24.0], [-6.0, 6.0], 7.0);
+        let strip = frame.strip(&img, x_mm, y_mm, per_mm);
+        let mut off_page = 0;
+        for j in 0..strip.h {
+            for i in 0..strip.w {
+                let p = frame.to_page.apply([
+                    x_mm[0] + (i as f64 + 0.5) / per_mm,
+                    y_mm[0] + (j as f64 + 0.5) / per_mm,
+                ]);
+                let want = 255.0 - sample(&img, p[0] - 0.5, p[1] - 0.5);
+                off_page += usize::from(p[0] < 0.5);
+                let got = f64::from(strip.at(i, j));
+                assert!((got - want).abs() <= 0.01, "({i}, {j}): {got} vs {want}");
+            }
+        }
+        assert!(off_page > 0, "the strip should run off the page");
+    }
+}
