@@ -190,7 +190,19 @@ impl Evidence {
 /// highlighter, so each symbol's [`Evidence::highlight`] is taken above the median of the
 /// page's symbols (the structure's included, which no one highlights).
 pub fn on_page(image: &GrayImage, symbols: &[Symbol], dpi: f64) -> Vec<Option<Evidence>> {
-    let mut all: Vec<Option<Evidence>> = symbols.iter().map(|s| evidence(image, s, dpi)).collect();
+    let at = |level: f32| -> Vec<Option<Evidence>> {
+        symbols
+            .iter()
+            .map(|s| evidence_at(image, s, dpi, level))
+            .collect()
+    };
+    let mut all = at(INK_LEVEL);
+    // A pale pen (a grey ballpoint, blurred by the scan) leaves a tick under half the
+    // bars' darkness: when nothing around any symbol shows at that level, the page is
+    // looked at again at a fainter one, by the same rules.
+    if all.iter().flatten().all(|e| e.plain() && !e.struck()) {
+        all = at(FAINT_INK_LEVEL);
+    }
     let levels: Vec<f32> = all.iter().flatten().map(|e| e.highlight as f32).collect();
     let usual = f64::from(median(&levels));
     for e in all.iter_mut().flatten() {
@@ -202,6 +214,17 @@ pub fn on_page(image: &GrayImage, symbols: &[Symbol], dpi: f64) -> Vec<Option<Ev
 /// The ink around `symbol` on `image` (resolution `dpi`); `None` when its quad gives no
 /// frame. [`Evidence::highlight`] is absolute here (see [`on_page`]).
 pub fn evidence(image: &GrayImage, symbol: &Symbol, dpi: f64) -> Option<Evidence> {
+    evidence_at(image, symbol, dpi, INK_LEVEL)
+}
+
+/// Share of the bars' ink from which a pixel around them counts as ink, and the fainter
+/// share a page where nothing shows is looked at again with (seed 11 0106: a grey tick
+/// after motion blur, 0.9 mm² at half the bars' ink; no unmarked or struck-out pad of
+/// seeds 2026, 7 and 11 changes verdict).
+const INK_LEVEL: f32 = 0.5;
+const FAINT_INK_LEVEL: f32 = 0.25;
+
+fn evidence_at(image: &GrayImage, symbol: &Symbol, dpi: f64, level: f32) -> Option<Evidence> {
     let frame = Frame::new(symbol, dpi)?;
     let (length, height) = (frame.length_mm, frame.height_mm);
     let x_mm = [-REACH_MM, length + REACH_MM];
@@ -215,7 +238,7 @@ pub fn evidence(image: &GrayImage, symbol: &Symbol, dpi: f64) -> Option<Evidence
     if bar_ink < MIN_BAR_INK {
         return None;
     }
-    let dark = 0.5 * bar_ink;
+    let dark = level * bar_ink;
     let place = |i: usize, j: usize| {
         [
             x_mm[0] + (i as f64 + 0.5) / PER_MM,
@@ -634,6 +657,27 @@ mod tests {
             stroke_ink(img, [27.0 * px, y], [72.0 * px, y], 10.0 * px, 200);
         });
         assert!(highlighted.highlight >= HIGHLIGHT, "{highlighted:?}");
+    }
+
+    #[test]
+    fn a_pale_tick_counts_when_nothing_else_shows() {
+        // A grey tick (a third of the bars' ink): nothing at half the bars' ink.
+        let (img, symbol) = page(|img, px| {
+            let (x, y) = (21.0 * px, 34.0 * px);
+            let ink = 170;
+            stroke_ink(img, [x, y], [x + 3.0 * px, y + 4.0 * px], 0.5 * px, ink);
+            let (a, b) = ([x + 3.0 * px, y + 4.0 * px], [x + 8.0 * px, y - 6.0 * px]);
+            stroke_ink(img, a, b, 0.5 * px, ink);
+        });
+        let plain = evidence(&img, &symbol, DPI).expect("evidence");
+        assert!(plain.plain(), "{plain:?}");
+        let looked_again = on_page(&img, std::slice::from_ref(&symbol), DPI);
+        let faint = looked_again[0].expect("evidence");
+        assert!(faint.singled_out(), "{faint:?}");
+        // A page with nothing around its symbols stays plain at the fainter level.
+        let (img, symbol) = page(|_, _| {});
+        let nothing = on_page(&img, std::slice::from_ref(&symbol), DPI)[0].expect("evidence");
+        assert!(nothing.plain() && !nothing.singled_out(), "{nothing:?}");
     }
 
     #[test]
