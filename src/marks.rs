@@ -190,10 +190,11 @@ impl Evidence {
 /// highlighter, so each symbol's [`Evidence::highlight`] is taken above the median of the
 /// page's symbols (the structure's included, which no one highlights).
 pub fn on_page(image: &GrayImage, symbols: &[Symbol], dpi: f64) -> Vec<Option<Evidence>> {
+    let around: Vec<Option<Around>> = symbols.iter().map(|s| around(image, s, dpi)).collect();
     let at = |level: f32| -> Vec<Option<Evidence>> {
-        symbols
+        around
             .iter()
-            .map(|s| evidence_at(image, s, dpi, level))
+            .map(|a| a.as_ref().map(|a| a.evidence(level)))
             .collect()
     };
     let mut all = at(INK_LEVEL);
@@ -214,7 +215,7 @@ pub fn on_page(image: &GrayImage, symbols: &[Symbol], dpi: f64) -> Vec<Option<Ev
 /// The ink around `symbol` on `image` (resolution `dpi`); `None` when its quad gives no
 /// frame. [`Evidence::highlight`] is absolute here (see [`on_page`]).
 pub fn evidence(image: &GrayImage, symbol: &Symbol, dpi: f64) -> Option<Evidence> {
-    evidence_at(image, symbol, dpi, INK_LEVEL)
+    around(image, symbol, dpi).map(|a| a.evidence(INK_LEVEL))
 }
 
 /// Share of the bars' ink from which a pixel around them counts as ink, and the fainter
@@ -224,116 +225,151 @@ pub fn evidence(image: &GrayImage, symbol: &Symbol, dpi: f64) -> Option<Evidence
 const INK_LEVEL: f32 = 0.5;
 const FAINT_INK_LEVEL: f32 = 0.25;
 
-fn evidence_at(image: &GrayImage, symbol: &Symbol, dpi: f64, level: f32) -> Option<Evidence> {
+/// What is sampled around a symbol, whatever share of the bars' ink is counted as ink.
+struct Around {
+    /// Symbol length and bar height, mm.
+    length: f64,
+    height: f64,
+    /// The symbol's frame with [`REACH_MM`] around it, at [`PER_MM`].
+    window: Strip,
+    bar_ink: f32,
+    struck: Strike,
+}
+
+/// [`Around`] a symbol; `None` when its quad gives no frame or its bars no ink.
+fn around(image: &GrayImage, symbol: &Symbol, dpi: f64) -> Option<Around> {
     let frame = Frame::new(symbol, dpi)?;
     let (length, height) = (frame.length_mm, frame.height_mm);
-    let x_mm = [-REACH_MM, length + REACH_MM];
-    let y_mm = [-REACH_MM, height + REACH_MM];
-    let window = frame.strip(image, x_mm, y_mm, PER_MM);
+    let window = frame.strip(
+        image,
+        [-REACH_MM, length + REACH_MM],
+        [-REACH_MM, height + REACH_MM],
+        PER_MM,
+    );
     let bars = frame.strip(image, [0.0, length], [0.0, height], PER_MM);
     let bar_ink = percentile(&bars.ink, 0.9);
-    // A stroke through the bars is looked for at the scan's own resolution: at the
-    // window's, spaces and bars blur into one grey.
-    let struck = strike(image, &frame, dpi);
     if bar_ink < MIN_BAR_INK {
         return None;
     }
-    let dark = level * bar_ink;
-    let place = |i: usize, j: usize| {
-        [
-            x_mm[0] + (i as f64 + 0.5) / PER_MM,
-            y_mm[0] + (j as f64 + 0.5) / PER_MM,
-        ]
-    };
-    let in_block = |p: [f64; 2]| {
-        (-BLOCK_SIDE_MM..=length + BLOCK_SIDE_MM).contains(&p[0])
-            && (-BLOCK_ABOVE_MM..=height + BLOCK_BELOW_MM).contains(&p[1])
-    };
-    let centre = [length / 2.0, height / 2.0];
-    let pixel_mm2 = 1.0 / (PER_MM * PER_MM);
-    let mut sectors = [0.0f64; SECTORS];
-    let (mut left, mut right, mut above, mut below) = (0.0, 0.0, 0.0, 0.0);
-    let (mut left_corners, mut right_corners, mut near_block) = (0.0, 0.0, 0.0);
-    let mut paper = Vec::new();
-    for j in 0..window.h {
-        for i in 0..window.w {
-            let p = place(i, j);
-            if in_block(p) {
-                continue;
-            }
-            let v = window.at(i, j);
-            if v < dark {
-                paper.push(v);
-                continue;
-            }
-            let a = (p[1] - centre[1]).atan2(p[0] - centre[0]);
-            let s = ((a / std::f64::consts::TAU + 0.5) * SECTORS as f64) as usize % SECTORS;
-            sectors[s] += pixel_mm2;
-            let level = (-BLOCK_ABOVE_MM..=height + BLOCK_BELOW_MM).contains(&p[1]);
-            // Beside means level with the bars: a legend or a line of digits wider than
-            // the symbol overhangs its ends above and below them.
-            let beside_bars = (-BESIDE_SLACK_MM..=height + BESIDE_SLACK_MM).contains(&p[1]);
-            if level && !beside_bars {
-                continue;
-            }
-            if beside_bars && p[0] < 0.0 {
-                left += pixel_mm2;
-            } else if beside_bars && p[0] > length {
-                right += pixel_mm2;
-            } else {
-                if p[1] < 0.0 {
-                    above += pixel_mm2;
+    Some(Around {
+        length,
+        height,
+        window,
+        bar_ink,
+        // A stroke through the bars is looked for at the scan's own resolution: at the
+        // window's, spaces and bars blur into one grey.
+        struck: strike(image, &frame, dpi),
+    })
+}
+
+impl Around {
+    /// The evidence, counting as ink what is darker than `share` times the bars' ink.
+    fn evidence(&self, share: f32) -> Evidence {
+        let Around {
+            length,
+            height,
+            ref window,
+            bar_ink,
+            struck,
+        } = *self;
+        let dark = share * bar_ink;
+        let origin = window.origin_mm;
+        let place = |i: usize, j: usize| {
+            [
+                origin[0] + (i as f64 + 0.5) / PER_MM,
+                origin[1] + (j as f64 + 0.5) / PER_MM,
+            ]
+        };
+        let in_block = |p: [f64; 2]| {
+            (-BLOCK_SIDE_MM..=length + BLOCK_SIDE_MM).contains(&p[0])
+                && (-BLOCK_ABOVE_MM..=height + BLOCK_BELOW_MM).contains(&p[1])
+        };
+        let centre = [length / 2.0, height / 2.0];
+        let pixel_mm2 = 1.0 / (PER_MM * PER_MM);
+        let mut sectors = [0.0f64; SECTORS];
+        let (mut left, mut right, mut above, mut below) = (0.0, 0.0, 0.0, 0.0);
+        let (mut left_corners, mut right_corners, mut near_block) = (0.0, 0.0, 0.0);
+        let mut paper = Vec::new();
+        for j in 0..window.h {
+            for i in 0..window.w {
+                let p = place(i, j);
+                if in_block(p) {
+                    continue;
+                }
+                let v = window.at(i, j);
+                if v < dark {
+                    paper.push(v);
+                    continue;
+                }
+                let a = (p[1] - centre[1]).atan2(p[0] - centre[0]);
+                let s = ((a / std::f64::consts::TAU + 0.5) * SECTORS as f64) as usize % SECTORS;
+                sectors[s] += pixel_mm2;
+                let level = (-BLOCK_ABOVE_MM..=height + BLOCK_BELOW_MM).contains(&p[1]);
+                // Beside means level with the bars: a legend or a line of digits wider than
+                // the symbol overhangs its ends above and below them.
+                let beside_bars = (-BESIDE_SLACK_MM..=height + BESIDE_SLACK_MM).contains(&p[1]);
+                if level && !beside_bars {
+                    continue;
+                }
+                if beside_bars && p[0] < 0.0 {
+                    left += pixel_mm2;
+                } else if beside_bars && p[0] > length {
+                    right += pixel_mm2;
                 } else {
-                    below += pixel_mm2;
-                }
-                let near = (-BLOCK_ABOVE_MM - CORNER_MM..=height + BLOCK_BELOW_MM + CORNER_MM)
-                    .contains(&p[1]);
-                if near {
-                    near_block += pixel_mm2;
-                }
-                if near && p[0] < -BLOCK_SIDE_MM {
-                    left_corners += pixel_mm2;
-                } else if near && p[0] > length + BLOCK_SIDE_MM {
-                    right_corners += pixel_mm2;
+                    if p[1] < 0.0 {
+                        above += pixel_mm2;
+                    } else {
+                        below += pixel_mm2;
+                    }
+                    let near = (-BLOCK_ABOVE_MM - CORNER_MM..=height + BLOCK_BELOW_MM + CORNER_MM)
+                        .contains(&p[1]);
+                    if near {
+                        near_block += pixel_mm2;
+                    }
+                    if near && p[0] < -BLOCK_SIDE_MM {
+                        left_corners += pixel_mm2;
+                    } else if near && p[0] > length + BLOCK_SIDE_MM {
+                        right_corners += pixel_mm2;
+                    }
                 }
             }
         }
+        let ring = sectors.iter().filter(|&&s| s >= SECTOR_INK_MM2).count() as f64 / SECTORS as f64;
+        // A highlighter runs along the whole symbol, through both quiet zones; a fold's
+        // darker side or a shadow may grey one of them only. How much greyer is taken
+        // against the bars' ink, so that a faded page's faded highlighter counts.
+        let quiet = |left: bool| {
+            let grey: Vec<f32> = (0..window.h)
+                .flat_map(|j| (0..window.w).map(move |i| (i, j)))
+                .filter(|&(i, j)| {
+                    let p = place(i, j);
+                    (p[0] < 0.0) == left && in_quiet_zone(p, length, height)
+                })
+                .map(|(i, j)| window.at(i, j))
+                .filter(|&v| v < dark)
+                .collect();
+            median(&grey)
+        };
+        let paper = median(&paper);
+        let highlight = f64::from(
+            (quiet(true).min(quiet(false)) - paper) * 255.0 / (bar_ink - paper).max(MIN_BAR_INK),
+        );
+        Evidence {
+            ring,
+            beside: f64::max(left, right),
+            highlight,
+            above,
+            below,
+            near: near_block,
+            corners: if left >= right {
+                left_corners
+            } else {
+                right_corners
+            },
+            strike: struck.slanted,
+            strike_level: struck.level,
+        }
     }
-    let ring = sectors.iter().filter(|&&s| s >= SECTOR_INK_MM2).count() as f64 / SECTORS as f64;
-    // A highlighter runs along the whole symbol, through both quiet zones; a fold's
-    // darker side or a shadow may grey one of them only. How much greyer is taken
-    // against the bars' ink, so that a faded page's faded highlighter counts.
-    let quiet = |left: bool| {
-        let grey: Vec<f32> = (0..window.h)
-            .flat_map(|j| (0..window.w).map(move |i| (i, j)))
-            .filter(|&(i, j)| {
-                let p = place(i, j);
-                (p[0] < 0.0) == left && in_quiet_zone(p, length, height)
-            })
-            .map(|(i, j)| window.at(i, j))
-            .filter(|&v| v < dark)
-            .collect();
-        median(&grey)
-    };
-    let paper = median(&paper);
-    let highlight = f64::from(
-        (quiet(true).min(quiet(false)) - paper) * 255.0 / (bar_ink - paper).max(MIN_BAR_INK),
-    );
-    Some(Evidence {
-        ring,
-        beside: f64::max(left, right),
-        highlight,
-        above,
-        below,
-        near: near_block,
-        corners: if left >= right {
-            left_corners
-        } else {
-            right_corners
-        },
-        strike: struck.slanted,
-        strike_level: struck.level,
-    })
 }
 
 /// Whether a point of the symbol's frame (mm) lies in its quiet zones, away from the bars'
