@@ -32,26 +32,47 @@ const PROBE: usize = 10;
 /// skipped.
 const SETTLED: usize = 4;
 
-/// Whether every head and tail read so far belongs to a symbol that at least [`SETTLED`]
-/// lines read whole and alike (the lines may cross other symbols, which must not be cut
-/// short).
+/// Whether a symbol has settled, at least [`SETTLED`] lines reading it whole and alike, and
+/// every other head and tail read so far is one of its ends or a stray end pattern: a
+/// head or tail reading part of the settled symbol, one met where a settled line met the
+/// same end (a line leaving the bars through a corner misreads its last character), or a
+/// start or stop pattern with at most [`STRAY_CHARACTERS`] read past it (text, rules and
+/// pictures make those). A head or tail reading more characters of another symbol keeps
+/// the lines going (the lines may cross other symbols, which must not be cut short).
 fn all_settled(parts: &[Vec<LinePart>], whole: &[Vec<u8>]) -> bool {
     let settled: Vec<&Vec<u8>> = whole
         .iter()
         .filter(|w| whole.iter().filter(|o| o == w).count() >= SETTLED)
         .collect();
-    !settled.is_empty()
-        && parts.iter().flatten().all(|p| {
-            let values: Vec<u8> = p.part.chars.iter().map(|c| c.0).collect();
-            settled.iter().any(|w| {
+    if settled.is_empty() {
+        return false;
+    }
+    let values = |p: &LinePart| -> Vec<u8> { p.part.chars.iter().map(|c| c.0).collect() };
+    let ends: Vec<&LinePart> = parts
+        .iter()
+        .flatten()
+        .filter(|p| p.part.whole && settled.contains(&&values(p)))
+        .collect();
+    parts.iter().flatten().all(|p| {
+        let values = values(p);
+        p.part.chars.len() <= usize::from(p.head) + STRAY_CHARACTERS
+            || settled.iter().any(|w| {
                 if p.head {
                     w.starts_with(&values)
                 } else {
                     w.ends_with(&values)
                 }
             })
-        })
+            || ends
+                .iter()
+                .any(|e| e.head == p.head && vote::same_place(e, p))
+    })
 }
+
+/// Characters a stray start or stop pattern may read past it: the edges of a letter or of
+/// a logo beyond a symbol's quiet zone read as a start pattern and one character now and
+/// then.
+const STRAY_CHARACTERS: usize = 1;
 
 /// `0..n` in van der Corput order (halves, quarters, eighths…): every prefix is spread
 /// over the whole range.
@@ -521,6 +542,62 @@ mod tests {
         let read = read_candidate(&page, &piece).expect("a symbol");
         assert_eq!(read.len(), 1);
         assert_eq!(read[0].value, "10207994970");
+    }
+
+    #[test]
+    fn a_symbol_settles_past_stray_ends_and_its_own_corners_not_past_another_symbol() {
+        use crate::decode::code128::Partial;
+        let part = |head: bool, chars: &[u8], t: f64, whole: bool| LinePart {
+            part: Partial {
+                chars: chars.iter().map(|&c| (c, 0.3)).collect(),
+                at: 0,
+                module: 2.0,
+                whole,
+            },
+            head,
+            reversed: false,
+            t,
+        };
+        let symbol = [105u8, 12, 34, 56, 78, 90, 66];
+        let read = |t: f64| {
+            vec![
+                part(true, &symbol, t, true),
+                part(false, &symbol, t + 150.0, true),
+            ]
+        };
+        let whole = vec![symbol.to_vec(); SETTLED];
+        let settled_with = |other: Vec<LinePart>| {
+            let mut parts: Vec<Vec<LinePart>> = (0..SETTLED).map(|k| read(k as f64)).collect();
+            parts.push(other);
+            all_settled(&parts, &whole)
+        };
+        assert!(settled_with(vec![]));
+        // Fewer lines reading it whole than SETTLED: not settled.
+        assert!(!all_settled(&[read(0.0)], &whole[..1]));
+        // A line leaving the bars through a corner: its last character misread, its start
+        // where the others met it.
+        assert!(settled_with(vec![part(
+            true,
+            &[105, 12, 34, 7],
+            2.0,
+            false
+        )]));
+        // Letters or a logo beyond the quiet zone: a start pattern and a character.
+        assert!(settled_with(vec![part(true, &[104, 47], 400.0, false)]));
+        assert!(settled_with(vec![part(false, &[39], 420.0, false)]));
+        // Characters of another symbol farther along the line keep the lines going.
+        assert!(!settled_with(vec![part(
+            true,
+            &[104, 17, 32],
+            400.0,
+            false
+        )]));
+        assert!(!settled_with(vec![part(
+            false,
+            &[20, 19, 39],
+            420.0,
+            false
+        )]));
     }
 
     #[test]
