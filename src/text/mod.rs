@@ -153,30 +153,39 @@ pub fn read_text(
     }
 
     let h = frame.height_mm;
-    let below = frame.strip(image, x_mm, [h + BAR_GAP_MM, h + STRIP_MM], per_mm);
     let hri_search = search(false, HRI_CAP_MM);
-    // The first confident reading, else the first reading at all.
+    // The first confident reading, else the first reading at all. Digits crossed by a pen
+    // or a stamp read or not as the strip's samples fall on them: when a line is seen and
+    // no reading made, the strip is sampled again half a sample lower, then higher.
     let mut first = None;
-    for level in thresholds(&below) {
-        let Some(line) = line_at(&below, &hri_search, level) else {
-            continue;
-        };
-        out.hri_seen = true;
-        if let Some((digits, confident)) = read_digits(&below, &line, level, value_hint) {
-            let done = confident;
-            if first.is_none() || confident {
-                first = Some((line, digits, confident));
+    let mut below = None;
+    for shift in [0.0, 0.5, -0.5, 0.25, -0.25] {
+        let y = h + shift / per_mm;
+        let strip = frame.strip(image, x_mm, [y + BAR_GAP_MM, y + STRIP_MM], per_mm);
+        for level in thresholds(&strip) {
+            let Some(line) = line_at(&strip, &hri_search, level) else {
+                continue;
+            };
+            out.hri_seen = true;
+            if let Some((digits, confident)) = read_digits(&strip, &line, level, value_hint) {
+                if first.is_none() || confident {
+                    first = Some((line, digits, confident));
+                }
+                if confident {
+                    break;
+                }
             }
-            if done {
-                break;
-            }
+        }
+        below = Some(strip);
+        if first.is_some() || !out.hri_seen {
+            break;
         }
     }
     if let Some((line, digits, confident)) = first {
         out.hri = Some(digits);
         out.hri_confident = confident;
         out.hri_height_mm = Some(line.cap_px / per_mm);
-        out.hri_quad = Some(frame.page_quad(&below, &line.bbox));
+        out.hri_quad = below.map(|below| frame.page_quad(&below, &line.bbox));
     }
     out
 }
