@@ -93,31 +93,64 @@ fn tensor_cells(image: &GrayImage) -> (Vec<Cell>, u32, u32) {
     let (gw, gh) = (w / CELL_PX, h / CELL_PX);
     let raw = image.as_raw();
     let stride = w as usize;
-    let mut cells = vec![Cell::default(); (gw * gh) as usize];
+    let mut cells = Vec::with_capacity((gw * gh) as usize);
+    // One row of cells at a time, every other pixel of every other row: the sums of gx²,
+    // gy², gx·gy and the count of each cell of the row. Integer sums: exact, and much
+    // cheaper than converting every pixel.
+    let mut sums = vec![([0i64; 3], 0u32); gw as usize];
+    const CELL: usize = CELL_PX as usize;
     for cy in 0..gh {
-        for cx in 0..gw {
-            // Integer sums: exact, and much cheaper than converting every pixel.
-            let (mut sxx, mut syy, mut sxy, mut n) = (0i64, 0i64, 0i64, 0u32);
-            let (x0, y0) = (cx * CELL_PX, cy * CELL_PX);
-            for y in (y0.max(1)..(y0 + CELL_PX).min(h - 1)).step_by(2) {
-                let row = y as usize * stride;
-                for x in (x0.max(1)..(x0 + CELL_PX).min(w - 1)).step_by(2) {
-                    let i = row + x as usize;
-                    let gx = i64::from(raw[i + 1]) - i64::from(raw[i - 1]);
-                    let gy = i64::from(raw[i + stride]) - i64::from(raw[i - stride]);
+        sums.fill(([0; 3], 0));
+        let y0 = cy * CELL_PX;
+        for y in (y0.max(1)..(y0 + CELL_PX).min(h - 1)).step_by(2) {
+            let rows = &raw[(y as usize - 1) * stride..][..3 * stride];
+            let (up, mid, down) = (
+                &rows[..stride],
+                &rows[stride..][..stride],
+                &rows[2 * stride..],
+            );
+            for (cx, (sum, n)) in sums.iter_mut().enumerate() {
+                let x0 = cx * CELL;
+                let (from, to) = (x0.max(1), (x0 + CELL).min(stride - 1));
+                if from >= to {
+                    continue;
+                }
+                let (mut sxx, mut syy, mut sxy) = (0i32, 0i32, 0i32);
+                let mut add = |left: u8, right: u8, above: u8, below: u8| {
+                    let gx = i32::from(right) - i32::from(left);
+                    let gy = i32::from(below) - i32::from(above);
                     sxx += gx * gx;
                     syy += gy * gy;
                     sxy += gx * gy;
-                    n += 1;
+                };
+                if to - from == CELL {
+                    // A whole cell: fixed-size windows, no bounds checks in the loop.
+                    let m: &[u8; CELL + 1] =
+                        mid[from - 1..][..CELL + 1].try_into().expect("a cell");
+                    let u: &[u8; CELL] = up[from..][..CELL].try_into().expect("a cell");
+                    let d: &[u8; CELL] = down[from..][..CELL].try_into().expect("a cell");
+                    for j in (0..CELL).step_by(2) {
+                        add(m[j], m[j + 2], u[j], d[j]);
+                    }
+                } else {
+                    for x in (from..to).step_by(2) {
+                        add(mid[x - 1], mid[x + 1], up[x], down[x]);
+                    }
                 }
+                sum[0] += i64::from(sxx);
+                sum[1] += i64::from(syy);
+                sum[2] += i64::from(sxy);
+                *n += (to - from).div_ceil(2) as u32;
             }
+        }
+        cells.extend(sums.iter().map(|&([sxx, syy, sxy], n)| {
             if n == 0 {
-                continue;
+                return Cell::default();
             }
             let (sxx, syy, sxy, n) = (sxx as f64, syy as f64, sxy as f64, f64::from(n));
             let (a, b) = (sxx - syy, 2.0 * sxy);
             let norm = a.hypot(b);
-            cells[(cy * gw + cx) as usize] = Cell {
+            Cell {
                 energy: (sxx + syy) / n,
                 coherence: if sxx + syy > 0.0 {
                     norm / (sxx + syy)
@@ -129,8 +162,8 @@ fn tensor_cells(image: &GrayImage) -> (Vec<Cell>, u32, u32) {
                 } else {
                     [1.0, 0.0]
                 },
-            };
-        }
+            }
+        }));
     }
     (cells, gw, gh)
 }
