@@ -204,7 +204,7 @@ pub(crate) fn thresholds(strip: &Strip) -> Vec<f32> {
     // Quantiles from a histogram of whole ink levels (one pass, no sort).
     let mut histogram = [0usize; 256];
     for &v in &strip.ink {
-        histogram[v.clamp(0.0, 255.0) as usize] += 1;
+        histogram[usize::from(v.clamp(0.0, 255.0) as u8)] += 1;
     }
     let quantile = |rank: usize| {
         let mut seen = 0;
