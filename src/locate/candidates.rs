@@ -89,6 +89,7 @@ struct Cell {
 }
 
 fn tensor_cells(image: &GrayImage) -> (Vec<Cell>, u32, u32) {
+    const CELL: usize = CELL_PX as usize;
     let (w, h) = image.dimensions();
     let (gw, gh) = (w / CELL_PX, h / CELL_PX);
     let raw = image.as_raw();
@@ -98,7 +99,6 @@ fn tensor_cells(image: &GrayImage) -> (Vec<Cell>, u32, u32) {
     // gy², gx·gy and the count of each cell of the row. Integer sums: exact, and much
     // cheaper than converting every pixel.
     let mut sums = vec![([0i64; 3], 0u32); gw as usize];
-    const CELL: usize = CELL_PX as usize;
     for cy in 0..gh {
         sums.fill(([0; 3], 0));
         let y0 = cy * CELL_PX;
