@@ -30,6 +30,9 @@ pub const SPELLINGS: [(&str, IdKind); 12] = [
 /// Rows a line is resampled to.
 const ROWS: usize = 16;
 
+/// Step of the widths (columns) lines and references are resampled to.
+const COLS_STEP: usize = 4;
+
 /// Lowest correlation accepted for the winner.
 const MIN_SCORE: f32 = 0.55;
 /// How far the winner must beat the best spelling of another kind.
@@ -96,7 +99,10 @@ fn references(cap_px: f64) -> Arc<Vec<Reference>> {
 /// The legend printed as the line `line` (capitals `cap_px` high), if it is one.
 pub(crate) fn match_line(strip: &Strip, line: &Blob, cap_px: f64) -> Option<Match> {
     let qa = line.w() as f32 / line.h() as f32;
-    let cols = ((ROWS as f32 * qa).round() as usize).clamp(4, 200);
+    // Columns in steps of COLS_STEP: the references resampled to a width are kept, and
+    // lines a few columns apart share them (an aspect off by at most 2 columns in 16 rows'
+    // height changes the correlation by little).
+    let cols = ((ROWS as f32 * qa / COLS_STEP as f32).round() as usize * COLS_STEP).clamp(4, 200);
     let q = normalised(strip, line, cols, ROWS)?;
     let mut best: Vec<(f32, &'static str, IdKind)> =
         SPELLINGS.iter().map(|&(t, k)| (f32::MIN, t, k)).collect();
