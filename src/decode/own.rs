@@ -49,20 +49,24 @@ fn all_settled(parts: &[Vec<LinePart>], whole: &[Vec<u8>]) -> bool {
     if settled.is_empty() {
         return false;
     }
-    let values = |p: &LinePart| -> Vec<u8> { p.part.chars.iter().map(|c| c.0).collect() };
-    let ends: Vec<&LinePart> = parts
+    // Each head and tail with its characters' values, worked out once.
+    let read: Vec<(&LinePart, Vec<u8>)> = parts
         .iter()
         .flatten()
-        .filter(|p| p.part.whole && settled.contains(&&values(p)))
+        .map(|p| (p, p.part.chars.iter().map(|c| c.0).collect()))
         .collect();
-    parts.iter().flatten().all(|p| {
-        let values = values(p);
+    let ends: Vec<&LinePart> = read
+        .iter()
+        .filter(|(p, values)| p.part.whole && settled.contains(&values))
+        .map(|&(p, _)| p)
+        .collect();
+    read.iter().all(|(p, values)| {
         p.part.chars.len() <= usize::from(p.head) + STRAY_CHARACTERS
             || settled.iter().any(|w| {
                 if p.head {
-                    w.starts_with(&values)
+                    w.starts_with(values)
                 } else {
-                    w.ends_with(&values)
+                    w.ends_with(values)
                 }
             })
             || ends

@@ -99,6 +99,10 @@ pub fn read_unreadable(
     }
 }
 
+/// Offsets (in strip samples) at which the strip below the bars is sampled, in turn, while
+/// an HRI line is seen there and not read.
+const HRI_SHIFTS: [f64; 5] = [0.0, 0.5, -0.5, 0.25, -0.25];
+
 /// How far from the bars a text line is looked for, mm.
 const STRIP_MM: f64 = 9.0;
 /// Gap left next to the bars (the quad may be a little short), mm.
@@ -154,38 +158,38 @@ pub fn read_text(
 
     let h = frame.height_mm;
     let hri_search = search(false, HRI_CAP_MM);
-    // The first confident reading, else the first reading at all. Digits crossed by a pen
-    // or a stamp read or not as the strip's samples fall on them: when a line is seen and
-    // no reading made, the strip is sampled again half a sample lower, then higher.
+    // The first confident reading, else the first reading at all, with where it lies on
+    // the page. Digits crossed by a pen or a stamp read or not as the strip's samples fall
+    // on them: when a line is seen and no reading made, the strip is sampled again a
+    // little lower and higher ([`HRI_SHIFTS`]).
     let mut first = None;
-    let mut below = None;
-    for shift in [0.0, 0.5, -0.5, 0.25, -0.25] {
+    for shift in HRI_SHIFTS {
         let y = h + shift / per_mm;
-        let strip = frame.strip(image, x_mm, [y + BAR_GAP_MM, y + STRIP_MM], per_mm);
-        for level in thresholds(&strip) {
-            let Some(line) = line_at(&strip, &hri_search, level) else {
+        let below = frame.strip(image, x_mm, [y + BAR_GAP_MM, y + STRIP_MM], per_mm);
+        for level in thresholds(&below) {
+            let Some(line) = line_at(&below, &hri_search, level) else {
                 continue;
             };
             out.hri_seen = true;
-            if let Some((digits, confident)) = read_digits(&strip, &line, level, value_hint) {
+            if let Some((digits, confident)) = read_digits(&below, &line, level, value_hint) {
                 if first.is_none() || confident {
-                    first = Some((line, digits, confident));
+                    let quad = frame.page_quad(&below, &line.bbox);
+                    first = Some((line, digits, confident, quad));
                 }
                 if confident {
                     break;
                 }
             }
         }
-        below = Some(strip);
         if first.is_some() || !out.hri_seen {
             break;
         }
     }
-    if let Some((line, digits, confident)) = first {
+    if let Some((line, digits, confident, quad)) = first {
         out.hri = Some(digits);
         out.hri_confident = confident;
         out.hri_height_mm = Some(line.cap_px / per_mm);
-        out.hri_quad = below.map(|below| frame.page_quad(&below, &line.bbox));
+        out.hri_quad = Some(quad);
     }
     out
 }
