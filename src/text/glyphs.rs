@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use image::{GrayImage, Luma};
 
-use super::strip::{Blob, Strip, blobs, from_image, normalised};
+use super::strip::{Blob, Strip, blobs, dot, from_image, normalised};
 use crate::synth::{Typeface, degrade, draw_text};
 
 /// Grid a character is resampled to.
@@ -106,7 +106,7 @@ pub(crate) fn classify(strip: &Strip, b: &Blob, cap_px: f64) -> Option<Guess> {
     let aspect = b.w() as f32 / b.h() as f32;
     let mut by_digit = [f32::MAX; 10];
     for r in references() {
-        let cos: f32 = r.shape.iter().zip(&shape).map(|(a, b)| a * b).sum();
+        let cos = dot(&r.shape, &shape);
         let d = 1.0 - cos + 0.5 * (aspect / r.aspect).ln().abs();
         let slot = &mut by_digit[usize::from(r.digit)];
         *slot = slot.min(d);

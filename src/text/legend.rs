@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use super::glyphs::{ink_box, render};
-use super::strip::{Blob, Strip, from_image, normalised};
+use super::strip::{Blob, Strip, dot, from_image, normalised};
 use crate::ids::IdKind;
 use crate::synth::Typeface;
 
@@ -115,7 +115,7 @@ pub(crate) fn match_line(strip: &Strip, line: &Blob, cap_px: f64) -> Option<Matc
         let Some(t) = r.shape(cols) else {
             continue;
         };
-        let cos: f32 = q.iter().zip(t.iter()).map(|(a, b)| a * b).sum();
+        let cos = dot(&q, &t);
         if let Some(slot) = best.iter_mut().find(|b| b.1 == r.text) {
             slot.0 = slot.0.max(cos - 0.5 * ratio);
         }

@@ -5,6 +5,7 @@
 //! rotation, skew and perspective are undone before any glyph is looked at.
 
 use image::GrayImage;
+use wide::f32x8;
 
 use crate::decode::Symbol;
 use crate::locate::{Interior, sample};
@@ -411,6 +412,23 @@ pub(crate) fn normalised(strip: &Strip, b: &Blob, cols: usize, rows: usize) -> O
     out.iter_mut().for_each(|v| *v -= mean);
     let norm = out.iter().map(|v| v * v).sum::<f32>().sqrt();
     (norm > 1e-3).then(|| out.iter().map(|v| v / norm).collect())
+}
+
+/// The dot product of two shapes of the same length (their correlation, the shapes being
+/// [`normalised`]), eight products at a time.
+pub(crate) fn dot(a: &[f32], b: &[f32]) -> f32 {
+    let (a8, b8) = (a.chunks_exact(8), b.chunks_exact(8));
+    let tail: f32 = a8
+        .remainder()
+        .iter()
+        .zip(b8.remainder())
+        .map(|(x, y)| x * y)
+        .sum();
+    let lanes = a8.zip(b8).fold(f32x8::ZERO, |sum, (x, y)| {
+        let lane = |v: &[f32]| f32x8::new(v.try_into().expect("8 values"));
+        sum + lane(x) * lane(y)
+    });
+    lanes.reduce_add() + tail
 }
 
 /// A strip made from an upright image (templates, tests): ink = 255 − grey.
