@@ -357,7 +357,7 @@ fn code128_parts(profile: &[f64], w: Option<&[f64]>, two_level: bool) -> Vec<Lin
     }
     // Blur too strong for edges: match rendered characters on the grey profile.
     if !read_whole(&parts) {
-        parts.extend(template_parts(profile, two_level));
+        parts.extend(template_parts(profile, w, two_level));
     }
     parts
 }
@@ -371,9 +371,9 @@ const QUIET_RUN: f64 = 4.0;
 const MIN_RUN: usize = 30;
 
 /// Whole symbols read by [`template::read_between`] on each run of bars between two
-/// quiet zones, as a head and a tail each.
-fn template_parts(profile: &[f64], two_level: bool) -> Vec<LinePart> {
-    let Some(w) = widths(profile) else {
+/// quiet zones (the line's widths `w`), as a head and a tail each.
+fn template_parts(profile: &[f64], w: Option<&[f64]>, two_level: bool) -> Vec<LinePart> {
+    let Some(w) = w else {
         return Vec::new();
     };
     if w.len() < MIN_RUN + 2 {
@@ -382,7 +382,7 @@ fn template_parts(profile: &[f64], two_level: bool) -> Vec<LinePart> {
     let mut inner: Vec<f64> = w[1..w.len() - 1].to_vec();
     let middle = inner.len() / 2;
     let median = *inner.select_nth_unstable_by(middle, f64::total_cmp).1;
-    let at = boundaries(&w);
+    let at = boundaries(w);
     // Spaces are the even widths (the first is the leading space).
     let quiet: Vec<usize> = (0..w.len())
         .step_by(2)
