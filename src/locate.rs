@@ -344,20 +344,14 @@ fn measure_around(
     // show the same bars: the bars go on beyond a short run of them.
     let max_misses = ((length * ROW_GAP) as usize).max(2);
     let extent = |sign: f64| -> f64 {
-        let (mut misses, mut last_good) = (0, 0.0);
-        for k in 1..=(length * 2.0).ceil() as usize {
-            let off = centre + sign * k as f64;
-            if same_bars(&bars_line.row(image, off), symbol_bits, threshold) {
-                last_good = k as f64;
-                misses = 0;
-            } else {
-                misses += 1;
-                if misses >= max_misses {
-                    break;
-                }
-            }
-        }
-        last_good + 0.5
+        let same = |k: usize| {
+            same_bars(
+                &bars_line.row(image, centre + sign * k as f64),
+                symbol_bits,
+                threshold,
+            )
+        };
+        last_row(same, (length * 2.0).ceil() as usize, max_misses) as f64 + 0.5
     };
     let top = centre + extent(1.0);
     let bottom = centre - extent(-1.0);
@@ -375,6 +369,38 @@ fn measure_around(
         quad,
         px_per_module,
     })
+}
+
+/// The last of the rows `1..=end` that shows the bars (`same`), walking out from row 0
+/// (which does) until `max_misses` rows in a row do not; 0 when none does.
+fn last_row(same: impl Fn(usize) -> bool, end: usize, max_misses: usize) -> usize {
+    let (mut misses, mut last_good, mut leap) = (0, 0, true);
+    let mut k = 1;
+    while k <= end {
+        // After a row that shows the bars, one `max_misses - 1` rows on that shows them
+        // too leaves too few rows between for a gap that ends the walk: leap to it.
+        // Once a leap lands off the bars, row by row to the end (the same rows pass).
+        let ahead = k + max_misses.max(1) - 1;
+        if leap && misses == 0 && ahead <= end {
+            if same(ahead) {
+                last_good = ahead;
+                k = ahead + 1;
+                continue;
+            }
+            leap = false;
+        }
+        if same(k) {
+            last_good = k;
+            misses = 0;
+        } else {
+            misses += 1;
+            if misses >= max_misses {
+                break;
+            }
+        }
+        k += 1;
+    }
+    last_good
 }
 
 /// Module count of a Code 128 symbol from its binarised profile: `3k + 4` bars for `k`
@@ -430,6 +456,32 @@ pub fn within(quad: &[[f64; 2]; 4], p: [f64; 2], margin: f64) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// Leaping ahead over rows that show the bars finds the same last row as walking
+        /// row by row, whatever rows a pen or a stamp spoils.
+        #[test]
+        fn leaping_finds_the_last_row_a_row_by_row_walk_finds(
+            rows in proptest::collection::vec(proptest::bool::weighted(0.8), 0..120),
+            max_misses in 0usize..7,
+        ) {
+            let end = rows.len();
+            let same = |k: usize| rows[k - 1];
+            let (mut misses, mut walked) = (0, 0);
+            for k in 1..=end {
+                if same(k) {
+                    walked = k;
+                    misses = 0;
+                } else {
+                    misses += 1;
+                    if misses >= max_misses {
+                        break;
+                    }
+                }
+            }
+            proptest::prop_assert_eq!(last_row(same, end, max_misses), walked);
+        }
+    }
 
     #[test]
     fn measures_a_drawn_bar_pattern() {
