@@ -78,15 +78,26 @@ impl<'a> Interior<'a> {
     /// [`sample`] at a point that [`Interior::holds`].
     #[inline]
     pub(crate) fn sample(&self, x: f64, y: f64) -> f64 {
+        let ([top_left, top_right, bottom_left, bottom_right], [x0, y0]) = self.corners(x, y);
+        let (fx, fy) = (x - x0, y - y0);
+        let top = top_left * (1.0 - fx) + top_right * fx;
+        let bottom = bottom_left * (1.0 - fx) + bottom_right * fx;
+        top * (1.0 - fy) + bottom * fy
+    }
+
+    /// The four pixels [`Interior::sample`] interpolates between around a point it holds
+    /// (top left, top right, bottom left, bottom right), and the top left one's position.
+    #[inline]
+    pub(crate) fn corners(&self, x: f64, y: f64) -> ([f64; 4], [f64; 2]) {
         // Through i32: cheaper conversions both ways than through usize, the same values
         // for points on a page.
         let (x0, y0) = (x as i32, y as i32);
-        let (fx, fy) = (x - f64::from(x0), y - f64::from(y0));
         let k = y0 as usize * self.stride + x0 as usize;
         let p = |k: usize| f64::from(self.raw[k]);
-        let top = p(k) * (1.0 - fx) + p(k + 1) * fx;
-        let bottom = p(k + self.stride) * (1.0 - fx) + p(k + self.stride + 1) * fx;
-        top * (1.0 - fy) + bottom * fy
+        (
+            [p(k), p(k + 1), p(k + self.stride), p(k + self.stride + 1)],
+            [f64::from(x0), f64::from(y0)],
+        )
     }
 }
 

@@ -5,7 +5,7 @@
 //! rotation, skew and perspective are undone before any glyph is looked at.
 
 use image::GrayImage;
-use wide::f32x8;
+use wide::{f32x8, f64x4};
 
 use crate::decode::Symbol;
 use crate::locate::{Interior, sample};
@@ -117,7 +117,42 @@ impl Frame {
             let fast = [a, b]
                 .iter()
                 .all(|&p| inside.holds(slack(p, -1.0)) && inside.holds(slack(p, 1.0)));
-            for _ in 0..w {
+            let mut done = 0;
+            if fast {
+                // Four samples at a time: the same operations as one by one, lane by lane.
+                while done + 4 <= w {
+                    let (mut xs, mut ys, mut ws) = ([0.0; 4], [0.0; 4], [0.0; 4]);
+                    for lane in 0..4 {
+                        (xs[lane], ys[lane], ws[lane]) = (px, py, pw);
+                        px += dx;
+                        py += dy;
+                        pw += dw;
+                    }
+                    let inv = f64x4::ONE / f64x4::new(ws);
+                    let half = f64x4::splat(0.5);
+                    let x = f64x4::new(xs) * inv - half;
+                    let y = f64x4::new(ys) * inv - half;
+                    let (xa, ya) = (x.to_array(), y.to_array());
+                    let mut pixels = [[0.0; 4]; 4];
+                    let (mut x0, mut y0) = ([0.0; 4], [0.0; 4]);
+                    for lane in 0..4 {
+                        let (c, o) = inside.corners(xa[lane], ya[lane]);
+                        for (corner, v) in pixels.iter_mut().zip(c) {
+                            corner[lane] = v;
+                        }
+                        (x0[lane], y0[lane]) = (o[0], o[1]);
+                    }
+                    let [tl, tr, bl, br] = pixels.map(f64x4::new);
+                    let (fx, fy) = (x - f64x4::new(x0), y - f64x4::new(y0));
+                    let one = f64x4::ONE;
+                    let top = tl * (one - fx) + tr * fx;
+                    let bottom = bl * (one - fx) + br * fx;
+                    let v = f64x4::splat(255.0) - (top * (one - fy) + bottom * fy);
+                    ink.extend(v.to_array().map(|v| v as f32));
+                    done += 4;
+                }
+            }
+            for _ in done..w {
                 let inv = 1.0 / pw;
                 let (x, y) = (px * inv - 0.5, py * inv - 0.5);
                 let v = if fast {
