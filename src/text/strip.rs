@@ -274,8 +274,8 @@ pub(crate) fn blobs(strip: &Strip, level: f32) -> Vec<Blob> {
             continue;
         }
         seen[start] = true;
-        stack.push(start);
         let (sx, sy) = (start % w, start / w);
+        stack.push((sx, sy));
         let mut b = Blob {
             x0: sx,
             y0: sy,
@@ -283,8 +283,7 @@ pub(crate) fn blobs(strip: &Strip, level: f32) -> Vec<Blob> {
             y1: sy + 1,
             area: 0,
         };
-        while let Some(p) = stack.pop() {
-            let (x, y) = (p % w, p / w);
+        while let Some((x, y)) = stack.pop() {
             b.area += 1;
             b.x0 = b.x0.min(x);
             b.x1 = b.x1.max(x + 1);
@@ -295,7 +294,7 @@ pub(crate) fn blobs(strip: &Strip, level: f32) -> Vec<Blob> {
                     let q = ny * w + nx;
                     if !seen[q] {
                         seen[q] = true;
-                        stack.push(q);
+                        stack.push((nx, ny));
                     }
                 }
             }
