@@ -171,7 +171,8 @@ pub fn read_text(
                 continue;
             };
             out.hri_seen = true;
-            if let Some((digits, confident)) = read_digits(&below, &line, level, value_hint) {
+            let (line, read) = read_line(&below, line, level, &hri_search, value_hint);
+            if let Some((digits, confident)) = read {
                 if first.is_none() || confident {
                     let quad = frame.page_quad(&below, &line.bbox);
                     first = Some((line, digits, confident, quad));
@@ -192,6 +193,72 @@ pub fn read_text(
         out.hri_quad = Some(quad);
     }
     out
+}
+
+/// Fewest digits of an HRI (a FINESS or an AM number).
+const HRI_MIN_DIGITS: usize = 9;
+/// Rows kept above and below a line's band, in cap heights, when it is read again.
+const BAND_PAD: f64 = 0.15;
+
+/// The digits of `line` ([`read_digits`]); when they are fewer than an HRI has, the line
+/// is read again with the ink off its rows taken away: a pen stroke or a stamp that ran
+/// into some digits from above or below made them part of a blob too tall to be a
+/// character, and cut at the band they stand alone again. The longer reading is kept,
+/// with the line it was read on.
+fn read_line(
+    strip: &Strip,
+    line: TextLine,
+    level: f32,
+    search: &Search,
+    hint: Option<&str>,
+) -> (TextLine, Option<(String, bool)>) {
+    let read = read_digits(strip, &line, level, hint);
+    let digits = |r: &Option<(String, bool)>| r.as_ref().map_or(0, |(d, _)| d.len());
+    if digits(&read) >= HRI_MIN_DIGITS {
+        return (line, read);
+    }
+    // The band: the rows of most of the line's blobs (strokes make a few taller ones,
+    // which may also have set the line's cap height).
+    let height = |b: &Blob| b.h() as f64;
+    let like = |h: f64, b: &Blob| (0.8 * h..=1.25 * h).contains(&height(b));
+    let common = line
+        .tall
+        .iter()
+        .map(height)
+        .max_by_key(|&h| line.tall.iter().filter(|b| like(h, b)).count())
+        .unwrap_or(line.cap_px);
+    let typical: Vec<&Blob> = line.tall.iter().filter(|b| like(common, b)).collect();
+    let middle = |v: Vec<usize>| {
+        let mut v = v;
+        v.sort_unstable();
+        v.get(v.len() / 2).copied()
+    };
+    let (Some(y0), Some(y1)) = (
+        middle(typical.iter().map(|b| b.y0).collect()),
+        middle(typical.iter().map(|b| b.y1).collect()),
+    ) else {
+        return (line, read);
+    };
+    let pad = (BAND_PAD * (y1 - y0) as f64).ceil() as usize;
+    let rows = y0.saturating_sub(pad)..(y1 + pad).min(strip.h);
+    let mut band = Strip {
+        ink: strip.ink.clone(),
+        ..*strip
+    };
+    for (y, row) in band.ink.chunks_exact_mut(strip.w).enumerate() {
+        if !rows.contains(&y) {
+            row.fill(0.0);
+        }
+    }
+    let Some(again) = line_at(&band, search, level) else {
+        return (line, read);
+    };
+    let reread = read_digits(&band, &again, level, hint);
+    if digits(&reread) > digits(&read) {
+        (again, reread)
+    } else {
+        (line, read)
+    }
 }
 
 /// The strips sampled above and below a symbol (in its frame, as [`read_text`] sees

@@ -257,3 +257,49 @@ fn a_character_missing_inside_a_line_breaks_its_spacing() {
     let holed: Vec<Blob> = [0, 10, 20, 30, 50, 60, 70].map(at).to_vec();
     assert!(!evenly_spaced(&holed));
 }
+
+/// Pen strokes running up into the bottoms of some digits (a signature's downstrokes)
+/// make each of those digits part of a blob too tall to be a character; read again with
+/// the ink off the line's rows taken away, they stand alone and the whole number reads.
+#[test]
+fn digits_touched_by_strokes_from_below_read_once_cut_at_the_line() {
+    let value = "10880800688";
+    let (mut img, symbol) = page(
+        value,
+        Some("N° RPPS"),
+        Some(value),
+        Typeface::Sans,
+        300.0,
+        0.0,
+    );
+    let px = 300.0 / 25.4;
+    let bottom = symbol.quad[3][1] as u32;
+    let (x0, x1) = (symbol.quad[0][0] as u32, symbol.quad[1][0] as u32);
+    // The HRI's rows and its digits' column runs.
+    let rows: Vec<u32> = (bottom + 2..bottom + (5.0 * px) as u32)
+        .filter(|&y| (x0..x1).any(|x| img.get_pixel(x, y)[0] < 128))
+        .collect();
+    let (top, last) = (rows[0], *rows.last().expect("an HRI"));
+    let inked = |x: u32| (top..=last).any(|y| img.get_pixel(x, y)[0] < 128);
+    let mut digits: Vec<(u32, u32)> = Vec::new();
+    for x in x0..x1 {
+        match digits.last_mut() {
+            Some(d) if inked(x) && d.1 == x => d.1 = x + 1,
+            _ if inked(x) => digits.push((x, x + 1)),
+            _ => {}
+        }
+    }
+    assert_eq!(digits.len(), value.len(), "{digits:?}");
+    // Strokes 2 px wide from 4 mm below up into the bottom of digits 2, 5 and 9.
+    for &(a, b) in [digits[1], digits[4], digits[8]].iter() {
+        let centre = (a + b) / 2;
+        for y in last - 2..last + (4.0 * px) as u32 {
+            for x in centre - 1..=centre {
+                img.put_pixel(x, y, Luma([0]));
+            }
+        }
+    }
+    let read = read_text(&img, &symbol, 300.0, Some(value));
+    assert_eq!(read.hri.as_deref(), Some(value), "{read:?}");
+    assert!(read.hri_confident, "{read:?}");
+}
