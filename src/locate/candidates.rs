@@ -516,21 +516,23 @@ mod tests {
         })
     }
 
+    /// Images of any size below `w` × `h` and any pixels.
+    fn any_image(w: u32, h: u32) -> impl proptest::strategy::Strategy<Value = GrayImage> {
+        (1..w, 1..h).prop_flat_map(|(w, h)| {
+            proptest::collection::vec(proptest::num::u8::ANY, (w * h) as usize)
+                .prop_map(move |pixels| GrayImage::from_raw(w, h, pixels).expect("w × h pixels"))
+        })
+    }
+
     proptest::proptest! {
         /// The texture map, vectorised and summed in pairs down the cell rows, equals the
         /// tensor of every cell summed sample by sample: every other pixel of every other
         /// row inside the cell, pixels on the image border left out.
         #[test]
         fn the_texture_map_equals_the_per_sample_tensor(
-            (w, h, pixels) in (1u32..80, 1u32..40).prop_flat_map(|(w, h)| {
-                (
-                    proptest::strategy::Just(w),
-                    proptest::strategy::Just(h),
-                    proptest::collection::vec(proptest::num::u8::ANY, (w * h) as usize),
-                )
-            })
+            image in any_image(80, 40)
         ) {
-            let image = GrayImage::from_raw(w, h, pixels).expect("w × h pixels");
+            let (w, h) = image.dimensions();
             let (cells, gw, gh) = tensor_sums(&image);
             proptest::prop_assert_eq!((gw, gh), (w / CELL_PX, h / CELL_PX));
             proptest::prop_assert_eq!(cells.len(), (gw * gh) as usize);
@@ -556,15 +558,9 @@ mod tests {
         /// The vectorised half-size image is the rounded mean of every 2 × 2 block.
         #[test]
         fn the_half_image_is_the_mean_of_each_block(
-            (w, h, pixels) in (1u32..90, 1u32..9).prop_flat_map(|(w, h)| {
-                (
-                    proptest::strategy::Just(w),
-                    proptest::strategy::Just(h),
-                    proptest::collection::vec(proptest::num::u8::ANY, (w * h) as usize),
-                )
-            })
+            image in any_image(90, 9)
         ) {
-            let image = GrayImage::from_raw(w, h, pixels).expect("w × h pixels");
+            let (w, h) = image.dimensions();
             let half = halve(&image);
             proptest::prop_assert_eq!(half.dimensions(), (w / 2, h / 2));
             for (x, y, p) in half.enumerate_pixels() {

@@ -217,30 +217,9 @@ fn read_line(
     if digits(&read) >= HRI_MIN_DIGITS {
         return (line, read);
     }
-    // The band: the rows of most of the line's blobs (strokes make a few taller ones,
-    // which may also have set the line's cap height).
-    let height = |b: &Blob| b.h() as f64;
-    let like = |h: f64, b: &Blob| (0.8 * h..=1.25 * h).contains(&height(b));
-    let common = line
-        .tall
-        .iter()
-        .map(height)
-        .max_by_key(|&h| line.tall.iter().filter(|b| like(h, b)).count())
-        .unwrap_or(line.cap_px);
-    let typical: Vec<&Blob> = line.tall.iter().filter(|b| like(common, b)).collect();
-    let middle = |v: Vec<usize>| {
-        let mut v = v;
-        v.sort_unstable();
-        v.get(v.len() / 2).copied()
-    };
-    let (Some(y0), Some(y1)) = (
-        middle(typical.iter().map(|b| b.y0).collect()),
-        middle(typical.iter().map(|b| b.y1).collect()),
-    ) else {
+    let Some(rows) = band_rows(&line, strip.h) else {
         return (line, read);
     };
-    let pad = (BAND_PAD * (y1 - y0) as f64).ceil() as usize;
-    let rows = y0.saturating_sub(pad)..(y1 + pad).min(strip.h);
     let mut band = Strip {
         ink: strip.ink.clone(),
         ..*strip
@@ -259,6 +238,28 @@ fn read_line(
     } else {
         (line, read)
     }
+}
+
+/// The rows of most of the line's blobs (strokes make a few taller ones, which may also
+/// have set the line's cap height), [`BAND_PAD`] wider each way, within `h` rows.
+fn band_rows(line: &TextLine, h: usize) -> Option<std::ops::Range<usize>> {
+    let height = |b: &Blob| b.h() as f64;
+    let like = |h: f64, b: &Blob| (0.8 * h..=1.25 * h).contains(&height(b));
+    let common = line
+        .tall
+        .iter()
+        .map(height)
+        .max_by_key(|&h| line.tall.iter().filter(|b| like(h, b)).count())?;
+    let typical: Vec<&Blob> = line.tall.iter().filter(|b| like(common, b)).collect();
+    let middle = |mut v: Vec<usize>| {
+        v.sort_unstable();
+        v.get(v.len() / 2).copied()
+    };
+    // Each blob ends below where it starts, so the middle end does too.
+    let y0 = middle(typical.iter().map(|b| b.y0).collect())?;
+    let y1 = middle(typical.iter().map(|b| b.y1).collect())?;
+    let pad = (BAND_PAD * (y1 - y0) as f64).ceil() as usize;
+    Some(y0.saturating_sub(pad)..(y1 + pad).min(h))
 }
 
 /// The strips sampled above and below a symbol (in its frame, as [`read_text`] sees
