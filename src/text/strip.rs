@@ -119,36 +119,10 @@ impl Frame {
                 .all(|&p| inside.holds(slack(p, -1.0)) && inside.holds(slack(p, 1.0)));
             let mut done = 0;
             if fast {
-                // Four samples at a time: the same operations as one by one, lane by lane.
                 while done + 4 <= w {
-                    let (mut xs, mut ys, mut ws) = ([0.0; 4], [0.0; 4], [0.0; 4]);
-                    for lane in 0..4 {
-                        (xs[lane], ys[lane], ws[lane]) = (px, py, pw);
-                        px += dx;
-                        py += dy;
-                        pw += dw;
-                    }
-                    let inv = f64x4::ONE / f64x4::new(ws);
-                    let half = f64x4::splat(0.5);
-                    let x = f64x4::new(xs) * inv - half;
-                    let y = f64x4::new(ys) * inv - half;
-                    let (xa, ya) = (x.to_array(), y.to_array());
-                    let mut pixels = [[0.0; 4]; 4];
-                    let (mut x0, mut y0) = ([0.0; 4], [0.0; 4]);
-                    for lane in 0..4 {
-                        let (c, o) = inside.corners(xa[lane], ya[lane]);
-                        for (corner, v) in pixels.iter_mut().zip(c) {
-                            corner[lane] = v;
-                        }
-                        (x0[lane], y0[lane]) = (o[0], o[1]);
-                    }
-                    let [tl, tr, bl, br] = pixels.map(f64x4::new);
-                    let (fx, fy) = (x - f64x4::new(x0), y - f64x4::new(y0));
-                    let one = f64x4::ONE;
-                    let top = tl * (one - fx) + tr * fx;
-                    let bottom = bl * (one - fx) + br * fx;
-                    let v = f64x4::splat(255.0) - (top * (one - fy) + bottom * fy);
-                    ink.extend(v.to_array().map(|v| v as f32));
+                    let mut p = [px, py, pw];
+                    ink.extend(four_samples(&inside, &mut p, [dx, dy, dw]));
+                    [px, py, pw] = p;
                     done += 4;
                 }
             }
@@ -446,6 +420,41 @@ pub(crate) fn normalised(strip: &Strip, b: &Blob, cols: usize, rows: usize) -> O
     out.iter_mut().for_each(|v| *v -= mean);
     let norm = out.iter().map(|v| v * v).sum::<f32>().sqrt();
     (norm > 1e-3).then(|| out.iter().map(|v| v / norm).collect())
+}
+
+/// The ink at four points of a row inside the page, from the homogeneous point `p` in
+/// steps of `d` (`p` is left at the fifth): the same operations as [`Interior::sample`]
+/// one by one, lane by lane.
+#[inline]
+fn four_samples(inside: &Interior, p: &mut [f64; 3], d: [f64; 3]) -> [f32; 4] {
+    let (mut xs, mut ys, mut ws) = ([0.0; 4], [0.0; 4], [0.0; 4]);
+    for lane in 0..4 {
+        (xs[lane], ys[lane], ws[lane]) = (p[0], p[1], p[2]);
+        p[0] += d[0];
+        p[1] += d[1];
+        p[2] += d[2];
+    }
+    let (xs, ys, ws) = (f64x4::new(xs), f64x4::new(ys), f64x4::new(ws));
+    let (inv, half) = (f64x4::ONE / ws, f64x4::splat(0.5));
+    let (x, y) = (xs * inv - half, ys * inv - half);
+    let (xa, ya) = (x.to_array(), y.to_array());
+    let mut pixels = [[0.0; 4]; 4];
+    let mut origin = [[0.0; 4]; 2];
+    for lane in 0..4 {
+        let (c, o) = inside.corners(xa[lane], ya[lane]);
+        for (corner, v) in pixels.iter_mut().zip(c) {
+            corner[lane] = v;
+        }
+        (origin[0][lane], origin[1][lane]) = (o[0], o[1]);
+    }
+    let [tl, tr, bl, br] = pixels.map(f64x4::new);
+    let [x0, y0] = origin.map(f64x4::new);
+    let (fx, fy, one) = (x - x0, y - y0, f64x4::ONE);
+    let top = tl * (one - fx) + tr * fx;
+    let bottom = bl * (one - fx) + br * fx;
+    (f64x4::splat(255.0) - (top * (one - fy) + bottom * fy))
+        .to_array()
+        .map(|v| v as f32)
 }
 
 /// The dot product of two shapes of the same length (their correlation, the shapes being

@@ -54,6 +54,18 @@ fn page(
     (img, symbol)
 }
 
+/// An upright RPPS block, legend and HRI in DejaVu Sans, at 300 dpi.
+fn rpps_page(value: &str) -> (GrayImage, Symbol) {
+    page(
+        value,
+        Some("N° RPPS"),
+        Some(value),
+        Typeface::Sans,
+        300.0,
+        0.0,
+    )
+}
+
 #[test]
 fn reads_legend_and_hri_upright_and_rotated() {
     let cases = [
@@ -167,14 +179,7 @@ fn other_text_is_not_a_legend_or_an_hri() {
 #[test]
 fn reads_hri_under_a_grey_stamp() {
     let value = "10959010959";
-    let (mut img, symbol) = page(
-        value,
-        Some("N° RPPS"),
-        Some(value),
-        Typeface::Sans,
-        300.0,
-        0.0,
-    );
+    let (mut img, symbol) = rpps_page(value);
     let px = 300.0 / 25.4;
     let bottom = symbol.quad[3][1];
     let (x0, x1) = (symbol.quad[0][0] - 2.0 * px, symbol.quad[1][0] + 2.0 * px);
@@ -264,14 +269,7 @@ fn a_character_missing_inside_a_line_breaks_its_spacing() {
 #[test]
 fn digits_touched_by_strokes_from_below_read_once_cut_at_the_line() {
     let value = "10880800688";
-    let (mut img, symbol) = page(
-        value,
-        Some("N° RPPS"),
-        Some(value),
-        Typeface::Sans,
-        300.0,
-        0.0,
-    );
+    let (mut img, symbol) = rpps_page(value);
     let px = 300.0 / 25.4;
     let bottom = symbol.quad[3][1] as u32;
     let (x0, x1) = (symbol.quad[0][0] as u32, symbol.quad[1][0] as u32);
