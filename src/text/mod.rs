@@ -111,6 +111,10 @@ const BAR_GAP_MM: f64 = 0.2;
 const REACH_MM: f64 = 5.0;
 /// A digit read farther than this from every reference is not a digit.
 const REJECT: f32 = 0.42;
+/// A line is a row of digits when no more than one character in so many is farther than
+/// [`REJECT`] from every digit (a stroke or a stamp's letter over it); those read as the
+/// value's digit where that is their best reading, and never clearly.
+const FAR_SHARE: usize = 4;
 /// A digit is read clearly when nearer than this…
 const CLEAR: f32 = 0.30;
 /// …and this much nearer than any other digit.
@@ -163,27 +167,39 @@ pub fn read_text(
     // on them: when a line is seen and no reading made, the strip is sampled again a
     // little lower and higher ([`HRI_SHIFTS`]).
     let mut first = None;
-    for shift in HRI_SHIFTS {
-        let y = h + shift / per_mm;
-        let below = frame.strip(image, x_mm, [y + BAR_GAP_MM, y + STRIP_MM], per_mm);
-        for level in thresholds(&below) {
-            let Some(line) = line_at(&below, &hri_search, level) else {
+    let read_strip = |below: &Strip, may_differ: bool, first: &mut Option<_>| {
+        let mut seen = false;
+        for level in thresholds(below) {
+            let Some(line) = line_at(below, &hri_search, level) else {
                 continue;
             };
-            out.hri_seen = true;
-            let (line, read) = read_line(&below, line, level, &hri_search, value_hint);
-            if let Some((digits, confident)) = read {
+            seen = true;
+            let (line, read) = read_line(below, line, level, &hri_search, value_hint);
+            if let Some((digits, mut confident)) = read {
+                confident &= may_differ || value_hint.is_none_or(|v| v == digits);
                 if first.is_none() || confident {
-                    let quad = frame.page_quad(&below, &line.bbox);
-                    first = Some((line, digits, confident, quad));
+                    let quad = frame.page_quad(below, &line.bbox);
+                    *first = Some((line, digits, confident, quad));
                 }
                 if confident {
                     break;
                 }
             }
         }
+        seen
+    };
+    for shift in HRI_SHIFTS {
+        let y = h + shift / per_mm;
+        let below = frame.strip(image, x_mm, [y + BAR_GAP_MM, y + STRIP_MM], per_mm);
+        out.hri_seen |= read_strip(&below, true, &mut first);
         if first.is_some() || !out.hri_seen {
             break;
+        }
+    }
+    if !first.as_ref().is_some_and(|f| f.2) && out.hri_seen {
+        let below = frame.strip(image, x_mm, [h + BAR_GAP_MM, h + STRIP_MM], per_mm);
+        if let Some(clipped) = below.clipped() {
+            read_strip(&clipped, false, &mut first);
         }
     }
     if let Some((line, digits, confident, quad)) = first {
@@ -197,6 +213,8 @@ pub fn read_text(
 
 /// Fewest digits of an HRI (a FINESS or an AM number).
 const HRI_MIN_DIGITS: usize = 9;
+/// Most digits of an HRI (an RPPS number with the `8` prefix).
+const HRI_MAX_DIGITS: usize = 12;
 /// Rows kept above and below a line's band, in cap heights, when it is read again.
 const BAND_PAD: f64 = 0.15;
 
@@ -372,21 +390,38 @@ fn read_digits(
     level: f32,
     hint: Option<&str>,
 ) -> Option<(String, bool)> {
-    let chars = characters(strip, line, level);
-    let guesses: Vec<Guess> = chars
+    let mut chars = characters(strip, line, level);
+    let mut guesses: Vec<Guess> = chars
         .iter()
         .map(|b| classify(strip, b, line.cap_px))
         .collect::<Option<_>>()?;
-    if guesses.len() < 4 || guesses.iter().any(|g| g.distance() > REJECT) {
+    let value: Option<&str> = hint.filter(|h| h.bytes().all(|c| c.is_ascii_digit()));
+    // A line longer than an HRI can be has taken in marks at its ends (a stamp's letters
+    // in the same band): characters that are no digit are dropped from its ends.
+    let longest = value.map_or(HRI_MAX_DIGITS, str::len);
+    let is_far = |g: &Guess| g.distance() > REJECT;
+    while guesses.len() > longest {
+        let (first, last) = (&guesses[0], &guesses[guesses.len() - 1]);
+        if is_far(first) && (!is_far(last) || first.distance() > last.distance()) {
+            guesses.remove(0);
+            chars.remove(0);
+        } else if is_far(last) {
+            guesses.pop();
+            chars.pop();
+        } else {
+            break;
+        }
+    }
+    let far = guesses.iter().filter(|g| is_far(g)).count();
+    if guesses.len() < 4 || guesses.len() > HRI_MAX_DIGITS || far * FAR_SHARE > guesses.len() {
         return None;
     }
     // A value of another length cannot confirm anything, and a reading of another length
     // than the value is more likely a lost character than a misprint: not trusted, unless
     // it is a run of the value's digits that a pen or a stamp cut short and it clearly
     // differs from the value where it was read.
-    let value: Option<&str> = hint.filter(|h| h.bytes().all(|c| c.is_ascii_digit()));
     if let Some(partial) = value
-        .filter(|_| evenly_spaced(&chars))
+        .filter(|_| far == 0 && evenly_spaced(&chars))
         .and_then(|v| differing_run(&guesses, v))
     {
         return Some((partial, true));
@@ -401,8 +436,10 @@ fn read_digits(
         let d = match &hint {
             Some(h) => match against(g, h[i]) {
                 Against::Agrees => h[i],
-                Against::Differs => g.digit,
-                Against::Unsure => {
+                // A line with characters that are no digit has marks over it: what
+                // differs there may be the marks.
+                Against::Differs if far == 0 => g.digit,
+                Against::Differs | Against::Unsure => {
                     confident = false;
                     g.digit
                 }
@@ -429,7 +466,7 @@ enum Against {
 
 fn against(g: &Guess, v: u8) -> Against {
     let behind = g.by_digit[usize::from(v)] - g.distance();
-    if g.digit == v || behind < CONFIRM {
+    if g.digit == v || (behind < CONFIRM && g.distance() <= REJECT) {
         Against::Agrees
     } else if g.distance() < CLEAR && behind >= DIFFER {
         Against::Differs

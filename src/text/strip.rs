@@ -27,6 +27,26 @@ impl Strip {
         self.ink[y * self.w + x]
     }
 
+    /// The strip with grey ink (a stamp, a fold's shadow) taken away: levels below
+    /// GREY_FLOOR of the way from paper to the darkest ink become paper and the rest is
+    /// stretched back to full range. `None` when the strip has no ink worth the name.
+    pub(crate) fn clipped(&self) -> Option<Strip> {
+        let Levels { paper, darkest, .. } = levels(self)?;
+        if darkest - paper <= MIN_CONTRAST {
+            return None;
+        }
+        let floor = paper + GREY_FLOOR * (darkest - paper);
+        let gain = 255.0 / (255.0 - floor).max(1.0);
+        Some(Strip {
+            ink: self
+                .ink
+                .iter()
+                .map(|&v| ((v - floor).max(0.0) * gain).min(255.0))
+                .collect(),
+            ..*self
+        })
+    }
+
     /// The strip as a grey image (paper white).
     pub(crate) fn to_image(&self) -> GrayImage {
         self.crop_image(
@@ -207,9 +227,39 @@ const MIN_CONTRAST: f32 = 30.0;
 /// the darkest ink, dropping a grey stamp or fold shadow that crosses black print; the
 /// last sits nearer the paper, joining thin or faded strokes that the others break.
 pub(crate) fn thresholds(strip: &Strip) -> Vec<f32> {
+    let Some(Levels {
+        paper,
+        ink,
+        darkest,
+    }) = levels(strip)
+    else {
+        return Vec::new();
+    };
+    let mut out: Vec<f32> = Vec::with_capacity(4);
+    for (top, at) in [(ink, 0.5), (darkest, 0.5), (darkest, 0.75), (ink, 0.3)] {
+        let level = paper + at * (top - paper);
+        if top - paper > MIN_CONTRAST && out.iter().all(|&l| (l - level).abs() > 12.0) {
+            out.push(level);
+        }
+    }
+    out
+}
+
+/// Share of the way from paper to the darkest ink below which [`Strip::clipped`] drops ink.
+const GREY_FLOOR: f32 = 0.4;
+
+/// A strip's paper (its median), its ink (the darkest 0.5 %) and its darkest ink (the
+/// darkest 0.05 %).
+struct Levels {
+    paper: f32,
+    ink: f32,
+    darkest: f32,
+}
+
+fn levels(strip: &Strip) -> Option<Levels> {
     let n = strip.ink.len();
     if n < 16 {
-        return Vec::new();
+        return None;
     }
     // Quantiles from a histogram of whole ink levels (one pass, no sort).
     let mut histogram = [0usize; 256];
@@ -224,17 +274,11 @@ pub(crate) fn thresholds(strip: &Strip) -> Vec<f32> {
         });
         level.unwrap_or(255) as f32 + 0.5
     };
-    let paper = quantile(n / 2);
-    let ink = quantile(n - 1 - n / 200);
-    let darkest = quantile(n - 1 - n / 2000);
-    let mut out: Vec<f32> = Vec::with_capacity(4);
-    for (top, at) in [(ink, 0.5), (darkest, 0.5), (darkest, 0.75), (ink, 0.3)] {
-        let level = paper + at * (top - paper);
-        if top - paper > MIN_CONTRAST && out.iter().all(|&l| (l - level).abs() > 12.0) {
-            out.push(level);
-        }
-    }
-    out
+    Some(Levels {
+        paper: quantile(n / 2),
+        ink: quantile(n - 1 - n / 200),
+        darkest: quantile(n - 1 - n / 2000),
+    })
 }
 
 /// Eight-connected blobs of ink above `level`.

@@ -301,3 +301,64 @@ fn digits_touched_by_strokes_from_below_read_once_cut_at_the_line() {
     assert_eq!(read.hri.as_deref(), Some(value), "{read:?}");
     assert!(read.hri_confident, "{read:?}");
 }
+
+/// The bold capitals of a grey stamp printed over the HRI at 200 dpi, as tall as the
+/// digits and touching them at every threshold that keeps the digits whole: the digits
+/// read on the strip with the grey taken away.
+#[test]
+fn reads_hri_through_a_grey_stamps_lettering() {
+    let value = "10723468911";
+    let dpi = 200.0;
+    let (mut img, symbol) = page(
+        value,
+        Some("N° RPPS"),
+        Some(value),
+        Typeface::Serif,
+        dpi,
+        0.0,
+    );
+    let px = dpi / 25.4;
+    let bottom = symbol.quad[3][1];
+    let mut layer = GrayImage::from_pixel(img.width(), img.height(), Luma([255]));
+    crate::synth::draw_text(
+        &mut layer,
+        Typeface::SansBold,
+        symbol.quad[0][0] + 4.0 * px,
+        bottom + 0.9 * px,
+        3.0 * px,
+        "CACHET DU MEDECIN",
+    );
+    for (p, s) in img.pixels_mut().zip(layer.pixels()) {
+        // Printed over (multiplied): grey where the stamp lies on paper, black stays.
+        let ink = 255 - u32::from(s[0]);
+        p.0[0] = (u32::from(p.0[0]) * (255 - ink * 145 / 255) / 255) as u8;
+    }
+    let read = read_text(&img, &symbol, dpi, Some(value));
+    assert_eq!(read.hri.as_deref(), Some(value), "{read:?}");
+    assert!(read.hri_confident, "{read:?}");
+}
+
+/// Taking the grey away: paper and grey ink become paper, black stays black and ink in
+/// between stays in between.
+#[test]
+fn a_clipped_strip_keeps_the_dark_ink_only() {
+    let mut img = GrayImage::from_pixel(100, 40, Luma([250]));
+    for x in 10..40 {
+        for y in 10..30 {
+            img.put_pixel(x, y, Luma([170]));
+        }
+    }
+    for x in 50..60 {
+        for y in 10..30 {
+            img.put_pixel(x, y, Luma([0]));
+        }
+    }
+    img.put_pixel(70, 20, Luma([60]));
+    let strip = strip::from_image(&img);
+    let clipped = strip.clipped().expect("ink");
+    assert_eq!(clipped.at(5, 5), 0.0);
+    assert_eq!(clipped.at(20, 20), 0.0, "the grey is gone");
+    assert!(clipped.at(55, 20) > 250.0, "black stays");
+    let between = clipped.at(70, 20);
+    assert!(between > 0.0 && between < clipped.at(55, 20), "{between}");
+}
