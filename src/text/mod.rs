@@ -416,6 +416,30 @@ fn read_digits(
     if guesses.len() < 4 || guesses.len() > HRI_MAX_DIGITS || far * FAR_SHARE > guesses.len() {
         return None;
     }
+    let filled = fill_gaps(
+        strip,
+        line,
+        level,
+        &mut chars,
+        &mut guesses,
+        value.map(str::len),
+    );
+    // Characters that are no digit or were cut out of a larger blob have marks over them,
+    // and one clearly shorter than the others lost part of itself (a 2 without its foot
+    // reads as a 7): they and their neighbours (a stroke rarely stops at a character's
+    // edge) only confirm.
+    let mut heights: Vec<usize> = chars.iter().map(Blob::h).collect();
+    heights.sort_unstable();
+    let usual = heights[heights.len() / 2] as f64;
+    let marked: Vec<bool> = filled
+        .iter()
+        .zip(&guesses)
+        .zip(&chars)
+        .map(|((&f, g), b)| f || is_far(g) || (b.h() as f64) < SHORT * usual)
+        .collect();
+    let far = marked.iter().filter(|&&m| m).count();
+    let near_marks =
+        |i: usize| marked[i.saturating_sub(1)..(i + 2).min(marked.len())].contains(&true);
     // A value of another length cannot confirm anything, and a reading of another length
     // than the value is more likely a lost character than a misprint: not trusted, unless
     // it is a run of the value's digits that a pen or a stamp cut short and it clearly
@@ -438,20 +462,143 @@ fn read_digits(
                 Against::Agrees => h[i],
                 // A line with characters that are no digit has marks over it: what
                 // differs there may be the marks.
-                Against::Differs if far == 0 => g.digit,
+                Against::Differs if !near_marks(i) => g.digit,
                 Against::Differs | Against::Unsure => {
                     confident = false;
                     g.digit
                 }
             },
             None => {
-                confident &= clear;
+                confident &= clear && !marked[i];
                 g.digit
             }
         };
         digits.push(char::from(b'0' + d));
     }
     Some((digits, confident))
+}
+
+/// A character less high than this share of the line's usual height has lost part of itself.
+const SHORT: f64 = 0.85;
+/// Ink in a cell must be at least this share of a typical character's to be one.
+const FILL_INK: f64 = 0.4;
+
+/// Characters a pen stroke or a stamp made part of a blob too large to be one: where the
+/// line's characters leave a gap of one or more of their pitches, and (when the value
+/// says how many digits there are) beyond its ends while it is short, cells as wide as
+/// its characters and as high as its band are cut out and read. Returns how many were
+/// added (in place, in order): whether each character of the line is such a cell.
+fn fill_gaps(
+    strip: &Strip,
+    line: &TextLine,
+    level: f32,
+    chars: &mut Vec<Blob>,
+    guesses: &mut Vec<Guess>,
+    want: Option<usize>,
+) -> Vec<bool> {
+    let as_found = vec![false; chars.len()];
+    if chars.len() < 3 {
+        return as_found;
+    }
+    let centre = |b: &Blob| (b.x0 + b.x1) as f64 / 2.0;
+    let mut gaps: Vec<f64> = chars
+        .windows(2)
+        .map(|w| centre(&w[1]) - centre(&w[0]))
+        .collect();
+    gaps.sort_by(f64::total_cmp);
+    let base = gaps[gaps.len() / 4];
+    let near: Vec<f64> = gaps
+        .iter()
+        .copied()
+        .filter(|&g| (0.8 * base..=1.25 * base).contains(&g))
+        .collect();
+    let Some(&pitch) = near.get(near.len() / 2).filter(|&&p| p >= 3.0) else {
+        return as_found;
+    };
+    let median = |mut v: Vec<usize>| {
+        v.sort_unstable();
+        v[v.len() / 2]
+    };
+    let y0 = median(chars.iter().map(|b| b.y0).collect());
+    let y1 = median(chars.iter().map(|b| b.y1).collect());
+    let wide: Vec<usize> = chars
+        .iter()
+        .zip(guesses.iter())
+        .filter(|(_, g)| g.digit != 1)
+        .map(|(b, _)| b.w())
+        .collect();
+    let width = if wide.is_empty() {
+        0.75 * pitch
+    } else {
+        median(wide) as f64
+    };
+    let ink = |b: &Blob| {
+        (b.y0..b.y1)
+            .map(|y| (b.x0..b.x1).filter(|&x| strip.at(x, y) > level).count())
+            .sum::<usize>()
+    };
+    let typical = median(chars.iter().map(ink).collect()) as f64;
+    let read = |c: f64| {
+        let x0 = (c - width / 2.0).round();
+        let x1 = (c + width / 2.0).round() as usize;
+        if x0 < 0.0 || x1 > strip.w {
+            return None;
+        }
+        let cell = Blob {
+            x0: x0 as usize,
+            x1,
+            y0,
+            y1,
+            area: 0,
+        };
+        if (ink(&cell) as f64) < FILL_INK * typical {
+            return None;
+        }
+        classify(strip, &cell, line.cap_px).map(|g| (cell, g))
+    };
+    let better = |a: Option<(Blob, Guess)>, b: Option<(Blob, Guess)>| match (a, b) {
+        (Some(a), Some(b)) => Some(if b.1.distance() < a.1.distance() {
+            b
+        } else {
+            a
+        }),
+        (a, b) => a.or(b),
+    };
+    let mut out: Vec<(Blob, Guess, bool)> = vec![(chars[0], guesses[0].clone(), false)];
+    for (b, g) in chars.iter().zip(guesses.iter()).skip(1) {
+        let (from, to) = (centre(&out[out.len() - 1].0), centre(b));
+        // A gap of k pitches (k + ½ with a group space in it) hides k − 1 characters.
+        let missing = (((to - from) / pitch + 0.25).floor() as usize).saturating_sub(1);
+        if missing == 1 {
+            // Next to the one before or to the one after (the space on the other side).
+            if let Some((c, g)) = better(read(from + pitch), read(to - pitch)) {
+                out.push((c, g, true));
+            }
+        } else {
+            for j in 1..=missing {
+                if let Some((c, g)) = read(from + (to - from) * j as f64 / (missing + 1) as f64) {
+                    out.push((c, g, true));
+                }
+            }
+        }
+        out.push((*b, g.clone(), false));
+    }
+    while want.is_some_and(|n| out.len() < n) {
+        let before = read(centre(&out[0].0) - pitch);
+        let after = read(centre(&out[out.len() - 1].0) + pitch);
+        let at_start = match (&before, &after) {
+            (Some(b), Some(a)) => b.1.distance() < a.1.distance(),
+            (b, _) => b.is_some(),
+        };
+        match better(before, after) {
+            Some((c, g)) if at_start => out.insert(0, (c, g, true)),
+            Some((c, g)) => out.push((c, g, true)),
+            None => break,
+        }
+    }
+    *chars = out.iter().map(|o| o.0).collect();
+    *guesses = out.iter().map(|o| o.1.clone()).collect();
+    out.into_iter().map(|o| o.2).collect()
 }
 
 /// How a digit read stands against the value's digit there.
