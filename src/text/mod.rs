@@ -342,6 +342,9 @@ fn line_at(strip: &Strip, search: &Search, level: f32) -> Option<TextLine> {
     nearest_line(strip, &blobs(strip, level), search)
 }
 
+/// A blob less wide than this share of the line's usual character is a sliver of one.
+const SLIVER: f64 = 0.6;
+
 /// The line's characters, left to right: blobs stacked in one column merged, runs of
 /// touching characters split.
 fn characters(strip: &Strip, line: &TextLine, level: f32) -> Vec<Blob> {
@@ -358,6 +361,30 @@ fn characters(strip: &Strip, line: &TextLine, level: f32) -> Vec<Blob> {
         }
     }
     let cap = line.cap_px;
+    // A character broken into side-by-side slivers (a 0 whose thin top and bottom fell
+    // under the threshold): two neighbours each under half a character's width that make
+    // one character together are one.
+    let mut full: Vec<usize> = merged
+        .iter()
+        .map(Blob::w)
+        .filter(|&w| (0.4 * cap..=1.05 * cap).contains(&(w as f64)))
+        .collect();
+    full.sort_unstable();
+    if let Some(&full) = full.get(full.len() / 2) {
+        let sliver = |b: &Blob| (b.w() as f64) < SLIVER * full as f64;
+        let mut joined: Vec<Blob> = Vec::with_capacity(merged.len());
+        for b in merged {
+            match joined.last_mut() {
+                Some(m)
+                    if sliver(m) && sliver(&b) && m.union(&b).w() as f64 <= 1.15 * full as f64 =>
+                {
+                    *m = m.union(&b)
+                }
+                _ => joined.push(b),
+            }
+        }
+        merged = joined;
+    }
     let mut singles: Vec<usize> = merged
         .iter()
         .filter(|b| (b.w() as f64) <= 1.05 * cap)

@@ -415,3 +415,41 @@ fn digits_under_strokes_through_the_line_read_at_its_pitch() {
         assert!(read.hri_confident, "{read:?}");
     }
 }
+
+/// A character broken into two slivers side by side (a 0 whose thin top and bottom fell
+/// under the threshold) is one character; narrow characters at their usual spacing stay
+/// apart.
+#[test]
+fn slivers_of_one_character_are_joined() {
+    let mut img = GrayImage::from_pixel(140, 40, Luma([255]));
+    let mut ink = |x0: u32, x1: u32| {
+        for x in x0..x1 {
+            for y in 10..30 {
+                img.put_pixel(x, y, Luma([0]));
+            }
+        }
+    };
+    // Six characters 10 wide at a pitch of 14: full, full, slivers (3 + gap 4 + 3), full,
+    // and two narrow ones (a 1's stem) at the pitch.
+    ink(10, 20);
+    ink(24, 34);
+    ink(38, 41);
+    ink(45, 48);
+    ink(52, 62);
+    ink(69, 73);
+    ink(83, 87);
+    let strip = strip::from_image(&img);
+    let search = Search {
+        span: [0.0, 140.0],
+        bars_below: false,
+        cap: [10.0, 30.0],
+        reach: 30.0,
+    };
+    let line = nearest_line(&strip, &blobs(&strip, 128.0), &search).expect("a line");
+    let chars = characters(&strip, &line, 128.0);
+    let boxes: Vec<(usize, usize)> = chars.iter().map(|b| (b.x0, b.x1)).collect();
+    assert_eq!(
+        boxes,
+        vec![(10, 20), (24, 34), (38, 48), (52, 62), (69, 73), (83, 87)]
+    );
+}
