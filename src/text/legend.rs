@@ -37,6 +37,13 @@ const COLS_STEP: usize = 4;
 const MIN_SCORE: f32 = 0.55;
 /// How far the winner must beat the best spelling of another kind.
 const MIN_LEAD: f32 = 0.06;
+/// How far a winner of another kind than the value's must be ahead (a legend mismatch
+/// fails the page: it must be clear).
+const DIFFER_LEAD: f32 = 0.3;
+/// A winner of the value's kind is taken from this correlation…
+const CONFIRM_SCORE: f32 = 0.45;
+/// …when this far ahead of every spelling of another kind.
+const CONFIRM_LEAD: f32 = 0.25;
 
 /// A matched legend.
 #[derive(Clone, Debug, PartialEq)]
@@ -96,8 +103,15 @@ fn references(cap_px: f64) -> Arc<Vec<Reference>> {
     refs
 }
 
-/// The legend printed as the line `line` (capitals `cap_px` high), if it is one.
-pub(crate) fn match_line(strip: &Strip, line: &Blob, cap_px: f64) -> Option<Match> {
+/// The legend printed as the line `line` (capitals `cap_px` high), if it is one;
+/// `expected` is the kind the decoded value's shape names, which a weaker match may
+/// confirm (a match naming another kind must be clear, so a wrong legend still shows).
+pub(crate) fn match_line(
+    strip: &Strip,
+    line: &Blob,
+    cap_px: f64,
+    expected: Option<IdKind>,
+) -> Option<Match> {
     let qa = line.w() as f32 / line.h() as f32;
     // Columns in steps of COLS_STEP: the references resampled to a width are kept, and
     // lines a few columns apart share them (an aspect off by at most 2 columns in 16 rows'
@@ -127,7 +141,10 @@ pub(crate) fn match_line(strip: &Strip, line: &Blob, cap_px: f64) -> Option<Matc
         .map(|b| b.0)
         .fold(f32::MIN, f32::max);
     let lead = score - other.max(0.0);
-    (score >= MIN_SCORE && lead >= MIN_LEAD).then_some(Match {
+    let differs = expected.is_some_and(|e| e != kind);
+    let clear = score >= MIN_SCORE && lead >= if differs { DIFFER_LEAD } else { MIN_LEAD };
+    let confirms = expected == Some(kind) && score >= CONFIRM_SCORE && lead >= CONFIRM_LEAD;
+    (clear || confirms).then_some(Match {
         text,
         kind,
         score,

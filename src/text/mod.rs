@@ -146,11 +146,14 @@ pub fn read_text(
         reach: REACH_MM * per_mm,
     };
     let legend_search = search(true, LEGEND_CAP_MM);
+    let expected = value_hint
+        .map(crate::ids::kind_from_shape)
+        .filter(|&k| k != IdKind::Unknown);
     let mut legend_seen = false;
     let legend = thresholds(&above).into_iter().find_map(|level| {
         let line = line_at(&above, &legend_search, level)?;
         legend_seen = true;
-        legend::match_line(&above, &line.bbox, line.cap_px).map(|m| (line, m))
+        legend::match_line(&above, &line.bbox, line.cap_px, expected).map(|m| (line, m))
     });
     out.legend_seen = legend_seen;
     if let Some((line, m)) = legend {

@@ -453,3 +453,52 @@ fn slivers_of_one_character_are_joined() {
         vec![(10, 20), (24, 34), (38, 48), (52, 62), (69, 73), (83, 87)]
     );
 }
+
+/// A legend worn down until it is no longer clear on its own is still named when the
+/// value's kind confirms it, and never as another kind because a value expects that.
+#[test]
+fn a_worn_legend_is_confirmed_by_the_values_kind_only() {
+    let cap = 9.0;
+    let clean = strip::from_image(&glyphs::render(Typeface::Sans, "N° RPPS", cap));
+    let bbox = glyphs::ink_box(&clean, 110.0).expect("ink");
+    let mut state = 0x2545_f491_4f6c_dd1d_u64;
+    let mut noise = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state >> 40) as f32 / (1u64 << 24) as f32 - 0.5
+    };
+    let noises: Vec<f32> = (0..clean.ink.len()).map(|_| noise()).collect();
+    let mut confirmed = 0;
+    for step in 0..40 {
+        let amplitude = 20.0 * step as f32;
+        let worn = Strip {
+            ink: clean
+                .ink
+                .iter()
+                .zip(&noises)
+                .map(|(v, n)| (v + amplitude * n).clamp(0.0, 255.0))
+                .collect(),
+            ..clean
+        };
+        let alone = legend::match_line(&worn, &bbox, cap, None);
+        let with_rpps = legend::match_line(&worn, &bbox, cap, Some(IdKind::Rpps));
+        let with_finess = legend::match_line(&worn, &bbox, cap, Some(IdKind::Finess));
+        // Never another kind than printed, whatever the value expects.
+        for m in [&alone, &with_rpps, &with_finess].into_iter().flatten() {
+            assert_eq!(m.kind, IdKind::Rpps, "{amplitude}: {m:?}");
+        }
+        // What is clear alone stays named with a value of its kind.
+        if alone.is_some() {
+            assert!(with_rpps.is_some(), "{amplitude}");
+        }
+        if alone.is_none() && with_rpps.is_some() {
+            confirmed += 1;
+            assert!(with_finess.is_none(), "{amplitude}: {with_finess:?}");
+        }
+    }
+    assert!(
+        confirmed > 0,
+        "no wear level where only the value's kind names it"
+    );
+}
