@@ -66,6 +66,28 @@ fn rpps_page(value: &str) -> (GrayImage, Symbol) {
     )
 }
 
+/// The column runs of the HRI's digits under an upright `symbol` (left to right), and the
+/// HRI's last row.
+fn hri_columns(img: &GrayImage, symbol: &Symbol, dpi: f64) -> (Vec<(u32, u32)>, u32) {
+    let px = dpi / 25.4;
+    let bottom = symbol.quad[3][1] as u32;
+    let (x0, x1) = (symbol.quad[0][0] as u32, symbol.quad[1][0] as u32);
+    let rows: Vec<u32> = (bottom + 2..bottom + (5.0 * px) as u32)
+        .filter(|&y| (x0..x1).any(|x| img.get_pixel(x, y)[0] < 128))
+        .collect();
+    let (top, last) = (rows[0], *rows.last().expect("an HRI"));
+    let inked = |x: u32| (top..=last).any(|y| img.get_pixel(x, y)[0] < 128);
+    let mut digits: Vec<(u32, u32)> = Vec::new();
+    for x in x0..x1 {
+        match digits.last_mut() {
+            Some(d) if inked(x) && d.1 == x => d.1 = x + 1,
+            _ if inked(x) => digits.push((x, x + 1)),
+            _ => {}
+        }
+    }
+    (digits, last)
+}
+
 #[test]
 fn reads_legend_and_hri_upright_and_rotated() {
     let cases = [
@@ -271,22 +293,7 @@ fn digits_touched_by_strokes_from_below_read_once_cut_at_the_line() {
     let value = "10880800688";
     let (mut img, symbol) = rpps_page(value);
     let px = 300.0 / 25.4;
-    let bottom = symbol.quad[3][1] as u32;
-    let (x0, x1) = (symbol.quad[0][0] as u32, symbol.quad[1][0] as u32);
-    // The HRI's rows and its digits' column runs.
-    let rows: Vec<u32> = (bottom + 2..bottom + (5.0 * px) as u32)
-        .filter(|&y| (x0..x1).any(|x| img.get_pixel(x, y)[0] < 128))
-        .collect();
-    let (top, last) = (rows[0], *rows.last().expect("an HRI"));
-    let inked = |x: u32| (top..=last).any(|y| img.get_pixel(x, y)[0] < 128);
-    let mut digits: Vec<(u32, u32)> = Vec::new();
-    for x in x0..x1 {
-        match digits.last_mut() {
-            Some(d) if inked(x) && d.1 == x => d.1 = x + 1,
-            _ if inked(x) => digits.push((x, x + 1)),
-            _ => {}
-        }
-    }
+    let (digits, last) = hri_columns(&img, &symbol, 300.0);
     assert_eq!(digits.len(), value.len(), "{digits:?}");
     // Strokes 2 px wide from 4 mm below up into the bottom of digits 2, 5 and 9.
     for &(a, b) in [digits[1], digits[4], digits[8]].iter() {
@@ -383,18 +390,7 @@ fn digits_under_strokes_through_the_line_read_at_its_pitch() {
         );
         let px = dpi / 25.4;
         let bottom = symbol.quad[3][1];
-        let (x0, x1) = (symbol.quad[0][0], symbol.quad[1][0]);
-        // The digits' column runs, left to right.
-        let rows = (bottom + 1.0) as u32..(bottom + 5.0 * px) as u32;
-        let inked = |img: &GrayImage, x: u32| rows.clone().any(|y| img.get_pixel(x, y)[0] < 128);
-        let mut digits: Vec<(u32, u32)> = Vec::new();
-        for x in x0 as u32..x1 as u32 {
-            match digits.last_mut() {
-                Some(d) if inked(&img, x) && d.1 == x => d.1 = x + 1,
-                _ if inked(&img, x) => digits.push((x, x + 1)),
-                _ => {}
-            }
-        }
+        let (digits, _) = hri_columns(&img, &symbol, dpi);
         assert_eq!(digits.len(), value.len(), "{digits:?}");
         for &(a, b) in [digits[5], digits[10]].iter() {
             // A stroke 2 px wide slanting across the digit, from the bars' foot to 5 mm
