@@ -365,7 +365,7 @@ fn characters(strip: &Strip, line: &TextLine, level: f32) -> Vec<Blob> {
     }
     let cap = line.cap_px;
     // A character broken into side-by-side slivers (a 0 whose thin top and bottom fell
-    // under the threshold): two neighbours each under half a character's width that make
+    // under the threshold): two neighbours each much narrower than a character that make
     // one character together are one.
     let mut full: Vec<usize> = merged
         .iter()
@@ -467,7 +467,7 @@ fn read_digits(
         .zip(&chars)
         .map(|((&f, g), b)| f || is_far(g) || (b.h() as f64) < SHORT * usual)
         .collect();
-    let far = marked.iter().filter(|&&m| m).count();
+    let marks = marked.iter().filter(|&&m| m).count();
     let near_marks =
         |i: usize| marked[i.saturating_sub(1)..(i + 2).min(marked.len())].contains(&true);
     // A value of another length cannot confirm anything, and a reading of another length
@@ -475,7 +475,7 @@ fn read_digits(
     // it is a run of the value's digits that a pen or a stamp cut short and it clearly
     // differs from the value where it was read.
     if let Some(partial) = value
-        .filter(|_| far == 0 && evenly_spaced(&chars))
+        .filter(|_| marks == 0 && evenly_spaced(&chars))
         .and_then(|v| differing_run(&guesses, v))
     {
         return Some((partial, true));
@@ -490,8 +490,7 @@ fn read_digits(
         let d = match &hint {
             Some(h) => match against(g, h[i]) {
                 Against::Agrees => h[i],
-                // A line with characters that are no digit has marks over it: what
-                // differs there may be the marks.
+                // Next to a marked character, what differs may be the mark.
                 Against::Differs if !near_marks(i) => g.digit,
                 Against::Differs | Against::Unsure => {
                     confident = false;
@@ -516,8 +515,8 @@ const FILL_INK: f64 = 0.4;
 /// Characters a pen stroke or a stamp made part of a blob too large to be one: where the
 /// line's characters leave a gap of one or more of their pitches, and (when the value
 /// says how many digits there are) beyond its ends while it is short, cells as wide as
-/// its characters and as high as its band are cut out and read. Returns how many were
-/// added (in place, in order): whether each character of the line is such a cell.
+/// its characters and as high as its band are cut out and read, and put in their places.
+/// Returns, for each character of the line as it then is, whether it is such a cell.
 fn fill_gaps(
     strip: &Strip,
     line: &TextLine,
@@ -545,6 +544,17 @@ fn fill_gaps(
     let Some(&pitch) = near.get(near.len() / 2).filter(|&&p| p >= 3.0) else {
         return as_found;
     };
+    // A gap of k pitches (k + ½ with a group space in it) hides k − 1 characters.
+    let hidden =
+        |from: f64, to: f64| (((to - from) / pitch + 0.25).floor() as usize).saturating_sub(1);
+    let short = want.is_some_and(|n| chars.len() < n);
+    if !short
+        && chars
+            .windows(2)
+            .all(|w| hidden(centre(&w[0]), centre(&w[1])) == 0)
+    {
+        return as_found;
+    }
     let median = |mut v: Vec<usize>| {
         v.sort_unstable();
         v[v.len() / 2]
@@ -597,8 +607,7 @@ fn fill_gaps(
     let mut out: Vec<(Blob, Guess, bool)> = vec![(chars[0], guesses[0].clone(), false)];
     for (b, g) in chars.iter().zip(guesses.iter()).skip(1) {
         let (from, to) = (centre(&out[out.len() - 1].0), centre(b));
-        // A gap of k pitches (k + ½ with a group space in it) hides k − 1 characters.
-        let missing = (((to - from) / pitch + 0.25).floor() as usize).saturating_sub(1);
+        let missing = hidden(from, to);
         if missing == 1 {
             // Next to the one before or to the one after (the space on the other side).
             if let Some((c, g)) = better(read(from + pitch), read(to - pitch)) {
