@@ -454,6 +454,9 @@ fn read_digits(
         &mut guesses,
         value.map(str::len),
     );
+    if guesses.len() > HRI_MAX_DIGITS {
+        return None;
+    }
     // Characters that are no digit or were cut out of a larger blob have marks over them,
     // and one clearly shorter than the others lost part of itself (a 2 without its foot
     // reads as a 7): they and their neighbours (a stroke rarely stops at a character's
