@@ -191,19 +191,30 @@ pub fn read_text(
         }
         seen
     };
-    for shift in HRI_SHIFTS {
+    let strip_below = |shift: f64| {
         let y = h + shift / per_mm;
-        let below = frame.strip(image, x_mm, [y + BAR_GAP_MM, y + STRIP_MM], per_mm);
-        out.hri_seen |= read_strip(&below, true, &mut first);
+        frame.strip(image, x_mm, [y + BAR_GAP_MM, y + STRIP_MM], per_mm)
+    };
+    // Sampled once: read first, and again with its grey taken away.
+    let unshifted = strip_below(0.0);
+    for shift in HRI_SHIFTS {
+        let shifted;
+        let below = if shift == 0.0 {
+            &unshifted
+        } else {
+            shifted = strip_below(shift);
+            &shifted
+        };
+        out.hri_seen |= read_strip(below, true, &mut first);
         if first.is_some() || !out.hri_seen {
             break;
         }
     }
-    if !first.as_ref().is_some_and(|f| f.2) && out.hri_seen {
-        let below = frame.strip(image, x_mm, [h + BAR_GAP_MM, h + STRIP_MM], per_mm);
-        if let Some(clipped) = below.clipped() {
-            read_strip(&clipped, false, &mut first);
-        }
+    if !first.as_ref().is_some_and(|f| f.2)
+        && out.hri_seen
+        && let Some(clipped) = unshifted.clipped()
+    {
+        read_strip(&clipped, false, &mut first);
     }
     if let Some((line, digits, confident, quad)) = first {
         out.hri = Some(digits);
