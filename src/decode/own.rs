@@ -159,8 +159,16 @@ fn read_candidate(page: &Page, c: &Candidate) -> Result<Vec<Symbol>, [[f64; 2]; 
             ..c.clone()
         };
         let (mut found, quad, parts) = read_oriented(page, &turned);
-        if found.is_empty() && turn == 0.0 && parts.longest >= PIECE_CHARACTERS {
-            found = read_longer(page, &turned, parts.module);
+        if found.is_empty() && turn == 0.0 {
+            if parts.longest >= PIECE_CHARACTERS {
+                found = read_longer(page, &turned, parts.module);
+            } else if let Some(median) = parts.inside
+                && c.half_height >= TALL_PIECE * median
+            {
+                // The median element is one or two modules: taken for two, the lines
+                // reach far enough.
+                found = read_longer(page, &turned, Some(median / 2.0));
+            }
         }
         if !found.is_empty() {
             return Ok(found);
@@ -244,12 +252,38 @@ fn read_longer(page: &Page, c: &Candidate, module: Option<f64>) -> Vec<Symbol> {
 const MARGIN: f64 = 1.2;
 
 /// What a candidate's lines met besides whole symbols: how many heads and tails, the
-/// median of their modules, and the most characters one of them read.
+/// median of their modules, and the most characters one of them read; or, when they met
+/// none and ran through bars from end to end, the median width of those bars and spaces.
 #[derive(Default)]
 struct PartsSeen {
     count: usize,
     module: Option<f64>,
     longest: usize,
+    inside: Option<f64>,
+}
+
+/// Half-height of a candidate, in median elements of its lines, from which lines running
+/// through bars from end to end make it a piece of a symbol: a symbol is at least 4 mm
+/// high (Annexe I) and its modules at most 0.35 mm (35 mm for the shortest identifier
+/// symbol), so its half-height is 3 median elements or more, while a line of text, whose
+/// strokes also run the lines through "bars", is 1–2.
+const TALL_PIECE: f64 = 3.0;
+
+/// Lines of a candidate's first [`PROBE`] that must begin and end among bars for it to be
+/// taken for the middle of a symbol whose ends lie beyond its lines' reach.
+const INSIDE_LINES: usize = 2;
+
+impl PartsSeen {
+    /// No head or tail seen; `inside` holds the median element of each line that began and
+    /// ended among bars.
+    fn cut_off(inside: &mut [f64]) -> Self {
+        let middle = inside.len() / 2;
+        PartsSeen {
+            inside: (inside.len() >= INSIDE_LINES)
+                .then(|| *inside.select_nth_unstable_by(middle, f64::total_cmp).1),
+            ..PartsSeen::default()
+        }
+    }
 }
 
 /// The symbols read along a candidate's orientation; when none, where the symbol lies if
@@ -280,10 +314,12 @@ fn read_oriented(page: &Page, c: &Candidate) -> (Vec<Symbol>, Option<[[f64; 2]; 
     let mut parts: Vec<Vec<LinePart>> = vec![Vec::new(); lines];
     let mut whole: Vec<Vec<u8>> = Vec::new();
     let mut code39: Vec<(usize, Line39)> = Vec::new();
+    let mut inside: Vec<f64> = Vec::new();
     for (done, k) in spread(lines).map(|k| (k + lines / 2) % lines).enumerate() {
-        let (found, other) = line_reads(image, &scanlines[k], two_level);
-        parts[k] = found;
-        code39.extend(other.map(|r| (k, r)));
+        let read = line_reads(image, &scanlines[k], two_level);
+        parts[k] = read.parts;
+        code39.extend(read.code39.map(|r| (k, r)));
+        inside.extend(read.inside);
         whole.extend(parts[k].iter().filter(|p| p.head).filter_map(verified));
         if done + 1 >= SETTLED + 2 && all_settled(&parts, &whole) {
             break;
@@ -295,7 +331,7 @@ fn read_oriented(page: &Page, c: &Candidate) -> (Vec<Symbol>, Option<[[f64; 2]; 
             && code39.is_empty()
             && !shows_a_symbol(&fresh(page, &scanlines, &parts))
         {
-            return (Vec::new(), None, PartsSeen::default());
+            return (Vec::new(), None, PartsSeen::cut_off(&mut inside));
         }
     }
     let mut symbols: Vec<Symbol> = vote::combine(&parts)
@@ -316,6 +352,7 @@ fn read_oriented(page: &Page, c: &Candidate) -> (Vec<Symbol>, Option<[[f64; 2]; 
             .map(|p| p.part.chars.len())
             .max()
             .unwrap_or(0),
+        inside: None,
     };
     let unread = if symbols.is_empty() && seen.count >= UNREAD_PARTS {
         unread_quad(image, &scanlines, &parts)
@@ -515,10 +552,8 @@ mod tests {
     use crate::synth::code128::CodeSets;
     use crate::synth::{Block, TextStyle, draw_block};
 
-    #[test]
-    fn a_candidate_on_a_piece_of_a_symbol_reads_it_whole() {
-        // A 167-module symbol at 2.5 px/module from x = 40 to 457, 50 px high; the
-        // candidate covers only its first 80 pixels, as a strike across the rest leaves.
+    /// A 167-module symbol at 2.5 px/module from x = 40 to 457, 50 px high.
+    fn long_symbol() -> GrayImage {
         let mut img = GrayImage::from_pixel(900, 90, image::Luma([255]));
         let block = Block {
             x_mm: 40.0 / 254.0 * 25.4,
@@ -533,6 +568,14 @@ mod tests {
             bar_gain_mm: 0.0,
         };
         draw_block(&mut img, &block, 254.0).unwrap();
+        img
+    }
+
+    #[test]
+    fn a_candidate_on_a_piece_of_a_symbol_reads_it_whole() {
+        // The candidate covers only the symbol's first 80 pixels, as a strike across the
+        // rest leaves.
+        let img = long_symbol();
         let piece = Candidate {
             centre: [80.0, 45.0],
             across: [1.0, 0.0],
@@ -548,6 +591,32 @@ mod tests {
         let read = read_candidate(&page, &piece).expect("a symbol");
         assert_eq!(read.len(), 1);
         assert_eq!(read[0].value, "10207994970");
+    }
+
+    #[test]
+    fn a_candidate_inside_a_symbol_reaching_neither_end_reads_it_whole() {
+        // The candidate is the middle of the bars, as a cross drawn over the symbol leaves:
+        // its lines (x = 138–358) meet neither the start nor the stop.
+        let img = long_symbol();
+        let mut piece = Candidate {
+            centre: [248.0, 45.0],
+            across: [1.0, 0.0],
+            half_length: 50.0,
+            half_height: 20.0,
+            cells: 10,
+        };
+        let page = Page {
+            image: &img,
+            two_level: false,
+            known: &[],
+        };
+        let read = read_candidate(&page, &piece).expect("a symbol");
+        assert_eq!(read.len(), 1);
+        assert_eq!(read[0].value, "10207994970");
+        // As flat as a line of text (half-height under three median elements), the same
+        // piece is not taken for part of a symbol.
+        piece.half_height = 6.0;
+        assert_eq!(read_candidate(&page, &piece), Ok(Vec::new()));
     }
 
     #[test]

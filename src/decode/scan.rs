@@ -262,7 +262,7 @@ pub struct LinePart {
 
 /// Every head and tail a scanline crosses, in both directions.
 pub fn line_parts(image: &GrayImage, line: &Scanline) -> Vec<LinePart> {
-    line_reads(image, line, two_level(image)).0
+    line_reads(image, line, two_level(image)).parts
 }
 
 /// Whether an image holds two grey levels only (a fax, a bilevel scan), judged on a
@@ -296,20 +296,42 @@ pub struct Line39 {
     pub end_t: f64,
 }
 
-/// Every head and tail of Code 128 symbols a scanline crosses, in both directions, and
-/// the Code 39 symbol it crosses whole, if any; `two_level` tells whether the image is
-/// thresholded ([`two_level`]).
-pub fn line_reads(
-    image: &GrayImage,
-    line: &Scanline,
-    two_level: bool,
-) -> (Vec<LinePart>, Option<Line39>) {
+/// What a scanline met: every head and tail of Code 128 symbols it crosses, in both
+/// directions; the Code 39 symbol it crosses whole, if any; and, when it begins and ends
+/// among bars, the median width of its elements ([`inside_bars`]).
+pub struct LineMeets {
+    pub parts: Vec<LinePart>,
+    pub code39: Option<Line39>,
+    pub inside: Option<f64>,
+}
+
+/// What `line` meets; `two_level` tells whether the image is thresholded ([`two_level`]).
+pub fn line_reads(image: &GrayImage, line: &Scanline, two_level: bool) -> LineMeets {
     let profile = line.profile(image);
     let w = widths(&profile);
-    (
-        code128_parts(&profile, w.as_deref(), two_level),
-        w.as_deref().and_then(code39_of),
-    )
+    LineMeets {
+        parts: code128_parts(&profile, w.as_deref(), two_level),
+        code39: w.as_deref().and_then(code39_of),
+        inside: w.as_deref().and_then(inside_bars),
+    }
+}
+
+/// The median element of a line's widths `w` when the line begins and ends among bars:
+/// at least [`MIN_RUN`] elements and no space as wide as a quiet zone, at its ends or
+/// between (text leaves such gaps between its words). Such a line is shorter than what it
+/// crosses: a piece of a symbol that a strike or a stamp cut off from its ends.
+fn inside_bars(w: &[f64]) -> Option<f64> {
+    if w.len() < MIN_RUN + 2 {
+        return None;
+    }
+    let mut inner: Vec<f64> = w[1..w.len() - 1].to_vec();
+    let middle = inner.len() / 2;
+    let median = *inner.select_nth_unstable_by(middle, f64::total_cmp).1;
+    // Spaces are the even widths, the leading and the trailing one included.
+    w.iter()
+        .step_by(2)
+        .all(|&space| space < QUIET_RUN * median)
+        .then_some(median)
 }
 
 /// The Code 39 symbol on a line's widths, read in either direction.
@@ -625,6 +647,25 @@ mod tests {
             30,
             image::Luma([255])
         )));
+    }
+
+    #[test]
+    fn a_line_among_bars_from_end_to_end_is_inside_a_symbol() {
+        // Spaces (even places) and bars of 1–4 modules of 2 px, the leading and trailing
+        // spaces cut short by the line's ends.
+        let inside: Vec<f64> = (0..41).map(|i| f64::from(1 + (i * 7) % 4) * 2.0).collect();
+        assert!(inside[0] < 8.0 && inside[40] < 8.0);
+        let median = inside_bars(&inside).expect("a piece of a symbol");
+        assert!((2.0..=8.0).contains(&median));
+        // A quiet zone at an end, or a word's gap between: not inside bars.
+        let mut ended = inside.clone();
+        ended[40] = 60.0;
+        assert_eq!(inside_bars(&ended), None);
+        let mut gapped = inside.clone();
+        gapped[20] = 40.0;
+        assert_eq!(inside_bars(&gapped), None);
+        // Too few elements to be a piece of a symbol.
+        assert_eq!(inside_bars(&inside[..21]), None);
     }
 
     #[test]
