@@ -283,13 +283,9 @@ fn band_rows(line: &TextLine, h: usize) -> Option<std::ops::Range<usize>> {
         .map(height)
         .max_by_key(|&h| line.tall.iter().filter(|b| like(h, b)).count())?;
     let typical: Vec<&Blob> = line.tall.iter().filter(|b| like(common, b)).collect();
-    let middle = |mut v: Vec<usize>| {
-        v.sort_unstable();
-        v.get(v.len() / 2).copied()
-    };
     // Each blob ends below where it starts, so the middle end does too.
-    let y0 = middle(typical.iter().map(|b| b.y0).collect())?;
-    let y1 = middle(typical.iter().map(|b| b.y1).collect())?;
+    let y0 = median(typical.iter().map(|b| b.y0))?;
+    let y1 = median(typical.iter().map(|b| b.y1))?;
     let pad = (BAND_PAD * (y1 - y0) as f64).ceil() as usize;
     Some(y0.saturating_sub(pad)..(y1 + pad).min(h))
 }
@@ -438,20 +434,43 @@ fn read_digits(
         .collect::<Option<_>>()?;
     let value: Option<&str> = hint.filter(|h| h.bytes().all(|c| c.is_ascii_digit()));
     // A line longer than an HRI can be has taken in marks at its ends (a stamp's letters
-    // in the same band): characters that are no digit are dropped from its ends.
+    // in the same band): characters that are no digit, or taller than the line's clear
+    // digits (a stamp's capitals), are dropped from its ends.
     let longest = value.map_or(HRI_MAX_DIGITS, str::len);
     let is_far = |g: &Guess| g.distance() > REJECT;
-    while guesses.len() > longest {
-        let (first, last) = (&guesses[0], &guesses[guesses.len() - 1]);
-        if is_far(first) && (!is_far(last) || first.distance() > last.distance()) {
+    let digit_height = median(
+        chars
+            .iter()
+            .zip(&guesses)
+            .filter(|(_, g)| g.distance() < CLEAR)
+            .map(|(b, _)| b.h()),
+    );
+    let taller = |b: &Blob| {
+        digit_height.is_some_and(|h| b.h() as f64 >= (TALLER * h as f64).max(h as f64 + 2.0))
+    };
+    let mut trimmed = false;
+    while let (Some(first), Some(last)) = (guesses.first(), guesses.last()) {
+        let n = guesses.len();
+        let over = n > longest;
+        // Once the line is as long as an HRI, only a stamp's capitals are still dropped.
+        let drop = |g: &Guess, b: &Blob| {
+            if over {
+                is_far(g) || taller(b)
+            } else {
+                trimmed && taller(b)
+            }
+        };
+        let (drop_first, drop_last) = (drop(first, &chars[0]), drop(last, &chars[n - 1]));
+        if drop_first && (!drop_last || first.distance() > last.distance()) {
             guesses.remove(0);
             chars.remove(0);
-        } else if is_far(last) {
+        } else if drop_last {
             guesses.pop();
             chars.pop();
         } else {
             break;
         }
+        trimmed = true;
     }
     let far = guesses.iter().filter(|g| is_far(g)).count();
     if guesses.len() < 4 || guesses.len() > HRI_MAX_DIGITS || far * FAR_SHARE > guesses.len() {
@@ -472,9 +491,7 @@ fn read_digits(
     // and one clearly shorter than the others lost part of itself (a 2 without its foot
     // reads as a 7): they and their neighbours (a stroke rarely stops at a character's
     // edge) only confirm.
-    let mut heights: Vec<usize> = chars.iter().map(Blob::h).collect();
-    heights.sort_unstable();
-    let usual = heights[heights.len() / 2] as f64;
+    let usual = median(chars.iter().map(Blob::h))? as f64;
     let marked: Vec<bool> = filled
         .iter()
         .zip(&guesses)
@@ -519,6 +536,17 @@ fn read_digits(
         digits.push(char::from(b'0' + d));
     }
     Some((digits, confident))
+}
+
+/// A character at a line's end this many times as high as the line's clear digits, and two
+/// pixels higher at least, is a stamp's capital (the digits of one line differ by a pixel).
+const TALLER: f64 = 1.1;
+
+/// The middle of `values` (the upper one of an even count), `None` when there are none.
+fn median(values: impl Iterator<Item = usize>) -> Option<usize> {
+    let mut v: Vec<usize> = values.collect();
+    v.sort_unstable();
+    v.get(v.len() / 2).copied()
 }
 
 /// A character less high than this share of the line's usual height has lost part of itself.

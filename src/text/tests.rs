@@ -345,6 +345,34 @@ fn reads_hri_through_a_grey_stamps_lettering() {
     assert!(read.hri_confident, "{read:?}");
 }
 
+#[test]
+fn a_stamps_capitals_run_on_from_the_line_are_dropped() {
+    // A black stamp whose capitals, a fifth taller than the digits and level with their
+    // tops, start right after the last digit: one line of 20 characters, some of them
+    // digits.
+    let value = "10723468911";
+    let dpi = 200.0;
+    let (mut img, symbol) = page(
+        value,
+        Some("N° RPPS"),
+        Some(value),
+        Typeface::Sans,
+        dpi,
+        0.0,
+    );
+    let (digits, last_row) = hri_columns(&img, &symbol, dpi);
+    let (x0, x1) = (digits[0].0, digits[digits.len() - 1].1);
+    let top = (symbol.quad[3][1] as u32 + 2..last_row)
+        .find(|&y| (x0..x1).any(|x| img.get_pixel(x, y)[0] < 128))
+        .expect("the HRI's top row");
+    let cap = 1.2 * f64::from(last_row + 1 - top);
+    let (x, y) = (f64::from(x1) + 2.0, f64::from(top));
+    crate::synth::draw_text(&mut img, Typeface::Sans, x, y, cap, "BOIS 1905");
+    let read = read_text(&img, &symbol, dpi, Some(value));
+    assert_eq!(read.hri.as_deref(), Some(value), "{read:?}");
+    assert!(read.hri_confident, "{read:?}");
+}
+
 /// Taking the grey away: paper and grey ink become paper, black stays black and ink in
 /// between stays in between.
 #[test]
