@@ -150,11 +150,18 @@ pub fn read_text(
         .map(crate::ids::kind_from_shape)
         .filter(|&k| k != IdKind::Unknown);
     let mut legend_seen = false;
-    let legend = thresholds(&above).into_iter().find_map(|level| {
-        let line = line_at(&above, &legend_search, level)?;
-        legend_seen = true;
-        legend::match_line(&above, &line.bbox, line.cap_px, expected).map(|m| (line, m))
-    });
+    let mut match_legend = |strip: &Strip| {
+        thresholds(strip).into_iter().find_map(|level| {
+            let line = line_at(strip, &legend_search, level)?;
+            legend_seen = true;
+            legend::match_line(strip, &line.bbox, line.cap_px, expected).map(|m| (line, m))
+        })
+    };
+    // Small capitals that a thresholded scan broke into specks are joined by smoothing;
+    // what smoothing joins may also look like another word, so there the legend only
+    // confirms the value's kind.
+    let legend = match_legend(&above)
+        .or_else(|| match_legend(&above.smoothed()).filter(|(_, m)| expected == Some(m.kind)));
     out.legend_seen = legend_seen;
     if let Some((line, m)) = legend {
         out.legend = Some(m.text.to_owned());

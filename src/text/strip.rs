@@ -47,6 +47,28 @@ impl Strip {
         })
     }
 
+    /// The strip smoothed by a 3 × 3 binomial kernel: the specks that a thresholded scan
+    /// makes of small letters' strokes run together again (edges count their own pixel
+    /// for the missing neighbours).
+    pub(crate) fn smoothed(&self) -> Strip {
+        let (w, h) = (self.w, self.h);
+        let mut rows = vec![0.0f32; w * h];
+        for y in 0..h {
+            for x in 0..w {
+                let at = |dx: isize| self.at(x.saturating_add_signed(dx).min(w - 1), y);
+                rows[y * w + x] = 0.25 * at(-1) + 0.5 * at(0) + 0.25 * at(1);
+            }
+        }
+        let mut ink = vec![0.0f32; w * h];
+        for y in 0..h {
+            for x in 0..w {
+                let at = |dy: isize| rows[y.saturating_add_signed(dy).min(h - 1) * w + x];
+                ink[y * w + x] = 0.25 * at(-1) + 0.5 * at(0) + 0.25 * at(1);
+            }
+        }
+        Strip { ink, ..*self }
+    }
+
     /// The strip as a grey image (paper white).
     pub(crate) fn to_image(&self) -> GrayImage {
         self.crop_image(

@@ -526,3 +526,30 @@ fn a_worn_legend_is_confirmed_by_the_values_kind_only() {
         "no wear level where only the value's kind names it"
     );
 }
+
+/// A legend that a thresholded scan broke into specks is read once they are joined, and
+/// then only to confirm the value's kind.
+#[test]
+fn a_legend_broken_into_specks_confirms_the_values_kind() {
+    let value = "10723468911";
+    let dpi = 150.0;
+    let (mut img, symbol) = page(
+        value,
+        Some("N° RPPS"),
+        Some(value),
+        Typeface::Sans,
+        dpi,
+        0.0,
+    );
+    // Above the bars every other row turns to paper: the capitals' strokes are cut into
+    // horizontal slivers.
+    let top = symbol.quad[0][1] as u32;
+    for y in (0..top).step_by(2) {
+        for x in 0..img.width() {
+            img.put_pixel(x, y, Luma([255]));
+        }
+    }
+    let read = read_text(&img, &symbol, dpi, Some(value));
+    assert_eq!(read.legend_kind, Some(IdKind::Rpps), "{read:?}");
+    assert_eq!(read_text(&img, &symbol, dpi, None).legend_kind, None);
+}
