@@ -571,24 +571,29 @@ mod tests {
         img
     }
 
+    /// Reads `img` from a candidate 100 pixels long, `half_height` high, centred on
+    /// (`x`, 45) and facing along the rows.
+    fn read_piece(img: &GrayImage, x: f64, half_height: f64) -> Result<Vec<Symbol>, [[f64; 2]; 4]> {
+        let piece = Candidate {
+            centre: [x, 45.0],
+            across: [1.0, 0.0],
+            half_length: 50.0,
+            half_height,
+            cells: 10,
+        };
+        let page = Page {
+            image: img,
+            two_level: false,
+            known: &[],
+        };
+        read_candidate(&page, &piece)
+    }
+
     #[test]
     fn a_candidate_on_a_piece_of_a_symbol_reads_it_whole() {
         // The candidate covers only the symbol's first 80 pixels, as a strike across the
         // rest leaves.
-        let img = long_symbol();
-        let piece = Candidate {
-            centre: [80.0, 45.0],
-            across: [1.0, 0.0],
-            half_length: 50.0,
-            half_height: 20.0,
-            cells: 10,
-        };
-        let page = Page {
-            image: &img,
-            two_level: false,
-            known: &[],
-        };
-        let read = read_candidate(&page, &piece).expect("a symbol");
+        let read = read_piece(&long_symbol(), 80.0, 20.0).expect("a symbol");
         assert_eq!(read.len(), 1);
         assert_eq!(read[0].value, "10207994970");
     }
@@ -598,25 +603,12 @@ mod tests {
         // The candidate is the middle of the bars, as a cross drawn over the symbol leaves:
         // its lines (x = 138–358) meet neither the start nor the stop.
         let img = long_symbol();
-        let mut piece = Candidate {
-            centre: [248.0, 45.0],
-            across: [1.0, 0.0],
-            half_length: 50.0,
-            half_height: 20.0,
-            cells: 10,
-        };
-        let page = Page {
-            image: &img,
-            two_level: false,
-            known: &[],
-        };
-        let read = read_candidate(&page, &piece).expect("a symbol");
+        let read = read_piece(&img, 248.0, 20.0).expect("a symbol");
         assert_eq!(read.len(), 1);
         assert_eq!(read[0].value, "10207994970");
         // As flat as a line of text (half-height under three median elements), the same
         // piece is not taken for part of a symbol.
-        piece.half_height = 6.0;
-        assert_eq!(read_candidate(&page, &piece), Ok(Vec::new()));
+        assert_eq!(read_piece(&img, 248.0, 6.0), Ok(Vec::new()));
     }
 
     #[test]

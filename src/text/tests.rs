@@ -56,12 +56,17 @@ fn page(
 
 /// An upright RPPS block, legend and HRI in DejaVu Sans, at 300 dpi.
 fn rpps_page(value: &str) -> (GrayImage, Symbol) {
+    rpps_page_at(value, 300.0)
+}
+
+/// An upright RPPS block, legend and HRI in DejaVu Sans, at `dpi`.
+fn rpps_page_at(value: &str, dpi: f64) -> (GrayImage, Symbol) {
     page(
         value,
         Some("N° RPPS"),
         Some(value),
         Typeface::Sans,
-        300.0,
+        dpi,
         0.0,
     )
 }
@@ -352,14 +357,7 @@ fn a_stamps_capitals_run_on_from_the_line_are_dropped() {
     // digits.
     let value = "10723468911";
     let dpi = 200.0;
-    let (mut img, symbol) = page(
-        value,
-        Some("N° RPPS"),
-        Some(value),
-        Typeface::Sans,
-        dpi,
-        0.0,
-    );
+    let (mut img, symbol) = rpps_page_at(value, dpi);
     let (digits, last_row) = hri_columns(&img, &symbol, dpi);
     let (x0, x1) = (digits[0].0, digits[digits.len() - 1].1);
     let top = (symbol.quad[3][1] as u32 + 2..last_row)
@@ -533,14 +531,7 @@ fn a_worn_legend_is_confirmed_by_the_values_kind_only() {
 fn a_legend_broken_into_specks_confirms_the_values_kind() {
     let value = "10723468911";
     let dpi = 150.0;
-    let (mut img, symbol) = page(
-        value,
-        Some("N° RPPS"),
-        Some(value),
-        Typeface::Sans,
-        dpi,
-        0.0,
-    );
+    let (mut img, symbol) = rpps_page_at(value, dpi);
     // Above the bars every other row turns to paper: the capitals' strokes are cut into
     // horizontal slivers.
     let top = symbol.quad[0][1] as u32;
