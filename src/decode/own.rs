@@ -552,16 +552,25 @@ mod tests {
     use crate::synth::code128::CodeSets;
     use crate::synth::{Block, TextStyle, draw_block};
 
-    /// A 167-module symbol at 2.5 px/module from x = 40 to 457, 50 px high.
-    fn long_symbol() -> GrayImage {
-        let mut img = GrayImage::from_pixel(900, 90, image::Luma([255]));
+    /// `value` drawn alone on a `w` × `h` page at 254 dpi: its first bar at `x` pixels,
+    /// 20 pixels from the top, `ppm` pixels per module, `height_mm` high.
+    fn drawn(
+        value: &str,
+        sets: CodeSets,
+        x: f64,
+        ppm: f64,
+        height_mm: f64,
+        w: u32,
+        h: u32,
+    ) -> GrayImage {
+        let mut img = GrayImage::from_pixel(w, h, image::Luma([255]));
         let block = Block {
-            x_mm: 40.0 / 254.0 * 25.4,
+            x_mm: x / 254.0 * 25.4,
             y_mm: 2.0,
-            value: "10207994970".to_owned(),
-            sets: CodeSets::BOnly,
-            x_dim_mm: 2.5 / 254.0 * 25.4,
-            height_mm: 5.0,
+            value: value.to_owned(),
+            sets,
+            x_dim_mm: ppm / 254.0 * 25.4,
+            height_mm,
             legend: None,
             hri: None,
             style: TextStyle::default(),
@@ -569,6 +578,11 @@ mod tests {
         };
         draw_block(&mut img, &block, 254.0).unwrap();
         img
+    }
+
+    /// A 167-module symbol at 2.5 px/module from x = 40 to 457, 50 px high.
+    fn long_symbol() -> GrayImage {
+        drawn("10207994970", CodeSets::BOnly, 40.0, 2.5, 5.0, 900, 90)
     }
 
     /// Reads `img` from a candidate 100 pixels long, `half_height` high, centred on
@@ -587,6 +601,29 @@ mod tests {
             known: &[],
         };
         read_candidate(&page, &piece)
+    }
+
+    #[test]
+    fn clean_bilevel_symbols_at_1_2_pixels_per_module_read() {
+        // Thresholded: every edge is off by up to half a pixel, 0.42 module; at these
+        // sub-pixel phases the module taken from the outer edges drifts most of a module
+        // along the symbol.
+        for (value, sets, phase) in [
+            ("10001045367", CodeSets::Shortest, 0.0),
+            ("10001045367", CodeSets::Shortest, 0.8),
+            ("10207994970", CodeSets::BOnly, 0.4),
+        ] {
+            let mut img = drawn(value, sets, 40.0 + phase, 1.2, 8.0, 700, 120);
+            for p in img.pixels_mut() {
+                p.0[0] = if p.0[0] < 128 { 0 } else { 255 };
+            }
+            let values: Vec<String> = read(&img, None)
+                .symbols
+                .into_iter()
+                .map(|s| s.value)
+                .collect();
+            assert_eq!(values, vec![value.to_owned()], "{value} {sets:?} {phase}");
+        }
     }
 
     #[test]

@@ -92,14 +92,8 @@ pub struct TemplateRead {
 /// last bar's.
 pub fn read_between(profile: &[f64], edges: &[f64], two_level: bool) -> Option<TemplateRead> {
     let (&first, &last) = (edges.first()?, edges.last()?);
-    // Only thresholding erodes bars away: grey scans keep a thin bar as a faint dip.
-    let erosions = if two_level {
-        &EROSIONS[..]
-    } else {
-        &EROSIONS[..1]
-    };
-    let forward = || read_run(profile, edges, first, last, 1.0, erosions);
-    let backward = || read_run(profile, edges, last, first, -1.0, erosions);
+    let forward = || read_run(profile, edges, first, last, 1.0, two_level);
+    let backward = || read_run(profile, edges, last, first, -1.0, two_level);
     forward().or_else(backward)
 }
 
@@ -113,8 +107,14 @@ fn read_run(
     from: f64,
     to: f64,
     dir: f64,
-    erosions: &[f64],
+    two_level: bool,
 ) -> Option<TemplateRead> {
+    // Only thresholding erodes bars away: grey scans keep a thin bar as a faint dip.
+    let erosions = if two_level {
+        &EROSIONS[..]
+    } else {
+        &EROSIONS[..1]
+    };
     let span = (to - from) * dir;
     let read = |module: f64, codewords: Vec<u8>| TemplateRead {
         codewords,
@@ -138,7 +138,8 @@ fn read_run(
         .rev()
         .find_map(|n| {
             let grid = grid_of(n, 0.0)?;
-            grid.rounded(edges, n).map(|c| read(grid.module, c))
+            grid.rounded(edges, n, two_level)
+                .map(|c| read(grid.module, c))
         })
         .or_else(|| {
             let outer = outer_bars(edges);
@@ -198,6 +199,44 @@ const GRID_SLACK: f64 = 0.4;
 /// Smallest lead of the nearest pattern over the second.
 const GRID_LEAD: f64 = 0.08;
 
+/// Times the grid is fitted to the lines the edges fall nearest and the edges rounded
+/// to it again.
+const FITS: usize = 3;
+
+/// The grid lines edges `x` (modules from the first edge) fall nearest on a thresholded
+/// page. There the first and last edges are off by up to half a pixel each, so the
+/// module taken from them may be off by a pixel over the symbol's length — most of a
+/// module at 1.2 pixels per module — and the edges' offsets from the grid drift along it:
+/// the grid is the scale (within ±1 %) and phase that bring the edges nearest their lines
+/// (least squares).
+fn thresholded_grid(x: &[f64]) -> Vec<f64> {
+    let lines = |scale: f64, phase: f64| x.iter().map(move |v| v * scale - phase);
+    let cost = |scale: f64, phase: f64| {
+        lines(scale, phase)
+            .map(|y| (y - y.round()).powi(2))
+            .sum::<f64>()
+    };
+    let (mut best, mut at) = (f64::MAX, (1.0, 0.0));
+    for s in -10..=10 {
+        let scale = 1.0 + f64::from(s) * 0.001;
+        for p in 0..20 {
+            let phase = f64::from(p) / 20.0 - 0.5;
+            let c = cost(scale, phase);
+            if c < best {
+                (best, at) = (c, (scale, phase));
+            }
+        }
+    }
+    lines(at.0, at.1).map(f64::round).collect()
+}
+
+/// Whether the grid lines `at` (whole modules) are `pattern`'s edges.
+fn snaps_to(at: &[f64], pattern: &[u8]) -> bool {
+    at.windows(2)
+        .zip(pattern)
+        .all(|(w, &p)| w[1] - w[0] == f64::from(p))
+}
+
 /// Root-mean-square distance between edges `at` (modules) and the edges of `pattern`
 /// laid from `from`.
 fn misfit(at: &[f64], from: f64, pattern: &[u8]) -> f64 {
@@ -237,8 +276,12 @@ impl Grid<'_> {
 
     /// The `n` symbol characters whose edges lie on the grid: the grid is fitted to all
     /// the edges, then each character is the pattern whose edges lie nearest its own,
-    /// clearly nearer than any other's, and the stop and check character must hold.
-    fn rounded(&self, edges: &[f64], n: usize) -> Option<Vec<u8>> {
+    /// clearly nearer than any other's, and the stop and check character must hold. On a
+    /// thresholded page (`two_level`) every edge is off by up to half a pixel, which at
+    /// 1.2 pixels per module is 0.42 module: no pattern is then clearly nearer than the
+    /// next, and a character is the pattern its edges fall nearest one by one, once the
+    /// grid is fitted to the lines they fall nearest.
+    fn rounded(&self, edges: &[f64], n: usize, two_level: bool) -> Option<Vec<u8>> {
         if edges.len() != 6 * n + 8 {
             return None;
         }
@@ -252,16 +295,30 @@ impl Grid<'_> {
             .map(|&e| (e - self.from) * self.dir / self.module)
             .collect();
         // Each edge is off the grid by its own quantisation, the first one too: the grid's
-        // phase is the circular mean of the edges' offsets, then it is fitted to the lines
-        // the edges fall nearest (least squares).
-        let (sin, cos) = x.iter().fold((0.0, 0.0), |(s, c), v| {
-            let a = std::f64::consts::TAU * v;
-            (s + a.sin(), c + a.cos())
-        });
-        let phase = sin.atan2(cos) / std::f64::consts::TAU;
-        let nearest: Vec<f64> = x.iter().map(|v| (v - phase).round()).collect();
-        let (a, b) = fit_line(&nearest, &x)?;
-        let x: Vec<f64> = x.iter().map(|v| (v - a) / b).collect();
+        // phase is the circular mean of the edges' offsets (on a thresholded page, the
+        // scale and phase [`thresholded_grid`] finds), then it is fitted to the lines the
+        // edges fall nearest (least squares), and the edges rounded to it again.
+        let mut nearest: Vec<f64> = if two_level {
+            thresholded_grid(&x)
+        } else {
+            let (sin, cos) = x.iter().fold((0.0, 0.0), |(s, c), v| {
+                let a = std::f64::consts::TAU * v;
+                (s + a.sin(), c + a.cos())
+            });
+            let phase = sin.atan2(cos) / std::f64::consts::TAU;
+            x.iter().map(|v| (v - phase).round()).collect()
+        };
+        let mut fitted = x.clone();
+        for _ in 0..FITS {
+            let (a, b) = fit_line(&nearest, &x)?;
+            fitted = x.iter().map(|v| (v - a) / b).collect();
+            let again: Vec<f64> = fitted.iter().map(|v| v.round()).collect();
+            if again == nearest {
+                break;
+            }
+            nearest = again;
+        }
+        let x = fitted;
         let mut codewords = Vec::with_capacity(n);
         for k in 0..n {
             let values = if k == 0 {
@@ -275,7 +332,9 @@ impl Grid<'_> {
                 .collect();
             fits.sort_by(|p, q| p.0.total_cmp(&q.0));
             let (best, value) = fits[0];
-            if best > GRID_SLACK || fits[1].0 - best < GRID_LEAD {
+            let snapped =
+                two_level && snaps_to(&nearest[6 * k..=6 * k + 6], &PATTERNS[usize::from(value)]);
+            if best > GRID_SLACK || (fits[1].0 - best < GRID_LEAD && !snapped) {
                 return None;
             }
             codewords.push(value);
