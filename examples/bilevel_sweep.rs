@@ -8,6 +8,7 @@
 use image::{GrayImage, Luma};
 use ordoscan::decode::{Engine, read};
 use ordoscan::synth::code128::CodeSets;
+use ordoscan::synth::degrade::threshold;
 use ordoscan::synth::{Block, TextStyle, draw_block};
 
 fn main() {
@@ -34,9 +35,7 @@ fn main() {
                         bar_gain_mm: 0.0,
                     };
                     draw_block(&mut img, &block, dpi).expect("drawable");
-                    for p in img.pixels_mut() {
-                        p.0[0] = if p.0[0] < 128 { 0 } else { 255 };
-                    }
+                    let img = threshold(&img, 128);
                     let symbols = read(&img, Engine::Own);
                     drawn += 1;
                     let ok = symbols.iter().any(|s| s.value == value);

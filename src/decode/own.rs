@@ -12,7 +12,7 @@ use std::time::Instant;
 
 use image::GrayImage;
 
-use super::scan::{Line39, LinePart, Scanline, line_reads, two_level, verified};
+use super::scan::{Line39, LinePart, Scanline, inside_bars, line_reads, two_level, verified};
 use super::vote::{self, Voted};
 use super::{Symbol, Symbology, push_unique};
 use crate::locate::{self, Candidate};
@@ -319,7 +319,10 @@ fn read_oriented(page: &Page, c: &Candidate) -> (Vec<Symbol>, Option<[[f64; 2]; 
         let read = line_reads(image, &scanlines[k], two_level);
         parts[k] = read.parts;
         code39.extend(read.code39.map(|r| (k, r)));
-        inside.extend(read.inside);
+        // Only the probe's lines tell whether the candidate is inside a symbol.
+        if done < PROBE {
+            inside.extend(read.widths.as_deref().and_then(inside_bars));
+        }
         whole.extend(parts[k].iter().filter(|p| p.head).filter_map(verified));
         if done + 1 >= SETTLED + 2 && all_settled(&parts, &whole) {
             break;
@@ -613,10 +616,8 @@ mod tests {
             ("10001045367", CodeSets::Shortest, 0.8),
             ("10207994970", CodeSets::BOnly, 0.4),
         ] {
-            let mut img = drawn(value, sets, 40.0 + phase, 1.2, 8.0, 700, 120);
-            for p in img.pixels_mut() {
-                p.0[0] = if p.0[0] < 128 { 0 } else { 255 };
-            }
+            let img = drawn(value, sets, 40.0 + phase, 1.2, 8.0, 700, 120);
+            let img = crate::synth::degrade::threshold(&img, 128);
             let values: Vec<String> = read(&img, None)
                 .symbols
                 .into_iter()

@@ -297,12 +297,12 @@ pub struct Line39 {
 }
 
 /// What a scanline met: every head and tail of Code 128 symbols it crosses, in both
-/// directions; the Code 39 symbol it crosses whole, if any; and, when it begins and ends
-/// among bars, the median width of its elements ([`inside_bars`]).
+/// directions; the Code 39 symbol it crosses whole, if any; and its widths (for
+/// [`inside_bars`]), `None` when it shows no edges.
 pub struct LineMeets {
     pub parts: Vec<LinePart>,
     pub code39: Option<Line39>,
-    pub inside: Option<f64>,
+    pub widths: Option<Vec<f64>>,
 }
 
 /// What `line` meets; `two_level` tells whether the image is thresholded ([`two_level`]).
@@ -312,7 +312,7 @@ pub fn line_reads(image: &GrayImage, line: &Scanline, two_level: bool) -> LineMe
     LineMeets {
         parts: code128_parts(&profile, w.as_deref(), two_level),
         code39: w.as_deref().and_then(code39_of),
-        inside: w.as_deref().and_then(inside_bars),
+        widths: w,
     }
 }
 
@@ -320,18 +320,24 @@ pub fn line_reads(image: &GrayImage, line: &Scanline, two_level: bool) -> LineMe
 /// at least [`MIN_RUN`] elements and no space as wide as a quiet zone, at its ends or
 /// between (text leaves such gaps between its words). Such a line is shorter than what it
 /// crosses: a piece of a symbol that a strike or a stamp cut off from its ends.
-fn inside_bars(w: &[f64]) -> Option<f64> {
+pub(super) fn inside_bars(w: &[f64]) -> Option<f64> {
     if w.len() < MIN_RUN + 2 {
         return None;
     }
-    let mut inner: Vec<f64> = w[1..w.len() - 1].to_vec();
-    let middle = inner.len() / 2;
-    let median = *inner.select_nth_unstable_by(middle, f64::total_cmp).1;
+    let median = median_element(w);
     // Spaces are the even widths, the leading and the trailing one included.
     w.iter()
         .step_by(2)
         .all(|&space| space < QUIET_RUN * median)
         .then_some(median)
+}
+
+/// The median of a line's widths `w` (at least three) between its leading and trailing
+/// spaces.
+fn median_element(w: &[f64]) -> f64 {
+    let mut inner: Vec<f64> = w[1..w.len() - 1].to_vec();
+    let middle = inner.len() / 2;
+    *inner.select_nth_unstable_by(middle, f64::total_cmp).1
 }
 
 /// The Code 39 symbol on a line's widths, read in either direction.
@@ -401,9 +407,7 @@ fn template_parts(profile: &[f64], w: Option<&[f64]>, two_level: bool) -> Vec<Li
     if w.len() < MIN_RUN + 2 {
         return Vec::new();
     }
-    let mut inner: Vec<f64> = w[1..w.len() - 1].to_vec();
-    let middle = inner.len() / 2;
-    let median = *inner.select_nth_unstable_by(middle, f64::total_cmp).1;
+    let median = median_element(w);
     let at = boundaries(w);
     // Spaces are the even widths (the first is the leading space).
     let quiet: Vec<usize> = (0..w.len())

@@ -308,7 +308,7 @@ impl Grid<'_> {
             let phase = sin.atan2(cos) / std::f64::consts::TAU;
             x.iter().map(|v| (v - phase).round()).collect()
         };
-        let mut fitted = x.clone();
+        let mut fitted = Vec::new();
         for _ in 0..FITS {
             let (a, b) = fit_line(&nearest, &x)?;
             fitted = x.iter().map(|v| (v - a) / b).collect();
