@@ -11,9 +11,12 @@
 //! any other. A symbol is returned only when the stop matches, every character is clear
 //! and the check character holds; the caller's votes across lines do the rest.
 
+mod binary;
+
 use super::code128::{check_ok, text};
 use super::patterns::{PATTERNS, START_A, START_C, STOP};
 use crate::ids::{IdKind, check_key_valid, kind_from_shape};
+use crate::locate::min_max;
 
 /// Smallest correlation of a character's rendering with the profile.
 const MIN_CORRELATION: f64 = 0.85;
@@ -150,6 +153,25 @@ fn read_run(
                 let codewords = grid.characters(n, look)?;
                 Some(read(grid.module, codewords))
             })
+        })
+        .or_else(|| {
+            // A thresholded line whose thin bars vanished or whose spaces filled in: read
+            // pixel by pixel.
+            if !two_level {
+                return None;
+            }
+            let (lo, hi) = min_max(profile);
+            let dark: Vec<f64> = profile
+                .iter()
+                .map(|&v| {
+                    if v.is_nan() {
+                        0.0
+                    } else {
+                        (hi - v) / (hi - lo).max(1.0)
+                    }
+                })
+                .collect();
+            binary::read(&dark, edges.len(), from, to, dir)
         })
 }
 

@@ -1,0 +1,205 @@
+//! Reading a thresholded line pixel by pixel: the last resort for a fax or a bilevel scan
+//! whose narrow bars thinned to nothing here and a pixel there (faded print), or whose
+//! spaces filled in (motion blur), so that neither its edges nor a blurred rendering fit.
+//!
+//! A thresholded pixel is ink when most of it was: each symbol character, laid on the
+//! module grid with its bars thinned (or thickened) by an erosion, predicts exactly which
+//! pixels of the line are ink. The grid and the erosion are those under which the start
+//! character and the stop pattern (with the quiet zones beyond them) predict the line
+//! best; then each character is the pattern that predicts its own pixels best, clearly
+//! better than the next, and the check character must hold.
+
+use super::{CHARS, MAX_TWINNED, MAX_TWINS, TemplateRead, checked_choice};
+use crate::decode::patterns::{PATTERNS, START_A, START_C, STOP};
+
+/// Erosions tried (bar width lost, modules; negative when ink spread).
+const EROSIONS: [f64; 8] = [-0.4, -0.2, 0.0, 0.2, 0.4, 0.6, 0.8, 1.0];
+/// Stretches of the span tried, pixels: the outer edges are each half a pixel off.
+const STRETCHES: [f64; 3] = [-0.5, 0.0, 0.5];
+/// Shifts of the grid tried, pixels.
+const SHIFTS: [f64; 3] = [-0.3, 0.0, 0.3];
+/// Most pixels per module: above it the edge readers see every element.
+const MAX_MODULE: f64 = 4.0;
+/// Share of the pixels around the start and stop (quiet zones included) that a grid may
+/// mispredict for its characters to be read.
+const ENDS_SLACK: f64 = 0.1;
+/// Share of a character's pixels its pattern may mispredict.
+const SLACK: f64 = 0.2;
+/// Pixels by which a character's pattern must predict better than the next.
+const LEAD: f64 = 0.75;
+/// Grids (best first) whose characters are read.
+const GRIDS: usize = 3;
+/// Edges that specks on a thresholded line may add.
+const SPECKS: usize = 6;
+/// Modules of quiet zone taken into the fit of the start and the stop.
+const QUIET: f64 = 3.0;
+
+/// The symbol on the run from the edge `from` to the edge `to` of a thresholded line
+/// (`dir` = ±1: the profile read forwards or backwards); `dark` is each pixel's ink,
+/// from 0 to 1; `edges` is the run's edge count. Bars vanish or merge and specks add a
+/// few edges, so the character counts tried are those whose symbols have at most
+/// [`SPECKS`] edges fewer than the run and at most a third more.
+pub(super) fn read(
+    dark: &[f64],
+    edges: usize,
+    from: f64,
+    to: f64,
+    dir: f64,
+) -> Option<TemplateRead> {
+    let span = (to - from) * dir;
+    let mut grids: Vec<(f64, Grid, u8)> = Vec::new();
+    let fits = |n: usize| 6 * n + 8 + SPECKS >= edges && 3 * (6 * n + 8) <= 4 * edges;
+    for n in CHARS.filter(|&n| fits(n)) {
+        let modules = (11 * n + 13) as f64;
+        for erosion in EROSIONS {
+            for stretch in STRETCHES {
+                let module = (span + stretch) / (modules - erosion);
+                if !(0.9..=MAX_MODULE).contains(&module) {
+                    continue;
+                }
+                for shift in SHIFTS {
+                    let grid = Grid {
+                        dark,
+                        from: from + dir * (shift - 0.5 * erosion * module),
+                        dir,
+                        module,
+                        erosion,
+                        n,
+                    };
+                    if let Some((share, start)) = grid.ends() {
+                        grids.push((share, grid, start));
+                    }
+                }
+            }
+        }
+    }
+    grids.sort_by(|a, b| a.0.total_cmp(&b.0));
+    grids
+        .iter()
+        .take(GRIDS)
+        .take_while(|g| g.0 <= ENDS_SLACK)
+        .find_map(|(_, grid, start)| {
+            Some(TemplateRead {
+                codewords: grid.characters(*start)?,
+                start_t: from,
+                end_t: to,
+                module: grid.module,
+            })
+        })
+}
+
+/// The bars of a symbol character laid from `x` modules, then the first bar of what
+/// follows it (every character starts with a bar of a module at least; the stop's last bar
+/// is followed by the quiet zone); (start, end) in modules, without allocating.
+fn bars(pattern: &[u8], x: f64) -> [(f64, f64); 4] {
+    let mut out = [(x + 11.0, x + 12.0); 4];
+    let mut at = x;
+    for (i, &w) in pattern.iter().enumerate() {
+        if i % 2 == 0 {
+            out[i / 2] = (at, at + f64::from(w));
+        }
+        at += f64::from(w);
+    }
+    out
+}
+
+/// A module grid and an erosion laid on a line of `n` symbol characters.
+struct Grid<'a> {
+    dark: &'a [f64],
+    /// Line position of module 0's left edge (reading order).
+    from: f64,
+    /// +1 forwards, −1 backwards.
+    dir: f64,
+    /// Pixels per module.
+    module: f64,
+    /// Bar width lost, modules.
+    erosion: f64,
+    n: usize,
+}
+
+impl Grid<'_> {
+    /// Pixels mispredicted by `bars` (modules, as printed) over the pixels whose centres
+    /// lie within `[x0, x1)` modules, and their count; `None` when some are off the line
+    /// or more than `limit` are mispredicted.
+    fn mismatch(&self, bars: &[(f64, f64)], x0: f64, x1: f64, limit: f64) -> Option<(f64, usize)> {
+        let t0 = self.from + self.dir * x0 * self.module;
+        let t1 = self.from + self.dir * x1 * self.module;
+        let (lo, hi) = if t0 < t1 { (t0, t1) } else { (t1, t0) };
+        if lo < 0.0 || hi.ceil() as usize > self.dark.len() {
+            return None;
+        }
+        let (first, last) = (lo.ceil() as usize, hi.ceil() as usize);
+        let half = 0.5 / self.module;
+        let thin = 0.5 * self.erosion;
+        let mut sum = 0.0;
+        for i in first..last {
+            let u = (i as f64 - self.from) * self.dir / self.module;
+            let covered: f64 = bars
+                .iter()
+                .map(|&(a, b)| ((u + half).min(b - thin) - (u - half).max(a + thin)).max(0.0))
+                .sum();
+            // Ink when more than half the pixel is.
+            let ink = if covered > half { 1.0 } else { 0.0 };
+            sum += (ink - self.dark[i]).abs();
+            if sum > limit {
+                return None;
+            }
+        }
+        Some((sum, last - first))
+    }
+
+    /// The share of the pixels mispredicted around the start and the stop (with their
+    /// quiet zones) under the start that fits best, and that start.
+    /// `None` too when the stop alone mispredicts more than [`ENDS_SLACK`] twice over of its
+    /// pixels.
+    fn ends(&self) -> Option<(f64, u8)> {
+        let end = (11 * self.n) as f64;
+        let (from, to) = (end, end + 13.0 + QUIET);
+        let limit = 2.0 * ENDS_SLACK * (to - from) * self.module;
+        let (stop, stop_px) = self.mismatch(&bars(&STOP, end), from, to, limit)?;
+        let (start, start_px, value) = (START_A..=START_C)
+            .filter_map(|v| {
+                let bars = bars(&PATTERNS[usize::from(v)], 0.0);
+                let (m, px) = self.mismatch(&bars, -QUIET, 11.0, f64::MAX)?;
+                Some((m, px, v))
+            })
+            .min_by(|a, b| a.0.total_cmp(&b.0))?;
+        Some(((stop + start) / (stop_px + start_px).max(1) as f64, value))
+    }
+
+    /// The symbol characters after `start`: each the pattern (followed by the bar every
+    /// character starts with) that predicts its pixels best; a few close ones are kept for
+    /// the check character to settle ([`checked_choice`]).
+    fn characters(&self, start: u8) -> Option<Vec<u8>> {
+        let mut choices: Vec<Vec<u8>> = vec![vec![start]];
+        for k in 1..self.n {
+            let x = (11 * k) as f64;
+            let mut fits: Vec<(f64, u8)> = Vec::with_capacity(usize::from(START_A));
+            let mut pixels = 0;
+            for v in 0..START_A {
+                let bars = bars(&PATTERNS[usize::from(v)], x);
+                let (m, px) = self.mismatch(&bars, x, x + 11.0, f64::MAX)?;
+                pixels = px;
+                fits.push((m, v));
+            }
+            fits.sort_by(|a, b| a.0.total_cmp(&b.0));
+            let best = fits[0].0;
+            if best > SLACK * pixels as f64 {
+                return None;
+            }
+            let close: Vec<u8> = fits
+                .iter()
+                .take_while(|f| f.0 - best < LEAD)
+                .map(|f| f.1)
+                .collect();
+            if close.len() > MAX_TWINS {
+                return None;
+            }
+            choices.push(close);
+            if choices.iter().filter(|c| c.len() > 1).count() > MAX_TWINNED {
+                return None;
+            }
+        }
+        checked_choice(&choices)
+    }
+}
