@@ -661,7 +661,7 @@ mod tests {
         // Faded print (ink 125 on paper 225) faxed (thresholded at 140): a pixel is ink
         // only where a bar covers 85 % of it, so at 1.6 px/module one-module bars are a
         // pixel wide or gone, as each falls on the pixels. Without the pixel model 6 of
-        // these 15 read (examples/faded_sweep).
+        // these 15 read (examples/bilevel_sweep).
         use crate::synth::degrade::{faded, threshold};
         let (mut read_ok, mut other) = (0, 0);
         for value in ["10001045367", "750712184", "10207994970"] {
