@@ -103,7 +103,8 @@ pub fn read_between(profile: &[f64], edges: &[f64], two_level: bool) -> Option<T
 /// Reads the run from the edge `from` to the edge `to` (`dir` = ±1: the profile read
 /// forwards or backwards): on the module grid each symbol length lays, first by rounding
 /// the edges to it (a sharp symbol of few pixels per module), then from rendered
-/// characters (a blurred one).
+/// characters (a blurred one), and last on a thresholded page pixel by pixel
+/// ([`binary`]: thin bars vanished, spaces filled in).
 fn read_run(
     profile: &[f64],
     edges: &[f64],
