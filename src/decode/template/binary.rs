@@ -203,3 +203,99 @@ impl Grid<'_> {
         checked_choice(&choices)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::synth::Rng;
+
+    /// The pixels of `codewords` and the stop drawn at `module` pixels per module from
+    /// `x0`, each pixel ink when more than `cover` of it is under a bar, on a line of `len`
+    /// pixels; with the positions of the first and last edges.
+    fn thresholded(
+        codewords: &[u8],
+        module: f64,
+        x0: f64,
+        cover: f64,
+        len: usize,
+    ) -> (Vec<f64>, f64, f64) {
+        let mut bars = Vec::new();
+        let mut x = x0;
+        for pattern in codewords
+            .iter()
+            .map(|&v| &PATTERNS[usize::from(v)][..])
+            .chain([&STOP[..]])
+        {
+            for (i, &w) in pattern.iter().enumerate() {
+                let end = x + f64::from(w) * module;
+                if i % 2 == 0 {
+                    bars.push((x, end));
+                }
+                x = end;
+            }
+        }
+        let dark = (0..len)
+            .map(|i| {
+                let (p0, p1) = (i as f64 - 0.5, i as f64 + 0.5);
+                let covered: f64 = bars
+                    .iter()
+                    .map(|&(a, b)| (p1.min(b) - p0.max(a)).max(0.0))
+                    .sum();
+                if covered > cover { 1.0 } else { 0.0 }
+            })
+            .collect::<Vec<f64>>();
+        let first = dark.iter().position(|&d| d > 0.0).expect("ink") as f64 - 0.5;
+        let last = dark.iter().rposition(|&d| d > 0.0).expect("ink") as f64 + 0.5;
+        (dark, first, last)
+    }
+
+    fn edge_count(dark: &[f64]) -> usize {
+        dark.windows(2).filter(|w| w[0] != w[1]).count()
+    }
+
+    #[test]
+    fn a_line_whose_thin_bars_vanished_reads_pixel_by_pixel() {
+        // START B "10207994970" and its check character, faded so that a pixel is ink
+        // only when 85–90 % of it is: one-module bars are one pixel or none.
+        let mut cw = vec![104];
+        cw.extend("10207994970".bytes().map(|b| b - 32));
+        let sum: usize = cw
+            .iter()
+            .enumerate()
+            .map(|(i, &v)| i.max(1) * usize::from(v))
+            .sum();
+        cw.push((sum % 103) as u8);
+        for (module, x0, cover) in [(1.6, 30.6, 0.9), (1.5, 30.3, 0.85)] {
+            let (dark, first, last) = thresholded(&cw, module, x0, cover, 320);
+            let edges = edge_count(&dark);
+            assert!(edges < 6 * cw.len() + 8, "some bars vanished");
+            let forwards = read(&dark, edges, first, last, 1.0);
+            assert_eq!(forwards.map(|r| r.codewords), Some(cw.clone()));
+            // The line run the other way: the same symbol, read backwards.
+            let reversed: Vec<f64> = dark.iter().rev().copied().collect();
+            let n = dark.len() as f64 - 1.0;
+            let backwards = read(&reversed, edges, n - first, n - last, -1.0);
+            assert_eq!(backwards.map(|r| r.codewords), Some(cw.clone()));
+        }
+    }
+
+    #[test]
+    fn random_bars_read_nothing() {
+        let mut rng = Rng::new(7);
+        for _ in 0..300 {
+            let mut dark = vec![0.0; 20];
+            let mut ink = 1.0;
+            while dark.len() < 280 {
+                for _ in 0..1 + rng.below(4) {
+                    dark.push(ink);
+                }
+                ink = 1.0 - ink;
+            }
+            dark.extend([0.0; 20]);
+            let first = dark.iter().position(|&d| d > 0.0).expect("ink") as f64 - 0.5;
+            let last = dark.iter().rposition(|&d| d > 0.0).expect("ink") as f64 + 0.5;
+            let edges = edge_count(&dark);
+            assert_eq!(read(&dark, edges, first, last, 1.0), None);
+        }
+    }
+}
