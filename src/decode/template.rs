@@ -13,10 +13,11 @@
 
 mod binary;
 
+use std::cell::OnceCell;
+
 use super::code128::{check_ok, text};
 use super::patterns::{PATTERNS, START_A, START_C, STOP};
 use crate::ids::{IdKind, check_key_valid, kind_from_shape};
-use crate::locate::min_max;
 
 /// Smallest correlation of a character's rendering with the profile.
 const MIN_CORRELATION: f64 = 0.85;
@@ -95,8 +96,10 @@ pub struct TemplateRead {
 /// last bar's.
 pub fn read_between(profile: &[f64], edges: &[f64], two_level: bool) -> Option<TemplateRead> {
     let (&first, &last) = (edges.first()?, edges.last()?);
-    let forward = || read_run(profile, edges, first, last, 1.0, two_level);
-    let backward = || read_run(profile, edges, last, first, -1.0, two_level);
+    // The pixel model's view of the line, made once for both directions when needed.
+    let dark = OnceCell::new();
+    let forward = || read_run(profile, edges, first, last, 1.0, two_level, &dark);
+    let backward = || read_run(profile, edges, last, first, -1.0, two_level, &dark);
     forward().or_else(backward)
 }
 
@@ -112,6 +115,7 @@ fn read_run(
     to: f64,
     dir: f64,
     two_level: bool,
+    dark: &OnceCell<Vec<f64>>,
 ) -> Option<TemplateRead> {
     // Only thresholding erodes bars away: grey scans keep a thin bar as a faint dip.
     let erosions = if two_level {
@@ -161,18 +165,8 @@ fn read_run(
             if !two_level {
                 return None;
             }
-            let (lo, hi) = min_max(profile);
-            let dark: Vec<f64> = profile
-                .iter()
-                .map(|&v| {
-                    if v.is_nan() {
-                        0.0
-                    } else {
-                        (hi - v) / (hi - lo).max(1.0)
-                    }
-                })
-                .collect();
-            binary::read(&dark, edges.len(), from, to, dir)
+            let dark = dark.get_or_init(|| binary::darkness(profile));
+            binary::read(dark, edges.len(), from, to, dir)
         })
 }
 
@@ -509,19 +503,37 @@ fn renders() -> &'static [Renders] {
                 let reach = 2.5 * look.sigma;
                 let window = (-reach, 11.0 + reach.min(1.0));
                 Renders {
-                    stop: render(&elements(&STOP, -13.0), STOP_WINDOW.0, STOP_WINDOW.1, look),
+                    stop: render(&bars(&STOP, -13.0), STOP_WINDOW.0, STOP_WINDOW.1, look),
                     window,
                     alone: (0..=START_C)
                         .map(|v| {
-                            let mut bars = elements(&PATTERNS[usize::from(v)], 0.0);
-                            bars.push((11.0, 12.0));
-                            render(&bars, window.0, window.1, look)
+                            render(
+                                &bars(&PATTERNS[usize::from(v)], 0.0),
+                                window.0,
+                                window.1,
+                                look,
+                            )
                         })
                         .collect(),
                 }
             })
             .collect()
     })
+}
+
+/// The bars of a symbol character laid from `x` modules, then the first bar of what
+/// follows it (every character starts with a bar of a module at least); the stop pattern's
+/// four bars alone. (start, end) in modules, without allocating.
+fn bars(pattern: &[u8], x: f64) -> [(f64, f64); 4] {
+    let mut out = [(x + 11.0, x + 12.0); 4];
+    let mut at = x;
+    for (i, &w) in pattern.iter().enumerate() {
+        if i % 2 == 0 {
+            out[i / 2] = (at, at + f64::from(w));
+        }
+        at += f64::from(w);
+    }
+    out
 }
 
 /// Bars of a pattern (bar first) laid from `x` modules: (start, end) in modules.

@@ -9,8 +9,9 @@
 //! best; then each character is the pattern that predicts its own pixels best, clearly
 //! better than the next, and the check character must hold.
 
-use super::{CHARS, MAX_TWINNED, MAX_TWINS, TemplateRead, checked_choice};
+use super::{CHARS, MAX_TWINNED, MAX_TWINS, TemplateRead, bars, checked_choice};
 use crate::decode::patterns::{PATTERNS, START_A, START_C, STOP};
+use crate::locate::min_max;
 
 /// Erosions tried (bar width lost, modules; negative when ink spread).
 const EROSIONS: [f64; 8] = [-0.4, -0.2, 0.0, 0.2, 0.4, 0.6, 0.8, 1.0];
@@ -33,6 +34,22 @@ const GRIDS: usize = 3;
 const SPECKS: usize = 6;
 /// Modules of quiet zone taken into the fit of the start and the stop.
 const QUIET: f64 = 3.0;
+
+/// Each sample's ink on a line's grey `profile`, from 0 (its lightest) to 1 (its darkest);
+/// off the page (NaN), paper.
+pub(super) fn darkness(profile: &[f64]) -> Vec<f64> {
+    let (lo, hi) = min_max(profile);
+    profile
+        .iter()
+        .map(|&v| {
+            if v.is_nan() {
+                0.0
+            } else {
+                (hi - v) / (hi - lo).max(1.0)
+            }
+        })
+        .collect()
+}
 
 /// The symbol on the run from the edge `from` to the edge `to` of a thresholded line
 /// (`dir` = ±1: the profile read forwards or backwards); `dark` is each pixel's ink,
@@ -86,21 +103,6 @@ pub(super) fn read(
                 module: grid.module,
             })
         })
-}
-
-/// The bars of a symbol character laid from `x` modules, then the first bar of what
-/// follows it (every character starts with a bar of a module at least; the stop's last bar
-/// is followed by the quiet zone); (start, end) in modules, without allocating.
-fn bars(pattern: &[u8], x: f64) -> [(f64, f64); 4] {
-    let mut out = [(x + 11.0, x + 12.0); 4];
-    let mut at = x;
-    for (i, &w) in pattern.iter().enumerate() {
-        if i % 2 == 0 {
-            out[i / 2] = (at, at + f64::from(w));
-        }
-        at += f64::from(w);
-    }
-    out
 }
 
 /// A module grid and an erosion laid on a line of `n` symbol characters.
