@@ -34,17 +34,41 @@ fn t_distances(w: &[u8]) -> [u8; 4] {
     [w[0] + w[1], w[1] + w[2], w[2] + w[3], w[3] + w[4]]
 }
 
-/// The t-distances of values 0–105 and of the stop pattern's first six widths (106).
-fn table() -> &'static [[u8; 4]; 107] {
-    static TABLE: std::sync::OnceLock<[[u8; 4]; 107]> = std::sync::OnceLock::new();
+/// Each t-distance takes one of the six whole values 2–7.
+const T_VALUES: usize = 6;
+
+/// Where four t-distances (each 2–7) sit in [`by_t_distances`].
+fn t_index(t: [u8; 4]) -> usize {
+    t.iter()
+        .rev()
+        .fold(0, |at, &d| at * T_VALUES + usize::from(d - 2))
+}
+
+/// The value (0–105, or 106 for the stop pattern's first six widths) whose t-distances
+/// are at each [`t_index`], `u8::MAX` where none: one look-up per character instead of a
+/// search through 107 patterns.
+fn by_t_distances() -> &'static [u8; T_VALUES.pow(4)] {
+    static TABLE: std::sync::OnceLock<[u8; T_VALUES.pow(4)]> = std::sync::OnceLock::new();
     TABLE.get_or_init(|| {
-        let mut t = [[0u8; 4]; 107];
-        for (v, p) in PATTERNS.iter().enumerate() {
-            t[v] = t_distances(p);
+        let mut table = [u8::MAX; T_VALUES.pow(4)];
+        let all: Vec<&[u8]> = PATTERNS
+            .iter()
+            .map(|p| &p[..])
+            .chain([&STOP[..6]])
+            .collect();
+        // The lowest value first, should two patterns share their t-distances.
+        for (v, p) in all.iter().enumerate().rev() {
+            table[t_index(t_distances(p))] = v as u8;
         }
-        t[106] = t_distances(&STOP[..6]);
-        t
+        table
     })
+}
+
+/// `x` rounded half away from zero, for `x` from 0 to 2^52: as `f64::round`, without its
+/// library call on x86-64.
+fn round_up_half(x: f64) -> f64 {
+    let whole = x as u64 as f64;
+    if x - whole >= 0.5 { whole + 1.0 } else { whole }
 }
 
 /// Classifies six widths (bar first) as a symbol character: value and margin.
@@ -56,12 +80,25 @@ pub fn classify(w: &[f64]) -> Option<(u8, f64)> {
     classify_t(w).or_else(|| classify_nearest(w))
 }
 
-/// [`classify`], when the character can only be one of `wanted` (a start character, the
-/// stop pattern): most places of a row are rejected after three patterns, not 107.
-fn classify_among(w: &[f64], wanted: &[u8]) -> Option<(u8, f64)> {
-    if let Some((v, m)) = classify_t(w) {
-        return wanted.contains(&v).then_some((v, m));
+/// One of `wanted` (start characters, the stop) at the beginning of `w`: its value, its
+/// margin and, when it reads only once its bars' spread is taken off ([`spread_end`]),
+/// that spread in pixels. As [`classify`], then [`spread_end`], with the t-distances
+/// measured once: most places of a row are rejected by them, or after three patterns of
+/// the 107.
+fn end_among(w: &[f64], wanted: &[u8]) -> Option<(u8, f64, Option<f64>)> {
+    let t = t_value(w);
+    if let Some((v, m)) = t.and_then(pattern_fits) {
+        return wanted.contains(&v).then_some((v, m, None));
     }
+    if let Some((v, m)) = nearest_among(w, wanted) {
+        return Some((v, m, None));
+    }
+    let (v, m, spread) = spread_end(w, t?, wanted)?;
+    Some((v, m, Some(spread)))
+}
+
+/// [`classify_nearest`], when the character can only be one of `wanted`.
+fn nearest_among(w: &[f64], wanted: &[u8]) -> Option<(u8, f64)> {
     let unit = character_width(w)? / 11.0;
     let close = wanted.iter().any(|&v| {
         let p: &[u8] = if v == STOP_VALUE {
@@ -124,8 +161,11 @@ fn classify_nearest(w: &[f64]) -> Option<(u8, f64)> {
 
 /// The ISO/IEC 15417 reference decode: t-distances rounded to whole modules.
 fn classify_t(w: &[f64]) -> Option<(u8, f64)> {
-    let (value, margin, excess) = t_value(w)?;
-    // The t-distances fix the pattern; its bars must agree with it.
+    t_value(w).and_then(pattern_fits)
+}
+
+/// The character of a [`t_value`] whose bars agree with the pattern its t-distances fix.
+fn pattern_fits((value, margin, excess): (u8, f64, f64)) -> Option<(u8, f64)> {
     (excess.abs() <= 1.5).then_some((value, margin))
 }
 
@@ -138,14 +178,17 @@ fn t_value(w: &[f64]) -> Option<(u8, f64, f64)> {
     let mut margin = 0.5f64;
     for i in 0..4 {
         let e = (w[i] + w[i + 1]) / module;
-        let r = e.round();
-        if !(2.0..=7.0).contains(&r) {
+        if !(1.5..7.5).contains(&e) {
             return None;
         }
+        let r = round_up_half(e);
         margin = margin.min(0.5 - (e - r).abs());
         t[i] = r as u8;
     }
-    let value = table().iter().position(|row| *row == t)? as u8;
+    let value = by_t_distances()[t_index(t)];
+    if value == u8::MAX {
+        return None;
+    }
     let pattern: &[u8] = if value == STOP_VALUE {
         &STOP[..6]
     } else {
@@ -160,11 +203,14 @@ fn t_value(w: &[f64]) -> Option<(u8, f64, f64)> {
 /// show to have the rest of its symbol read with its bars narrowed (or widened) back.
 const MAX_SPREAD: f64 = 0.7;
 
-/// One of `wanted` (start characters, the stop) whose t-distances read right while its
-/// bars are uniformly too wide or too thin to pass (a faded fax thresholded thin, ink
-/// spread): its value, margin and the spread of each bar in pixels.
-fn spread_end(w: &[f64], wanted: &[u8]) -> Option<(u8, f64, f64)> {
-    let (value, margin, excess) = t_value(w)?;
+/// One of `wanted` (start characters, the stop) whose t-distances (`w`'s [`t_value`])
+/// read right while its bars are uniformly too wide or too thin to pass (a faded fax
+/// thresholded thin, ink spread): its value, margin and the spread of each bar in pixels.
+fn spread_end(
+    w: &[f64],
+    (value, margin, excess): (u8, f64, f64),
+    wanted: &[u8],
+) -> Option<(u8, f64, f64)> {
     let spread = excess / 3.0;
     let module = character_width(w)? / 11.0;
     (wanted.contains(&value) && excess.abs() > 1.0 && spread.abs() <= MAX_SPREAD).then_some((
@@ -320,13 +366,10 @@ pub fn heads(widths: &[f64]) -> Vec<Partial> {
     for i in 0..widths.len().saturating_sub(5) {
         // A start that reads only once its bars' spread is taken off has the rest of the
         // row read the same way.
-        let (v, m, fixed) = match classify_among(&widths[i..], &STARTS) {
-            Some((v, m)) => (v, m, None),
-            None => match spread_end(&widths[i..], &STARTS) {
-                Some((v, m, spread)) => (v, m, Some(despread(widths, i % 2, spread))),
-                None => continue,
-            },
+        let Some((v, m, spread)) = end_among(&widths[i..], &STARTS) else {
+            continue;
         };
+        let fixed = spread.map(|spread| despread(widths, i % 2, spread));
         let widths: &[f64] = fixed.as_deref().unwrap_or(widths);
         let Some(module) = character_width(&widths[i..]).map(|w| w / 11.0) else {
             continue;
@@ -365,13 +408,10 @@ pub fn heads(widths: &[f64]) -> Vec<Partial> {
 pub fn tails(widths: &[f64]) -> Vec<Partial> {
     let mut found = Vec::new();
     for j in 6..widths.len().saturating_sub(6) {
-        let fixed = match classify_among(&widths[j..], &[STOP_VALUE]) {
-            Some(_) => None,
-            None => match spread_end(&widths[j..], &[STOP_VALUE]) {
-                Some((_, _, spread)) => Some(despread(widths, j % 2, spread)),
-                None => continue,
-            },
+        let Some((_, _, spread)) = end_among(&widths[j..], &[STOP_VALUE]) else {
+            continue;
         };
+        let fixed = spread.map(|spread| despread(widths, j % 2, spread));
         let widths: &[f64] = fixed.as_deref().unwrap_or(widths);
         if !stop_ends(widths, j) {
             continue;
