@@ -143,25 +143,51 @@ const SAME_ROW: f64 = 0.8;
 /// bars between rows that do (where strokes cross them).
 const ROW_GAP: f64 = 0.05;
 
-/// Whether a sampled row shows the same bars as `bits` (dark below `threshold`).
-fn same_bars(row: &[f64], bits: &[bool], threshold: f64) -> bool {
-    let (mut bars, mut bars_kept, mut spaces_kept) = (0, 0, 0);
-    let n = row.len().min(bits.len());
+/// Samples of a row taken at a time, and how often [`same_bars`] checks whether the row
+/// can still pass.
+const ROW_BLOCK: usize = 64;
+
+/// Whether a row shows the same bars as `bits` (dark below `threshold`); `row(i)` is its
+/// `i`-th sample, for `i` below `bits.len()`. A row that cannot pass any more (blank
+/// paper beyond the symbol's top, a line of text) is given up a block of samples at a
+/// time, before the rest is sampled.
+fn same_bars(mut row: impl FnMut(usize) -> f64, bits: &[bool], threshold: f64) -> bool {
+    let n = bits.len();
+    let bars = bits.iter().filter(|&&b| b).count();
+    let spaces = n - bars;
+    // A reference with hardly any bar (a rule, a box's side) is no symbol's row.
+    if bars * 5 < n {
+        return false;
+    }
+    let passes = |bars_kept: usize, spaces_kept: usize| {
+        bars_kept as f64 >= SAME_BARS * bars as f64
+            && spaces_kept as f64 >= SAME_SPACES * spaces as f64
+            && (bars_kept + spaces_kept) as f64 >= SAME_ROW * n as f64
+    };
+    let (mut bars_seen, mut bars_kept, mut spaces_kept) = (0, 0, 0);
     // An edge may lie a sample off from row to row (a fax's or a thresholded scan's
     // jagged edges): a sample agrees when its neighbour on either side does.
-    let dark = |i: usize| row[i] < threshold;
-    for (i, &b) in bits[..n].iter().enumerate() {
-        let near = i.saturating_sub(1)..=(i + 1).min(n - 1);
-        bars += usize::from(b);
-        bars_kept += usize::from(b && near.clone().any(dark));
-        spaces_kept += usize::from(!b && near.clone().any(|j| !dark(j)));
+    let mut dark = |i: usize| row(i) < threshold;
+    for (i, &b) in bits.iter().enumerate() {
+        let mut near = i.saturating_sub(1)..=(i + 1).min(n - 1);
+        if b {
+            bars_seen += 1;
+            bars_kept += usize::from(near.any(&mut dark));
+        } else {
+            spaces_kept += usize::from(near.any(|j| !dark(j)));
+        }
+        // Even if every sample left agreed.
+        let spaces_seen = i + 1 - bars_seen;
+        if i % ROW_BLOCK == ROW_BLOCK - 1
+            && !passes(
+                bars_kept + bars - bars_seen,
+                spaces_kept + spaces - spaces_seen,
+            )
+        {
+            return false;
+        }
     }
-    let spaces = bits.len() - bars;
-    // A reference with hardly any bar (a rule, a box's side) is no symbol's row.
-    bars * 5 >= bits.len()
-        && bars_kept as f64 >= SAME_BARS * bars as f64
-        && spaces_kept as f64 >= SAME_SPACES * spaces as f64
-        && (bars_kept + spaces_kept) as f64 >= SAME_ROW * bits.len() as f64
+    passes(bars_kept, spaces_kept)
 }
 
 /// A scanline across the symbol: origin, unit direction along it, unit normal ("up").
@@ -183,6 +209,34 @@ impl Line {
 
     fn row(&self, image: &GrayImage, off: f64) -> Vec<f64> {
         profile(image, self.at(0.0, off), self.u, self.n)
+    }
+
+    /// The samples of [`Line::row`] as `row(i)` asks for them, taken [`ROW_BLOCK`] at a
+    /// time: the same values, none taken past the last one asked for.
+    fn lazy_row<'a>(&'a self, image: &'a GrayImage, off: f64) -> impl FnMut(usize) -> f64 + 'a {
+        let from = self.at(0.0, off);
+        let at = move |i: usize| {
+            let t = i as f64;
+            [from[0] + self.u[0] * t, from[1] + self.u[1] * t]
+        };
+        // As `profile`: the fast path when both ends of the row may be sampled.
+        let inside = Interior::new(image);
+        let interior = self.n > 0 && inside.holds(at(0)) && inside.holds(at(self.n - 1));
+        let mut samples = Vec::with_capacity(self.n);
+        move |i| {
+            while samples.len() <= i && samples.len() < self.n {
+                let k = samples.len();
+                samples.extend((k..(k + ROW_BLOCK).min(self.n)).map(|j| {
+                    let [x, y] = at(j);
+                    if interior {
+                        inside.sample(x, y)
+                    } else {
+                        sample(image, x, y)
+                    }
+                }));
+            }
+            samples[i]
+        }
     }
 }
 
@@ -228,8 +282,9 @@ pub fn measure(
     };
     // The reported row may graze the symbol's top or bottom edge: move inward to a row
     // whose neighbours two pixels away show the same bars.
-    let agrees =
-        |bits: &[bool], threshold: f64, off: f64| same_bars(&line.row(image, off), bits, threshold);
+    let agrees = |bits: &[bool], threshold: f64, off: f64| {
+        same_bars(line.lazy_row(image, off), bits, threshold)
+    };
     let interior = |off: f64| {
         let (bits, threshold, contrast) = binarise(&line.row(image, off));
         contrast >= MIN_CONTRAST
@@ -357,7 +412,7 @@ fn measure_around(
     let extent = |sign: f64| -> f64 {
         let same = |k: usize| {
             same_bars(
-                &bars_line.row(image, centre + sign * k as f64),
+                bars_line.lazy_row(image, centre + sign * k as f64),
                 symbol_bits,
                 threshold,
             )

@@ -64,10 +64,10 @@ fn by_t_distances() -> &'static [u8; T_VALUES.pow(4)] {
     })
 }
 
-/// `x` rounded half away from zero, for `x` from 0 to 2^52: as `f64::round`, without its
+/// `x` rounded half away from zero, for `x` from 0 to 2^31: as `f64::round`, without its
 /// library call on x86-64.
 fn round_up_half(x: f64) -> f64 {
-    let whole = x as u64 as f64;
+    let whole = f64::from(x as i32);
     if x - whole >= 0.5 { whole + 1.0 } else { whole }
 }
 
