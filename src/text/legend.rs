@@ -41,9 +41,9 @@ const MIN_LEAD: f32 = 0.06;
 /// fails the page: it must be clear).
 const DIFFER_LEAD: f32 = 0.3;
 /// A winner of the value's kind is taken from this correlation…
-const CONFIRM_SCORE: f32 = 0.45;
+const CONFIRM_SCORE: f32 = 0.35;
 /// …when this far ahead of every spelling of another kind.
-const CONFIRM_LEAD: f32 = 0.25;
+const CONFIRM_LEAD: f32 = 0.12;
 
 /// A matched legend.
 #[derive(Clone, Debug, PartialEq)]

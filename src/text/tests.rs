@@ -544,3 +544,44 @@ fn a_legend_broken_into_specks_confirms_the_values_kind() {
     assert_eq!(read.legend_kind, Some(IdKind::Rpps), "{read:?}");
     assert_eq!(read_text(&img, &symbol, dpi, None).legend_kind, None);
 }
+
+/// Small capitals on a blurred 150 dpi scan thresholded bold (seed 7 0251, 2026 0461):
+/// too worn to be named on their own, they confirm a value of their kind, and never name
+/// another kind for a value that expects it.
+#[test]
+fn a_small_bold_legend_on_a_150_dpi_bilevel_scan_confirms_the_values_kind() {
+    use crate::synth::degrade::{blur, threshold};
+    let (value, finess) = ("10723468911", "750740029");
+    let dpi = 150.0;
+    let px = |mm: f64| (mm / 25.4 * dpi).round() as u32;
+    let mut img = GrayImage::from_pixel(px(80.0), px(80.0), Luma([255]));
+    let block = Block {
+        x_mm: 15.0,
+        y_mm: 36.0,
+        value: value.to_owned(),
+        sets: CodeSets::Shortest,
+        x_dim_mm: 0.3,
+        height_mm: 8.0,
+        legend: Some("N°RPPS".to_owned()),
+        hri: Some(value.to_owned()),
+        style: TextStyle {
+            typeface: Typeface::Sans,
+            legend_mm: 1.2,
+            hri_mm: 2.4,
+        },
+        bar_gain_mm: 0.0,
+    };
+    let quad = draw_block(&mut img, &block, dpi).expect("drawable");
+    let img = threshold(&blur(&img, 1.2), 170);
+    let symbol = Symbol {
+        value: value.to_owned(),
+        symbology: Symbology::Code128,
+        quad,
+        px_per_module: None,
+        code_sets: None,
+    };
+    let read = |hint: Option<&str>| read_text(&img, &symbol, dpi, hint).legend_kind;
+    assert_eq!(read(Some(value)), Some(IdKind::Rpps));
+    assert_eq!(read(None), None);
+    assert_ne!(read(Some(finess)), Some(IdKind::Finess));
+}
