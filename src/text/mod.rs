@@ -160,8 +160,10 @@ pub fn read_text(
     // Small capitals that a thresholded scan broke into specks are joined by smoothing;
     // what smoothing joins may also look like another word, so there the legend only
     // confirms the value's kind.
-    let legend = match_legend(&above)
-        .or_else(|| match_legend(&above.smoothed()).filter(|(_, m)| expected == Some(m.kind)));
+    let legend = match_legend(&above).or_else(|| {
+        smoothings(&above, LEGEND_SMOOTHINGS)
+            .find_map(|smooth| match_legend(&smooth).filter(|(_, m)| expected == Some(m.kind)))
+    });
     out.legend_seen = legend_seen;
     if let Some((line, m)) = legend {
         out.legend = Some(m.text.to_owned());
@@ -223,6 +225,15 @@ pub fn read_text(
     {
         read_strip(&clipped, false, &mut first);
     }
+    // Digits that a faded fax left as specks run together again when the strip is
+    // smoothed, the more passes the more broken they are; what smoothing joins may also
+    // look like another digit, so these readings only confirm the value.
+    for smooth in smoothings(&unshifted, HRI_SMOOTHINGS) {
+        if first.as_ref().is_some_and(|f| f.2) {
+            break;
+        }
+        out.hri_seen |= read_strip(&smooth, false, &mut first);
+    }
     if let Some((line, digits, confident, quad)) = first {
         out.hri = Some(digits);
         out.hri_confident = confident;
@@ -230,6 +241,17 @@ pub fn read_text(
         out.hri_quad = Some(quad);
     }
     out
+}
+
+/// Most smoothing passes a legend is matched after ([`Strip::smoothed`]).
+const LEGEND_SMOOTHINGS: usize = 2;
+/// Most smoothing passes an HRI is read after: more joined the specks of no more HRIs on
+/// the three corpora, and from six on fewer read.
+const HRI_SMOOTHINGS: usize = 4;
+
+/// `strip` smoothed once, twice, … up to `passes` times, each made only when asked for.
+fn smoothings(strip: &Strip, passes: usize) -> impl Iterator<Item = Strip> {
+    std::iter::successors(Some(strip.smoothed()), |s| Some(s.smoothed())).take(passes)
 }
 
 /// Fewest digits of an HRI (a FINESS or an AM number).
