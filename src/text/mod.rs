@@ -245,8 +245,8 @@ pub fn read_text(
 
 /// Most smoothing passes a legend is matched after ([`Strip::smoothed`]).
 const LEGEND_SMOOTHINGS: usize = 2;
-/// Most smoothing passes an HRI is read after: more joined the specks of no more HRIs on
-/// the three corpora, and from six on fewer read.
+/// Most smoothing passes an HRI is read after (up to six or eight read no more HRIs on
+/// the three corpora).
 const HRI_SMOOTHINGS: usize = 4;
 
 /// `strip` smoothed once, twice, … up to `passes` times, each made only when asked for.
