@@ -16,6 +16,19 @@ fn page(
     dpi: f64,
     degrees: f64,
 ) -> (GrayImage, Symbol) {
+    page_with_legend_mm(value, legend, hri, face, dpi, degrees, 1.8)
+}
+
+/// [`page`] with capitals `legend_mm` high in the legend.
+fn page_with_legend_mm(
+    value: &str,
+    legend: Option<&str>,
+    hri: Option<&str>,
+    face: Typeface,
+    dpi: f64,
+    degrees: f64,
+    legend_mm: f64,
+) -> (GrayImage, Symbol) {
     let px = |mm: f64| (mm / 25.4 * dpi).round() as u32;
     let mut img = GrayImage::from_pixel(px(80.0), px(80.0), Luma([255]));
     let block = Block {
@@ -29,7 +42,7 @@ fn page(
         hri: hri.map(str::to_owned),
         style: TextStyle {
             typeface: face,
-            legend_mm: 1.8,
+            legend_mm,
             hri_mm: 2.4,
         },
         bar_gain_mm: 0.0,
@@ -553,33 +566,10 @@ fn a_small_bold_legend_on_a_150_dpi_bilevel_scan_confirms_the_values_kind() {
     use crate::synth::degrade::{blur, threshold};
     let (value, finess) = ("10723468911", "750740029");
     let dpi = 150.0;
-    let px = |mm: f64| (mm / 25.4 * dpi).round() as u32;
-    let mut img = GrayImage::from_pixel(px(80.0), px(80.0), Luma([255]));
-    let block = Block {
-        x_mm: 15.0,
-        y_mm: 36.0,
-        value: value.to_owned(),
-        sets: CodeSets::Shortest,
-        x_dim_mm: 0.3,
-        height_mm: 8.0,
-        legend: Some("N°RPPS".to_owned()),
-        hri: Some(value.to_owned()),
-        style: TextStyle {
-            typeface: Typeface::Sans,
-            legend_mm: 1.2,
-            hri_mm: 2.4,
-        },
-        bar_gain_mm: 0.0,
-    };
-    let quad = draw_block(&mut img, &block, dpi).expect("drawable");
+    let legend = Some("N°RPPS");
+    let (img, symbol) =
+        page_with_legend_mm(value, legend, Some(value), Typeface::Sans, dpi, 0.0, 1.2);
     let img = threshold(&blur(&img, 1.2), 170);
-    let symbol = Symbol {
-        value: value.to_owned(),
-        symbology: Symbology::Code128,
-        quad,
-        px_per_module: None,
-        code_sets: None,
-    };
     let read = |hint: Option<&str>| read_text(&img, &symbol, dpi, hint).legend_kind;
     assert_eq!(read(Some(value)), Some(IdKind::Rpps));
     assert_eq!(read(None), None);
