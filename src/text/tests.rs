@@ -576,17 +576,24 @@ fn a_small_bold_legend_on_a_150_dpi_bilevel_scan_confirms_the_values_kind() {
     assert_ne!(read(Some(finess)), Some(IdKind::Finess));
 }
 
+/// An upright RPPS block at 200 dpi printed faded to `ink` on paper 225 and faxed
+/// (thresholded at 140): with ink a shade darker than the threshold, only the pixels
+/// wholly under a stroke stay black.
+fn faded_fax_page(value: &str, ink: u8) -> (GrayImage, Symbol) {
+    use crate::synth::degrade::{faded, threshold};
+    let (img, symbol) = rpps_page_at(value, 200.0);
+    (threshold(&faded(&img, ink, 225), 140), symbol)
+}
+
 /// Digits a faded fax left as specks (ink a shade darker than the fax's threshold: only
 /// pixels wholly under a stroke stay black) read once the strip is smoothed, and then only
 /// confirm the value.
 #[test]
 fn digits_in_specks_read_smoothed_to_confirm_the_value() {
-    use crate::synth::degrade::{faded, threshold};
     let value = "10723468911";
     let dpi = 200.0;
-    let (img, symbol) = rpps_page_at(value, dpi);
     // Unsmoothed, the 9 in specks reads as a 3.
-    let img = threshold(&faded(&img, 138, 225), 140);
+    let (img, symbol) = faded_fax_page(value, 138);
     let read = read_text(&img, &symbol, dpi, Some(value));
     assert_eq!(read.hri.as_deref(), Some(value), "{read:?}");
     assert!(read.hri_confident, "{read:?}");
@@ -602,11 +609,9 @@ fn digits_in_specks_read_smoothed_to_confirm_the_value() {
 /// confirm the value's kind once the strip is smoothed twice.
 #[test]
 fn a_legend_in_faint_specks_confirms_the_values_kind_smoothed_twice() {
-    use crate::synth::degrade::{faded, threshold};
     let value = "10723468911";
     let dpi = 200.0;
-    let (img, symbol) = rpps_page_at(value, dpi);
-    let img = threshold(&faded(&img, 139, 225), 140);
+    let (img, symbol) = faded_fax_page(value, 139);
     let read = read_text(&img, &symbol, dpi, Some(value));
     assert_eq!(read.legend_kind, Some(IdKind::Rpps), "{read:?}");
     assert_eq!(read_text(&img, &symbol, dpi, None).legend_kind, None);
