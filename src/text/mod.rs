@@ -161,8 +161,9 @@ pub fn read_text(
     // what smoothing joins may also look like another word, so there the legend only
     // confirms the value's kind.
     let legend = match_legend(&above).or_else(|| {
-        smoothings(&above, LEGEND_SMOOTHINGS)
-            .find_map(|smooth| match_legend(&smooth).filter(|(_, m)| expected == Some(m.kind)))
+        on_smoothed(&above, LEGEND_SMOOTHINGS, |smooth| {
+            match_legend(smooth).filter(|(_, m)| expected == Some(m.kind))
+        })
     });
     out.legend_seen = legend_seen;
     if let Some((line, m)) = legend {
@@ -228,11 +229,11 @@ pub fn read_text(
     // Digits that a faded fax left as specks run together again when the strip is
     // smoothed, the more passes the more broken they are; what smoothing joins may also
     // look like another digit, so these readings only confirm the value.
-    for smooth in smoothings(&unshifted, HRI_SMOOTHINGS) {
-        if first.as_ref().is_some_and(|f| f.2) {
-            break;
-        }
-        out.hri_seen |= read_strip(&smooth, false, &mut first);
+    if !first.as_ref().is_some_and(|f| f.2) {
+        on_smoothed(&unshifted, HRI_SMOOTHINGS, |smooth| {
+            out.hri_seen |= read_strip(smooth, false, &mut first);
+            first.as_ref().is_some_and(|f| f.2).then_some(())
+        });
     }
     if let Some((line, digits, confident, quad)) = first {
         out.hri = Some(digits);
@@ -249,9 +250,26 @@ const LEGEND_SMOOTHINGS: usize = 2;
 /// the three corpora).
 const HRI_SMOOTHINGS: usize = 4;
 
-/// `strip` smoothed once, twice, … up to `passes` times, each made only when asked for.
-fn smoothings(strip: &Strip, passes: usize) -> impl Iterator<Item = Strip> {
-    std::iter::successors(Some(strip.smoothed()), |s| Some(s.smoothed())).take(passes)
+/// The first thing `read` finds on `strip` smoothed once, twice, … up to `passes` times;
+/// each smoothing is made only when the one before showed nothing.
+fn on_smoothed<T>(
+    strip: &Strip,
+    passes: usize,
+    mut read: impl FnMut(&Strip) -> Option<T>,
+) -> Option<T> {
+    if passes == 0 {
+        return None;
+    }
+    let mut smooth = strip.smoothed();
+    for pass in 1..=passes {
+        if let Some(found) = read(&smooth) {
+            return Some(found);
+        }
+        if pass < passes {
+            smooth = smooth.smoothed();
+        }
+    }
+    None
 }
 
 /// Fewest digits of an HRI (a FINESS or an AM number).
