@@ -103,25 +103,57 @@ impl<'a> Interior<'a> {
 
 /// Samples `n` points from `from` in steps of `step`.
 pub(crate) fn profile(image: &GrayImage, from: [f64; 2], step: [f64; 2], n: usize) -> Vec<f64> {
-    let at = |i: usize| {
-        let t = i as f64;
-        [from[0] + step[0] * t, from[1] + step[1] * t]
-    };
-    let inside = Interior::new(image);
-    if n > 0 && inside.holds(at(0)) && inside.holds(at(n - 1)) {
-        return (0..n)
-            .map(|i| {
-                let [x, y] = at(i);
-                inside.sample(x, y)
-            })
-            .collect();
+    let mut samples = Vec::with_capacity(n);
+    Segment::new(image, from, step, n).extend(0..n, &mut samples);
+    samples
+}
+
+/// The points `from + i · step` for `i` below `n`, sampled bilinearly: through
+/// [`Interior`] when both ends (so every point) may be, else through [`sample`].
+struct Segment<'a> {
+    image: &'a GrayImage,
+    inside: Interior<'a>,
+    from: [f64; 2],
+    step: [f64; 2],
+    interior: bool,
+}
+
+impl<'a> Segment<'a> {
+    fn new(image: &'a GrayImage, from: [f64; 2], step: [f64; 2], n: usize) -> Self {
+        let mut segment = Segment {
+            image,
+            inside: Interior::new(image),
+            from,
+            step,
+            interior: false,
+        };
+        segment.interior =
+            n > 0 && segment.inside.holds(segment.at(0)) && segment.inside.holds(segment.at(n - 1));
+        segment
     }
-    (0..n)
-        .map(|i| {
-            let [x, y] = at(i);
-            sample(image, x, y)
-        })
-        .collect()
+
+    fn at(&self, i: usize) -> [f64; 2] {
+        let t = i as f64;
+        [
+            self.from[0] + self.step[0] * t,
+            self.from[1] + self.step[1] * t,
+        ]
+    }
+
+    /// Appends the samples of the points `range` to `out` (the path chosen once for all).
+    fn extend(&self, range: std::ops::Range<usize>, out: &mut Vec<f64>) {
+        if self.interior {
+            out.extend(range.map(|i| {
+                let [x, y] = self.at(i);
+                self.inside.sample(x, y)
+            }));
+        } else {
+            out.extend(range.map(|i| {
+                let [x, y] = self.at(i);
+                sample(self.image, x, y)
+            }));
+        }
+    }
 }
 
 /// Margin sampled beyond each reported end, as a fraction of the reported length, to
@@ -214,26 +246,12 @@ impl Line {
     /// The samples of [`Line::row`] as `row(i)` asks for them, taken [`ROW_BLOCK`] at a
     /// time: the same values, none taken past the last one asked for.
     fn lazy_row<'a>(&'a self, image: &'a GrayImage, off: f64) -> impl FnMut(usize) -> f64 + 'a {
-        let from = self.at(0.0, off);
-        let at = move |i: usize| {
-            let t = i as f64;
-            [from[0] + self.u[0] * t, from[1] + self.u[1] * t]
-        };
-        // As `profile`: the fast path when both ends of the row may be sampled.
-        let inside = Interior::new(image);
-        let interior = self.n > 0 && inside.holds(at(0)) && inside.holds(at(self.n - 1));
+        let segment = Segment::new(image, self.at(0.0, off), self.u, self.n);
         let mut samples = Vec::with_capacity(self.n);
         move |i| {
             while samples.len() <= i && samples.len() < self.n {
                 let k = samples.len();
-                samples.extend((k..(k + ROW_BLOCK).min(self.n)).map(|j| {
-                    let [x, y] = at(j);
-                    if interior {
-                        inside.sample(x, y)
-                    } else {
-                        sample(image, x, y)
-                    }
-                }));
+                segment.extend(k..(k + ROW_BLOCK).min(self.n), &mut samples);
             }
             samples[i]
         }

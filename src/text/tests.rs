@@ -16,22 +16,12 @@ fn page(
     dpi: f64,
     degrees: f64,
 ) -> (GrayImage, Symbol) {
-    page_with_legend_mm(value, legend, hri, face, dpi, degrees, 1.8)
+    draw(&block(value, legend, hri, face), dpi, degrees)
 }
 
-/// [`page`] with capitals `legend_mm` high in the legend.
-fn page_with_legend_mm(
-    value: &str,
-    legend: Option<&str>,
-    hri: Option<&str>,
-    face: Typeface,
-    dpi: f64,
-    degrees: f64,
-    legend_mm: f64,
-) -> (GrayImage, Symbol) {
-    let px = |mm: f64| (mm / 25.4 * dpi).round() as u32;
-    let mut img = GrayImage::from_pixel(px(80.0), px(80.0), Luma([255]));
-    let block = Block {
+/// A block at 15 × 36 mm on the page: capitals 1.8 mm high in the legend, 2.4 mm in the HRI.
+fn block(value: &str, legend: Option<&str>, hri: Option<&str>, face: Typeface) -> Block {
+    Block {
         x_mm: 15.0,
         y_mm: 36.0,
         value: value.to_owned(),
@@ -42,12 +32,19 @@ fn page_with_legend_mm(
         hri: hri.map(str::to_owned),
         style: TextStyle {
             typeface: face,
-            legend_mm,
+            legend_mm: 1.8,
             hri_mm: 2.4,
         },
         bar_gain_mm: 0.0,
-    };
-    let quad = draw_block(&mut img, &block, dpi).expect("drawable");
+    }
+}
+
+/// Draws `block` on an 80 mm square page at `dpi`, rotated by `degrees` about the page
+/// centre; returns the page and the symbol (truth quad).
+fn draw(block: &Block, dpi: f64, degrees: f64) -> (GrayImage, Symbol) {
+    let px = |mm: f64| (mm / 25.4 * dpi).round() as u32;
+    let mut img = GrayImage::from_pixel(px(80.0), px(80.0), Luma([255]));
+    let quad = draw_block(&mut img, block, dpi).expect("drawable");
     let (w, h) = (f64::from(img.width()), f64::from(img.height()));
     let r = Homography::translate(w / 2.0, h / 2.0)
         .after(&Homography::rotate(degrees))
@@ -58,7 +55,7 @@ fn page_with_legend_mm(
         warp(&img, &r, img.width(), img.height())
     };
     let symbol = Symbol {
-        value: value.to_owned(),
+        value: block.value.clone(),
         symbology: Symbology::Code128,
         quad: quad.map(|p| r.apply(p)),
         px_per_module: None,
@@ -566,9 +563,9 @@ fn a_small_bold_legend_on_a_150_dpi_bilevel_scan_confirms_the_values_kind() {
     use crate::synth::degrade::{blur, threshold};
     let (value, finess) = ("10723468911", "750740029");
     let dpi = 150.0;
-    let legend = Some("N°RPPS");
-    let (img, symbol) =
-        page_with_legend_mm(value, legend, Some(value), Typeface::Sans, dpi, 0.0, 1.2);
+    let mut small = block(value, Some("N°RPPS"), Some(value), Typeface::Sans);
+    small.style.legend_mm = 1.2;
+    let (img, symbol) = draw(&small, dpi, 0.0);
     let img = threshold(&blur(&img, 1.2), 170);
     let read = |hint: Option<&str>| read_text(&img, &symbol, dpi, hint).legend_kind;
     assert_eq!(read(Some(value)), Some(IdKind::Rpps));
