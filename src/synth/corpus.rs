@@ -6,7 +6,8 @@
 //! blocks sit), a resolution, and zero to three *degradations*; the truth says what an
 //! ideal reader reports: every symbol (value, kind, legend, HRI, quad in page pixels,
 //! whether it is meant to be readable and marked), the prescriber, the structure, the
-//! verdict and the error findings of SPEC §6 (warnings are not part of the truth).
+//! verdict and the error findings of SPEC §6 (warnings are not part of the truth). A symbol
+//! is readable unless a thresholded scan destroyed its bars ([`super::legibility`]).
 
 use image::{GrayImage, Luma};
 use serde::{Deserialize, Serialize};
@@ -16,6 +17,7 @@ use super::geometry::{Homography, composite, warp};
 use super::ink::{
     draw_fold, draw_furniture, draw_marks, draw_signature_over, draw_stamp, draw_sticker_outline,
 };
+use super::legibility::bars_survive;
 use super::write::{self, Fax};
 use super::{Block, Rng, TextStyle, Typeface, degrade, draw_block};
 use crate::ids::{IdKind, luhn_check_digit};
@@ -478,6 +480,20 @@ pub fn generate(seed: u64, index: u32, max_dpi: f64) -> Generated {
     // Photometric degradations.
     let mut page = page;
     let mut jpeg_quality = None;
+    // Thresholding is the one step that loses information for good: whether each symbol's
+    // bars survived it is the truth's `readable` (grey scans keep every symbol readable).
+    let mut readable = vec![true; placed.len()];
+    let survivors = |page: &GrayImage| -> Vec<bool> {
+        placed
+            .iter()
+            .zip(&quads)
+            .map(|(p, q)| {
+                p.block
+                    .modules()
+                    .is_some_and(|m| bars_survive(page, &m, q.map(|c| h.apply(c))))
+            })
+            .collect()
+    };
     for d in &degradations {
         page = match d.as_str() {
             "blur" => degrade::blur(&page, rng.range(0.5, 1.0) * dpi / 300.0 + 0.3),
@@ -504,19 +520,27 @@ pub fn generate(seed: u64, index: u32, max_dpi: f64) -> Generated {
             }
             _ => page,
         };
+        if d == "bilevel" {
+            readable = survivors(&page);
+        }
+    }
+    if fax {
+        // As written: bilevel at 128, after whatever followed the fax's own threshold.
+        readable = survivors(&degrade::threshold(&page, 128));
     }
 
-    let symbols = placed
+    let symbols: Vec<SymbolTruth> = placed
         .iter()
         .zip(&quads)
-        .map(|(p, q)| SymbolTruth {
+        .zip(&readable)
+        .map(|((p, q), readable)| SymbolTruth {
             value: p.block.value.clone(),
             symbology: "code128".to_owned(),
             kind: p.kind,
             legend: p.block.legend.clone(),
             hri: p.block.hri.clone(),
             quad: q.map(|c| h.apply(c).map(|v| (v * 10.0).round() / 10.0)),
-            readable: true,
+            readable: *readable,
             marked: p.marked,
             px_per_module: ((x_dim / 25.4 * dpi) * 100.0).round() / 100.0,
             code_sets: super::code128::codewords(&p.block.value, sets)
@@ -524,6 +548,19 @@ pub fn generate(seed: u64, index: u32, max_dpi: f64) -> Generated {
                 .unwrap_or_default(),
         })
         .collect();
+    // An identification printed only in bars the degradations destroyed is not readable:
+    // an ideal reader fails the page (the digits below may still say the number).
+    let lost = |value: &Option<String>| {
+        value.as_ref().is_some_and(|v| {
+            !symbols.iter().any(|s| s.readable && s.value == *v)
+                && symbols.iter().any(|s| s.value == *v)
+        })
+    };
+    if lost(&prescriber) || lost(&structure) {
+        verdict = "fail";
+        findings.push("symbol_unreadable");
+        findings.sort();
+    }
     let (ext, bytes) = if fax {
         ("tif", write::tiff_fax(&[(page, dpi)], Fax::G4))
     } else if let Some(q) = jpeg_quality {
@@ -590,6 +627,32 @@ fn place_block(page: &mut GrayImage, p: &Placed, dpi: f64) -> [[f64; 2]; 4] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Seed 7's page 22 is a blurred fax whose prescriber's narrow spaces all filled in:
+    /// that symbol is not readable, so the page fails as an ideal reader would fail it; the
+    /// other two symbols on it survived. Grey pages keep every symbol readable.
+    #[test]
+    fn bars_lost_to_a_fax_are_unreadable_and_fail_the_page() {
+        let g = generate(7, 22, 300.0);
+        assert!(g.truth.degradations.iter().any(|d| d == "fax"));
+        let lost: Vec<&str> = g
+            .truth
+            .symbols
+            .iter()
+            .filter(|s| !s.readable)
+            .map(|s| s.value.as_str())
+            .collect();
+        assert_eq!(lost, ["10268956959"]);
+        assert_eq!(g.truth.prescriber.as_deref(), Some("10268956959"));
+        assert_eq!(g.truth.verdict, "fail");
+        assert_eq!(g.truth.findings, ["symbol_unreadable"]);
+        for i in 1..=40 {
+            let t = generate(7, i, 300.0).truth;
+            if !t.degradations.iter().any(|d| d == "fax" || d == "bilevel") {
+                assert!(t.symbols.iter().all(|s| s.readable), "page {i}");
+            }
+        }
+    }
 
     #[test]
     fn same_seed_same_bytes() {

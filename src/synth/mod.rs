@@ -15,6 +15,7 @@ pub mod degrade;
 pub mod fixtures;
 pub mod geometry;
 mod ink;
+pub mod legibility;
 pub mod write;
 
 use ab_glyph::{FontRef, PxScale};
@@ -106,6 +107,15 @@ impl Default for TextStyle {
 }
 
 impl Block {
+    /// Bar and space widths in modules, bar first (`None` when the value cannot be
+    /// encoded in the block's code sets).
+    pub fn modules(&self) -> Option<Vec<u8>> {
+        match self.sets {
+            CodeSets::Code39 => crate::decode::code39::encode(&self.value),
+            sets => Some(widths(&codewords(&self.value, sets)?)),
+        }
+    }
+
     /// The symbol's width in mm, quiet zones excluded.
     pub fn width_mm(&self) -> f64 {
         let modules: u32 = codewords(&self.value, self.sets)
@@ -177,10 +187,7 @@ pub fn draw_text(img: &mut GrayImage, typeface: Typeface, x: f64, y: f64, size: 
 /// bar's top.
 pub fn draw_block(img: &mut GrayImage, block: &Block, dpi: f64) -> Option<[[f64; 2]; 4]> {
     let px = |mm: f64| mm / 25.4 * dpi;
-    let modules = match block.sets {
-        CodeSets::Code39 => crate::decode::code39::encode(&block.value)?,
-        sets => widths(&codewords(&block.value, sets)?),
-    };
+    let modules = block.modules()?;
     let (left, top, bottom) = (
         px(block.x_mm),
         px(block.y_mm),
