@@ -61,7 +61,66 @@ pub fn combine(lines: &[Vec<LinePart>]) -> Vec<Voted> {
             }
         }
     }
+    for t in &tails {
+        if let Some(v) = read_back(t)
+            && !found.iter().any(|f| f.codewords == v.codewords)
+        {
+            found.push(v);
+        }
+    }
     found
+}
+
+/// The symbol a tail group read back all the way to a start character that has no quiet
+/// zone before it (a stamp's frame or a rule touching the first bar, so no line saw a
+/// head): kept when at least [`MIN_VOTES`] lines read it so, more than read any other
+/// such symbol, its check character holds and it has the shape of an identifier. Its
+/// start on each line lies the symbol's length before the stop's last edge.
+fn read_back(tails: &[Seen]) -> Option<Voted> {
+    let through: Vec<(usize, &LinePart, Vec<u8>)> = tails
+        .iter()
+        .filter(|(_, p)| !p.part.whole)
+        .map(|&(k, p)| (k, p, values(&p.part.chars)))
+        .filter(|(_, _, c)| c.first().is_some_and(|v| (START_A..=START_C).contains(v)))
+        .filter(|(_, _, c)| check_ok(c))
+        .collect();
+    let lines_reading = |c: &[u8]| {
+        let mut lines: Vec<usize> = through
+            .iter()
+            .filter(|(_, _, o)| o == c)
+            .map(|(k, _, _)| *k)
+            .collect();
+        lines.sort_unstable();
+        lines.dedup();
+        lines.len()
+    };
+    let (_, _, best) = through.iter().max_by_key(|(_, _, c)| lines_reading(c))?;
+    let votes = lines_reading(best);
+    if votes < MIN_VOTES
+        || through
+            .iter()
+            .any(|(_, _, c)| c != best && lines_reading(c) * 2 > votes)
+    {
+        return None;
+    }
+    let v = settled(best.clone(), &[], tails).filter(|v| identifier_shaped(&v.text))?;
+    let mut starts: Vec<(usize, f64)> = through
+        .iter()
+        .filter(|(_, _, c)| c == best)
+        .map(|&(k, p, _)| {
+            let length = (11 * best.len() + 13) as f64 * p.part.module;
+            (
+                k,
+                if p.reversed {
+                    p.t + length
+                } else {
+                    p.t - length
+                },
+            )
+        })
+        .collect();
+    starts.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    Some(Voted { starts, ..v })
 }
 
 /// Groups parts of the same direction that begin at about the same place along the lines.
@@ -350,6 +409,34 @@ mod tests {
             assert_eq!(lines(&v.starts), own, "{}", v.text);
             assert_eq!(lines(&v.ends), own, "{}", v.text);
         }
+    }
+
+    /// A stamp's frame touches the first bar: no line sees a head, but tails read back
+    /// through the start character (no quiet zone before it, so not whole).
+    #[test]
+    fn tails_read_back_to_a_start_without_quiet_zone_make_the_symbol() {
+        let cw = codewords("370503633", CodeSets::Shortest).unwrap();
+        let end = 50.0 + 2.0 * (11 * cw.len() + 13) as f64;
+        let back = |cw: &[u8]| vec![part(cw, false, 2.0, end, false)];
+        let voted = combine(&[back(&cw), back(&cw), vec![]]);
+        assert_eq!(voted.len(), 1);
+        assert_eq!(voted[0].text, "370503633");
+        let starts: Vec<(usize, i64)> = voted[0]
+            .starts
+            .iter()
+            .map(|&(k, t)| (k, t.round() as i64))
+            .collect();
+        assert_eq!(starts, [(0, 50), (1, 50)]);
+        // One line is not enough; nor two against two that read another valid symbol.
+        assert!(combine(&[back(&cw)]).is_empty());
+        let other = codewords("370503641", CodeSets::Shortest).unwrap();
+        assert!(combine(&[back(&cw), back(&cw), back(&other), back(&other)]).is_empty());
+        // A check character that fails, or a text that is no identifier, gives nothing.
+        let mut wrong = cw.clone();
+        wrong[2] = (wrong[2] + 1) % 100;
+        assert!(combine(&[back(&wrong), back(&wrong)]).is_empty());
+        let word = codewords("ORDO-123", CodeSets::Shortest).unwrap();
+        assert!(combine(&[back(&word), back(&word)]).is_empty());
     }
 
     #[test]
