@@ -338,12 +338,14 @@ fn read_oriented(page: &Page, c: &Candidate) -> (Vec<Symbol>, Option<[[f64; 2]; 
     // Lines in an order that spreads them over the symbol from the first ones on; a clean
     // symbol is settled by a few lines that each read it whole, and the rest are skipped.
     let mut parts: Vec<Vec<LinePart>> = vec![Vec::new(); lines];
+    let mut loose: Vec<Vec<LinePart>> = vec![Vec::new(); lines];
     let mut whole: Vec<Vec<u8>> = Vec::new();
     let mut code39: Vec<(usize, Line39)> = Vec::new();
     let mut inside: Vec<f64> = Vec::new();
     for (done, k) in spread(lines).map(|k| (k + lines / 2) % lines).enumerate() {
         let read = line_reads(image, &scanlines[k], two_level);
         parts[k] = read.parts;
+        loose[k] = read.loose;
         code39.extend(read.code39.map(|r| (k, r)));
         // Only the probe's lines tell whether the candidate is inside a symbol.
         if done < PROBE {
@@ -363,9 +365,28 @@ fn read_oriented(page: &Page, c: &Candidate) -> (Vec<Symbol>, Option<[[f64; 2]; 
             return (Vec::new(), None, PartsSeen::cut_off(&mut inside));
         }
     }
-    let mut symbols: Vec<Symbol> = vote::combine(&parts)
+    let voted = vote::combine(&parts);
+    // The loose ends of runs that templates read only in part vote too, for symbols
+    // nothing else read: a stroke across a fax's bars spoils a different character on
+    // each line.
+    let more = if loose.iter().any(|l| !l.is_empty()) {
+        let with_loose: Vec<Vec<LinePart>> = parts
+            .iter()
+            .zip(&loose)
+            .map(|(p, l)| p.iter().chain(l).cloned().collect())
+            .collect();
+        vote::combine(&with_loose)
+    } else {
+        Vec::new()
+    };
+    let fresh_votes: Vec<_> = more
         .into_iter()
-        .map(|v| symbol(image, &scanlines, &v))
+        .filter(|v| !voted.iter().any(|w| w.codewords == v.codewords))
+        .collect();
+    let mut symbols: Vec<Symbol> = voted
+        .iter()
+        .chain(&fresh_votes)
+        .map(|v| symbol(image, &scanlines, v))
         .collect();
     if symbols.is_empty() {
         symbols.extend(code39_symbol(image, &scanlines, &code39));

@@ -6,7 +6,7 @@ use image::GrayImage;
 
 use super::code39;
 use super::code128::{Decoded, Partial, check_ok, decode_all, heads, tails};
-use super::template;
+use super::template::{self, TemplateRead};
 use crate::locate::{min_max, sample};
 
 /// An edge's slope must exceed this many times the noise's slope spread.
@@ -301,6 +301,10 @@ pub struct Line39 {
 /// [`inside_bars`]), `None` when it shows no edges.
 pub struct LineMeets {
     pub parts: Vec<LinePart>,
+    /// The sure characters at the ends of runs that a template read only in part (a
+    /// stroke across the line, or two patterns alike somewhere): for the votes across
+    /// lines of a symbol nothing else read, never for the geometry of one that was.
+    pub loose: Vec<LinePart>,
     pub code39: Option<Line39>,
     pub widths: Option<Vec<f64>>,
 }
@@ -309,8 +313,10 @@ pub struct LineMeets {
 pub fn line_reads(image: &GrayImage, line: &Scanline, two_level: bool) -> LineMeets {
     let profile = line.profile(image);
     let w = widths(&profile);
+    let (parts, loose) = code128_parts(&profile, w.as_deref(), two_level);
     LineMeets {
-        parts: code128_parts(&profile, w.as_deref(), two_level),
+        parts,
+        loose,
         code39: w.as_deref().and_then(code39_of),
         widths: w,
     }
@@ -369,7 +375,11 @@ pub(super) fn verified(p: &LinePart) -> Option<Vec<u8>> {
     (p.part.whole && check_ok(&values)).then_some(values)
 }
 
-fn code128_parts(profile: &[f64], w: Option<&[f64]>, two_level: bool) -> Vec<LinePart> {
+fn code128_parts(
+    profile: &[f64],
+    w: Option<&[f64]>,
+    two_level: bool,
+) -> (Vec<LinePart>, Vec<LinePart>) {
     let mut parts = w.map_or_else(Vec::new, parts_of_widths);
     // A symbol read from start to stop whose check character fails is not read: blur
     // moved the edges of some narrow element by a module.
@@ -384,10 +394,13 @@ fn code128_parts(profile: &[f64], w: Option<&[f64]>, two_level: bool) -> Vec<Lin
         }
     }
     // Blur too strong for edges: match rendered characters on the grey profile.
+    let mut loose = Vec::new();
     if !read_whole(&parts) {
-        parts.extend(template_parts(profile, w, two_level));
+        let templates = template_parts(profile, w, two_level);
+        parts.extend(templates.whole);
+        loose = templates.loose;
     }
-    parts
+    (parts, loose)
 }
 
 /// Quiet zones are spaces at least this many times the line's median element.
@@ -400,12 +413,13 @@ const MIN_RUN: usize = 30;
 
 /// Whole symbols read by [`template::read_between`] on each run of bars between two
 /// quiet zones (the line's widths `w`), as a head and a tail each.
-fn template_parts(profile: &[f64], w: Option<&[f64]>, two_level: bool) -> Vec<LinePart> {
+fn template_parts(profile: &[f64], w: Option<&[f64]>, two_level: bool) -> Templates {
+    let mut out = Templates::default();
     let Some(w) = w else {
-        return Vec::new();
+        return out;
     };
     if w.len() < MIN_RUN + 2 {
-        return Vec::new();
+        return out;
     }
     let median = median_element(w);
     let at = boundaries(w);
@@ -414,43 +428,79 @@ fn template_parts(profile: &[f64], w: Option<&[f64]>, two_level: bool) -> Vec<Li
         .step_by(2)
         .filter(|&i| i == 0 || i == w.len() - 1 || w[i] >= QUIET_RUN * median)
         .collect();
-    let mut parts = Vec::new();
     let mut i = 0;
     while i + 1 < quiet.len() {
         // The run to the next quiet zone or, on a thresholded page, when that does not
         // read, to the one after: a space that a vanished bar widened can pass for a
         // quiet zone.
         let reach = if two_level { 3 } else { 2 };
+        let mut partial = None;
         let found = (i + 1..quiet.len().min(i + reach)).find_map(|j| {
             let (a, b) = (quiet[i], quiet[j]);
             let read = (b - a >= MIN_RUN)
                 .then(|| template::read_between(profile, &at[a + 1..=b], two_level))
                 .flatten()?;
+            if !read.unsure.is_empty() {
+                partial.get_or_insert((a, b, read));
+                return None;
+            }
             Some((j, read))
         });
         let Some((j, read)) = found else {
+            // The sure characters of a run that did not read whole: loose ends.
+            if let Some((a, b, read)) = partial {
+                out.loose.extend(ends_of_read(&read, a, b));
+            }
             i += 1;
             continue;
         };
         let (a, b) = (quiet[i], quiet[j]);
         i = j;
-        let reversed = read.start_t > read.end_t;
-        let chars: Vec<(u8, f64)> = read.codewords.iter().map(|&v| (v, 0.0)).collect();
-        for (head, t) in [(true, read.start_t), (false, read.end_t)] {
-            parts.push(LinePart {
+        out.whole.extend(ends_of_read(&read, a, b));
+    }
+    out
+}
+
+/// What templates read on a line: whole symbols, and the sure characters at the ends of
+/// runs that did not read whole ([`LineMeets::loose`]).
+#[derive(Default)]
+struct Templates {
+    whole: Vec<LinePart>,
+    loose: Vec<LinePart>,
+}
+
+/// A template read of the run between the widths `a` and `b` as a head and a tail: the
+/// whole symbol each when it read whole; else its sure characters before its first unsure
+/// position (head) and after its last (tail).
+fn ends_of_read(read: &TemplateRead, a: usize, b: usize) -> Vec<LinePart> {
+    let reversed = read.start_t > read.end_t;
+    let chars: Vec<(u8, f64)> = read.codewords.iter().map(|&v| (v, 0.0)).collect();
+    let whole = read.unsure.is_empty();
+    let (first, last) = match (read.unsure.first(), read.unsure.last()) {
+        (Some(&f), Some(&l)) => (f, l + 1),
+        _ => (chars.len(), 0),
+    };
+    [(true, read.start_t), (false, read.end_t)]
+        .into_iter()
+        .filter_map(|(head, t)| {
+            let chars = match (whole, head) {
+                (true, _) => chars.clone(),
+                (false, true) => chars[..first].to_vec(),
+                (false, false) => chars[last..].to_vec(),
+            };
+            (!chars.is_empty()).then(|| LinePart {
                 part: Partial {
-                    chars: chars.clone(),
+                    chars,
                     at: if head { a + 1 } else { b },
                     module: read.module,
-                    whole: true,
+                    whole,
                 },
                 head,
                 reversed,
                 t,
-            });
-        }
-    }
-    parts
+            })
+        })
+        .collect()
 }
 
 /// The profile with its Laplacian taken off ([`SHARPEN`] times): an inverse of a little

@@ -89,6 +89,10 @@ pub struct TemplateRead {
     pub end_t: f64,
     /// Pixels per module.
     pub module: f64,
+    /// Positions the line could not tell (a stroke across them, or two patterns alike
+    /// there): the read is then no symbol, but its sure characters before the first and
+    /// after the last of them are a head and a tail for the votes across lines.
+    pub unsure: Vec<usize>,
 }
 
 /// The symbol a run of bars between two quiet zones holds, read in either direction:
@@ -98,9 +102,15 @@ pub fn read_between(profile: &[f64], edges: &[f64], two_level: bool) -> Option<T
     let (&first, &last) = (edges.first()?, edges.last()?);
     // The pixel model's view of the line, made once for both directions when needed.
     let dark = OnceCell::new();
-    let forward = || read_run(profile, edges, first, last, 1.0, two_level, &dark);
-    let backward = || read_run(profile, edges, last, first, -1.0, two_level, &dark);
-    forward().or_else(backward)
+    let forward = read_run(profile, edges, first, last, 1.0, two_level, &dark);
+    if forward.as_ref().is_some_and(|r| r.unsure.is_empty()) {
+        return forward;
+    }
+    let backward = read_run(profile, edges, last, first, -1.0, two_level, &dark);
+    match backward {
+        Some(b) if b.unsure.is_empty() || forward.is_none() => Some(b),
+        _ => forward,
+    }
 }
 
 /// Reads the run from the edge `from` to the edge `to` (`dir` = ±1: the profile read
@@ -129,6 +139,7 @@ fn read_run(
         start_t: from,
         end_t: to,
         module,
+        unsure: Vec::new(),
     };
     // Erosion moves the outer edges in by half its width each.
     let grid_of = |n: usize, erosion: f64| {
