@@ -173,10 +173,11 @@ fn own_reader_and_rxing_agree_where_both_read() {
 
 /// Seed 11's page 228 is a group pad faxed with motion blur and thinned ink, four of its
 /// symbols struck through: the stroke spoils a different character on each line, and no
-/// line reads the third one whole, by its edges or by the pixel model. The sure characters
-/// the pixel model reads before and after the spoiled one vote across lines.
+/// line reads them whole, by their edges or by the pixel model. The sure characters the
+/// pixel model reads before and after the spoiled one vote across lines — alone, too, for
+/// the symbols whose edges most lines misread the same way.
 #[test]
-fn a_struck_symbol_on_a_fax_is_read_from_the_loose_ends_of_its_lines() {
+fn struck_symbols_on_a_fax_are_read_from_the_loose_ends_of_their_lines() {
     let g = corpus::generate(11, 228, 300.0);
     assert!(g.truth.degradations.iter().any(|d| d == "fax"));
     let image = ingest::decode_first(&g.bytes).expect("the page decodes");
@@ -184,7 +185,9 @@ fn a_struck_symbol_on_a_fax_is_read_from_the_loose_ends_of_its_lines() {
         .into_iter()
         .map(|s| s.value)
         .collect();
-    assert!(read.iter().any(|v| v == "10577943243"), "{read:?}");
+    for struck in ["10577943243", "10091085786", "10944162865"] {
+        assert!(read.iter().any(|v| v == struck), "{struck}: {read:?}");
+    }
     let printed: Vec<&str> = g.truth.symbols.iter().map(|s| s.value.as_str()).collect();
     assert!(
         read.iter().all(|v| printed.contains(&v.as_str())),

@@ -368,21 +368,30 @@ fn read_oriented(page: &Page, c: &Candidate) -> (Vec<Symbol>, Option<[[f64; 2]; 
     let voted = vote::combine(&parts);
     // The loose ends of runs that templates read only in part vote too, for symbols
     // nothing else read: a stroke across a fax's bars spoils a different character on
-    // each line.
+    // each line. With the lines' other parts, and alone: the edge readers can misread one
+    // stretch of a thresholded symbol the same way on most lines, and outvote them there.
     let more = if loose.iter().any(|l| !l.is_empty()) {
         let with_loose: Vec<Vec<LinePart>> = parts
             .iter()
             .zip(&loose)
             .map(|(p, l)| p.iter().chain(l).cloned().collect())
             .collect();
-        vote::combine(&with_loose)
+        let mut more = vote::combine(&with_loose);
+        more.extend(vote::combine(&loose));
+        more
     } else {
         Vec::new()
     };
-    let fresh_votes: Vec<_> = more
-        .into_iter()
-        .filter(|v| !voted.iter().any(|w| w.codewords == v.codewords))
-        .collect();
+    let mut fresh_votes: Vec<vote::Voted> = Vec::new();
+    for v in more {
+        if !voted
+            .iter()
+            .chain(&fresh_votes)
+            .any(|w| w.codewords == v.codewords)
+        {
+            fresh_votes.push(v);
+        }
+    }
     let mut symbols: Vec<Symbol> = voted
         .iter()
         .chain(&fresh_votes)
