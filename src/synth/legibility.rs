@@ -19,9 +19,12 @@
 //!   row's ink over the whole symbol says the print gained or lost per bar — so that a faded
 //!   print's thin bars, or even a vanished narrow bar, still pick the right pattern.
 //!
-//! A character is read when at least [`MIN_ROWS`] rows read it; the symbol is readable when
-//! every character is read but at most one, which the check character restores. The stop
-//! counts as read when its first eleven modules beat every data pattern.
+//! A character is read when at least [`MIN_ROWS`] rows read it. The symbol is readable when
+//! every character is read but at most one, which the check character restores; or when
+//! those not read are each tied with one other pattern (rows on which exactly one rival is
+//! as close), at most four, and no choice of the rivals but the true one passes the check
+//! character. The stop counts as read when its first eleven modules beat every data
+//! pattern.
 
 use image::GrayImage;
 

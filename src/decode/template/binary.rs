@@ -7,7 +7,9 @@
 //! pixels of the line are ink. The grid and the erosion are those under which the start
 //! character and the stop pattern (with the quiet zones beyond them) predict the line
 //! best; then each character is the pattern that predicts its own pixels best, clearly
-//! better than the next, and the check character must hold.
+//! better than the next, and the check character must hold. A line on which some
+//! character is not clear (a stroke across it) still gives the sure characters before and
+//! after it, which the votes across lines combine.
 
 use super::{CHARS, MAX_TWINNED, MAX_TWINS, TemplateRead, bars, checked_choice};
 use crate::decode::patterns::{PATTERNS, START_A, START_C, STOP};
@@ -55,7 +57,9 @@ pub(super) fn darkness(profile: &[f64]) -> Vec<f64> {
 /// (`dir` = ±1: the profile read forwards or backwards); `dark` is each pixel's ink,
 /// from 0 to 1; `edges` is the run's edge count. Bars vanish or merge and specks add a
 /// few edges, so the character counts tried are those whose symbols have at most
-/// [`SPECKS`] edges fewer than the run and at most a third more.
+/// [`SPECKS`] edges fewer than the run and at most a third more. When no grid reads it
+/// whole, the read of the grid with most sure characters at its ends, its other positions
+/// `unsure` (loose ends, for the votes across lines).
 pub(super) fn read(
     dark: &[f64],
     edges: usize,
