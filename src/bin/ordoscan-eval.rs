@@ -4,7 +4,8 @@
 //!   `*.truth.json` (written by `ordoscan-synth corpus`) is read; prints symbol recall
 //!   (readable symbols found with the right value), false symbols (values read that are not
 //!   on the page — must be 0), verdict accuracy, overall and per degradation, case,
-//!   resolution and pixels per module, then ms/page on one thread and pages/s on `--jobs`.
+//!   resolution, pixels per module, and group pad per degradation, then ms/page on one
+//!   thread and pages/s on `--jobs`.
 //! - `ordoscan-eval suites DIR [--reader …]`: the peer suites (`manifest.jsonl`): an image
 //!   counts as read when its expected text is among the values read, any other value is a
 //!   false read; a leading FNC1 (GS) is ignored on both sides.
@@ -314,6 +315,16 @@ fn corpus(dir: &Path, reader: Reader, jobs: usize, misses: bool) -> anyhow::Resu
             keys.push((0, "clean".to_owned()));
         }
         keys.extend(truth.degradations.iter().map(|d| (0, d.clone())));
+        // Group pads (hand marks, strike-outs) per degradation: #7's verdict target.
+        if truth.case.starts_with("group") {
+            keys.push((4, "group pads".to_owned()));
+            keys.extend(
+                truth
+                    .degradations
+                    .iter()
+                    .map(|d| (4, format!("group pads, {d}"))),
+            );
+        }
         for k in keys {
             groups.entry(k).or_default().add(&t);
         }
