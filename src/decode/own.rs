@@ -392,11 +392,24 @@ fn read_oriented(page: &Page, c: &Candidate) -> (Vec<Symbol>, Option<[[f64; 2]; 
             fresh_votes.push(v);
         }
     }
-    let mut symbols: Vec<Symbol> = voted
+    let mut symbols: Vec<Symbol> = voted.iter().map(|v| symbol(image, &scanlines, v)).collect();
+    // A symbol the loose ends give where one was read already can only be a misreading
+    // of it; two different ones at one place, a misreading of one of them.
+    let loose_symbols: Vec<Symbol> = fresh_votes
         .iter()
-        .chain(&fresh_votes)
         .map(|v| symbol(image, &scanlines, v))
         .collect();
+    let clear = |f: &Symbol| {
+        !symbols
+            .iter()
+            .chain(page.known)
+            .any(|s| locate::overlap(&s.quad, &f.quad))
+            && !loose_symbols
+                .iter()
+                .any(|o| o.value != f.value && locate::overlap(&o.quad, &f.quad))
+    };
+    let kept: Vec<Symbol> = loose_symbols.iter().filter(|f| clear(f)).cloned().collect();
+    symbols.extend(kept);
     if symbols.is_empty() {
         symbols.extend(code39_symbol(image, &scanlines, &code39));
     }
