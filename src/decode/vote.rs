@@ -52,17 +52,20 @@ pub fn combine(lines: &[Vec<LinePart>]) -> Vec<Voted> {
     let heads = groups(all.iter().copied().filter(|(_, p)| p.head).collect());
     let tails = groups(all.iter().copied().filter(|(_, p)| !p.head).collect());
     let mut found: Vec<Voted> = Vec::new();
+    let mut paired = vec![false; tails.len()];
     for h in &heads {
-        for t in &tails {
-            if let Some(v) = pair(h, t, lines.len())
-                && !found.iter().any(|f| f.codewords == v.codewords)
-            {
-                found.push(v);
+        for (t, tail) in tails.iter().enumerate() {
+            if let Some(v) = pair(h, tail, lines.len()) {
+                paired[t] = true;
+                if !found.iter().any(|f| f.codewords == v.codewords) {
+                    found.push(v);
+                }
             }
         }
     }
-    for t in &tails {
-        if let Some(v) = read_back(t)
+    // Tails no head paired with may have read back through a start without quiet zone.
+    for (t, _) in paired.iter().enumerate().filter(|(_, p)| !**p) {
+        if let Some(v) = read_back(&tails[t])
             && !found.iter().any(|f| f.codewords == v.codewords)
         {
             found.push(v);
