@@ -28,6 +28,7 @@
 
 use image::GrayImage;
 
+use crate::decode::distance as dist;
 use crate::decode::patterns::PATTERNS;
 use crate::locate::sample;
 
@@ -230,10 +231,6 @@ fn ink_cover(widths: &[u8], gain: f64) -> [f64; 11] {
 
 fn distance(a: &[f64], b: &[f64; 11]) -> f64 {
     a.iter().zip(b).map(|(x, y)| (x - y).abs()).sum()
-}
-
-fn dist(a: [f64; 2], b: [f64; 2]) -> f64 {
-    (a[0] - b[0]).hypot(a[1] - b[1])
 }
 
 /// The point at `u` along the bars and `v` down them, bilinear in `quad`.

@@ -119,17 +119,16 @@ pub(super) fn read(
         let unsure: Vec<usize> = (0..choices.len())
             .filter(|&k| choices[k].len() != 1)
             .collect();
-        let sure = |unsure: &[usize]| match (unsure.first(), unsure.last()) {
+        let sure = match (unsure.first(), unsure.last()) {
             (Some(&f), Some(&l)) => f + choices.len() - l - 1,
             _ => choices.len(),
         };
-        let kept = partial.as_ref().map_or(0, |(n, _)| *n);
-        if sure(&unsure) > kept {
+        if sure > partial.as_ref().map_or(0, |(n, _)| *n) {
             let codewords = choices
                 .iter()
                 .map(|c| c.first().copied().unwrap_or(0))
                 .collect();
-            partial = Some((sure(&unsure), read(codewords, unsure)));
+            partial = Some((sure, read(codewords, unsure)));
         }
     }
     partial.map(|(_, read)| read)
