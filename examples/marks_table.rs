@@ -40,7 +40,7 @@ fn main() {
                     "file": truth["file"], "case": case, "deg": truth["degradations"],
                     "value": s.value, "marked": marked, "ring": e.ring, "beside": e.beside,
                     "highlight": e.highlight, "above": e.above, "below": e.below,
-                    "corners": e.corners, "strike": e.strike, "level": e.strike_level,
+                    "corners": e.corners, "near": e.near, "strike": e.strike, "level": e.strike_level,
                     "singled_out": e.singled_out(), "plain": e.plain(), "struck": e.struck(),
                 })
             );

@@ -416,12 +416,12 @@ fn single_out(reports: &mut [SymbolReport], marks: &[Option<Evidence>]) -> Singl
         .collect();
     let standing: Vec<&String> = values.iter().filter(|v| !struck.contains(v)).collect();
     // One mark singles a number out only when the other standing numbers show nothing
-    // that could be one.
+    // that could be one (a rubber stamp over them is no mark).
     let others_plain = |chosen: &String| {
         standing
             .iter()
             .filter(|v| **v != chosen)
-            .all(|v| of_value(v, &|e| e.plain(), true))
+            .all(|v| of_value(v, &|e| e.plain() || e.stamped(), true))
     };
     // Where numbers are struck out, the one left standing is the prescriber's, and a mark
     // elsewhere cannot override that: two kinds of evidence that disagree are ambiguous.
@@ -853,6 +853,17 @@ mod tests {
         let plain = Evidence::default();
         let circled = Evidence { ring: 1.0, ..plain };
         let doubtful = Evidence { ring: 0.6, ..plain };
+        // A stamp's box over the bars (seed 2026 page 312).
+        let stamped = Evidence {
+            ring: 0.625,
+            beside: 7.25,
+            below: 13.75,
+            near: 8.44,
+            corners: 3.06,
+            strike: 0.72,
+            strike_level: 0.76,
+            ..plain
+        };
         let struck = Evidence {
             strike: 0.9,
             ..plain
@@ -865,10 +876,13 @@ mod tests {
         ];
         // Marks of the three RPPS symbols → prescriber's symbol, or the reason it is
         // ambiguous.
-        let rows: [([Evidence; 3], Result<usize, &str>); 6] = [
+        let rows: [([Evidence; 3], Result<usize, &str>); 9] = [
             ([circled, plain, plain], Ok(0)),
             ([plain, plain, circled], Ok(2)),
             ([circled, doubtful, plain], Err("another may be marked")),
+            ([stamped, plain, circled], Ok(2)),
+            ([stamped, doubtful, circled], Err("another may be marked")),
+            ([stamped, plain, plain], Err("none is singled out")),
             ([struck, plain, struck], Ok(1)),
             ([struck, circled, plain], Err("left standing")),
             ([plain, plain, plain], Err("none is singled out")),
