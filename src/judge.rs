@@ -423,11 +423,12 @@ fn single_out(reports: &mut [SymbolReport], marks: &[Option<Evidence>]) -> Singl
             .filter(|v| **v != chosen)
             .all(|v| of_value(v, &|e| e.plain() || e.stamped(), true))
     };
-    // Where numbers are struck out, the one left standing is the prescriber's, and a mark
-    // elsewhere cannot override that: two kinds of evidence that disagree are ambiguous.
+    // Where numbers are struck out, the one left standing is the prescriber's; where
+    // several are, a mark may single one of them out, as on a pad with no strokes.
     let chosen = match (struck.is_empty(), marked.as_slice(), standing.as_slice()) {
         (_, _, []) => Err("all of them are struck out"),
         (false, _, [one]) => Ok(*one),
+        (false, [one], _) if others_plain(one) => Ok(*one),
         (false, _, _) => Err("more than one is left standing by the strokes"),
         (true, [one], _) if others_plain(one) => Ok(*one),
         (true, [_], _) => Err("a mark singles one out but another may be marked too"),
@@ -876,7 +877,7 @@ mod tests {
         ];
         // Marks of the three RPPS symbols → prescriber's symbol, or the reason it is
         // ambiguous.
-        let rows: [([Evidence; 3], Result<usize, &str>); 9] = [
+        let rows: [([Evidence; 3], Result<usize, &str>); 11] = [
             ([circled, plain, plain], Ok(0)),
             ([plain, plain, circled], Ok(2)),
             ([circled, doubtful, plain], Err("another may be marked")),
@@ -884,7 +885,9 @@ mod tests {
             ([stamped, doubtful, circled], Err("another may be marked")),
             ([stamped, plain, plain], Err("none is singled out")),
             ([struck, plain, struck], Ok(1)),
-            ([struck, circled, plain], Err("left standing")),
+            ([struck, circled, plain], Ok(1)),
+            ([struck, circled, doubtful], Err("left standing")),
+            ([struck, plain, plain], Err("left standing")),
             ([plain, plain, plain], Err("none is singled out")),
         ];
         for (i, (marks, expected)) in rows.into_iter().enumerate() {

@@ -117,9 +117,10 @@ const PLAIN_BESIDE_MM2: f64 = 2.0;
 const PLAIN_HIGHLIGHT: f64 = 12.0;
 /// Share of a symbol's spaces the straight edge of a rubber stamp's box inks where it
 /// crosses the bars without striking them out (it runs on beyond them into the corners).
-/// Measured on the group pads of seeds 2026, 7 and 11: stamps over a symbol 0.49–0.86;
-/// no circle, box, tick or arrow that was not otherwise seen in full comes near.
-const STAMP_EDGE: f64 = 0.45;
+/// Measured on the group pads of seeds 2026, 7, 11 and 13: stamps over a symbol
+/// 0.45–0.86 (the least crossing half the bars); circles inking as many are seen all
+/// around, no box, tick or arrow comes near.
+const STAMP_EDGE: f64 = 0.4;
 
 /// What the ink around one symbol shows.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -140,6 +141,10 @@ pub struct Evidence {
     /// Of the ink above and below, what lies beyond the block's end on the side with more
     /// ink beside it (the corners a tick or an arrow leaves empty), mm².
     pub corners: f64,
+    /// The same two on the other side of the bars (a tick on one side, a stamp running on
+    /// beside the other).
+    pub other_beside: f64,
+    pub other_corners: f64,
     /// Share of the symbol's spaces inked along one straight line that slants across the
     /// bars and stops at their ends (0–1).
     pub strike: f64,
@@ -162,8 +167,13 @@ impl Evidence {
         // stroke running on beyond the bars) counts only alone: nothing above or below
         // near the block, no stroke through the bars.
         let isolated = self.near < AROUND_MM2 && self.strike.max(self.strike_level) < ALONE_STRIKE;
-        let ticked =
-            self.corners < AROUND_MM2 && pen_beside && (self.beside >= CLEAR_TICK_MM2 || isolated);
+        // Either side: a tick on one side is one whatever runs on beside the other.
+        let tick = |beside: f64, corners: f64| {
+            corners < AROUND_MM2
+                && (BESIDE_MM2[0]..=BESIDE_MM2[1]).contains(&beside)
+                && (beside >= CLEAR_TICK_MM2 || isolated)
+        };
+        let ticked = tick(self.beside, self.corners) || tick(self.other_beside, self.other_corners);
         circled || boxed || ticked || self.highlight >= HIGHLIGHT
     }
 
@@ -358,7 +368,8 @@ impl Around {
         let ring = sectors.iter().filter(|&&s| s >= SECTOR_INK_MM2).count() as f64 / SECTORS as f64;
         // A highlighter runs along the whole symbol, through both quiet zones; a fold's
         // darker side or a shadow may grey one of them only. How much greyer is taken
-        // against the bars' ink, so that a faded page's faded highlighter counts.
+        // against the bars' ink, so that a faded page's faded highlighter counts, and over
+        // all of each zone: there it may be darker than half the faded bars.
         let quiet = |left: bool| {
             let grey: Vec<f32> = (0..window.h)
                 .flat_map(|j| (0..window.w).map(move |i| (i, j)))
@@ -367,7 +378,6 @@ impl Around {
                     (p[0] < 0.0) == left && in_quiet_zone(p, length, height)
                 })
                 .map(|(i, j)| window.at(i, j))
-                .filter(|&v| v < dark)
                 .collect();
             median(&grey)
         };
@@ -386,6 +396,12 @@ impl Around {
                 left_corners
             } else {
                 right_corners
+            },
+            other_beside: f64::min(left, right),
+            other_corners: if left >= right {
+                right_corners
+            } else {
+                left_corners
             },
             strike: struck.slanted,
             strike_level: struck.level,
@@ -833,6 +849,53 @@ mod tests {
             }
             .struck()
         );
+    }
+
+    #[test]
+    fn a_highlighter_on_a_faded_page_singles_it_out() {
+        // Faded print: the highlighter greys the quiet zones more than half as dark as
+        // the bars (seed 13 page 272).
+        let (img, symbol) = page(|img, px| {
+            let y = 34.0 * px;
+            stroke_ink(img, [27.0 * px, y], [72.0 * px, y], 10.0 * px, 168);
+        });
+        let faded = crate::synth::degrade::faded(&img, 130, 215);
+        let e = evidence(&faded, &symbol, DPI).expect("evidence");
+        assert!(e.highlight >= HIGHLIGHT && e.singled_out(), "{e:?}");
+        let (img, symbol) = page(|_, _| {});
+        let faded = crate::synth::degrade::faded(&img, 130, 215);
+        let e = evidence(&faded, &symbol, DPI).expect("evidence");
+        assert!(e.plain() && !e.singled_out(), "{e:?}");
+    }
+
+    #[test]
+    fn a_tick_on_one_side_counts_whatever_lies_beside_the_other() {
+        // Seed 13 page 69: a tick left of the bars, a stamp's box running on right of them.
+        let stamped_tick = Evidence {
+            ring: 0.56,
+            beside: 16.0,
+            below: 31.0,
+            near: 9.8,
+            corners: 1.75,
+            other_beside: 6.0,
+            other_corners: 0.0,
+            strike: 0.62,
+            strike_level: 0.75,
+            ..Evidence::default()
+        };
+        assert!(stamped_tick.singled_out(), "{stamped_tick:?}");
+        // Without the tick, the stamp alone.
+        let stamp = Evidence {
+            other_beside: 0.0,
+            ..stamped_tick
+        };
+        assert!(!stamp.singled_out() && stamp.stamped(), "{stamp:?}");
+        // A speck on the other side counts only alone, and the stamp is not nothing.
+        let speck = Evidence {
+            other_beside: 3.0,
+            ..stamped_tick
+        };
+        assert!(!speck.singled_out(), "{speck:?}");
     }
 
     #[test]
