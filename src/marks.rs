@@ -155,7 +155,8 @@ pub struct Evidence {
 impl Evidence {
     /// Whether a mark singles the symbol out (circle, box, tick, arrow, highlighter).
     pub fn singled_out(&self) -> bool {
-        let pen_beside = (BESIDE_MM2[0]..=BESIDE_MM2[1]).contains(&self.beside);
+        let pen = |ink: f64| (BESIDE_MM2[0]..=BESIDE_MM2[1]).contains(&ink);
+        let pen_beside = pen(self.beside);
         let circled = self.ring >= RING;
         // A box is pen lines on every side; a stamp or a signature is much more ink.
         let outline = |ink: f64| (AROUND_MM2..=OUTLINE_MM2).contains(&ink);
@@ -169,9 +170,7 @@ impl Evidence {
         let isolated = self.near < AROUND_MM2 && self.strike.max(self.strike_level) < ALONE_STRIKE;
         // Either side: a tick on one side is one whatever runs on beside the other.
         let tick = |beside: f64, corners: f64| {
-            corners < AROUND_MM2
-                && (BESIDE_MM2[0]..=BESIDE_MM2[1]).contains(&beside)
-                && (beside >= CLEAR_TICK_MM2 || isolated)
+            corners < AROUND_MM2 && pen(beside) && (beside >= CLEAR_TICK_MM2 || isolated)
         };
         let ticked = tick(self.beside, self.corners) || tick(self.other_beside, self.other_corners);
         circled || boxed || ticked || self.highlight >= HIGHLIGHT
