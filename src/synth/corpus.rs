@@ -396,12 +396,20 @@ pub fn generate(seed: u64, index: u32, max_dpi: f64) -> Generated {
         if case == "fault_two_finess" {
             let other = structure_number(&mut rng, '0');
             let b3 = make(&mut rng, &other, IdKind::Finess);
-            let at = if side != 0.0 {
-                [10.0, 60.0]
+            // Upright in the side column, the third symbol runs up from 60 mm; a long
+            // prescriber symbol (code set B, wide modules) reaches up to or past that, and
+            // the two would print with less than their two quiet zones between, or as one
+            // run of bars. Such a pad has it at the foot of the page instead.
+            let rpps_top = spots[0][1] - placed.first().map_or(0.0, |p| p.block.width_mm());
+            let quiet_zones = 20.0 * b3.x_dim_mm;
+            let (at, degrees) = if side == 0.0 {
+                ([spots[1][0], spots[1][1] + 30.0], side)
+            } else if rpps_top - 60.0 >= quiet_zones {
+                ([10.0, 60.0], side)
             } else {
-                [spots[1][0], spots[1][1] + 30.0]
+                ([col2, low], 0.0)
             };
-            placed.push(place(b3, IdKind::Finess, at, side, None));
+            placed.push(place(b3, IdKind::Finess, at, degrees, None));
             structure = None;
             verdict = "fail";
             findings.push("structure_ambiguous");
