@@ -2,6 +2,8 @@
 //! edges, and the decoding of one line. The only place of the decoder that sees grey
 //! values; what leaves it is a width sequence.
 
+use std::cell::OnceCell;
+
 use image::GrayImage;
 
 use super::code39;
@@ -405,6 +407,8 @@ fn code128_parts(
 
 /// Quiet zones are spaces at least this many times the line's median element.
 const QUIET_RUN: f64 = 4.0;
+/// How light, from the line's ink to its paper, the middle of a quiet zone gets.
+const QUIET_LIGHT: f64 = 0.85;
 /// Fewest elements (bars and spaces) in a run of bars worth reading from templates. The
 /// shortest symbol of four characters has 31; every template read of the 500-page
 /// corpus had 40 or more (blur merges few edges before the template is needed), while
@@ -428,14 +432,38 @@ fn template_parts(profile: &[f64], w: Option<&[f64]>, two_level: bool) -> Templa
         .step_by(2)
         .filter(|&i| i == 0 || i == w.len() - 1 || w[i] >= QUIET_RUN * median)
         .collect();
+    // A quiet zone is as light as the paper, blurred or not; a wide "space" whose middle
+    // stays grey may be a run of narrow bars and spaces that blur merged into one level
+    // (ink erosion lightens it further). Ink and paper are the line's 5th and 95th
+    // percentiles, measured only when such a space is met.
+    let paper = OnceCell::new();
+    let grey = |i: usize| {
+        let paper = *paper.get_or_init(|| {
+            let mut on_page: Vec<f64> = profile.iter().copied().filter(|v| !v.is_nan()).collect();
+            let mut percentile = |p: f64| {
+                let k = ((on_page.len() - 1) as f64 * p) as usize;
+                *on_page.select_nth_unstable_by(k, f64::total_cmp).1
+            };
+            let (ink, paper) = (percentile(0.05), percentile(0.95));
+            ink + QUIET_LIGHT * (paper - ink)
+        });
+        // The mean of the space's middle half (its ends are the slopes of its edges).
+        let quarter = 0.25 * (at[i + 1] - at[i]);
+        let a = ((at[i] + quarter).ceil() as usize).min(profile.len());
+        let b = ((at[i + 1] - quarter) as usize).min(profile.len()).max(a);
+        let middle = &profile[a..b];
+        middle.iter().sum::<f64>() / (middle.len().max(1) as f64) < paper
+    };
     let mut i = 0;
     while i + 1 < quiet.len() {
-        // The run to the next quiet zone or, on a thresholded page, when that does not
-        // read, to the one after: a space that a vanished bar widened can pass for a
-        // quiet zone.
-        let reach = if two_level { 3 } else { 2 };
+        // The run to the next quiet zone or, when that does not read, to the one after:
+        // on a thresholded page, a space that a vanished bar widened can pass for a quiet
+        // zone; on a grey one, a space that stays grey.
         let mut partial = None;
-        let found = (i + 1..quiet.len().min(i + reach)).find_map(|j| {
+        let found = (i + 1..quiet.len().min(i + 3)).find_map(|j| {
+            if j > i + 1 && !two_level && !grey(quiet[i + 1]) {
+                return None;
+            }
             let (a, b) = (quiet[i], quiet[j]);
             let read = (b - a >= MIN_RUN)
                 .then(|| template::read_between(profile, &at[a + 1..=b], two_level))
@@ -556,6 +584,11 @@ mod tests {
     use crate::synth::{Block, TextStyle, draw_block};
 
     fn symbol_image(value: &str, px_per_module: f64, blur: f64) -> GrayImage {
+        eroded_symbol_image(value, px_per_module, 0.0, blur)
+    }
+
+    /// A symbol whose bars lost `erosion` modules of their width, blurred by `blur` px.
+    fn eroded_symbol_image(value: &str, px_per_module: f64, erosion: f64, blur: f64) -> GrayImage {
         let mut img = GrayImage::from_pixel(600, 60, image::Luma([255]));
         let dpi = 254.0;
         let block = Block {
@@ -568,7 +601,7 @@ mod tests {
             legend: None,
             hri: None,
             style: TextStyle::default(),
-            bar_gain_mm: 0.0,
+            bar_gain_mm: -erosion * px_per_module / dpi * 25.4,
         };
         draw_block(&mut img, &block, dpi).unwrap();
         if blur > 0.0 {
@@ -607,6 +640,37 @@ mod tests {
         assert!(texts(&edges).is_empty(), "…with a wrong check character");
         let all = line_parts(&img, &line);
         assert!(texts(&all).iter().any(|t| t == "10001045367"), "{all:?}");
+    }
+
+    #[test]
+    fn a_grey_gap_that_blur_made_of_thin_bars_is_no_quiet_zone() {
+        // Thin bars blurred into a grey plateau four times the median element wide: its
+        // width makes it look like a quiet zone that cuts the symbol in two, its grey
+        // middle says it is not one.
+        for y in [20.5, 30.5, 40.5] {
+            let img = eroded_symbol_image("10458582722", 2.87, 0.35, 2.7);
+            let line = Scanline {
+                from: [0.0, y],
+                dir: [1.0, 0.0],
+                len: 600,
+            };
+            let w = widths(&line.profile(&img)).unwrap();
+            let median = median_element(&w);
+            assert!(
+                w[2..w.len() - 2]
+                    .iter()
+                    .step_by(2)
+                    .any(|&space| space >= QUIET_RUN * median),
+                "a space inside the symbol is as wide as a quiet zone: {w:?}"
+            );
+            let read: Vec<Vec<u8>> = line_parts(&img, &line)
+                .iter()
+                .filter(|p| p.head)
+                .filter_map(verified)
+                .collect();
+            let cw = codewords("10458582722", CodeSets::Shortest).unwrap();
+            assert_eq!(read, vec![cw], "line at {y}");
+        }
     }
 
     #[test]

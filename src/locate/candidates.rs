@@ -12,8 +12,13 @@ use wide::{i16x8, i32x4, u8x16, u16x8};
 
 /// Side of a texture cell, pixels.
 const CELL_PX: u32 = 12;
-/// Smallest mean squared gradient of a bar cell (grey levels²).
+/// Smallest mean squared gradient of a bar cell (grey levels²) on a page of
+/// [`FULL_CONTRAST`] or more; on a fainter page, the floor falls with its contrast.
 const MIN_ENERGY: f64 = 400.0;
+/// Page contrast (grey levels from ink to paper) at and above which [`MIN_ENERGY`] holds.
+const FULL_CONTRAST: f64 = 200.0;
+/// The floor's lowest value, whatever the page's contrast.
+const LOWEST_ENERGY: f64 = 100.0;
 /// Smallest orientation coherence of a bar cell (1 = all gradients parallel).
 const MIN_COHERENCE: f64 = 0.55;
 /// Largest orientation difference between joined cells, degrees.
@@ -239,8 +244,38 @@ impl SamplePairs {
     }
 }
 
-fn is_bar(c: &Cell) -> bool {
-    c.energy >= MIN_ENERGY && c.coherence >= MIN_COHERENCE
+fn is_bar(c: &Cell, floor: f64) -> bool {
+    c.energy >= floor && c.coherence >= MIN_COHERENCE
+}
+
+/// The energy a bar cell needs on this page: [`MIN_ENERGY`] scaled down linearly with
+/// the page's contrast below [`FULL_CONTRAST`] (faded print, a light-grey toner). The
+/// gradient of an edge is proportional to the contrast, its energy to the square; the
+/// floor falls only linearly, so that the faint gaps between stacked symbols do not join
+/// them. Ink and paper are the 1st and 99th percentiles of a sparse grid of pixels.
+fn energy_floor(image: &GrayImage) -> f64 {
+    const STEP: usize = 8;
+    let (w, raw) = (image.width() as usize, image.as_raw());
+    let mut histogram = [0u32; 256];
+    for row in raw.chunks_exact(w.max(1)).step_by(STEP) {
+        for &v in row.iter().step_by(STEP) {
+            histogram[usize::from(v)] += 1;
+        }
+    }
+    let n: u32 = histogram.iter().sum();
+    let level = |fraction: f64| {
+        let wanted = (f64::from(n) * fraction).ceil() as u32;
+        let mut seen = 0;
+        histogram
+            .iter()
+            .position(|&count| {
+                seen += count;
+                seen >= wanted.max(1)
+            })
+            .unwrap_or(255) as f64
+    };
+    let contrast = level(0.99) - level(0.01);
+    (MIN_ENERGY * contrast / FULL_CONTRAST).clamp(LOWEST_ENERGY, MIN_ENERGY)
 }
 
 /// Longest page side searched at full resolution; larger pages (600 dpi scans) are
@@ -307,11 +342,12 @@ fn candidates_at_scale(image: &GrayImage) -> Vec<Candidate> {
         return Vec::new();
     }
     let (cells, gw, gh) = tensor_cells(image);
+    let floor = energy_floor(image);
     let max_turn = (2.0 * MAX_TURN_DEG).to_radians().cos();
     let mut label = vec![false; cells.len()];
     let mut groups: Vec<Vec<usize>> = Vec::new();
     for start in 0..cells.len() {
-        if label[start] || !is_bar(&cells[start]) {
+        if label[start] || !is_bar(&cells[start], floor) {
             continue;
         }
         let mut stack = vec![start];
@@ -329,7 +365,7 @@ fn candidates_at_scale(image: &GrayImage) -> Vec<Candidate> {
                 }
                 let j = (ny as u32 * gw + nx as u32) as usize;
                 let (a, b) = (cells[i].doubled, cells[j].doubled);
-                if !label[j] && is_bar(&cells[j]) && a[0] * b[0] + a[1] * b[1] >= max_turn {
+                if !label[j] && is_bar(&cells[j], floor) && a[0] * b[0] + a[1] * b[1] >= max_turn {
                     label[j] = true;
                     stack.push(j);
                 }
@@ -571,6 +607,29 @@ mod tests {
                 proptest::prop_assert_eq!(u32::from(p[0]), (sum + 2) / 4, "({}, {})", x, y);
             }
         }
+    }
+
+    #[test]
+    fn faint_blurred_bars_on_a_faded_page_are_found() {
+        // Faded print: bars 150, paper 205, four-pixel modules, blurred. Their cells'
+        // energy is below the floor of a page of full contrast.
+        let page = GrayImage::from_fn(400, 300, |x, y| {
+            let inside = (100..300).contains(&x) && (120..180).contains(&y);
+            image::Luma([if inside && (x / 4) % 2 == 0 { 150 } else { 205 }])
+        });
+        let page = crate::synth::degrade::blur(&page, 2.0);
+        let (cells, gw, _) = tensor_cells(&page);
+        let strongest = (10..15)
+            .flat_map(|y| (9..24).map(move |x| (y * gw + x) as usize))
+            .map(|i| cells[i].energy)
+            .fold(0.0, f64::max);
+        assert!(strongest < MIN_ENERGY, "{strongest}");
+        let c = candidates(&page);
+        assert!(
+            c.iter()
+                .any(|c| (c.centre[0] - 200.0).abs() < 15.0 && (c.centre[1] - 150.0).abs() < 15.0),
+            "{c:?}"
+        );
     }
 
     #[test]
