@@ -8,7 +8,7 @@
 
 mod candidates;
 
-pub use candidates::{Candidate, candidates};
+pub use candidates::{Candidate, candidates, survey};
 
 use image::GrayImage;
 

@@ -12,13 +12,18 @@ use std::time::Instant;
 
 use image::GrayImage;
 
-use super::scan::{Line39, LinePart, Scanline, inside_bars, line_reads, two_level, verified};
+use super::scan::{
+    Line39, LinePart, Scanline, THICKNESS, inside_bars, line_reads, two_level, verified,
+};
 use super::vote::{self, Voted};
 use super::{Symbol, Symbology, push_unique};
 use crate::locate::{self, Candidate};
 
 /// Most scanlines across one candidate.
 const MAX_LINES: usize = 48;
+/// Most samples across a line on a noisy page ([`locate::survey`]): noise falls with the
+/// square root of their number.
+const NOISY_THICKNESS: usize = 21;
 /// Shortest candidate read (half its length, pixels). Letters, rules and pen strokes make
 /// most candidates, and short ones cost as much to reject as a symbol costs to read; the
 /// shortest symbol ordoscan reads (a 9-digit FINESS, 101 modules) spans 120 pixels at
@@ -94,7 +99,8 @@ fn spread(n: usize) -> impl Iterator<Item = usize> {
 pub(super) fn read(image: &GrayImage, deadline: Option<Instant>) -> OwnReading {
     let mut out = OwnReading::default();
     let two_level = two_level(image);
-    for c in locate::candidates(image) {
+    let (candidates, noisy) = locate::survey(image);
+    for c in candidates {
         if c.half_length < MIN_HALF_LENGTH {
             continue;
         }
@@ -102,12 +108,23 @@ pub(super) fn read(image: &GrayImage, deadline: Option<Instant>) -> OwnReading {
             out.timed_out = true;
             return out;
         }
-        let page = Page {
+        let page = |thickness| Page {
             image,
             two_level,
+            thickness,
             known: &out.symbols,
         };
-        match read_candidate(&page, &c) {
+        let mut read = read_candidate(&page(THICKNESS), &c);
+        // On a noisy page, a candidate that read nothing is read again with lines as
+        // thick as the symbol allows (its lines spread over its height).
+        let thick = (c.half_height as usize).clamp(THICKNESS, NOISY_THICKNESS);
+        if noisy && thick > THICKNESS && !matches!(&read, Ok(found) if !found.is_empty()) {
+            let again = read_candidate(&page(thick), &c);
+            if matches!(&again, Ok(found) if !found.is_empty()) {
+                read = again;
+            }
+        }
+        match read {
             Ok(found) if found.is_empty() && smeared(&c) => {
                 out.unread.extend(smeared_quad(image, &c));
             }
@@ -127,6 +144,8 @@ struct Page<'a> {
     image: &'a GrayImage,
     /// Whether the page holds two grey levels only ([`two_level`]).
     two_level: bool,
+    /// Samples across each line of the candidate (more on a noisy page).
+    thickness: usize,
     /// The symbols read so far.
     known: &'a [Symbol],
 }
@@ -343,7 +362,7 @@ fn read_oriented(page: &Page, c: &Candidate) -> (Vec<Symbol>, Option<[[f64; 2]; 
     let mut code39: Vec<(usize, Line39)> = Vec::new();
     let mut inside: Vec<f64> = Vec::new();
     for (done, k) in spread(lines).map(|k| (k + lines / 2) % lines).enumerate() {
-        let read = line_reads(image, &scanlines[k], two_level);
+        let read = line_reads(image, &scanlines[k], two_level, page.thickness);
         parts[k] = read.parts;
         loose[k] = read.loose;
         code39.extend(read.code39.map(|r| (k, r)));
@@ -670,6 +689,7 @@ mod tests {
         let page = Page {
             image: img,
             two_level: false,
+            thickness: THICKNESS,
             known: &[],
         };
         read_candidate(&page, &piece)
@@ -865,6 +885,7 @@ mod tests {
         let page = Page {
             image: &image,
             two_level: false,
+            thickness: THICKNESS,
             known: &known,
         };
         let lines: Vec<Scanline> = [50.0, 60.0]

@@ -19,6 +19,9 @@ const MIN_ENERGY: f64 = 400.0;
 const FULL_CONTRAST: f64 = 200.0;
 /// The floor's lowest value, whatever the page's contrast.
 const LOWEST_ENERGY: f64 = 100.0;
+/// Pixel noise (deviation) this large a part of the page's contrast is taken off the
+/// texture map: it buries faint bars' coherence (faded print, a noisy scanner).
+const NOISY: f64 = 0.15;
 /// Smallest orientation coherence of a bar cell (1 = all gradients parallel).
 const MIN_COHERENCE: f64 = 0.55;
 /// Largest orientation difference between joined cells, degrees.
@@ -94,7 +97,10 @@ struct Cell {
     doubled: [f64; 2],
 }
 
-fn tensor_cells(image: &GrayImage) -> (Vec<Cell>, u32, u32) {
+/// The cells of the texture map; `noise` is the variance pixel noise adds to each
+/// gradient component, taken off both (it adds to the energy, never to the orientation,
+/// and a bar cell's coherence is then that of its bars).
+fn tensor_cells(image: &GrayImage, noise: f64) -> (Vec<Cell>, u32, u32) {
     let (sums, gw, gh) = tensor_sums(image);
     let cells = sums
         .into_iter()
@@ -105,10 +111,11 @@ fn tensor_cells(image: &GrayImage) -> (Vec<Cell>, u32, u32) {
             let (sxx, syy, sxy, n) = (sxx as f64, syy as f64, sxy as f64, f64::from(n));
             let (a, b) = (sxx - syy, 2.0 * sxy);
             let norm = a.hypot(b);
+            let energy = (sxx + syy) / n - 2.0 * noise;
             Cell {
-                energy: (sxx + syy) / n,
-                coherence: if sxx + syy > 0.0 {
-                    norm / (sxx + syy)
+                energy,
+                coherence: if energy > 0.0 {
+                    (norm / n / energy).min(1.0)
                 } else {
                     0.0
                 },
@@ -248,34 +255,77 @@ fn is_bar(c: &Cell, floor: f64) -> bool {
     c.energy >= floor && c.coherence >= MIN_COHERENCE
 }
 
-/// The energy a bar cell needs on this page: [`MIN_ENERGY`] scaled down linearly with
-/// the page's contrast below [`FULL_CONTRAST`] (faded print, a light-grey toner). The
-/// gradient of an edge is proportional to the contrast, its energy to the square; the
-/// floor falls only linearly, so that the faint gaps between stacked symbols do not join
-/// them. Ink and paper are the 1st and 99th percentiles of a sparse grid of pixels.
-fn energy_floor(image: &GrayImage) -> f64 {
-    const STEP: usize = 8;
-    let (w, raw) = (image.width() as usize, image.as_raw());
-    let mut histogram = [0u32; 256];
-    for row in raw.chunks_exact(w.max(1)).step_by(STEP) {
-        for &v in row.iter().step_by(STEP) {
-            histogram[usize::from(v)] += 1;
+/// What a page's pixels say about how bars show on it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Levels {
+    /// The energy a bar cell needs (see [`Levels::of`]).
+    floor: f64,
+    /// The variance that pixel noise adds to each gradient component (grey levels²).
+    noise: f64,
+}
+
+impl Levels {
+    /// The levels of a page, from a sparse grid of its pixels. The floor is
+    /// [`MIN_ENERGY`] scaled down linearly with the page's contrast below
+    /// [`FULL_CONTRAST`] (faded print, a light-grey toner): the gradient of an edge is
+    /// proportional to the contrast, its energy to the square, and the floor falls only
+    /// linearly, so that the faint gaps between stacked symbols do not join them. The
+    /// noise is that of the gradient's
+    /// central differences, mostly over flat paper: their median absolute value is
+    /// 0.6745 times their deviation when the noise is Gaussian. It is counted only on a
+    /// page where it is a large part of the contrast ([`NOISY`]).
+    fn of(image: &GrayImage) -> Self {
+        // Every 16th pixel of every 16th row: enough for the percentiles, and counting
+        // into a histogram costs (paper samples all land in one or two bins).
+        const STEP: usize = 16;
+        let (w, raw) = (image.width() as usize, image.as_raw());
+        let mut histogram = [0u32; 256];
+        let mut slopes = [0u32; 256];
+        for row in raw.chunks_exact(w.max(1)).step_by(STEP) {
+            let mut x = 1;
+            while x + 1 < row.len() {
+                histogram[usize::from(row[x])] += 1;
+                slopes[usize::from(row[x - 1].abs_diff(row[x + 1]))] += 1;
+                x += STEP;
+            }
+        }
+        // Paper is the median sample; ink, the median of the samples darker than half way
+        // from paper to the darkest ones (a page may hold very little ink).
+        let paper = percentile(&histogram, 0.5);
+        let darkest = percentile(&histogram, 0.001);
+        let mut dark = histogram;
+        dark[((paper + darkest) / 2.0).ceil() as usize..].fill(0);
+        let contrast = if dark.iter().any(|&n| n > 0) {
+            paper - percentile(&dark, 0.5)
+        } else {
+            0.0
+        };
+        let noise = (percentile(&slopes, 0.5) / 0.6745).powi(2);
+        // A central difference of pixels with noise σ has the variance 2 σ².
+        let sigma = (noise / 2.0).sqrt();
+        Levels {
+            floor: (MIN_ENERGY * contrast / FULL_CONTRAST).clamp(LOWEST_ENERGY, MIN_ENERGY),
+            noise: if sigma >= NOISY * contrast {
+                noise
+            } else {
+                0.0
+            },
         }
     }
+}
+
+/// The value below which `fraction` of a histogram's samples lie.
+fn percentile(histogram: &[u32; 256], fraction: f64) -> f64 {
     let n: u32 = histogram.iter().sum();
-    let level = |fraction: f64| {
-        let wanted = (f64::from(n) * fraction).ceil() as u32;
-        let mut seen = 0;
-        histogram
-            .iter()
-            .position(|&count| {
-                seen += count;
-                seen >= wanted.max(1)
-            })
-            .unwrap_or(255) as f64
-    };
-    let contrast = level(0.99) - level(0.01);
-    (MIN_ENERGY * contrast / FULL_CONTRAST).clamp(LOWEST_ENERGY, MIN_ENERGY)
+    let wanted = ((f64::from(n) * fraction).ceil() as u32).max(1);
+    let mut seen = 0;
+    histogram
+        .iter()
+        .position(|&count| {
+            seen += count;
+            seen >= wanted
+        })
+        .unwrap_or(255) as f64
 }
 
 /// Longest page side searched at full resolution; larger pages (600 dpi scans) are
@@ -284,11 +334,20 @@ const MAX_SEARCH_SIDE_PX: u32 = 3600;
 
 /// The candidate regions of a page, largest first, in page pixels.
 pub fn candidates(image: &GrayImage) -> Vec<Candidate> {
+    survey(image).0
+}
+
+/// The candidate regions of a page ([`candidates`]), and whether pixel noise is a large
+/// part of its contrast ([`NOISY`]): lines across its symbols must then average more
+/// pixels along the bars.
+pub fn survey(image: &GrayImage) -> (Vec<Candidate>, bool) {
+    let levels = Levels::of(image);
+    let noisy = levels.noise > 0.0;
     if image.width().max(image.height()) <= MAX_SEARCH_SIDE_PX {
-        return candidates_at_scale(image);
+        return (candidates_at_scale(image, levels), noisy);
     }
     let half = halve(image);
-    candidates_at_scale(&half)
+    let found = candidates_at_scale(&half, Levels::of(&half))
         .into_iter()
         .map(|c| Candidate {
             centre: [c.centre[0] * 2.0 + 0.5, c.centre[1] * 2.0 + 0.5],
@@ -296,7 +355,8 @@ pub fn candidates(image: &GrayImage) -> Vec<Candidate> {
             half_height: c.half_height * 2.0,
             ..c
         })
-        .collect()
+        .collect();
+    (found, noisy)
 }
 
 /// The image at half size, each pixel the mean of a 2 × 2 block: sixteen output pixels
@@ -336,13 +396,15 @@ fn halve(image: &GrayImage) -> GrayImage {
     GrayImage::from_raw(w as u32, h as u32, out).expect("a buffer of the halved size")
 }
 
-fn candidates_at_scale(image: &GrayImage) -> Vec<Candidate> {
+fn candidates_at_scale(image: &GrayImage, levels: Levels) -> Vec<Candidate> {
     let (w, h) = image.dimensions();
     if w < 3 * CELL_PX || h < 3 * CELL_PX {
         return Vec::new();
     }
-    let (cells, gw, gh) = tensor_cells(image);
-    let floor = energy_floor(image);
+    let (cells, gw, gh) = tensor_cells(image, levels.noise);
+    // Taken off, noise still leaves each cell's energy off by its own fluctuation (about
+    // half the noise variance over a cell's samples): less than that is no bar.
+    let floor = levels.floor + 0.5 * levels.noise;
     let max_turn = (2.0 * MAX_TURN_DEG).to_radians().cos();
     let mut label = vec![false; cells.len()];
     let mut groups: Vec<Vec<usize>> = Vec::new();
@@ -618,7 +680,7 @@ mod tests {
             image::Luma([if inside && (x / 4) % 2 == 0 { 150 } else { 205 }])
         });
         let page = crate::synth::degrade::blur(&page, 2.0);
-        let (cells, gw, _) = tensor_cells(&page);
+        let (cells, gw, _) = tensor_cells(&page, 0.0);
         let strongest = (10..15)
             .flat_map(|y| (9..24).map(move |x| (y * gw + x) as usize))
             .map(|i| cells[i].energy)
@@ -630,6 +692,32 @@ mod tests {
                 .any(|c| (c.centre[0] - 200.0).abs() < 15.0 && (c.centre[1] - 150.0).abs() < 15.0),
             "{c:?}"
         );
+    }
+
+    #[test]
+    fn faded_bars_under_heavy_noise_are_found_once_the_noise_is_taken_off() {
+        // Bars 150 on paper 210, four-pixel modules, pixel noise σ 22: the noise's
+        // isotropic gradients bury the bars' coherence unless they are taken off.
+        let page = GrayImage::from_fn(600, 400, |x, y| {
+            let inside = (150..450).contains(&x) && (150..250).contains(&y);
+            image::Luma([if inside && (x / 4) % 3 != 1 { 150 } else { 210 }])
+        });
+        let page = crate::synth::degrade::noise(&page, 22.0, &mut crate::synth::Rng::new(5));
+        let levels = Levels::of(&page);
+        assert!(levels.noise > 0.0, "the page counts as noisy: {levels:?}");
+        let near = |c: &[Candidate]| {
+            c.iter().any(|c| {
+                (c.centre[0] - 300.0).abs() < 40.0
+                    && (c.centre[1] - 200.0).abs() < 30.0
+                    && c.half_length > 100.0
+            })
+        };
+        let plain = Levels {
+            noise: 0.0,
+            ..levels
+        };
+        assert!(!near(&candidates_at_scale(&page, plain)), "noise left in");
+        assert!(near(&candidates(&page)), "{:?}", candidates(&page));
     }
 
     #[test]
