@@ -270,10 +270,9 @@ impl Levels {
     /// [`FULL_CONTRAST`] (faded print, a light-grey toner): the gradient of an edge is
     /// proportional to the contrast, its energy to the square, and the floor falls only
     /// linearly, so that the faint gaps between stacked symbols do not join them. The
-    /// noise is that of the gradient's
-    /// central differences, mostly over flat paper: their median absolute value is
-    /// 0.6745 times their deviation when the noise is Gaussian. It is counted only on a
-    /// page where it is a large part of the contrast ([`NOISY`]).
+    /// noise is that of the gradient's central differences, mostly over flat paper: their
+    /// median absolute value is 0.6745 times their deviation when the noise is Gaussian.
+    /// It is counted only on a page where it is a large part of the contrast ([`NOISY`]).
     fn of(image: &GrayImage) -> Self {
         // Every 16th pixel of every 16th row: enough for the percentiles, and counting
         // into a histogram costs (paper samples all land in one or two bins).
