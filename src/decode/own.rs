@@ -114,13 +114,15 @@ pub(super) fn read(image: &GrayImage, deadline: Option<Instant>) -> OwnReading {
             thickness,
             known: &out.symbols,
         };
+        let read_some =
+            |read: &Result<Vec<Symbol>, _>| matches!(read, Ok(found) if !found.is_empty());
         let mut read = read_candidate(&page(THICKNESS), &c);
         // On a noisy page, a candidate that read nothing is read again with lines as
         // thick as the symbol allows (its lines spread over its height).
         let thick = (c.half_height as usize).clamp(THICKNESS, NOISY_THICKNESS);
-        if noisy && thick > THICKNESS && !matches!(&read, Ok(found) if !found.is_empty()) {
+        if noisy && thick > THICKNESS && !read_some(&read) {
             let again = read_candidate(&page(thick), &c);
-            if matches!(&again, Ok(found) if !found.is_empty()) {
+            if read_some(&again) {
                 read = again;
             }
         }

@@ -61,9 +61,8 @@ impl Scanline {
 
     #[inline(always)]
     fn sampled<const THICK: usize>(&self, image: &GrayImage) -> Vec<f64> {
-        let thickness = THICK;
         let across = [-self.dir[1], self.dir[0]];
-        let half = (thickness / 2) as f64;
+        let half = (THICK / 2) as f64;
         // Where bilinear sampling has pixels on both sides (as [`sample`] takes it).
         let (w, h) = (
             f64::from(image.width()) - 1.0,
@@ -87,7 +86,7 @@ impl Scanline {
                 if !inside(p) {
                     return f64::NAN;
                 }
-                let offsets = (0..thickness).map(|k| k as f64 - half);
+                let offsets = (0..THICK).map(|k| k as f64 - half);
                 let sum: f64 = if interior(p) {
                     offsets
                         .map(|o| {
@@ -99,7 +98,7 @@ impl Scanline {
                         .map(|o| sample(image, p[0] + across[0] * o, p[1] + across[1] * o))
                         .sum()
                 };
-                sum / thickness as f64
+                sum / THICK as f64
             })
             .collect()
     }
