@@ -117,10 +117,12 @@ pub(super) fn read(image: &GrayImage, deadline: Option<Instant>) -> OwnReading {
         let read_some =
             |read: &Result<Vec<Symbol>, _>| matches!(read, Ok(found) if !found.is_empty());
         let mut read = read_candidate(&page(THICKNESS), &c);
-        // On a noisy page, a candidate that read nothing is read again with lines as
-        // thick as the symbol allows (its lines spread over its height).
+        // On a noisy page, a candidate with a symbol's texture that read nothing is read
+        // again with lines as thick as the symbol allows (its lines spread over its
+        // height). The noise hides every head and tail from thin lines, so only the
+        // texture tells: text and rules under noise make small candidates.
         let thick = (c.half_height as usize).clamp(THICKNESS, NOISY_THICKNESS);
-        if noisy && thick > THICKNESS && !read_some(&read) {
+        if noisy && thick > THICKNESS && c.cells >= SMEARED_CELLS && !read_some(&read) {
             let again = read_candidate(&page(thick), &c);
             if read_some(&again) {
                 read = again;
