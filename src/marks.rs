@@ -264,6 +264,8 @@ struct Around {
     window: Strip,
     bar_ink: f32,
     struck: Strike,
+    /// Which samples of the window lie on the page.
+    on_page: Vec<bool>,
 }
 
 /// [`Around`] a symbol; `None` when its quad gives no frame or its bars no ink.
@@ -281,10 +283,21 @@ fn around(image: &GrayImage, symbol: &Symbol, dpi: f64) -> Option<Around> {
     if bar_ink < MIN_BAR_INK {
         return None;
     }
+    let on_page = (0..window.h)
+        .flat_map(|j| (0..window.w).map(move |i| (i, j)))
+        .map(|(i, j)| {
+            let at = |k: usize, o: f64| o + (k as f64 + 0.5) / PER_MM;
+            frame.on_page(
+                image,
+                [at(i, window.origin_mm[0]), at(j, window.origin_mm[1])],
+            )
+        })
+        .collect();
     Some(Around {
         length,
         height,
         window,
+        on_page,
         bar_ink,
         // A stroke through the bars is looked for at the scan's own resolution: at the
         // window's, spaces and bars blur into one grey.
@@ -301,6 +314,7 @@ impl Around {
             ref window,
             bar_ink,
             struck,
+            ref on_page,
         } = *self;
         let dark = share * bar_ink;
         let origin = window.origin_mm;
@@ -314,6 +328,10 @@ impl Around {
             (-BLOCK_SIDE_MM..=length + BLOCK_SIDE_MM).contains(&p[0])
                 && (-BLOCK_ABOVE_MM..=height + BLOCK_BELOW_MM).contains(&p[1])
         };
+        // A fold or a printed rule is often grey: looked for at the faint level.
+        let ruled = ruled_lines(window, FAINT_INK_LEVEL * bar_ink, |i, j| {
+            in_block(place(i, j)) || !on_page[j * window.w + i]
+        });
         let centre = [length / 2.0, height / 2.0];
         let pixel_mm2 = 1.0 / (PER_MM * PER_MM);
         let mut sectors = [0.0f64; SECTORS];
@@ -323,7 +341,7 @@ impl Around {
         for j in 0..window.h {
             for i in 0..window.w {
                 let p = place(i, j);
-                if in_block(p) {
+                if in_block(p) || ruled.iter().any(|l| l.holds(i, j)) {
                     continue;
                 }
                 let v = window.at(i, j);
@@ -406,6 +424,130 @@ impl Around {
             strike_level: struck.level,
         }
     }
+}
+
+/// A straight line across a window, in its samples: the points `(i, j)` with
+/// `i cos θ + j sin θ = rho`.
+#[derive(Clone, Copy, Debug)]
+struct Ruled {
+    cos: f64,
+    sin: f64,
+    rho: f64,
+}
+
+impl Ruled {
+    /// Whether sample `(i, j)` lies on the line's ink.
+    fn holds(&self, i: usize, j: usize) -> bool {
+        (i as f64 * self.cos + j as f64 * self.sin - self.rho).abs() <= RULED_BAND_MM * PER_MM
+    }
+}
+
+/// Directions a ruled line is looked for in (every degree of a half-turn).
+const RULED_ANGLES: usize = 180;
+/// A line is page furniture when it crosses the window from border to border, inked on
+/// this share of its course outside the block over at least this length, mm: a fold, a
+/// ruled line, a form's frame run on past the symbol, as no pen mark around one does (a
+/// tick is short, a box's sides stop at its corners, a circle is round).
+const RULED_SHARE: f64 = 0.7;
+const RULED_MIN_MM: f64 = 12.0;
+/// Its first and last stretches at the window's borders, mm, must be inked as much: a
+/// large circle's side may run straight for a while, but it turns before the border.
+const RULED_END_MM: f64 = 4.0;
+/// Ink within this of a ruled line's course is the line's, mm.
+const RULED_BAND_MM: f64 = 0.6;
+/// Most ruled lines looked for around one symbol, and peaks of the vote tried for them.
+const RULED_MOST: usize = 3;
+const RULED_TRIES: usize = 12;
+
+/// The straight lines that cross `window` from border to border (or to the page's edge)
+/// outside the block (`left_out`, by sample: the block and what lies off the page), inked (darker than `dark`) most of their way: page furniture,
+/// whose ink is no mark. Found by votes of the inked samples for the lines through them
+/// (a Hough transform), each peak checked along its whole course.
+fn ruled_lines(window: &Strip, dark: f32, left_out: impl Fn(usize, usize) -> bool) -> Vec<Ruled> {
+    let (w, h) = (window.w, window.h);
+    let min_len = RULED_MIN_MM * PER_MM;
+    let inked: Vec<(usize, usize)> = (0..h)
+        .flat_map(|j| (0..w).map(move |i| (i, j)))
+        .filter(|&(i, j)| window.at(i, j) >= dark && !left_out(i, j))
+        .collect();
+    if (inked.len() as f64) < RULED_SHARE * min_len {
+        return Vec::new();
+    }
+    let diag = (w as f64).hypot(h as f64).ceil() as usize;
+    let bins = 2 * diag + 1;
+    let trig: Vec<(f64, f64)> = (0..RULED_ANGLES)
+        .map(|a| (a as f64 * std::f64::consts::PI / RULED_ANGLES as f64).sin_cos())
+        .map(|(s, c)| (c, s))
+        .collect();
+    let mut votes = vec![0u32; RULED_ANGLES * bins];
+    for &(i, j) in &inked {
+        for (a, &(c, s)) in trig.iter().enumerate() {
+            let rho = (i as f64 * c + j as f64 * s).round() as isize + diag as isize;
+            votes[a * bins + rho as usize] += 1;
+        }
+    }
+    let mut peaks: Vec<usize> = (0..votes.len())
+        .filter(|&k| f64::from(votes[k]) >= RULED_SHARE * min_len)
+        .collect();
+    peaks.sort_by_key(|&k| std::cmp::Reverse(votes[k]));
+    let mut found: Vec<Ruled> = Vec::new();
+    for k in peaks.into_iter().take(RULED_TRIES) {
+        let (c, s) = trig[k / bins];
+        let line = Ruled {
+            cos: c,
+            sin: s,
+            rho: (k % bins) as f64 - diag as f64,
+        };
+        let near_found = found.iter().any(|f| {
+            (f.cos * line.cos + f.sin * line.sin).abs() > 0.99
+                && (f.rho - line.rho).abs() <= 2.0 * RULED_BAND_MM * PER_MM
+        });
+        if near_found {
+            continue;
+        }
+        // Along the line's course over the window, a sample at a time.
+        let (dx, dy) = (-s, c);
+        let (x0, y0) = (line.rho * c, line.rho * s);
+        let reach = diag as f64;
+        // Whether each sample of the course outside the block is inked.
+        let mut course: Vec<bool> = Vec::new();
+        let band = (RULED_BAND_MM * PER_MM).round() as isize;
+        for t in -(reach as isize)..=reach as isize {
+            let (x, y) = (x0 + dx * t as f64, y0 + dy * t as f64);
+            let (i, j) = (x.round(), y.round());
+            if i < 0.0 || j < 0.0 || i >= w as f64 || j >= h as f64 {
+                continue;
+            }
+            let (i, j) = (i as usize, j as usize);
+            if left_out(i, j) {
+                continue;
+            }
+            let on = (-band..=band).any(|d| {
+                let (xi, yj) = ((x + c * d as f64).round(), (y + s * d as f64).round());
+                xi >= 0.0
+                    && yj >= 0.0
+                    && (xi as usize) < w
+                    && (yj as usize) < h
+                    && window.at(xi as usize, yj as usize) >= dark
+            });
+            course.push(on);
+        }
+        let inked_share = |part: &[bool]| {
+            part.iter().filter(|&&on| on).count() as f64 >= RULED_SHARE * part.len() as f64
+        };
+        let end = (RULED_END_MM * PER_MM) as usize;
+        if course.len() as f64 >= min_len
+            && inked_share(&course)
+            && inked_share(&course[..end])
+            && inked_share(&course[course.len() - end..])
+        {
+            found.push(line);
+            if found.len() == RULED_MOST {
+                break;
+            }
+        }
+    }
+    found
 }
 
 /// Whether a point of the symbol's frame (mm) lies in its quiet zones, away from the bars'
@@ -1077,6 +1219,47 @@ mod tests {
             }
         });
         assert!(!signature.struck(), "{signature:?}");
+    }
+
+    /// A grey crease across the whole page from `a` to `b` (mm).
+    fn crease(img: &mut GrayImage, px: f64, a: [f64; 2], b: [f64; 2]) {
+        stroke_ink(
+            img,
+            [a[0] * px, a[1] * px],
+            [b[0] * px, b[1] * px],
+            0.4 * px,
+            90,
+        );
+    }
+
+    #[test]
+    fn a_fold_or_a_ruled_line_across_the_page_is_no_mark() {
+        // Through the bars, a little slanted: ink beside them on both sides.
+        let through = seen(|img, px| crease(img, px, [0.0, 30.0], [100.0, 40.0]));
+        assert!(through.plain() && !through.singled_out(), "{through:?}");
+        // Steep, past the bars' left end, where a tick would be.
+        let beside = seen(|img, px| crease(img, px, [22.0, 0.0], [30.0, 80.0]));
+        assert!(beside.plain() && !beside.singled_out(), "{beside:?}");
+        // A tick stays a tick with a fold through the bars.
+        let ticked = seen(|img, px| {
+            crease(img, px, [0.0, 30.0], [100.0, 40.0]);
+            let (x, y) = (21.0 * px, 34.0 * px);
+            stroke_ink(img, [x, y], [x + 3.0 * px, y + 4.0 * px], 0.5 * px, 40);
+            let (a, b) = ([x + 3.0 * px, y + 4.0 * px], [x + 8.0 * px, y - 6.0 * px]);
+            stroke_ink(img, a, b, 0.5 * px, 40);
+        });
+        assert!(ticked.singled_out(), "{ticked:?}");
+        // Near the page's edge the fold runs off the page within the reach looked at.
+        let (img, _) = page(|img, px| crease(img, px, [0.0, 30.0], [100.0, 40.0]));
+        let cut = (22.0 * DPI / 25.4) as u32;
+        let img =
+            image::imageops::crop_imm(&img, cut, 0, img.width() - cut, img.height()).to_image();
+        let symbol = crate::decode::read(&img, crate::decode::Engine::Own)
+            .into_iter()
+            .find(|s| s.value == "10001045367")
+            .expect("the symbol reads near the edge");
+        let edge = evidence(&img, &symbol, DPI).expect("evidence");
+        assert!(edge.plain() && !edge.singled_out(), "{edge:?}");
     }
 
     #[test]

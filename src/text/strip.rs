@@ -126,6 +126,14 @@ impl Frame {
         })
     }
 
+    /// Whether the point `mm` of the frame lies on the page `image` (samples off it repeat
+    /// the page's edge).
+    pub(crate) fn on_page(&self, image: &GrayImage, mm: [f64; 2]) -> bool {
+        let p = self.to_page.apply(mm);
+        (0.0..f64::from(image.width())).contains(&p[0])
+            && (0.0..f64::from(image.height())).contains(&p[1])
+    }
+
     /// Samples the frame rectangle `x_mm` × `y_mm` at `per_mm` samples per mm.
     pub(crate) fn strip(
         &self,
