@@ -899,6 +899,18 @@ mod tests {
         (img, symbol)
     }
 
+    /// A pen circle (an ellipse of 48 strokes) around the block of [`page`].
+    fn circle_around(img: &mut GrayImage, px: f64) {
+        let (c, r) = ([45.0 * px, 36.0 * px], [24.0 * px, 13.0 * px]);
+        for k in 0..48 {
+            let at = |k: usize| {
+                let t = std::f64::consts::TAU * k as f64 / 48.0;
+                [c[0] + r[0] * t.cos(), c[1] + r[1] * t.sin()]
+            };
+            stroke_ink(img, at(k), at(k + 1), 0.5 * px, 60);
+        }
+    }
+
     fn seen(mark: impl Fn(&mut GrayImage, f64)) -> Evidence {
         let (img, symbol) = page(mark);
         evidence(&img, &symbol, DPI).expect("evidence")
@@ -912,16 +924,7 @@ mod tests {
 
     #[test]
     fn a_circle_a_tick_and_a_highlighter_single_it_out() {
-        let circle = seen(|img, px| {
-            let (c, r) = ([45.0 * px, 36.0 * px], [24.0 * px, 13.0 * px]);
-            for k in 0..48 {
-                let at = |k: usize| {
-                    let t = std::f64::consts::TAU * k as f64 / 48.0;
-                    [c[0] + r[0] * t.cos(), c[1] + r[1] * t.sin()]
-                };
-                stroke_ink(img, at(k), at(k + 1), 0.5 * px, 60);
-            }
-        });
+        let circle = seen(circle_around);
         assert!(circle.singled_out() && !circle.plain(), "{circle:?}");
         let tick = seen(|img, px| {
             let (x, y) = (21.0 * px, 34.0 * px);
@@ -1228,19 +1231,7 @@ mod tests {
         let (img, symbol) = noisy_faded(|_, _| {}, 0.45);
         let plain = evidence(&img, &symbol, DPI).expect("evidence");
         assert!(plain.plain() && !plain.singled_out(), "{plain:?}");
-        let (img, symbol) = noisy_faded(
-            |img, px| {
-                let (c, r) = ([45.0 * px, 36.0 * px], [24.0 * px, 13.0 * px]);
-                for k in 0..48 {
-                    let at = |k: usize| {
-                        let t = std::f64::consts::TAU * k as f64 / 48.0;
-                        [c[0] + r[0] * t.cos(), c[1] + r[1] * t.sin()]
-                    };
-                    stroke_ink(img, at(k), at(k + 1), 0.5 * px, 60);
-                }
-            },
-            0.45,
-        );
+        let (img, symbol) = noisy_faded(circle_around, 0.45);
         let circled = evidence(&img, &symbol, DPI).expect("evidence");
         assert!(circled.singled_out(), "{circled:?}");
     }
