@@ -17,6 +17,8 @@
 //!
 //! This stage reads pixels and quads; the judge decides who the prescriber is.
 
+use std::cell::OnceCell;
+
 use image::GrayImage;
 
 use crate::decode::Symbol;
@@ -271,6 +273,9 @@ struct Around {
     struck: Strike,
     /// Which samples of the window lie on the page.
     on_page: Vec<bool>,
+    /// The window's ruled lines ([`ruled_lines`]), found on the first look: whatever
+    /// share of the bars' ink is counted as a mark's, they are looked for at the faint one.
+    ruled: OnceCell<Vec<Ruled>>,
 }
 
 /// [`Around`] a symbol; `None` when its quad gives no frame or its bars no ink.
@@ -320,6 +325,7 @@ fn around(image: &GrayImage, symbol: &Symbol, dpi: f64) -> Option<Around> {
         height,
         window,
         on_page,
+        ruled: OnceCell::new(),
         bar_ink,
         paper,
         // A stroke through the bars is looked for at the scan's own resolution: at the
@@ -339,6 +345,7 @@ impl Around {
             paper: paper_ink,
             struck,
             ref on_page,
+            ref ruled,
         } = *self;
         let level = |share: f32| paper_ink + share * (bar_ink - paper_ink).max(0.0);
         let dark = level(share);
@@ -354,8 +361,10 @@ impl Around {
                 && (-BLOCK_ABOVE_MM..=height + BLOCK_BELOW_MM).contains(&p[1])
         };
         // A fold or a printed rule is often grey: looked for at the faint level.
-        let ruled = ruled_lines(window, level(FAINT_INK_LEVEL), |i, j| {
-            in_block(place(i, j)) || !on_page[j * window.w + i]
+        let ruled = ruled.get_or_init(|| {
+            ruled_lines(window, level(FAINT_INK_LEVEL), |i, j| {
+                in_block(place(i, j)) || !on_page[j * window.w + i]
+            })
         });
         let centre = [length / 2.0, height / 2.0];
         let pixel_mm2 = 1.0 / (PER_MM * PER_MM);
