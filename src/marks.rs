@@ -271,8 +271,9 @@ struct Around {
     /// The paper's ink, above which ink is counted (0 but on a noisy page).
     paper: f32,
     struck: Strike,
-    /// Which samples of the window lie on the page.
-    on_page: Vec<bool>,
+    /// Which samples of the window lie off the page; `None` when its four corners lie on
+    /// it, and so every sample (the frame maps the window to a convex quad).
+    off_page: Option<Vec<bool>>,
     /// The window's ruled lines ([`ruled_lines`]), found on the first look: whatever
     /// share of the bars' ink is counted as a mark's, they are looked for at the faint one.
     ruled: OnceCell<Vec<Ruled>>,
@@ -310,21 +311,30 @@ fn around(image: &GrayImage, symbol: &Symbol, dpi: f64) -> Option<Around> {
         window
     };
     let paper = if noisy { median(&window.ink) } else { 0.0 };
-    let on_page = (0..window.h)
-        .flat_map(|j| (0..window.w).map(move |i| (i, j)))
-        .map(|(i, j)| {
-            let at = |k: usize, o: f64| o + (k as f64 + 0.5) / PER_MM;
-            frame.on_page(
-                image,
-                [at(i, window.origin_mm[0]), at(j, window.origin_mm[1])],
-            )
-        })
-        .collect();
+    let sample_on_page = |i: usize, j: usize| {
+        let at = |k: usize, o: f64| o + (k as f64 + 0.5) / PER_MM;
+        frame.on_page(
+            image,
+            [at(i, window.origin_mm[0]), at(j, window.origin_mm[1])],
+        )
+    };
+    let corners = [
+        (0, 0),
+        (window.w - 1, 0),
+        (0, window.h - 1),
+        (window.w - 1, window.h - 1),
+    ];
+    let off_page = (!corners.iter().all(|&(i, j)| sample_on_page(i, j))).then(|| {
+        (0..window.h)
+            .flat_map(|j| (0..window.w).map(move |i| (i, j)))
+            .map(|(i, j)| !sample_on_page(i, j))
+            .collect()
+    });
     Some(Around {
         length,
         height,
         window,
-        on_page,
+        off_page,
         ruled: OnceCell::new(),
         bar_ink,
         paper,
@@ -344,7 +354,7 @@ impl Around {
             bar_ink,
             paper: paper_ink,
             struck,
-            ref on_page,
+            ref off_page,
             ref ruled,
         } = *self;
         let level = |share: f32| paper_ink + share * (bar_ink - paper_ink).max(0.0);
@@ -363,7 +373,7 @@ impl Around {
         // A fold or a printed rule is often grey: looked for at the faint level.
         let ruled = ruled.get_or_init(|| {
             ruled_lines(window, level(FAINT_INK_LEVEL), |i, j| {
-                in_block(place(i, j)) || !on_page[j * window.w + i]
+                in_block(place(i, j)) || off_page.as_ref().is_some_and(|off| off[j * window.w + i])
             })
         });
         let centre = [length / 2.0, height / 2.0];
