@@ -199,54 +199,59 @@ fn pair(heads: &[Seen], tails: &[Seen], line_count: usize) -> Option<Voted> {
         }
     }
     let count = characters(heads, tails, span)?;
-    // Each line's votes: position → (value, weight); a line contradicting itself at a
-    // position gives none there.
-    let mut votes: Vec<Vec<Option<(u8, f64)>>> = vec![vec![None; count]; line_count];
-    let mut conflict = vec![vec![false; count]; line_count];
-    // Which ends gave a line's vote: 1 = a head, 2 = a tail.
-    let mut from = vec![vec![0u8; count]; line_count];
-    let parts = heads
+    // The parts in play: (line, head, first position, characters); a whole read must be
+    // of this length and check.
+    let played: Vec<Played> = heads
         .iter()
-        .map(|s| (s, 0usize))
-        .chain(tails.iter().map(|s| (s, 1)));
-    for (&(line, p), tail) in parts {
-        let n = p.part.chars.len();
-        if n > count || (p.part.whole && (n != count || !check_ok(&values(&p.part.chars)))) {
-            continue;
-        }
-        let offset = if tail == 1 { count - n } else { 0 };
-        for (i, &(v, margin)) in p.part.chars.iter().enumerate() {
-            let slot = &mut votes[line][offset + i];
-            match *slot {
-                Some((old, _)) if old != v => conflict[line][offset + i] = true,
-                _ => *slot = Some((v, 0.5 + margin)),
+        .map(|s| (s, true))
+        .chain(tails.iter().map(|s| (s, false)))
+        .filter_map(|(&(line, p), head)| {
+            let n = p.part.chars.len();
+            if n > count || (p.part.whole && (n != count || !check_ok(&values(&p.part.chars)))) {
+                return None;
             }
-            from[line][offset + i] |= 1 << tail;
+            let offset = if head { 0 } else { count - n };
+            Some((line, head, offset, &p.part.chars[..]))
+        })
+        .collect();
+    // A line is read on from its end, character after character: once it gives a position
+    // another value than the one the votes settle on, it may have lost its way (a merged
+    // or split element), and what it reads beyond is no witness — motion blur misreads one
+    // stretch alike on several lines, which would otherwise outvote the few right ones.
+    // First each part votes up to its first disagreement (counted from its end) with the
+    // winners of the previous round, until the rounds agree: the clean winners. Then a
+    // part's stretch beyond a disagreement votes too when the part agrees with a clean
+    // winner further on (a misread character that kept the line in step).
+    let trust = |winners: &[Option<Winner>], resume: bool| -> Vec<Vec<bool>> {
+        played
+            .iter()
+            .map(|&(_, head, offset, chars)| trusted(head, offset, chars, winners, resume))
+            .collect()
+    };
+    let mut clean = trust(&[], false);
+    let mut winners = tally(&played, &clean, count, line_count);
+    for round in 0.. {
+        let next = trust(&winners, false);
+        if next == clean {
+            break;
         }
+        if round == MAX_ROUNDS {
+            return None;
+        }
+        clean = next;
+        winners = tally(&played, &clean, count, line_count);
     }
+    let winners = tally(&played, &trust(&winners, true), count, line_count);
     let mut joined = false;
     let mut codewords = Vec::with_capacity(count);
-    for pos in 0..count {
-        let mut tally: Vec<(u8, usize, f64, u8)> = Vec::new();
-        for line in 0..line_count {
-            let Some((v, w)) = votes[line][pos] else {
-                continue;
-            };
-            if conflict[line][pos] {
-                continue;
-            }
-            match tally.iter_mut().find(|e| e.0 == v) {
-                Some(e) => {
-                    e.1 += 1;
-                    e.2 += w;
-                    e.3 |= from[line][pos];
-                }
-                None => tally.push((v, 1, w, from[line][pos])),
-            }
-        }
-        tally.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.0.cmp(&b.0)));
-        let &(value, lines, weight, ends) = tally.first()?;
-        let second = tally.get(1).map_or(0.0, |e| e.2);
+    for (pos, winner) in winners.into_iter().enumerate() {
+        let Winner {
+            value,
+            lines,
+            weight,
+            second,
+            ends,
+        } = winner?;
         if lines < MIN_VOTES || weight < MAJORITY * second {
             return None;
         }
@@ -268,6 +273,122 @@ fn pair(heads: &[Seen], tails: &[Seen], line_count: usize) -> Option<Voted> {
     }
     // No line read this symbol whole: the votes may only give an identifier's shape.
     settled(codewords, heads, tails).filter(|v| identifier_shaped(&v.text))
+}
+
+/// Rounds of [`pair`]'s trust in each part's votes that may pass before they agree.
+const MAX_ROUNDS: usize = 8;
+
+/// A part in play in [`pair`]: its line, whether it is a head, the position of its first
+/// character, and its characters with their margins.
+type Played<'a> = (usize, bool, usize, &'a [(u8, f64)]);
+
+/// The value most weight gives a position, with the lines and weight behind it, the
+/// runner-up's weight, and which ends gave it (1 = a head, 2 = a tail).
+struct Winner {
+    value: u8,
+    lines: usize,
+    weight: f64,
+    second: f64,
+    ends: u8,
+}
+
+/// Which characters of a part (a head when `head`, its first at position `offset`) vote,
+/// given the `winners` of the positions (none yet: all of them): those read from its end
+/// up to its first disagreement with a winner; with `resume`, also those beyond a
+/// disagreement that lead up to an agreement (the line is back in step), though never
+/// the disagreeing ones.
+fn trusted(
+    head: bool,
+    offset: usize,
+    chars: &[(u8, f64)],
+    winners: &[Option<Winner>],
+    resume: bool,
+) -> Vec<bool> {
+    let n = chars.len();
+    let mut keep = vec![false; n];
+    let order: Vec<usize> = if head {
+        (0..n).collect()
+    } else {
+        (0..n).rev().collect()
+    };
+    let (mut in_step, mut pending) = (true, Vec::new());
+    for i in order {
+        match winners.get(offset + i).and_then(Option::as_ref) {
+            Some(w) if w.value != chars[i].0 => {
+                if !resume {
+                    break;
+                }
+                in_step = false;
+                pending.clear();
+            }
+            Some(_) => {
+                keep[i] = true;
+                for p in pending.drain(..) {
+                    keep[p] = true;
+                }
+                in_step = true;
+            }
+            None if in_step => keep[i] = true,
+            None => pending.push(i),
+        }
+    }
+    keep
+}
+
+/// Each position's [`Winner`] over the votes of the parts `played`, each for its
+/// `trusted` characters only; a line contradicting itself at a position gives none there.
+fn tally(
+    played: &[Played],
+    trusted: &[Vec<bool>],
+    count: usize,
+    line_count: usize,
+) -> Vec<Option<Winner>> {
+    // Each line's votes: position → (value, weight).
+    let mut votes: Vec<Vec<Option<(u8, f64)>>> = vec![vec![None; count]; line_count];
+    let mut conflict = vec![vec![false; count]; line_count];
+    let mut from = vec![vec![0u8; count]; line_count];
+    for (&(line, head, offset, chars), keep) in played.iter().zip(trusted) {
+        for (i, _) in keep.iter().enumerate().filter(|(_, k)| **k) {
+            let pos = offset + i;
+            let (v, margin) = chars[i];
+            let slot = &mut votes[line][pos];
+            match *slot {
+                Some((old, _)) if old != v => conflict[line][pos] = true,
+                _ => *slot = Some((v, 0.5 + margin)),
+            }
+            from[line][pos] |= if head { 1 } else { 2 };
+        }
+    }
+    (0..count)
+        .map(|pos| {
+            let mut tally: Vec<(u8, usize, f64, u8)> = Vec::new();
+            for line in 0..line_count {
+                let Some((v, w)) = votes[line][pos] else {
+                    continue;
+                };
+                if conflict[line][pos] {
+                    continue;
+                }
+                match tally.iter_mut().find(|e| e.0 == v) {
+                    Some(e) => {
+                        e.1 += 1;
+                        e.2 += w;
+                        e.3 |= from[line][pos];
+                    }
+                    None => tally.push((v, 1, w, from[line][pos])),
+                }
+            }
+            tally.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.0.cmp(&b.0)));
+            let &(value, lines, weight, ends) = tally.first()?;
+            Some(Winner {
+                value,
+                lines,
+                weight,
+                second: tally.get(1).map_or(0.0, |e| e.2),
+                ends,
+            })
+        })
+        .collect()
 }
 
 /// Whether a text has the shape of one of the identifiers the Instruction prints: 8 to 14
@@ -492,6 +613,62 @@ mod tests {
             cut(&wrong, n - 2, n - 1),
         ];
         assert!(combine(&lines).is_empty());
+    }
+
+    /// A head of `chars` and a tail of `chars`, both of a symbol of `n` characters at 2
+    /// px/module starting at t = 50.
+    fn ends(head: &[u8], tail: &[u8], n: usize) -> Vec<LinePart> {
+        let end = 50.0 + 2.0 * (11 * n + 13) as f64;
+        vec![
+            part(head, true, 2.0, 50.0, false),
+            part(tail, false, 2.0, end, false),
+        ]
+    }
+
+    #[test]
+    fn lines_that_lost_their_step_do_not_outvote_a_right_one() {
+        // Motion blur: two lines misread the symbol's middle alike after each went wrong
+        // earlier on; their values at positions 4 and 5 keep the check character, and only
+        // one line reads those positions right.
+        let cw = codewords("10253529019", CodeSets::Shortest).unwrap();
+        let n = cw.len();
+        assert!(n > 7 && cw[4] < 95 && cw[5] >= 4, "{cw:?}");
+        let mut wrong = cw.clone();
+        (wrong[4], wrong[5]) = (cw[4] + 5, cw[5] - 4);
+        assert!(
+            check_ok(&wrong),
+            "4 × 5 − 5 × 4 = 0: the check character holds"
+        );
+        let other = |v: u8| (v + 1) % 100;
+        let mut lines: Vec<Vec<LinePart>> = (0..6).map(|_| ends(&cw[..4], &cw[6..], n)).collect();
+        // Wrong from position 3 on, and wrong again at position 6.
+        let mut lost = wrong[..7].to_vec();
+        lost[3] = other(cw[3]);
+        lost[6] = other(cw[6]);
+        lines.push(vec![part(&lost, true, 2.0, 50.0, false)]);
+        // Wrong from position 2 on.
+        let mut lost = wrong[..6].to_vec();
+        (lost[2], lost[3]) = (other(cw[2]), other(cw[3]));
+        lines.push(vec![part(&lost, true, 2.0, 50.0, false)]);
+        lines.push(ends(&cw[..1], &cw[2..], n));
+        assert!(combine(&lines).is_empty(), "{:?}", combine(&lines));
+        // A second right line settles it.
+        lines.push(ends(&cw[..1], &cw[2..], n));
+        assert_eq!(combine(&lines)[0].codewords, cw);
+    }
+
+    #[test]
+    fn a_line_that_misreads_one_character_and_keeps_step_still_votes_beyond_it() {
+        let cw = codewords("10429183741", CodeSets::Shortest).unwrap();
+        let n = cw.len();
+        // Positions 4 and 5 are read only by two tails that misread position n − 2 (one
+        // element misplaced, the line still in step), and agree again at n − 3 and 3.
+        let mut misread = cw[3..].to_vec();
+        let k = misread.len() - 2;
+        misread[k] = (misread[k] + 1) % 100;
+        let mut lines: Vec<Vec<LinePart>> = (0..2).map(|_| ends(&cw[..1], &misread, n)).collect();
+        lines.extend((0..5).map(|_| ends(&cw[..4], &cw[6..], n)));
+        assert_eq!(combine(&lines)[0].codewords, cw);
     }
 
     #[test]
