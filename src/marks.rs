@@ -135,7 +135,8 @@ pub struct Evidence {
     /// Ink left or right of the bars, within reach, mm² (the larger side).
     pub beside: f64,
     /// How much greyer the quiet zones (1–2 mm beyond the bars; the lesser of the two)
-    /// are than the paper around the block, in ink on the scale where the bars are 255.
+    /// are than the paper around the block on the same side of its middle, in ink on the
+    /// scale where the bars are 255.
     pub highlight: f64,
     /// Ink above and below the block, within reach, mm².
     pub above: f64,
@@ -381,7 +382,8 @@ impl Around {
         let mut sectors = [0.0f64; SECTORS];
         let (mut left, mut right, mut above, mut below) = (0.0, 0.0, 0.0, 0.0);
         let (mut left_corners, mut right_corners, mut near_block) = (0.0, 0.0, 0.0);
-        let mut paper = Vec::new();
+        // The paper's samples left and right of the symbol's middle.
+        let mut paper = [Vec::new(), Vec::new()];
         for j in 0..window.h {
             for i in 0..window.w {
                 let p = place(i, j);
@@ -390,7 +392,7 @@ impl Around {
                 }
                 let v = window.at(i, j);
                 if v < dark {
-                    paper.push(v);
+                    paper[usize::from(p[0] >= length / 2.0)].push(v);
                     continue;
                 }
                 let a = (p[1] - centre[1]).atan2(p[0] - centre[0]);
@@ -442,10 +444,12 @@ impl Around {
                 .collect();
             median(&grey)
         };
-        let paper = median(&paper);
-        let highlight = f64::from(
-            (quiet(true).min(quiet(false)) - paper) * 255.0 / (bar_ink - paper).max(MIN_BAR_INK),
-        );
+        // Each zone against the paper on its own side: a fold's darker side or a shadow
+        // greys the paper all around one quiet zone, a highlighter only along the bars.
+        let side_paper = paper.each_ref().map(|p| median(p));
+        let paper = median(&[paper[0].as_slice(), paper[1].as_slice()].concat());
+        let greyer = (quiet(true) - side_paper[0]).min(quiet(false) - side_paper[1]);
+        let highlight = f64::from(greyer * 255.0 / (bar_ink - paper).max(MIN_BAR_INK));
         Evidence {
             ring,
             beside: f64::max(left, right),
@@ -1402,5 +1406,28 @@ mod tests {
             }
         });
         assert!(folded.plain() && !folded.singled_out(), "{folded:?}");
+    }
+
+    #[test]
+    fn the_darker_side_of_a_fold_greys_no_symbol_more_than_another() {
+        // A fold by the first bars, the page darker beyond it (seed 23, page 62): the
+        // window's paper is mostly the darker one, its left quiet zone the lighter. A
+        // symbol wholly on the darker side, and one wholly on the lighter side, show the
+        // same: the page's symbols are compared by how much greyer their quiet zones are
+        // than their own paper, and none may stand out.
+        let folded_at = |fold_mm: f64| {
+            seen(move |img, px| {
+                for (x, _, p) in img.enumerate_pixels_mut() {
+                    if f64::from(x) > fold_mm * px {
+                        p.0[0] = (f64::from(p.0[0]) * 0.92) as u8;
+                    }
+                }
+            })
+            .highlight
+        };
+        let levels = [folded_at(31.0), folded_at(5.0), folded_at(95.0)];
+        for h in levels {
+            assert!(h.abs() < PLAIN_HIGHLIGHT / 2.0, "{levels:?}");
+        }
     }
 }
