@@ -379,6 +379,22 @@ pub fn generate(seed: u64, index: u32, max_dpi: f64) -> Generated {
             }
             _ => {}
         }
+        // Side by side on one row, a long prescriber symbol (wide modules, code set B) can
+        // reach the second column: the two would print with less than their two quiet
+        // zones between, or as one run of bars. Such a pad has the structure's symbol on
+        // another row, in the first column.
+        let gap = 10.0 * (b1.x_dim_mm + b2.x_dim_mm);
+        let row = if spots[0][1] < h_mm / 2.0 {
+            28.0
+        } else {
+            -28.0
+        };
+        let crowded = spots[0][1] == spots[1][1] && spots[0][0] + b1.width_mm() + gap > spots[1][0];
+        let second = if crowded {
+            [spots[0][0], spots[0][1] + row]
+        } else {
+            spots[1]
+        };
         if case != "fault_missing_prescriber" {
             placed.push(place(b1, IdKind::Rpps, spots[0], side, None));
         } else {
@@ -387,7 +403,7 @@ pub fn generate(seed: u64, index: u32, max_dpi: f64) -> Generated {
             findings.push("prescriber_missing");
         }
         if case != "fault_missing_structure" {
-            placed.push(place(b2, structure_kind, spots[1], side, None));
+            placed.push(place(b2, structure_kind, second, side, None));
         } else {
             structure = None;
             verdict = "fail";
@@ -403,7 +419,9 @@ pub fn generate(seed: u64, index: u32, max_dpi: f64) -> Generated {
             let rpps_top = spots[0][1] - placed.first().map_or(0.0, |p| p.block.width_mm());
             let quiet_zones = 20.0 * b3.x_dim_mm;
             let (at, degrees) = if side == 0.0 {
-                ([spots[1][0], spots[1][1] + 30.0], side)
+                // Under the structure's symbol (a row further when that moved there).
+                let below = if crowded { row } else { 30.0 };
+                ([second[0], second[1] + below], side)
             } else if rpps_top - 60.0 >= quiet_zones {
                 ([10.0, 60.0], side)
             } else {
@@ -699,6 +717,44 @@ mod tests {
                 s.value
             );
         }
+    }
+
+    #[test]
+    fn symbols_side_by_side_keep_their_quiet_zones() {
+        // Seed 23, page 100: a 65 mm prescriber symbol on an A5 pad reached the second
+        // column, and the structure's symbol was drawn 0.8 mm after its last bar.
+        let g = generate(23, 100, 600.0);
+        let span = |q: &[[f64; 2]; 4], k: usize| {
+            let v = q.map(|p| p[k]);
+            (
+                v.iter().copied().fold(f64::MAX, f64::min),
+                v.iter().copied().fold(f64::MIN, f64::max),
+            )
+        };
+        let mut pairs = 0;
+        for a in &g.truth.symbols {
+            for b in &g.truth.symbols {
+                let ((_, a_right), (b_left, _)) = (span(&a.quad, 0), span(&b.quad, 0));
+                let ((a_top, a_bottom), (b_top, b_bottom)) = (span(&a.quad, 1), span(&b.quad, 1));
+                if a_right < b_left && a_top < b_bottom && b_top < a_bottom {
+                    pairs += 1;
+                    let quiet = 10.0 * (a.px_per_module + b.px_per_module);
+                    assert!(
+                        b_left - a_right >= quiet,
+                        "{} {} {}",
+                        g.name,
+                        a.value,
+                        b.value
+                    );
+                }
+            }
+        }
+        assert_eq!(
+            g.truth.symbols.len(),
+            2,
+            "the prescriber's and the structure's"
+        );
+        assert!(pairs <= 1, "{pairs}");
     }
 
     #[test]
