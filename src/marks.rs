@@ -299,8 +299,7 @@ fn around(image: &GrayImage, symbol: &Symbol, dpi: f64) -> Option<Around> {
     }
     // On a noisy page single samples reach a faded mark's level all over the paper: each
     // sample is then the mean of its cell, and ink is counted above the paper's own level
-    // (a noisy scan's paper is grey; elsewhere the level is 0, where the thresholds were
-    // measured).
+    // (a noisy scan's paper is grey).
     let grain = pixel_noise(&window);
     let noisy = grain >= NOISY_WINDOW * bar_ink;
     let window = if noisy {
