@@ -25,8 +25,15 @@ fn write_corpus(n: u32, seed: u64, max_dpi: f64, dir: &Path) -> anyhow::Result<(
     Ok(())
 }
 
+const USAGE: &str =
+    "usage: ordoscan-synth fixtures DIR | ordoscan-synth corpus --n N --seed S [--max-dpi D] DIR";
+
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        println!("{USAGE}");
+        return Ok(());
+    }
     match args.as_slice() {
         [cmd, dir] if cmd == "fixtures" => {
             let dir = PathBuf::from(dir);
@@ -51,6 +58,7 @@ fn main() -> anyhow::Result<()> {
                     "--max-dpi" => {
                         max_dpi = it.next().context("--max-dpi needs a number")?.parse()?
                     }
+                    other if other.starts_with('-') => bail!("unknown option {other}\n{USAGE}"),
                     other => dir = Some(PathBuf::from(other)),
                 }
             }
@@ -61,8 +69,6 @@ fn main() -> anyhow::Result<()> {
                 &dir.context("corpus needs an output directory")?,
             )
         }
-        _ => bail!(
-            "usage: ordoscan-synth fixtures DIR | ordoscan-synth corpus --n N --seed S [--max-dpi D] DIR"
-        ),
+        _ => bail!(USAGE),
     }
 }
