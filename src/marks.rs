@@ -465,7 +465,7 @@ impl Around {
         // Each zone against the paper on its own side: a fold's darker side or a shadow
         // greys the paper all around one quiet zone, a highlighter only along the bars.
         let side_paper = paper.each_ref().map(|p| median(p));
-        let paper = median(&[paper[0].as_slice(), paper[1].as_slice()].concat());
+        let paper = median(&paper.concat());
         let greyer = (quiet(true) - side_paper[0]).min(quiet(false) - side_paper[1]);
         let highlight = f64::from(greyer * 255.0 / (bar_ink - paper).max(MIN_BAR_INK));
         Evidence {
@@ -572,8 +572,8 @@ const RULED_MOST: usize = 3;
 const RULED_TRIES: usize = 12;
 
 /// The straight lines that cross `window` from border to border (or to the page's edge)
-/// outside the block (`left_out`, by sample: the block and what lies off the page), inked (darker than `dark`) most of their way: page furniture,
-/// whose ink is no mark. Found by votes of the inked samples for the lines through them
+/// outside the block (`left_out`, by sample: the block and what lies off the page), inked
+/// (darker than `dark`) most of their way: page furniture, whose ink is no mark. Found by votes of the inked samples for the lines through them
 /// (a Hough transform), each peak checked along its whole course.
 fn ruled_lines(window: &Strip, dark: f32, left_out: impl Fn(usize, usize) -> bool) -> Vec<Ruled> {
     let (w, h) = (window.w, window.h);
@@ -601,9 +601,15 @@ fn ruled_lines(window: &Strip, dark: f32, left_out: impl Fn(usize, usize) -> boo
     let mut peaks: Vec<usize> = (0..votes.len())
         .filter(|&k| f64::from(votes[k]) >= RULED_SHARE * min_len)
         .collect();
-    peaks.sort_by_key(|&k| std::cmp::Reverse(votes[k]));
+    // The strongest few, strongest first (the first bin among equals).
+    let strongest = |&k: &usize| (std::cmp::Reverse(votes[k]), k);
+    if peaks.len() > RULED_TRIES {
+        peaks.select_nth_unstable_by_key(RULED_TRIES, strongest);
+        peaks.truncate(RULED_TRIES);
+    }
+    peaks.sort_unstable_by_key(strongest);
     let mut found: Vec<Ruled> = Vec::new();
-    for k in peaks.into_iter().take(RULED_TRIES) {
+    for k in peaks {
         let (c, s) = trig[k / bins];
         let line = Ruled {
             cos: c,

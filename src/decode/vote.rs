@@ -306,13 +306,9 @@ fn trusted(
 ) -> Vec<bool> {
     let n = chars.len();
     let mut keep = vec![false; n];
-    let order: Vec<usize> = if head {
-        (0..n).collect()
-    } else {
-        (0..n).rev().collect()
-    };
     let (mut in_step, mut pending) = (true, Vec::new());
-    for i in order {
+    // From the part's end: a head's first character, a tail's last.
+    for i in (0..n).map(|k| if head { k } else { n - 1 - k }) {
         match winners.get(offset + i).and_then(Option::as_ref) {
             Some(w) if w.value != chars[i].0 => {
                 if !resume {

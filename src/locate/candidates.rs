@@ -304,13 +304,13 @@ impl Levels {
         } else {
             0.0
         };
-        let histogram_total: u32 = histogram.iter().sum();
+        let samples: u32 = histogram.iter().sum();
         let noise = (percentile(&slopes, 0.5) / 0.6745).powi(2);
         // A central difference of pixels with noise σ has the variance 2 σ².
         let sigma = (noise / 2.0).sqrt();
         Levels {
             floor: (MIN_ENERGY * contrast / FULL_CONTRAST).clamp(LOWEST_ENERGY, MIN_ENERGY),
-            noise: if sigma >= NOISY * contrast && histogram_total >= NOISE_SAMPLES {
+            noise: if sigma >= NOISY * contrast && samples >= NOISE_SAMPLES {
                 noise
             } else {
                 0.0
