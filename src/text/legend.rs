@@ -54,6 +54,13 @@ pub(crate) struct Match {
     pub(crate) lead: f32,
 }
 
+impl Match {
+    /// Whether the match would name its kind without a value to confirm.
+    pub(crate) fn is_clear(&self) -> bool {
+        self.score >= MIN_SCORE && self.lead >= MIN_LEAD
+    }
+}
+
 /// A spelling rendered in one face: its ink and the box around it.
 struct Reference {
     text: &'static str,
@@ -142,12 +149,13 @@ pub(crate) fn match_line(
         .fold(f32::MIN, f32::max);
     let lead = score - other.max(0.0);
     let differs = expected.is_some_and(|e| e != kind);
-    let clear = score >= MIN_SCORE && lead >= if differs { DIFFER_LEAD } else { MIN_LEAD };
-    let confirms = expected == Some(kind) && score >= CONFIRM_SCORE && lead >= CONFIRM_LEAD;
-    (clear || confirms).then_some(Match {
+    let m = Match {
         text,
         kind,
         score,
         lead,
-    })
+    };
+    let clear = m.is_clear() && (!differs || lead >= DIFFER_LEAD);
+    let confirms = expected == Some(kind) && score >= CONFIRM_SCORE && lead >= CONFIRM_LEAD;
+    (clear || confirms).then_some(m)
 }

@@ -154,7 +154,23 @@ pub fn read_text(
         thresholds(strip).into_iter().find_map(|level| {
             let line = line_at(strip, &legend_search, level)?;
             legend_seen = true;
-            legend::match_line(strip, &line.bbox, line.cap_px, expected).map(|m| (line, m))
+            // A mark through the line may hide part of it (a fold's edge cut
+            // "N° R.P.P.S." to "N° R.P", which looks like "N° A.M.", and "FINESS" to a
+            // word a little like "RPPS"): such a line only confirms the value's kind,
+            // and clearly. In the line's band alone the characters the mark ran into
+            // stand apart again and the line runs on past it: read whole there, it is
+            // matched as any line.
+            let matched = |line: TextLine, strip: &Strip| {
+                let crossed = line.crossed;
+                legend::match_line(strip, &line.bbox, line.cap_px, expected)
+                    .filter(|m| !crossed || (expected == Some(m.kind) && m.is_clear()))
+                    .map(|m| (line, m))
+            };
+            if !line.crossed {
+                return matched(line, strip);
+            }
+            let band = strip.band(line.bbox.y0..line.bbox.y1);
+            matched(line, strip).or_else(|| matched(line_at(&band, &legend_search, level)?, &band))
         })
     };
     // Small capitals that a thresholded scan broke into specks are joined by smoothing;
@@ -299,15 +315,7 @@ fn read_line(
     let Some(rows) = band_rows(&line, strip.h) else {
         return (line, read);
     };
-    let mut band = Strip {
-        ink: strip.ink.clone(),
-        ..*strip
-    };
-    for (y, row) in band.ink.chunks_exact_mut(strip.w).enumerate() {
-        if !rows.contains(&y) {
-            row.fill(0.0);
-        }
-    }
+    let band = strip.band(rows);
     let Some(again) = line_at(&band, search, level) else {
         return (line, read);
     };
@@ -396,7 +404,7 @@ fn find_line(strip: &Strip, search: &Search) -> Option<(TextLine, f32)> {
 
 /// The line nearest the bars with ink above `level`.
 fn line_at(strip: &Strip, search: &Search, level: f32) -> Option<TextLine> {
-    nearest_line(strip, &blobs(strip, level), search)
+    nearest_line(strip, &blobs(strip, level), level, search)
 }
 
 /// A blob less wide than this share of the line's usual character is a sliver of one.
@@ -535,15 +543,29 @@ fn read_digits(
         return None;
     }
     // Characters that are no digit or were cut out of a larger blob have marks over them,
-    // and one clearly shorter than the others lost part of itself (a 2 without its foot
-    // reads as a 7): they and their neighbours (a stroke rarely stops at a character's
-    // edge) only confirm.
+    // as has one clearly wider than the others (a stamp frame's post joined to a blurred
+    // 2 read as a 7); one clearly shorter than the others lost part of itself (a 2
+    // without its foot reads as a 7), as has one that reads as a digit other than 1 and is
+    // clearly narrower than the others that do (half an 8 reads as a 5): they and their
+    // neighbours (a stroke rarely stops at a character's edge) only confirm.
     let usual = median(chars.iter().map(Blob::h))? as f64;
+    let usual_width = median(
+        chars
+            .iter()
+            .zip(&guesses)
+            .filter(|(_, g)| g.digit != 1)
+            .map(|(b, _)| b.w()),
+    )
+    .unwrap_or(0) as f64;
     let marked: Vec<bool> = filled
         .iter()
         .zip(&guesses)
         .zip(&chars)
-        .map(|((&f, g), b)| f || is_far(g) || (b.h() as f64) < SHORT * usual)
+        .map(|((&f, g), b)| {
+            let w = b.w() as f64;
+            let odd_width = w > WIDE * usual_width || (g.digit != 1 && w < NARROW * usual_width);
+            f || is_far(g) || (b.h() as f64) < SHORT * usual || odd_width
+        })
         .collect();
     let marks = marked.iter().filter(|&&m| m).count();
     let near_marks =
@@ -564,7 +586,6 @@ fn read_digits(
     let mut confident = value.is_none() || hint.is_some();
     let mut digits = String::new();
     for (i, g) in guesses.iter().enumerate() {
-        let clear = g.distance() < CLEAR && g.margin() > CLEAR_MARGIN;
         let d = match &hint {
             Some(h) => match against(g, h[i]) {
                 Against::Agrees => h[i],
@@ -576,7 +597,7 @@ fn read_digits(
                 }
             },
             None => {
-                confident &= clear && !marked[i];
+                confident &= is_clear(g) && !marked[i];
                 g.digit
             }
         };
@@ -598,6 +619,11 @@ fn median(values: impl Iterator<Item = usize>) -> Option<usize> {
 
 /// A character less high than this share of the line's usual height has lost part of itself.
 const SHORT: f64 = 0.85;
+/// A character reading as another digit than 1 and less wide than this share of the
+/// line's usual such width has lost part of itself…
+const NARROW: f64 = 0.7;
+/// …and one wider than this share has a mark joined to it.
+const WIDE: f64 = 1.2;
 /// Ink in a cell must be at least this share of a typical character's to be one.
 const FILL_INK: f64 = 0.4;
 
@@ -739,11 +765,16 @@ enum Against {
     Unsure,
 }
 
+/// Whether `g` is read clearly: near a digit and nearer it than any other.
+fn is_clear(g: &Guess) -> bool {
+    g.distance() < CLEAR && g.margin() > CLEAR_MARGIN
+}
+
 fn against(g: &Guess, v: u8) -> Against {
     let behind = g.by_digit[usize::from(v)] - g.distance();
     if g.digit == v || (behind < CONFIRM && g.distance() <= REJECT) {
         Against::Agrees
-    } else if g.distance() < CLEAR && behind >= DIFFER {
+    } else if is_clear(g) && behind >= DIFFER {
         Against::Differs
     } else {
         Against::Unsure

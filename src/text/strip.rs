@@ -27,6 +27,21 @@ impl Strip {
         self.ink[y * self.w + x]
     }
 
+    /// The strip with the ink off `rows` taken away: a mark running through a line of
+    /// text from above or below leaves only its piece across the line.
+    pub(crate) fn band(&self, rows: std::ops::Range<usize>) -> Strip {
+        let mut band = Strip {
+            ink: self.ink.clone(),
+            ..*self
+        };
+        for (y, row) in band.ink.chunks_exact_mut(self.w).enumerate() {
+            if !rows.contains(&y) {
+                row.fill(0.0);
+            }
+        }
+        band
+    }
+
     /// The strip with grey ink (a stamp, a fold's shadow) taken away: levels below
     /// GREY_FLOOR of the way from paper to the darkest ink become paper and the rest is
     /// stretched back to full range. `None` when the strip has no ink worth the name.
@@ -361,6 +376,9 @@ pub(crate) struct TextLine {
     pub(crate) tall: Vec<Blob>,
     /// Height of the capitals (or digits), strip pixels.
     pub(crate) cap_px: f64,
+    /// Whether a mark runs through the line's band beside or between its characters
+    /// ([`crossed`]): the line may go on beyond it, or have lost characters to it.
+    pub(crate) crossed: bool,
 }
 
 /// Where to look for a line in a strip (all in strip pixels).
@@ -375,8 +393,14 @@ pub(crate) struct Search {
     pub(crate) reach: f64,
 }
 
-/// The line of text nearest the bars that overlaps the symbol's extent.
-pub(crate) fn nearest_line(strip: &Strip, blobs: &[Blob], s: &Search) -> Option<TextLine> {
+/// The line of text nearest the bars that overlaps the symbol's extent, in the `blobs`
+/// of ink above `level`.
+pub(crate) fn nearest_line(
+    strip: &Strip,
+    blobs: &[Blob],
+    level: f32,
+    s: &Search,
+) -> Option<TextLine> {
     let dist = |b: &Blob| {
         if s.bars_below {
             (strip.h - b.y1) as f64
@@ -440,19 +464,61 @@ pub(crate) fn nearest_line(strip: &Strip, blobs: &[Blob], s: &Search) -> Option<
     let mut bbox = chained.iter().skip(1).fold(chained[0], |a, b| a.union(b));
     // Small marks (°, dots, colons) within the band and close to the chain.
     let band = bbox;
+    let mut small = Vec::new();
     for b in blobs {
         let inside_rows = b.y0 + 1 >= band.y0 && b.y1 <= band.y1 + 1;
         let near = (b.x1 as f64) + 0.8 * cap_px >= band.x0 as f64
             && (b.x0 as f64) <= band.x1 as f64 + 0.8 * cap_px;
         if inside_rows && near && (b.h() as f64) < s.cap[0] && b.area >= 2 {
             bbox = bbox.union(b);
+            small.push(*b);
         }
     }
+    let others = blobs.iter().filter(|b| {
+        b.h().max(b.w()) as f64 >= s.cap[0] && !chained.contains(b) && !small.contains(b)
+    });
+    let parts = [chained.as_slice(), small.as_slice()].concat();
+    let crossed = crossed(strip, level, &bbox, &parts, others, gap);
     Some(TextLine {
         bbox,
         tall: chained,
         cap_px,
+        crossed,
     })
+}
+
+/// Whether ink of the `others` blobs (anything at least a character high or wide that is
+/// not part of the line: a pen stroke, a fold's edge, a circle, a character of another
+/// line) lies in the rows of the line `line` beside its `parts` (characters, dots) or within
+/// `gap` of its ends — as much ink as half a character's height, so that a speck does not
+/// count and a stroke through the band does.
+fn crossed<'a>(
+    strip: &Strip,
+    level: f32,
+    line: &Blob,
+    parts: &[Blob],
+    others: impl Iterator<Item = &'a Blob>,
+    gap: f64,
+) -> bool {
+    let x0 = (line.x0 as f64 - gap).max(0.0) as usize;
+    let x1 = ((line.x1 as f64 + gap) as usize).min(strip.w);
+    let inside =
+        |b: &Blob, x: usize, y: usize| (b.x0..b.x1).contains(&x) && (b.y0..b.y1).contains(&y);
+    let enough = (line.h() / 2).max(2);
+    let mut seen = 0;
+    for b in others {
+        for y in b.y0.max(line.y0)..b.y1.min(line.y1) {
+            for x in b.x0.max(x0)..b.x1.min(x1) {
+                if strip.at(x, y) > level && !parts.iter().any(|c| inside(c, x, y)) {
+                    seen += 1;
+                    if seen >= enough {
+                        return true;
+                    }
+                }
+            }
+        }
+    }
+    false
 }
 
 /// The strip's ink inside `b` resampled to `cols` × `rows` (area averages), zero mean and
