@@ -107,6 +107,11 @@ const RUN_ON_SHARE: f64 = 0.5;
 /// Ink within this of a line's course beyond the bars runs on along it (a fold or an edge
 /// slants a little otherwise than the line through the bars that best follows it), mm.
 const RUN_ON_BAND_MM: f64 = 1.0;
+/// A line crosses an end of the bars when it inks this share of the spaces of their last
+/// so many mm there, and runs on past it: its ink beside the bars is its own (a stamp's
+/// edge crossing the bars' end), no tick's or arrow's, which stop short of the bars.
+const EDGE_SHARE: f64 = 0.6;
+const EDGE_END_MM: f64 = 5.0;
 /// How far above and below the quad the bars are looked for, at least, mm.
 const STRIKE_GROW_MM: f64 = 3.0;
 /// A row repeats the bars' print when this share of its columns are within this share of
@@ -400,6 +405,7 @@ impl Around {
         let mut sectors = [0.0f64; SECTORS];
         let (mut left, mut right, mut above, mut below) = (0.0, 0.0, 0.0, 0.0);
         let (mut left_corners, mut right_corners, mut near_block) = (0.0, 0.0, 0.0);
+        let mut edge = [0.0; 2];
         // The paper's samples left and right of the symbol's middle.
         let mut paper = [Vec::new(), Vec::new()];
         for j in 0..window.h {
@@ -423,10 +429,18 @@ impl Around {
                 if level && !beside_bars {
                     continue;
                 }
-                if beside_bars && p[0] < 0.0 {
-                    left += pixel_mm2;
-                } else if beside_bars && p[0] > length {
-                    right += pixel_mm2;
+                // Beside the bars, ink on the course of an edge crossing their end there
+                // is the edge's: it tells which side has more ink, not how much a tick
+                // there has.
+                let side = usize::from(p[0] > length);
+                if beside_bars && (p[0] < 0.0 || p[0] > length) {
+                    if struck.on_edge(p, length) {
+                        edge[side] += pixel_mm2;
+                    } else if side == 0 {
+                        left += pixel_mm2;
+                    } else {
+                        right += pixel_mm2;
+                    }
                 } else {
                     if p[1] < 0.0 {
                         above += pixel_mm2;
@@ -468,20 +482,21 @@ impl Around {
         let paper = median(&paper.concat());
         let greyer = (quiet(true) - side_paper[0]).min(quiet(false) - side_paper[1]);
         let highlight = f64::from(greyer * 255.0 / (bar_ink - paper).max(MIN_BAR_INK));
+        let left_more = left + edge[0] >= right + edge[1];
         Evidence {
             ring,
-            beside: f64::max(left, right),
+            beside: if left_more { left } else { right },
             highlight,
             above,
             below,
             near: near_block,
-            corners: if left >= right {
+            corners: if left_more {
                 left_corners
             } else {
                 right_corners
             },
-            other_beside: f64::min(left, right),
-            other_corners: if left >= right {
+            other_beside: if left_more { right } else { left },
+            other_corners: if left_more {
                 right_corners
             } else {
                 left_corners
@@ -773,16 +788,18 @@ fn strike(image: &GrayImage, frame: &Frame, dpi: f64) -> Strike {
         covered as f64 / spaces as f64
     };
     // Whether the line's ink runs on beyond either end of the bars.
-    let runs_on = |(a, b): (f64, f64)| {
-        let side = |cols: std::ops::Range<usize>| {
-            let n = cols.len().max(1);
-            let hit = cols.filter(|&i| wide.inked(i, at(a, b, i))).count();
-            hit as f64 / n as f64 >= RUN_ON_SHARE
-        };
-        let (from, to) = (px(RUN_ON_MM[0]), px(RUN_ON_MM[1]));
-        side(x0.saturating_sub(to)..x0.saturating_sub(from))
-            || side((x1 + from).min(w)..(x1 + to).min(w))
+    let (from, to) = (px(RUN_ON_MM[0]), px(RUN_ON_MM[1]));
+    let beyond = [
+        x0.saturating_sub(to)..x0.saturating_sub(from),
+        (x1 + from).min(w)..(x1 + to).min(w),
+    ];
+    let runs_on_side = |(a, b): (f64, f64), side: usize| {
+        let cols = beyond[side].clone();
+        let n = cols.len().max(1);
+        let hit = cols.filter(|&i| wide.inked(i, at(a, b, i))).count();
+        hit as f64 / n as f64 >= RUN_ON_SHARE
     };
+    let runs_on = |line: (f64, f64)| runs_on_side(line, 0) || runs_on_side(line, 1);
     // The best slanted and the best level line that stop at the bars' ends.
     let mut best = [(0.0, (0.0, 0.0)); 2];
     let consider = |best: &mut [(f64, (f64, f64)); 2], line: (f64, f64)| {
@@ -808,9 +825,48 @@ fn strike(image: &GrayImage, frame: &Frame, dpi: f64) -> Strike {
             }
         }
     }
+    // At each end, the line that runs on past it and inks most of the spaces of the bars'
+    // last few mm there: an edge or a fold crossing that end.
+    let end_cols = px(EDGE_END_MM);
+    let ends_spaces = [
+        space_columns
+            .iter()
+            .copied()
+            .filter(|&i| i < x0 + end_cols)
+            .collect::<Vec<_>>(),
+        space_columns
+            .iter()
+            .copied()
+            .filter(|&i| i + end_cols >= x1)
+            .collect::<Vec<_>>(),
+    ];
+    let to_mm = |y: f64| y / per_mm - grow;
+    let edges = [0, 1].map(|side| {
+        let spaces = &ends_spaces[side];
+        if spaces.is_empty() {
+            return None;
+        }
+        let share = |(a, b): (f64, f64)| {
+            let inked = spaces
+                .iter()
+                .filter(|&&i| {
+                    let y = at(a, b, i);
+                    (top as f64..bottom as f64).contains(&y) && first.inked(i, y)
+                })
+                .count();
+            inked as f64 / spaces.len() as f64
+        };
+        lines
+            .iter()
+            .map(|&line| (share(line), line))
+            .filter(|&(s, line)| s >= EDGE_SHARE && runs_on_side(line, side))
+            .max_by(|p, q| p.0.total_cmp(&q.0))
+            .map(|(_, (a, b))| [to_mm(a), to_mm(b)])
+    });
     Strike {
         slanted: best[0].0,
         level: best[1].0,
+        edges,
     }
 }
 
@@ -897,6 +953,22 @@ struct Strike {
     slanted: f64,
     /// The same for the best line that runs along them (a stamp's edge looks like one).
     level: f64,
+    /// At the bars' left and right ends, a straight line that crosses that end and runs
+    /// on past it (a stamp's edge, a fold), as its heights at the bars' two ends, mm in
+    /// the symbol's frame.
+    edges: [Option<[f64; 2]>; 2],
+}
+
+impl Strike {
+    /// Whether `p` (mm in the frame of a symbol `length` mm long) lies on the course of
+    /// the line crossing the bars' end on its side ([`Strike::edges`]).
+    fn on_edge(&self, p: [f64; 2], length: f64) -> bool {
+        let side = usize::from(p[0] > length / 2.0);
+        self.edges[side].is_some_and(|[a, b]| {
+            let y = a + (b - a) * p[0] / length.max(f64::EPSILON);
+            (p[1] - y).abs() <= RUN_ON_BAND_MM
+        })
+    }
 }
 
 fn median(v: &[f32]) -> f32 {
@@ -1218,6 +1290,40 @@ mod tests {
             ..stamp
         };
         assert!(!level.stamped(), "{level:?}");
+    }
+
+    /// Seed 31 page 464: a stamp's box whose top edge crosses the last bars level with
+    /// them and runs on past their end leaves a straight line of ink beside the bars, as
+    /// much as a tick; but a tick or an arrow stops short of the bars, the edge runs on
+    /// through them. An arrow pointing at the bars along the same course is still a mark.
+    #[test]
+    fn a_stamps_edge_across_the_bars_end_is_no_tick() {
+        let (_, symbol) = page(|_, _| {});
+        let [[_, top], [end, _], [_, bottom], _] = symbol.quad;
+        let y = top + 0.75 * (bottom - top);
+        // The box low enough, and its text close enough under its edge, to stay level
+        // with the HRI beyond the bars' end (no ink in the corners there, as on the page).
+        let stamped = seen(|img, px| {
+            let (x, w, h) = (end - 10.0 * px, 40.0 * px, 6.5 * px);
+            let c = [[x, y], [x + w, y], [x + w, y + h], [x, y + h]];
+            for i in 0..4 {
+                stroke_ink(img, c[i], c[(i + 1) % 4], 0.7 * px, 110);
+            }
+            for dy in [4.0, 5.8] {
+                let (a, b) = ([x + 3.0 * px, y + dy * px], [x + w - 3.0 * px, y + dy * px]);
+                stroke_ink(img, a, b, 1.0 * px, 110);
+            }
+        });
+        assert!(!stamped.singled_out(), "{stamped:?}");
+        let arrow = seen(|img, px| {
+            let tip = [end + 1.5 * px, y];
+            stroke_ink(img, [end + 14.0 * px, y], tip, 0.5 * px, 40);
+            for dy in [-2.0, 2.0] {
+                let barb = [tip[0] + 2.5 * px, y + dy * px];
+                stroke_ink(img, barb, tip, 0.5 * px, 40);
+            }
+        });
+        assert!(arrow.singled_out(), "{arrow:?}");
     }
 
     #[test]
