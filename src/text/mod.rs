@@ -150,6 +150,9 @@ pub fn read_text(
         .map(crate::ids::kind_from_shape)
         .filter(|&k| k != IdKind::Unknown);
     let mut legend_seen = false;
+    // Whether some line read looks enough like another kind than the value's to have
+    // confirmed that kind: then no smoothing may confirm the value's (a misprint hidden).
+    let contrary = std::cell::Cell::new(false);
     let mut match_legend = |strip: &Strip| {
         thresholds(strip).into_iter().find_map(|level| {
             let line = line_at(strip, &legend_search, level)?;
@@ -161,10 +164,12 @@ pub fn read_text(
             // stand apart again and the line runs on past it: read whole there, it is
             // matched as any line.
             let matched = |line: TextLine, strip: &Strip| {
-                let crossed = line.crossed;
-                legend::match_line(strip, &line.bbox, line.cap_px, expected)
-                    .filter(|m| !crossed || (expected == Some(m.kind) && m.is_clear()))
-                    .map(|m| (line, m))
+                let m = legend::best_match(strip, &line.bbox, line.cap_px)?;
+                if expected.is_some_and(|e| e != m.kind) && m.would_confirm() {
+                    contrary.set(true);
+                }
+                let confirms = expected == Some(m.kind) && m.is_clear();
+                (m.accepted(expected) && (!line.crossed || confirms)).then_some((line, m))
             };
             if !line.crossed {
                 return matched(line, strip);
@@ -175,10 +180,10 @@ pub fn read_text(
     };
     // Small capitals that a thresholded scan broke into specks are joined by smoothing;
     // what smoothing joins may also look like another word, so there the legend only
-    // confirms the value's kind.
+    // confirms the value's kind, and not against a reading of another kind unsmoothed.
     let legend = match_legend(&above).or_else(|| {
         on_smoothed(&above, LEGEND_SMOOTHINGS, |smooth| {
-            match_legend(smooth).filter(|(_, m)| expected == Some(m.kind))
+            match_legend(smooth).filter(|(_, m)| expected == Some(m.kind) && !contrary.get())
         })
     });
     out.legend_seen = legend_seen;
