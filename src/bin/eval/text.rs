@@ -1,7 +1,8 @@
 //! `ordoscan-eval text DIR [--misses]`: reads the legend and HRI of every truth symbol of a
 //! generated corpus, using the truth quad (so locate and decode do not count), with the
 //! truth value as the confirming hint, and scores legend kind, exact legend, HRI reads and
-//! false HRI alarms, overall and per degradation and resolution.
+//! false HRI alarms, overall, over the symbols the bars are set on (bars readable
+//! in truth, a legend printed), and per degradation and resolution (all symbols).
 //!
 //! With `ORDOSCAN_TEXT_DUMP=DIR` set, the strips and line crops of every symbol are written
 //! there as PNG (`NNNNN-above.png`, `-below.png`, `-legend.png`, `-hri.png`) with
@@ -102,6 +103,7 @@ pub fn run(dir: &Path, misses: bool) -> anyhow::Result<()> {
     let truths: Vec<CorpusTruth> = super::truths(dir)?;
     let mut groups: BTreeMap<(u8, String), Tally> = BTreeMap::new();
     let mut total = Tally::default();
+    let mut readable = Tally::default();
     let mut seconds = 0.0;
     let dump = std::env::var_os("ORDOSCAN_TEXT_DUMP").map(std::path::PathBuf::from);
     let mut tsv = String::new();
@@ -143,6 +145,11 @@ pub fn run(dir: &Path, misses: bool) -> anyhow::Result<()> {
                 );
             }
             total.add(&t);
+            // The bars are on symbols whose bars are readable and that have a
+            // legend (an unreadable symbol's text is most often as lost as its bars).
+            if s.readable && s.legend.is_some() {
+                readable.add(&t);
+            }
             let mut keys = vec![(1, format!("{} dpi", truth.dpi))];
             if truth.degradations.is_empty() {
                 keys.push((0, "clean".to_owned()));
@@ -165,6 +172,7 @@ pub fn run(dir: &Path, misses: bool) -> anyhow::Result<()> {
     );
     println!("|---|---|---|---|---|---|---|---|---|---|");
     println!("{}", total.row("**all**"));
+    println!("{}", readable.row("**readable, with a legend**"));
     for ((_, g), t) in &groups {
         println!("{}", t.row(g));
     }
