@@ -828,21 +828,16 @@ fn strike(image: &GrayImage, frame: &Frame, dpi: f64) -> Strike {
     // At each end, the line that runs on past it and inks most of the spaces of the bars'
     // last few mm there: an edge or a fold crossing that end.
     let end_cols = px(EDGE_END_MM);
-    let ends_spaces = [
-        space_columns
-            .iter()
-            .copied()
-            .filter(|&i| i < x0 + end_cols)
-            .collect::<Vec<_>>(),
-        space_columns
-            .iter()
-            .copied()
-            .filter(|&i| i + end_cols >= x1)
-            .collect::<Vec<_>>(),
-    ];
     let to_mm = |y: f64| y / per_mm - grow;
     let edges = [0, 1].map(|side| {
-        let spaces = &ends_spaces[side];
+        let at_end = |&i: &usize| {
+            if side == 0 {
+                i < x0 + end_cols
+            } else {
+                i + end_cols >= x1
+            }
+        };
+        let spaces: Vec<usize> = space_columns.iter().copied().filter(at_end).collect();
         if spaces.is_empty() {
             return None;
         }

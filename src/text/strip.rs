@@ -378,6 +378,7 @@ pub(crate) struct TextLine {
     pub(crate) cap_px: f64,
     /// Whether a mark runs through the line's band beside or between its characters
     /// ([`crossed`]): the line may go on beyond it, or have lost characters to it.
+    /// Looked for in lines above the bars (legends) only.
     pub(crate) crossed: bool,
 }
 
@@ -474,11 +475,14 @@ pub(crate) fn nearest_line(
             small.push(*b);
         }
     }
-    let others = blobs.iter().filter(|b| {
-        b.h().max(b.w()) as f64 >= s.cap[0] && !chained.contains(b) && !small.contains(b)
-    });
-    let parts = [chained.as_slice(), small.as_slice()].concat();
-    let crossed = crossed(strip, level, &bbox, &parts, others, gap);
+    // Only the legend is read differently when crossed (the HRI has its own ways with
+    // marks: a band cut, gaps filled at the line's pitch), so only above the bars.
+    let crossed = s.bars_below && {
+        let others = blobs.iter().filter(|b| {
+            b.h().max(b.w()) as f64 >= s.cap[0] && !chained.contains(b) && !small.contains(b)
+        });
+        crossed(strip, level, &bbox, [&chained, &small], others, gap)
+    };
     Some(TextLine {
         bbox,
         tall: chained,
@@ -496,7 +500,7 @@ fn crossed<'a>(
     strip: &Strip,
     level: f32,
     line: &Blob,
-    parts: &[Blob],
+    parts: [&[Blob]; 2],
     others: impl Iterator<Item = &'a Blob>,
     gap: f64,
 ) -> bool {
@@ -509,7 +513,9 @@ fn crossed<'a>(
     for b in others {
         for y in b.y0.max(line.y0)..b.y1.min(line.y1) {
             for x in b.x0.max(x0)..b.x1.min(x1) {
-                if strip.at(x, y) > level && !parts.iter().any(|c| inside(c, x, y)) {
+                if strip.at(x, y) > level
+                    && !parts.iter().flat_map(|p| p.iter()).any(|c| inside(c, x, y))
+                {
                     seen += 1;
                     if seen >= enough {
                         return true;
