@@ -141,17 +141,6 @@ fn reads(page: &GrayImage, modules: &[u8], quad: [[f64; 2]; 4], shift: f64) -> b
             }
         }
     }
-    if std::env::var("LEGDBG").is_ok() {
-        eprintln!(
-            "q {:.0} {:.0} shift {shift:.4} rows {rows} read {:?} twin {:?}",
-            quad[0][0],
-            quad[0][1],
-            read.iter().map(|t| t.read).collect::<Vec<_>>(),
-            read.iter()
-                .map(|t| t.twinned.iter().max().copied().unwrap_or(0))
-                .collect::<Vec<_>>()
-        );
-    }
     settle(&read, &truth)
 }
 
