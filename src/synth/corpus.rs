@@ -452,25 +452,10 @@ pub fn generate(seed: u64, index: u32, max_dpi: f64) -> Generated {
     if case == "sticker" {
         draw_sticker_outline(&mut page, &placed, dpi, style.legend_mm);
     }
+    let unmarked = page.clone();
     let highlighted = draw_marks(&mut page, &mut rng, &case, &placed, &quads, dpi);
-    // A highlighter does not survive a thresholded scan: the image shows no mark there, and
-    // the truth says what the image shows.
-    if degradations.iter().any(|d| d == "bilevel" || d == "fax") && highlighted.contains(&true) {
-        for (p, _) in placed.iter_mut().zip(&highlighted).filter(|(_, h)| **h) {
-            p.marked = Some(false);
-        }
-        let mut marked = placed.iter().filter(|p| p.marked == Some(true));
-        findings.retain(|f| *f != "prescriber_ambiguous");
-        prescriber = match (marked.next(), marked.next()) {
-            (Some(one), None) => Some(one.block.value.clone()),
-            _ => {
-                findings.push("prescriber_ambiguous");
-                None
-            }
-        };
-        findings.sort();
-        verdict = if findings.is_empty() { "pass" } else { "fail" };
-    }
+    let pen_marks = pen_footprints(&unmarked, &page, &quads);
+    drop(unmarked);
     for d in &degradations {
         match d.as_str() {
             "stamp" => draw_stamp(&mut page, &mut rng, &quads, dpi),
@@ -520,6 +505,15 @@ pub fn generate(seed: u64, index: u32, max_dpi: f64) -> Generated {
             })
             .collect()
     };
+    // Whether each block's pen mark (if any) is still on the image, decided where
+    // `readable` is.
+    let mut pens_kept = vec![true; placed.len()];
+    let pens_survive = |page: &GrayImage| -> Vec<bool> {
+        pen_marks
+            .iter()
+            .map(|pixels| mark_survives(page, pixels, &h))
+            .collect()
+    };
     for d in &degradations {
         page = match d.as_str() {
             "blur" => degrade::blur(&page, rng.range(0.5, 1.0) * dpi / 300.0 + 0.3),
@@ -548,11 +542,42 @@ pub fn generate(seed: u64, index: u32, max_dpi: f64) -> Generated {
         };
         if d == "bilevel" {
             readable = survivors(&page);
+            pens_kept = pens_survive(&page);
         }
     }
     if fax {
         // As written: bilevel at 128, after whatever followed the fax's own threshold.
-        readable = survivors(&degrade::threshold(&page, 128));
+        let as_written = degrade::threshold(&page, 128);
+        readable = survivors(&as_written);
+        pens_kept = pens_survive(&as_written);
+    }
+    // A mark the scan's threshold erased is not on the image (a highlighter never survives
+    // one; a pen's thin or faded stroke may not): the truth says what the image shows.
+    if degradations.iter().any(|d| d == "bilevel" || d == "fax") {
+        let lost: Vec<bool> = highlighted
+            .iter()
+            .zip(&pens_kept)
+            .map(|(&lit, &kept)| lit || !kept)
+            .collect();
+        if lost.contains(&true) {
+            let struck = case == "group_struck";
+            for (p, _) in placed.iter_mut().zip(&lost).filter(|(_, l)| **l) {
+                // A lost circle or tick singles nobody out; a lost stroke leaves its symbol
+                // standing beside the one meant.
+                p.marked = if struck { Some(true) } else { Some(false) };
+            }
+            let mut marked = placed.iter().filter(|p| p.marked == Some(true));
+            findings.retain(|f| *f != "prescriber_ambiguous");
+            prescriber = match (marked.next(), marked.next()) {
+                (Some(one), None) => Some(one.block.value.clone()),
+                _ => {
+                    findings.push("prescriber_ambiguous");
+                    None
+                }
+            };
+            findings.sort();
+            verdict = if findings.is_empty() { "pass" } else { "fail" };
+        }
     }
 
     let symbols: Vec<SymbolTruth> = placed
@@ -650,6 +675,63 @@ fn place_block(page: &mut GrayImage, p: &Placed, dpi: f64) -> [[f64; 2]; 4] {
     quad.map(|c| h.apply(c))
 }
 
+/// Share of a pen mark's own pixels that must still be ink after a threshold for the mark
+/// to be on the image.
+const MARK_SURVIVES: f64 = 0.25;
+
+/// Per placed block, the pixels a pen mark drawn for it inked on paper (where the page had
+/// no print): those the marks darkened by half at least between `unmarked` and `marked`,
+/// each given to the nearest block. A highlighter's light ink is not among them.
+fn pen_footprints(
+    unmarked: &GrayImage,
+    marked: &GrayImage,
+    quads: &[[[f64; 2]; 4]],
+) -> Vec<Vec<[u32; 2]>> {
+    let boxes: Vec<[f64; 4]> = quads.iter().map(|q| crate::locate::bbox(q)).collect();
+    let mut out = vec![Vec::new(); quads.len()];
+    for (x, y, p) in marked.enumerate_pixels() {
+        let before = unmarked.get_pixel(x, y).0[0];
+        if before < 200 || u32::from(p.0[0]) * 2 > u32::from(before) {
+            continue;
+        }
+        let (px, py) = (f64::from(x) + 0.5, f64::from(y) + 0.5);
+        let away = |b: &[f64; 4]| {
+            let dx = (b[0] - px).max(px - b[2]).max(0.0);
+            let dy = (b[1] - py).max(py - b[3]).max(0.0);
+            dx.hypot(dy)
+        };
+        if let Some(nearest) =
+            (0..boxes.len()).min_by(|&a, &b| away(&boxes[a]).total_cmp(&away(&boxes[b])))
+        {
+            out[nearest].push([x, y]);
+        }
+    }
+    out
+}
+
+/// Whether the page pixel at `p` (page coordinates after the scan's geometry) is ink.
+fn sample_dark(page: &GrayImage, p: [f64; 2]) -> bool {
+    let (x, y) = (p[0].floor(), p[1].floor());
+    x >= 0.0
+        && y >= 0.0
+        && x < f64::from(page.width())
+        && y < f64::from(page.height())
+        && page.get_pixel(x as u32, y as u32).0[0] < 128
+}
+
+/// Whether a pen mark drawn on `pixels` (page coordinates before the scan's geometry `h`)
+/// is still on the thresholded `page`: no mark (no pixels) is nothing lost.
+fn mark_survives(page: &GrayImage, pixels: &[[u32; 2]], h: &Homography) -> bool {
+    if pixels.is_empty() {
+        return true;
+    }
+    let inked = pixels
+        .iter()
+        .filter(|&&[x, y]| sample_dark(page, h.apply([f64::from(x) + 0.5, f64::from(y) + 0.5])))
+        .count();
+    inked as f64 >= MARK_SURVIVES * pixels.len() as f64
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -701,6 +783,54 @@ mod tests {
         assert_eq!(g.truth.verdict, "fail");
         assert_eq!(g.truth.findings, ["prescriber_ambiguous"]);
         assert_eq!(g.truth.prescriber, None);
+    }
+
+    /// Seed 31, page 24: a faded fax of a group pad whose circle around the prescriber's
+    /// symbol the fax's threshold erased — none of its pixels is ink on the image, so the
+    /// truth has no mark and the page is ambiguous, as any reader must find it.
+    #[test]
+    fn a_pen_mark_a_fax_erased_leaves_the_pad_ambiguous() {
+        let g = generate(31, 24, 600.0);
+        assert_eq!(g.truth.case, "group_marked");
+        assert!(g.truth.degradations.iter().any(|d| d == "fax"));
+        assert!(g.truth.symbols.iter().all(|s| s.marked != Some(true)));
+        assert_eq!(g.truth.verdict, "fail");
+        assert_eq!(g.truth.findings, ["prescriber_ambiguous"]);
+        assert_eq!(g.truth.prescriber, None);
+    }
+
+    /// A pen stroke beside one of two symbols is that symbol's; after a threshold it is on
+    /// the image when dark enough, lost when too light; a highlighter's ink is no pen's.
+    #[test]
+    fn a_pen_mark_survives_a_threshold_only_when_its_ink_does() {
+        let quads = [
+            [[20.0, 20.0], [120.0, 20.0], [120.0, 50.0], [20.0, 50.0]],
+            [[20.0, 150.0], [120.0, 150.0], [120.0, 180.0], [20.0, 180.0]],
+        ];
+        let paper = GrayImage::from_pixel(200, 220, Luma([255]));
+        let footprints = |ink: u8| {
+            let mut marked = paper.clone();
+            crate::synth::stroke_ink(&mut marked, [5.0, 35.0], [15.0, 60.0], 3.0, ink);
+            (pen_footprints(&paper, &marked, &quads), marked)
+        };
+        let (dark, page) = footprints(60);
+        assert!(dark[0].len() > 20 && dark[1].is_empty(), "{dark:?}");
+        let id = Homography::identity();
+        assert!(mark_survives(
+            &degrade::threshold(&page, 128),
+            &dark[0],
+            &id
+        ));
+        let (light, page) = footprints(120);
+        assert!(!light[0].is_empty());
+        let faded = degrade::faded(&page, 150, 230);
+        assert!(!mark_survives(
+            &degrade::threshold(&faded, 128),
+            &light[0],
+            &id
+        ));
+        let (highlighter, _) = footprints(super::super::ink::HIGHLIGHTER_INK);
+        assert!(highlighter.iter().all(Vec::is_empty));
     }
 
     #[test]
