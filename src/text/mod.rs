@@ -590,12 +590,22 @@ fn read_digits(
         .map(|h| h.bytes().map(|c| c - b'0').collect());
     let mut confident = value.is_none() || hint.is_some();
     let mut digits = String::new();
+    // Grey ink over a black digit (a stamp's letter across it) can make another digit of
+    // it, clearly: without the grey, the value's digit reads again.
+    let clipped = std::cell::OnceCell::new();
+    let grey_made = |i: usize, v: u8| {
+        clipped
+            .get_or_init(|| strip.clipped())
+            .as_ref()
+            .and_then(|c| classify(c, &chars[i], line.cap_px))
+            .is_some_and(|g| against(&g, v) == Against::Agrees)
+    };
     for (i, g) in guesses.iter().enumerate() {
         let d = match &hint {
             Some(h) => match against(g, h[i]) {
                 Against::Agrees => h[i],
                 // Next to a marked character, what differs may be the mark.
-                Against::Differs if !near_marks(i) => g.digit,
+                Against::Differs if !near_marks(i) && !grey_made(i, h[i]) => g.digit,
                 Against::Differs | Against::Unsure => {
                     confident = false;
                     g.digit
@@ -761,6 +771,7 @@ fn fill_gaps(
 }
 
 /// How a digit read stands against the value's digit there.
+#[derive(PartialEq)]
 enum Against {
     /// The same digit, or the value's is as near as makes no difference.
     Agrees,
