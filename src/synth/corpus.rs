@@ -773,16 +773,22 @@ mod tests {
         assert!(generate(11, 1, 200.0).bytes != generate(12, 1, 200.0).bytes);
     }
 
-    #[test]
-    fn a_highlighter_lost_to_thresholding_leaves_the_pad_ambiguous() {
-        // Seed 2026, page 141: a bilevel group pad whose one mark was a highlighter.
-        let g = generate(2026, 141, 600.0);
+    /// Page `index` of `seed` is a group pad scanned with `scan` (a threshold) whose one
+    /// mark did not survive it: the truth has no mark and the page is ambiguous.
+    fn lost_mark_leaves_the_pad_ambiguous(seed: u64, index: u32, scan: &str) {
+        let g = generate(seed, index, 600.0);
         assert_eq!(g.truth.case, "group_marked");
-        assert!(g.truth.degradations.iter().any(|d| d == "bilevel"));
+        assert!(g.truth.degradations.iter().any(|d| d == scan));
         assert!(g.truth.symbols.iter().all(|s| s.marked != Some(true)));
         assert_eq!(g.truth.verdict, "fail");
         assert_eq!(g.truth.findings, ["prescriber_ambiguous"]);
         assert_eq!(g.truth.prescriber, None);
+    }
+
+    /// Seed 2026, page 141: a bilevel group pad whose one mark was a highlighter.
+    #[test]
+    fn a_highlighter_lost_to_thresholding_leaves_the_pad_ambiguous() {
+        lost_mark_leaves_the_pad_ambiguous(2026, 141, "bilevel");
     }
 
     /// Seed 31, page 24: a faded fax of a group pad whose circle around the prescriber's
@@ -790,13 +796,7 @@ mod tests {
     /// truth has no mark and the page is ambiguous, as any reader must find it.
     #[test]
     fn a_pen_mark_a_fax_erased_leaves_the_pad_ambiguous() {
-        let g = generate(31, 24, 600.0);
-        assert_eq!(g.truth.case, "group_marked");
-        assert!(g.truth.degradations.iter().any(|d| d == "fax"));
-        assert!(g.truth.symbols.iter().all(|s| s.marked != Some(true)));
-        assert_eq!(g.truth.verdict, "fail");
-        assert_eq!(g.truth.findings, ["prescriber_ambiguous"]);
-        assert_eq!(g.truth.prescriber, None);
+        lost_mark_leaves_the_pad_ambiguous(31, 24, "fax");
     }
 
     /// A pen stroke beside one of two symbols is that symbol's; after a threshold it is on
@@ -829,7 +829,7 @@ mod tests {
             &light[0],
             &id
         ));
-        let (highlighter, _) = footprints(super::super::ink::HIGHLIGHTER_INK);
+        let (highlighter, _) = footprints(crate::synth::ink::HIGHLIGHTER_INK);
         assert!(highlighter.iter().all(Vec::is_empty));
     }
 
