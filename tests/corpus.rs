@@ -195,19 +195,17 @@ fn struck_symbols_on_a_fax_are_read_from_the_loose_ends_of_their_lines() {
     );
 }
 
-/// Seed 37's page 427: a grey stamp's "C" across the black 3 of an RPPS's printed digits
-/// makes an 8 of it, clearly, where the symbol's true quad puts the line. Without the
-/// grey ink the 3 reads again: the line agrees with the bars, no misprint is read.
-#[test]
-fn a_stamps_letter_over_a_digit_is_no_misprint() {
-    let g = corpus::generate(37, 427, 600.0);
+/// The legend and HRI read around `value`'s symbol on page `index` of `seed`, placed by
+/// its true quad (as `ordoscan-eval text` reads them), the value as the hint.
+fn text_at_truth(seed: u64, index: u32, value: &str) -> ordoscan::text::TextRead {
+    let g = corpus::generate(seed, index, 600.0);
     assert!(g.truth.degradations.iter().any(|d| d == "stamp"));
     let image = ingest::decode_first(&g.bytes).expect("the page decodes");
     let truth = g
         .truth
         .symbols
         .iter()
-        .find(|s| s.value == "10535361546")
+        .find(|s| s.value == value)
         .expect("the stamped symbol");
     let symbol = decode::Symbol {
         value: truth.value.clone(),
@@ -216,11 +214,32 @@ fn a_stamps_letter_over_a_digit_is_no_misprint() {
         px_per_module: Some(truth.px_per_module),
         code_sets: None,
     };
-    let read = ordoscan::text::read_text(&image, &symbol, g.truth.dpi, Some(&truth.value));
+    ordoscan::text::read_text(&image, &symbol, g.truth.dpi, Some(value))
+}
+
+/// Seed 37's page 427: a grey stamp's "C" across the black 3 of an RPPS's printed digits
+/// makes an 8 of it, clearly, where the symbol's true quad puts the line. Without the
+/// grey ink the 3 reads again: the line agrees with the bars, no misprint is read.
+#[test]
+fn a_stamps_letter_over_a_digit_is_no_misprint() {
+    let value = "10535361546";
+    let read = text_at_truth(37, 427, value);
     assert!(
-        !read.hri_confident || read.hri.as_deref() == Some(truth.value.as_str()),
+        !read.hri_confident || read.hri.as_deref() == Some(value),
         "{read:?}"
     );
+}
+
+/// Seed 23's page 86 (150 dpi): a grey stamp's capitals touch the HRI's last digits and
+/// its frame's post crosses them; at a dark threshold the thin strokes of the small digits
+/// break. Keeping only the ink within two pixels of the darkest strokes takes the stamp
+/// off and leaves the digits whole: the HRI reads, and confirms the bars.
+#[test]
+fn an_hri_under_a_grey_stamp_reads_from_its_darkest_strokes() {
+    let value = "10655004876";
+    let read = text_at_truth(23, 86, value);
+    assert_eq!(read.hri.as_deref(), Some(value), "{read:?}");
+    assert!(read.hri_confident, "{read:?}");
 }
 
 /// The committed pages are exactly what the generator draws from their seed (spot check of

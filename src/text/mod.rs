@@ -247,6 +247,12 @@ pub fn read_text(
     {
         read_strip(&clipped, false, &mut first);
     }
+    if !first.as_ref().is_some_and(|f| f.2)
+        && out.hri_seen
+        && let Some(cored) = unshifted.cored(CORE_REACH)
+    {
+        read_strip(&cored, false, &mut first);
+    }
     // Digits that a faded fax left as specks run together again when the strip is
     // smoothed, the more passes the more broken they are; what smoothing joins may also
     // look like another digit, so these readings only confirm the value.
@@ -270,6 +276,9 @@ const LEGEND_SMOOTHINGS: usize = 2;
 /// Most smoothing passes an HRI is read after (up to six or eight read no more HRIs on
 /// the three corpora).
 const HRI_SMOOTHINGS: usize = 4;
+/// Pixels around its darkest strokes within which a strip's faint ink is kept when a grey
+/// stamp is taken off an HRI ([`Strip::cored`]).
+const CORE_REACH: usize = 2;
 
 /// The first thing `read` finds on `strip` smoothed once, twice, … up to `passes` times;
 /// each smoothing is made only when the one before showed nothing.

@@ -62,6 +62,53 @@ impl Strip {
         })
     }
 
+    /// The strip with only the ink at and around its darkest strokes: ink above a faint
+    /// level is kept where it lies within `reach` pixels of ink near the darkest, and the
+    /// rest becomes paper. Black print keeps its strokes whole, edges and all, while a grey
+    /// stamp's letters touching it keep only their pixels next to it; a small or blurred
+    /// digit whose thin strokes a dark threshold breaks is whole again. `None` when the
+    /// strip has no ink worth the name.
+    pub(crate) fn cored(&self, reach: usize) -> Option<Strip> {
+        let Levels {
+            paper,
+            ink,
+            darkest,
+        } = levels(self)?;
+        if darkest - paper <= MIN_CONTRAST {
+            return None;
+        }
+        let faint = paper + CORE_FAINT * (ink - paper);
+        let dark = paper + CORE_DARK * (darkest - paper);
+        let (w, h) = (self.w, self.h);
+        // Near dark ink: the dark pixels dilated by `reach` (a square), rows then columns.
+        let mut across = vec![false; w * h];
+        for y in 0..h {
+            let row = &self.ink[y * w..(y + 1) * w];
+            let mut last_dark: Option<usize> = None;
+            let mut next_dark = row.iter().position(|&v| v > dark);
+            for x in 0..w {
+                if next_dark.is_some_and(|n| n < x) {
+                    next_dark = row[x..].iter().position(|&v| v > dark).map(|n| n + x);
+                }
+                if row[x] > dark {
+                    last_dark = Some(x);
+                }
+                across[y * w + x] = last_dark.is_some_and(|l| x - l <= reach)
+                    || next_dark.is_some_and(|n| n - x <= reach);
+            }
+        }
+        let ink = (0..w * h)
+            .map(|i| {
+                let (x, y) = (i % w, i / w);
+                let near =
+                    (y.saturating_sub(reach)..(y + reach + 1).min(h)).any(|yy| across[yy * w + x]);
+                let v = self.ink[i];
+                if near && v > faint { v } else { paper }
+            })
+            .collect();
+        Some(Strip { ink, ..*self })
+    }
+
     /// The strip smoothed by a 3 × 3 binomial kernel: the specks that a thresholded scan
     /// makes of small letters' strokes run together again (edges count their own pixel
     /// for the missing neighbours).
@@ -289,6 +336,11 @@ pub(crate) fn thresholds(strip: &Strip) -> Vec<f32> {
     }
     out
 }
+
+/// Shares of the way from paper to the strip's ink, and to its darkest ink, of the faint
+/// ink [`Strip::cored`] keeps near ink past the dark level.
+const CORE_FAINT: f32 = 0.3;
+const CORE_DARK: f32 = 0.75;
 
 /// Share of the way from paper to the darkest ink below which [`Strip::clipped`] drops ink.
 const GREY_FLOOR: f32 = 0.4;

@@ -752,3 +752,29 @@ fn a_tiny_misprinted_legend_does_not_confirm_the_values_kind() {
     }
     assert!(confirmed.is_empty(), "{confirmed:?}");
 }
+
+/// A cored strip keeps black strokes with their grey edges, and drops grey ink (a stamp's)
+/// that lies away from them.
+#[test]
+fn a_cored_strip_keeps_black_strokes_and_drops_grey_ink_away_from_them() {
+    let mut img = GrayImage::from_pixel(60, 20, Luma([255]));
+    for y in 4..16 {
+        for x in 10..13 {
+            img.put_pixel(x, y, Luma([0]));
+        }
+        img.put_pixel(9, y, Luma([150]));
+        img.put_pixel(13, y, Luma([150]));
+        for x in 40..44 {
+            img.put_pixel(x, y, Luma([130]));
+        }
+    }
+    let strip = strip::from_image(&img);
+    let cored = strip.cored(2).expect("ink");
+    for x in 9..14 {
+        assert_eq!(cored.at(x, 8), strip.at(x, 8), "stroke column {x}");
+    }
+    for x in 40..44 {
+        assert!(strip.at(x, 8) > 100.0);
+        assert_eq!(cored.at(x, 8), cored.at(30, 8), "stamp column {x} is paper");
+    }
+}
