@@ -80,29 +80,16 @@ impl Strip {
         let faint = paper + CORE_FAINT * (ink - paper);
         let dark = paper + CORE_DARK * (darkest - paper);
         let (w, h) = (self.w, self.h);
-        // Near dark ink: the dark pixels dilated by `reach` (a square), rows then columns.
-        let mut across = vec![false; w * h];
-        for y in 0..h {
-            let row = &self.ink[y * w..(y + 1) * w];
-            let mut last_dark: Option<usize> = None;
-            let mut next_dark = row.iter().position(|&v| v > dark);
-            for x in 0..w {
-                if next_dark.is_some_and(|n| n < x) {
-                    next_dark = row[x..].iter().position(|&v| v > dark).map(|n| n + x);
-                }
-                if row[x] > dark {
-                    last_dark = Some(x);
-                }
-                across[y * w + x] = last_dark.is_some_and(|l| x - l <= reach)
-                    || next_dark.is_some_and(|n| n - x <= reach);
-            }
-        }
+        let is_dark: Vec<bool> = self.ink.iter().map(|&v| v > dark).collect();
+        // Dark ink within `reach` along the row, then within `reach` of that across rows.
+        let window = |i: usize, len: usize| i.saturating_sub(reach)..(i + reach + 1).min(len);
+        let along: Vec<bool> = (0..w * h)
+            .map(|i| window(i % w, w).any(|x| is_dark[i - i % w + x]))
+            .collect();
         let ink = (0..w * h)
             .map(|i| {
-                let (x, y) = (i % w, i / w);
-                let near =
-                    (y.saturating_sub(reach)..(y + reach + 1).min(h)).any(|yy| across[yy * w + x]);
-                let v = self.ink[i];
+                let (x, v) = (i % w, self.ink[i]);
+                let near = window(i / w, h).any(|y| along[y * w + x]);
                 if near && v > faint { v } else { paper }
             })
             .collect();
