@@ -167,12 +167,10 @@ fn read_run(
                 let grid = grid_of(n, erosion)?;
                 // A length whose grid shows no stop is not the symbol's; the symbol's
                 // grid may sit a little off where the outer edges laid it.
-                grid.look(erosion)?;
-                grid.nudged().find_map(|grid| {
-                    let look = grid.look(erosion)?;
-                    let codewords = grid.characters(n, look)?;
-                    Some(read(grid.module, codewords))
-                })
+                let look = grid.look(erosion)?;
+                std::iter::once((grid, look))
+                    .chain(grid.nudged().filter_map(|g| Some((g, g.look(erosion)?))))
+                    .find_map(|(grid, look)| Some(read(grid.module, grid.characters(n, look)?)))
             })
         })
         .or_else(|| {
@@ -282,8 +280,8 @@ fn misfit(at: &[f64], from: f64, pattern: &[u8]) -> f64 {
     (sum / at.len() as f64).sqrt()
 }
 
-/// Shifts (modules) and scalings of the module grid tried, the grid the outer edges lay
-/// first: blur, ink spread and the pixel grid move a run's outer edges by up to a fifth of
+/// Shifts (modules) and scalings of the module grid tried after the grid the outer edges
+/// lay: blur, ink spread and the pixel grid move a run's outer edges by up to a fifth of
 /// a module each, and a grid that far off, or off by that much at the far end, reads a
 /// blurred symbol's characters wrong from the first or the last on (seed 31: six symbols
 /// at 1.4–1.7 pixels per module read on no line until their grid was moved).
@@ -305,14 +303,18 @@ struct Grid<'a> {
 }
 
 impl Grid<'_> {
-    /// This grid, then the grids moved by [`NUDGES`] and scaled by [`SCALES`] around it.
+    /// The grids moved by [`NUDGES`] and scaled by [`SCALES`] around this one (not this
+    /// one itself).
     fn nudged(&self) -> impl Iterator<Item = Self> + '_ {
         SCALES.iter().flat_map(move |&scale| {
-            NUDGES.iter().map(move |&nudge| Grid {
-                from: self.from + self.dir * nudge * self.module,
-                module: self.module * scale,
-                ..*self
-            })
+            NUDGES
+                .iter()
+                .filter(move |&&nudge| (nudge, scale) != (0.0, 1.0))
+                .map(move |&nudge| Grid {
+                    from: self.from + self.dir * nudge * self.module,
+                    module: self.module * scale,
+                    ..*self
+                })
         })
     }
 

@@ -452,10 +452,16 @@ pub fn generate(seed: u64, index: u32, max_dpi: f64) -> Generated {
     if case == "sticker" {
         draw_sticker_outline(&mut page, &placed, dpi, style.legend_mm);
     }
-    let unmarked = page.clone();
+    // Only a group pad's RPPS blocks (`marked` known) get hand marks.
+    let unmarked = placed
+        .iter()
+        .any(|p| p.marked.is_some())
+        .then(|| page.clone());
     let highlighted = draw_marks(&mut page, &mut rng, &case, &placed, &quads, dpi);
-    let pen_marks = pen_footprints(&unmarked, &page, &quads);
-    drop(unmarked);
+    let pen_marks = match unmarked {
+        Some(unmarked) => pen_footprints(&unmarked, &page, &quads),
+        None => vec![Vec::new(); placed.len()],
+    };
     for d in &degradations {
         match d.as_str() {
             "stamp" => draw_stamp(&mut page, &mut rng, &quads, dpi),

@@ -241,17 +241,16 @@ pub fn read_text(
             break;
         }
     }
-    if !first.as_ref().is_some_and(|f| f.2)
-        && out.hri_seen
-        && let Some(clipped) = unshifted.clipped()
-    {
-        read_strip(&clipped, false, &mut first);
-    }
-    if !first.as_ref().is_some_and(|f| f.2)
-        && out.hri_seen
-        && let Some(cored) = unshifted.cored(CORE_REACH)
-    {
-        read_strip(&cored, false, &mut first);
+    // Grey ink (a stamp, a fold's shadow) taken away, by level and then by distance from
+    // the darkest strokes; these readings only confirm the value.
+    let greyless: [fn(&Strip) -> Option<Strip>; 2] = [Strip::clipped, |s| s.cored(CORE_REACH)];
+    for view in greyless {
+        if first.as_ref().is_some_and(|f| f.2) || !out.hri_seen {
+            break;
+        }
+        if let Some(strip) = view(&unshifted) {
+            read_strip(&strip, false, &mut first);
+        }
     }
     // Digits that a faded fax left as specks run together again when the strip is
     // smoothed, the more passes the more broken they are; what smoothing joins may also

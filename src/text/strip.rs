@@ -46,10 +46,7 @@ impl Strip {
     /// GREY_FLOOR of the way from paper to the darkest ink become paper and the rest is
     /// stretched back to full range. `None` when the strip has no ink worth the name.
     pub(crate) fn clipped(&self) -> Option<Strip> {
-        let Levels { paper, darkest, .. } = levels(self)?;
-        if darkest - paper <= MIN_CONTRAST {
-            return None;
-        }
+        let Levels { paper, darkest, .. } = inked_levels(self)?;
         let floor = paper + GREY_FLOOR * (darkest - paper);
         let gain = 255.0 / (255.0 - floor).max(1.0);
         Some(Strip {
@@ -73,10 +70,7 @@ impl Strip {
             paper,
             ink,
             darkest,
-        } = levels(self)?;
-        if darkest - paper <= MIN_CONTRAST {
-            return None;
-        }
+        } = inked_levels(self)?;
         let faint = paper + CORE_FAINT * (ink - paper);
         let dark = paper + CORE_DARK * (darkest - paper);
         let (w, h) = (self.w, self.h);
@@ -338,6 +332,12 @@ struct Levels {
     paper: f32,
     ink: f32,
     darkest: f32,
+}
+
+/// The strip's [`Levels`] when its darkest ink stands out from the paper by more than
+/// [`MIN_CONTRAST`].
+fn inked_levels(strip: &Strip) -> Option<Levels> {
+    levels(strip).filter(|l| l.darkest - l.paper > MIN_CONTRAST)
 }
 
 fn levels(strip: &Strip) -> Option<Levels> {
