@@ -13,7 +13,7 @@ use std::time::Instant;
 use image::GrayImage;
 
 use super::scan::{
-    Line39, LinePart, Scanline, THICKNESS, inside_bars, line_reads, two_level, verified,
+    Line39, LinePart, Scanline, THICKNESS, char_at, inside_bars, line_reads, two_level, verified,
 };
 use super::vote::{self, Voted};
 use super::{Symbol, Symbology, push_unique};
@@ -365,6 +365,7 @@ fn read_oriented(page: &Page, c: &Candidate) -> (Vec<Symbol>, Option<[[f64; 2]; 
     let mut whole: Vec<Vec<u8>> = Vec::new();
     let mut code39: Vec<(usize, Line39)> = Vec::new();
     let mut inside: Vec<f64> = Vec::new();
+    let mut widths: Vec<Option<Vec<f64>>> = vec![None; lines];
     for (done, k) in spread(lines).map(|k| (k + lines / 2) % lines).enumerate() {
         let read = line_reads(image, &scanlines[k], two_level, page.thickness);
         parts[k] = read.parts;
@@ -374,6 +375,7 @@ fn read_oriented(page: &Page, c: &Candidate) -> (Vec<Symbol>, Option<[[f64; 2]; 
         if done < PROBE {
             inside.extend(read.widths.as_deref().and_then(inside_bars));
         }
+        widths[k] = read.widths;
         whole.extend(parts[k].iter().filter(|p| p.head).filter_map(verified));
         if done + 1 >= SETTLED + 2 && all_settled(&parts, &whole) {
             break;
@@ -388,7 +390,10 @@ fn read_oriented(page: &Page, c: &Candidate) -> (Vec<Symbol>, Option<[[f64; 2]; 
             return (Vec::new(), None, PartsSeen::cut_off(&mut inside));
         }
     }
-    let voted = vote::combine(&parts);
+    let grid = |k: usize, t: f64, module: f64, reversed: bool| {
+        char_at(widths[k].as_deref()?, t, module, reversed)
+    };
+    let voted = vote::combine(&parts, Some(&grid));
     // The loose ends of runs that templates read only in part vote too, for symbols
     // nothing else read: a stroke across a fax's bars spoils a different character on
     // each line. With the lines' other parts, and alone: the edge readers can misread one
@@ -399,8 +404,8 @@ fn read_oriented(page: &Page, c: &Candidate) -> (Vec<Symbol>, Option<[[f64; 2]; 
             .zip(&loose)
             .map(|(p, l)| p.iter().chain(l).cloned().collect())
             .collect();
-        let mut more = vote::combine(&with_loose);
-        more.extend(vote::combine(&loose));
+        let mut more = vote::combine(&with_loose, Some(&grid));
+        more.extend(vote::combine(&loose, Some(&grid)));
         more
     } else {
         Vec::new()

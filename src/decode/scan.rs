@@ -7,7 +7,7 @@ use std::cell::OnceCell;
 use image::GrayImage;
 
 use super::code39;
-use super::code128::{Decoded, Partial, check_ok, decode_all, heads, tails};
+use super::code128::{Decoded, Partial, check_ok, classify, decode_all, heads, tails};
 use super::template::{self, TemplateRead};
 use crate::locate::{min_max, sample};
 
@@ -552,6 +552,43 @@ fn ends_of_read(read: &TemplateRead, a: usize, b: usize) -> Vec<LinePart> {
             })
         })
         .collect()
+}
+
+/// How far, in modules, a character's first edge may lie from where a symbol's grid
+/// puts it for [`char_at`] to read it there.
+const SNAP: f64 = 0.6;
+/// How far, in modules, the six elements read by [`char_at`] may span from 11.
+const SPAN_OFF: f64 = 1.5;
+
+/// The symbol character whose pattern begins about `t` along a line of widths `w`, read
+/// in the symbol's direction (`reversed`: against the line's) with `module` px modules:
+/// where a symbol's two ends place its characters, one of the middle ones can be read
+/// from the line's edges between two strokes across it, though no head or tail reaches
+/// it. `None` when no bar begins within [`SNAP`] modules of `t`, when its six elements do
+/// not span about 11 modules, or when they do not classify.
+pub(super) fn char_at(w: &[f64], t: f64, module: f64, reversed: bool) -> Option<(u8, f64)> {
+    let at = boundaries(w);
+    // Bars are the odd widths; reading forward a character begins at a bar's first edge,
+    // reading backward at a bar's last.
+    let edge = |i: usize| if reversed { at[i + 1] } else { at[i] };
+    let i = (1..w.len())
+        .step_by(2)
+        .min_by(|&a, &b| (edge(a) - t).abs().total_cmp(&(edge(b) - t).abs()))?;
+    if (edge(i) - t).abs() > SNAP * module {
+        return None;
+    }
+    let six: Vec<f64> = if reversed {
+        (0..6)
+            .map(|k| i.checked_sub(k).map(|j| w[j]))
+            .collect::<Option<_>>()?
+    } else {
+        w.get(i..i + 6)?.to_vec()
+    };
+    let span: f64 = six.iter().sum();
+    if (span / module - 11.0).abs() > SPAN_OFF {
+        return None;
+    }
+    classify(&six)
 }
 
 /// The profile with its Laplacian taken off ([`SHARPEN`] times): an inverse of a little

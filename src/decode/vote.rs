@@ -5,13 +5,14 @@
 //! line may read the whole symbol while every character is read by several lines. Heads
 //! (read on from the start character) and tails (read back from the stop pattern) are
 //! grouped by where they begin along the lines; a head group and a tail group make a
-//! symbol when the distance between them is a whole number of characters. Each position
-//! takes the value most lines give it, weighted by classification margin, and the symbol
-//! is kept only when every position has at least [`MIN_VOTES`] lines, a clear majority,
-//! and the whole passes the check character and the code-set machine; a symbol that no
-//! line read whole must moreover have the shape of an identifier (digits), since a
-//! systematic misreading of one character on many lines can otherwise meet a check
-//! character by chance (1 in 103).
+//! symbol when the distance between them is a whole number of characters. Characters
+//! that no head or tail reaches (between the two strokes of an X across the symbol) are
+//! read at the place the two ends give them on each line. Each position takes the value
+//! most lines give it, weighted by classification margin, and the symbol is kept only when
+//! every position has at least [`MIN_VOTES`] lines, a clear majority, and the whole passes
+//! the check character and the code-set machine; a symbol that no line read whole must
+//! moreover have the shape of an identifier (digits), since a systematic misreading of
+//! one character on many lines can otherwise meet a check character by chance (1 in 103).
 
 use super::code128::{check_ok, text};
 use super::patterns::{START_A, START_C};
@@ -42,8 +43,18 @@ pub struct Voted {
 /// One head or tail, with the line it was read on.
 type Seen<'a> = (usize, &'a LinePart);
 
-/// Combines the parts read on each line (`lines[k]` = parts of line `k`) into symbols.
-pub fn combine(lines: &[Vec<LinePart>]) -> Vec<Voted> {
+/// Reads the symbol character that begins at a distance along a line, given the line,
+/// the distance, the module in px and whether the symbol runs against the line
+/// ([`super::scan::char_at`] on the line's widths).
+pub type GridRead<'a> = &'a dyn Fn(usize, f64, f64, bool) -> Option<(u8, f64)>;
+
+/// What one line gives each position of a symbol: value and margin.
+type GridLine = Vec<Option<(u8, f64)>>;
+
+/// Combines the parts read on each line (`lines[k]` = parts of line `k`) into symbols;
+/// with `grid`, the characters no head or tail settles are read at their place on each
+/// line too.
+pub fn combine(lines: &[Vec<LinePart>], grid: Option<GridRead>) -> Vec<Voted> {
     let all: Vec<Seen> = lines
         .iter()
         .enumerate()
@@ -55,7 +66,7 @@ pub fn combine(lines: &[Vec<LinePart>]) -> Vec<Voted> {
     let mut paired = vec![false; tails.len()];
     for h in &heads {
         for (t, tail) in tails.iter().enumerate() {
-            if let Some(v) = pair(h, tail, lines.len()) {
+            if let Some(v) = pair(h, tail, lines.len(), grid) {
                 paired[t] = true;
                 if !found.iter().any(|f| f.codewords == v.codewords) {
                     found.push(v);
@@ -160,7 +171,12 @@ fn median(mut v: Vec<f64>) -> f64 {
 
 /// The symbol a head group and a tail group make, if they belong together and the votes
 /// settle every character.
-fn pair(heads: &[Seen], tails: &[Seen], line_count: usize) -> Option<Voted> {
+fn pair(
+    heads: &[Seen],
+    tails: &[Seen],
+    line_count: usize,
+    grid: Option<GridRead>,
+) -> Option<Voted> {
     let reversed = heads[0].1.reversed;
     if tails[0].1.reversed != reversed {
         return None;
@@ -229,7 +245,7 @@ fn pair(heads: &[Seen], tails: &[Seen], line_count: usize) -> Option<Voted> {
             .collect()
     };
     let mut clean = trust(&[], false);
-    let mut winners = tally(&played, &clean, count, line_count);
+    let mut winners = tally(&played, &clean, count, line_count, None);
     for round in 0.. {
         let next = trust(&winners, false);
         if next == clean {
@@ -239,10 +255,24 @@ fn pair(heads: &[Seen], tails: &[Seen], line_count: usize) -> Option<Voted> {
             return None;
         }
         clean = next;
-        winners = tally(&played, &clean, count, line_count);
+        winners = tally(&played, &clean, count, line_count, None);
     }
-    let winners = tally(&played, &trust(&winners, true), count, line_count);
+    let trusted = trust(&winners, true);
+    let mut winners = tally(&played, &trusted, count, line_count, None);
+    // A stroke across every line (an X over the symbol) leaves characters between its
+    // crossings that no head or tail reaches: they are read where the two ends place
+    // them on each line, once those reads agree with the heads and tails on both sides
+    // (which ties the two ends together, as an overlap does).
     let mut joined = false;
+    if let Some(read) = grid
+        && !winners.iter().all(settles)
+    {
+        let reads = grid_reads(heads, tails, count, line_count, read);
+        if aligned(&played, &trusted, &reads) {
+            winners = tally(&played, &trusted, count, line_count, Some(&reads));
+            joined = true;
+        }
+    }
     let mut codewords = Vec::with_capacity(count);
     for (pos, winner) in winners.into_iter().enumerate() {
         let Winner {
@@ -273,6 +303,92 @@ fn pair(heads: &[Seen], tails: &[Seen], line_count: usize) -> Option<Voted> {
     }
     // No line read this symbol whole: the votes may only give an identifier's shape.
     settled(codewords, heads, tails).filter(|v| identifier_shaped(&v.text))
+}
+
+/// Whether a position's winner stands: enough lines, and a clear majority.
+fn settles(winner: &Option<Winner>) -> bool {
+    winner
+        .as_ref()
+        .is_some_and(|w| w.lines >= MIN_VOTES && w.weight >= MAJORITY * w.second)
+}
+
+/// Each line's reads (`[line][position]`) of the `count` characters of the symbol whose
+/// start the `heads` and stop the `tails` place: every line between the outermost of
+/// theirs, at the places its two ends (seen, or drawn from the other lines' when the line
+/// saw none) divide into the symbol's modules.
+fn grid_reads(
+    heads: &[Seen],
+    tails: &[Seen],
+    count: usize,
+    line_count: usize,
+    read: GridRead,
+) -> Vec<GridLine> {
+    let reversed = heads[0].1.reversed;
+    let mut reads = vec![vec![None; count]; line_count];
+    let lines = heads.iter().chain(tails).map(|(k, _)| *k);
+    let (Some(lo), Some(hi)) = (lines.clone().min(), lines.max()) else {
+        return reads;
+    };
+    let (starts, ends) = (ends_along(heads, lo, hi), ends_along(tails, lo, hi));
+    let modules = (11 * count + 13) as f64;
+    let step = if reversed { -11.0 } else { 11.0 };
+    for (k, (start, end)) in (lo..=hi).zip(starts.into_iter().zip(ends)) {
+        let module = (end - start).abs() / modules;
+        for (pos, slot) in reads[k].iter_mut().enumerate() {
+            *slot = read(k, start + step * pos as f64 * module, module, reversed);
+        }
+    }
+    reads
+}
+
+/// Modules within which an end seen on a line is kept over the one the group's lines
+/// draw for it.
+const SEEN_OFF: f64 = 2.0;
+
+/// Where one end of a symbol lies on each line from `lo` to `hi`: the straight line
+/// through the group's (line, distance) points, or the distance the line itself saw when
+/// that lies within [`SEEN_OFF`] modules of it.
+fn ends_along(group: &[Seen], lo: usize, hi: usize) -> Vec<f64> {
+    let points: Vec<(f64, f64)> = group.iter().map(|(k, p)| (*k as f64, p.t)).collect();
+    let n = points.len() as f64;
+    let (mk, mt) = points
+        .iter()
+        .fold((0.0, 0.0), |(a, b), (k, t)| (a + k / n, b + t / n));
+    let (sxy, sxx) = points.iter().fold((0.0, 0.0), |(a, b), (k, t)| {
+        (a + (k - mk) * (t - mt), b + (k - mk) * (k - mk))
+    });
+    let slope = if sxx > 0.0 { sxy / sxx } else { 0.0 };
+    let module = median(group.iter().map(|(_, p)| p.part.module).collect());
+    (lo..=hi)
+        .map(|k| {
+            let drawn = mt + slope * (k as f64 - mk);
+            let seen = group
+                .iter()
+                .filter(|(line, _)| *line == k)
+                .map(|(_, p)| p.t)
+                .min_by(|a, b| (a - drawn).abs().total_cmp(&(b - drawn).abs()));
+            seen.filter(|t| (t - drawn).abs() <= SEEN_OFF * module)
+                .unwrap_or(drawn)
+        })
+        .collect()
+}
+
+/// Whether the grid `reads` agree with what the heads and the tails `played` read where
+/// both read (each part's `trusted` characters): on at least [`MIN_VOTES`] characters at
+/// either end, and disagree on at most a quarter as many.
+fn aligned(played: &[Played], trusted: &[Vec<bool>], reads: &[GridLine]) -> bool {
+    let (mut agree, mut differ) = ([0usize; 2], [0usize; 2]);
+    for (&(line, head, offset, chars), keep) in played.iter().zip(trusted) {
+        let side = usize::from(!head);
+        for (i, &(v, _)) in chars.iter().enumerate().filter(|(i, _)| keep[*i]) {
+            match reads[line][offset + i] {
+                Some((r, _)) if r == v => agree[side] += 1,
+                Some(_) => differ[side] += 1,
+                None => {}
+            }
+        }
+    }
+    (0..2).all(|s| agree[s] >= MIN_VOTES && 4 * differ[s] <= agree[s])
 }
 
 /// Rounds of [`pair`]'s trust in each part's votes that may pass before they agree.
@@ -338,9 +454,10 @@ fn tally(
     trusted: &[Vec<bool>],
     count: usize,
     line_count: usize,
+    grid: Option<&[GridLine]>,
 ) -> Vec<Option<Winner>> {
     // Each line's votes: position → (value, weight).
-    let mut votes: Vec<Vec<Option<(u8, f64)>>> = vec![vec![None; count]; line_count];
+    let mut votes: Vec<GridLine> = vec![vec![None; count]; line_count];
     let mut conflict = vec![vec![false; count]; line_count];
     let mut from = vec![vec![0u8; count]; line_count];
     for (&(line, head, offset, chars), keep) in played.iter().zip(trusted) {
@@ -353,6 +470,15 @@ fn tally(
                 _ => *slot = Some((v, 0.5 + margin)),
             }
             from[line][pos] |= if head { 1 } else { 2 };
+        }
+    }
+    // Grid reads vote where the line's heads and tails gave nothing.
+    for (line, reads) in grid.into_iter().flatten().enumerate() {
+        for (pos, read) in reads.iter().enumerate() {
+            if let (Some(r), None) = (read, votes[line][pos]) {
+                votes[line][pos] = Some((r.0, 0.5 + r.1));
+                from[line][pos] = 4;
+            }
         }
     }
     (0..count)
@@ -517,7 +643,7 @@ mod tests {
         let lines: Vec<Vec<LinePart>> = (0..8)
             .map(|k| whole(if k < 4 { &rpps } else { &finess }))
             .collect();
-        let voted = combine(&lines);
+        let voted = combine(&lines, None);
         assert_eq!(voted.len(), 2);
         for v in &voted {
             let own: Vec<usize> = if v.text == "750712184" {
@@ -538,7 +664,7 @@ mod tests {
         let cw = codewords("370503633", CodeSets::Shortest).unwrap();
         let end = 50.0 + 2.0 * (11 * cw.len() + 13) as f64;
         let back = |cw: &[u8]| vec![part(cw, false, 2.0, end, false)];
-        let voted = combine(&[back(&cw), back(&cw), vec![]]);
+        let voted = combine(&[back(&cw), back(&cw), vec![]], None);
         assert_eq!(voted.len(), 1);
         assert_eq!(voted[0].text, "370503633");
         let starts: Vec<(usize, i64)> = voted[0]
@@ -548,15 +674,15 @@ mod tests {
             .collect();
         assert_eq!(starts, [(0, 50), (1, 50)]);
         // One line is not enough; nor two against two that read another valid symbol.
-        assert!(combine(&[back(&cw)]).is_empty());
+        assert!(combine(&[back(&cw)], None).is_empty());
         let other = codewords("370503641", CodeSets::Shortest).unwrap();
-        assert!(combine(&[back(&cw), back(&cw), back(&other), back(&other)]).is_empty());
+        assert!(combine(&[back(&cw), back(&cw), back(&other), back(&other)], None).is_empty());
         // A check character that fails, or a text that is no identifier, gives nothing.
         let mut wrong = cw.clone();
         wrong[2] = (wrong[2] + 1) % 100;
-        assert!(combine(&[back(&wrong), back(&wrong)]).is_empty());
+        assert!(combine(&[back(&wrong), back(&wrong)], None).is_empty());
         let word = codewords("ORDO-123", CodeSets::Shortest).unwrap();
-        assert!(combine(&[back(&word), back(&word)]).is_empty());
+        assert!(combine(&[back(&word), back(&word)], None).is_empty());
     }
 
     #[test]
@@ -565,7 +691,7 @@ mod tests {
         let n = cw.len();
         // Every line loses one character (a different one), none reads the whole.
         let lines: Vec<Vec<LinePart>> = (1..n - 1).map(|k| cut(&cw, k, n - k - 1)).collect();
-        let voted = combine(&lines);
+        let voted = combine(&lines, None);
         assert_eq!(voted.len(), 1);
         assert_eq!(voted[0].text, "10001045367");
         assert_eq!(voted[0].codewords, cw);
@@ -577,7 +703,7 @@ mod tests {
         let n = cw.len();
         // Character 3 is only ever read by the first line.
         let lines = vec![cut(&cw, 4, n - 4), cut(&cw, 3, n - 4), cut(&cw, 2, n - 4)];
-        assert!(combine(&lines).is_empty());
+        assert!(combine(&lines, None).is_empty());
     }
 
     #[test]
@@ -593,7 +719,7 @@ mod tests {
             cut(&wrong, n - 2, n - 1),
             cut(&wrong, n - 2, n - 1),
         ];
-        assert!(combine(&lines).is_empty());
+        assert!(combine(&lines, None).is_empty());
         // Three against one: the majority wins, and the check character confirms it.
         let lines = vec![
             cut(&cw, n - 2, n - 1),
@@ -601,14 +727,14 @@ mod tests {
             cut(&cw, n - 2, n - 1),
             cut(&wrong, n - 2, n - 1),
         ];
-        assert_eq!(combine(&lines)[0].codewords, cw);
+        assert_eq!(combine(&lines, None)[0].codewords, cw);
         // A majority for a value the check character refutes gives nothing.
         let lines = vec![
             cut(&wrong, n - 2, n - 1),
             cut(&wrong, n - 2, n - 1),
             cut(&wrong, n - 2, n - 1),
         ];
-        assert!(combine(&lines).is_empty());
+        assert!(combine(&lines, None).is_empty());
     }
 
     /// A head of `chars` and a tail of `chars`, both of a symbol of `n` characters at 2
@@ -647,10 +773,14 @@ mod tests {
         (lost[2], lost[3]) = (other(cw[2]), other(cw[3]));
         lines.push(vec![part(&lost, true, 2.0, 50.0, false)]);
         lines.push(ends(&cw[..1], &cw[2..], n));
-        assert!(combine(&lines).is_empty(), "{:?}", combine(&lines));
+        assert!(
+            combine(&lines, None).is_empty(),
+            "{:?}",
+            combine(&lines, None)
+        );
         // A second right line settles it.
         lines.push(ends(&cw[..1], &cw[2..], n));
-        assert_eq!(combine(&lines)[0].codewords, cw);
+        assert_eq!(combine(&lines, None)[0].codewords, cw);
     }
 
     #[test]
@@ -664,7 +794,7 @@ mod tests {
         misread[k] = (misread[k] + 1) % 100;
         let mut lines: Vec<Vec<LinePart>> = (0..2).map(|_| ends(&cw[..1], &misread, n)).collect();
         lines.extend((0..5).map(|_| ends(&cw[..4], &cw[6..], n)));
-        assert_eq!(combine(&lines)[0].codewords, cw);
+        assert_eq!(combine(&lines, None)[0].codewords, cw);
     }
 
     #[test]
@@ -674,12 +804,12 @@ mod tests {
         // Every head stops at character 4 and every tail begins at 5: nothing ties them
         // (the length could be wrong), so nothing is reported.
         let lines: Vec<Vec<LinePart>> = (0..6).map(|_| cut(&cw, 5, n - 5)).collect();
-        assert!(combine(&lines).is_empty());
+        assert!(combine(&lines, None).is_empty());
         // One line reading across the junction is enough.
         let mut lines = lines;
         lines.push(cut(&cw, 6, n - 4));
         lines.push(cut(&cw, 6, n - 4));
-        assert_eq!(combine(&lines)[0].codewords, cw);
+        assert_eq!(combine(&lines, None)[0].codewords, cw);
     }
 
     #[test]
@@ -700,7 +830,51 @@ mod tests {
         let cw = codewords("Hello, RPPS", CodeSets::BOnly).unwrap();
         let n = cw.len();
         let lines: Vec<Vec<LinePart>> = (0..6).map(|_| cut(&cw, 6, n - 4)).collect();
-        assert!(combine(&lines).is_empty());
+        assert!(combine(&lines, None).is_empty());
+    }
+
+    /// An X across the symbol: on line `k` of `lines`, its two strokes cross the
+    /// characters at `k` and `n - 1 - k` (the same one on the middle line), so heads stop
+    /// before the first crossing, tails after the second, and no head or tail ever reads
+    /// the middle character.
+    fn crossed(cw: &[u8], lines: usize) -> Vec<Vec<LinePart>> {
+        (0..lines)
+            .map(|k| {
+                let near = k.min(lines - 1 - k) + 1;
+                cut(cw, near, near)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn characters_between_the_strokes_of_an_x_are_read_at_their_place_on_the_grid() {
+        let cw = codewords("10721694627", CodeSets::Shortest).unwrap();
+        let n = cw.len();
+        let lines = crossed(&cw, 8);
+        assert!(combine(&lines, None).is_empty());
+        // The grid: character p of line k begins 11 p modules after the start at t = 50
+        // (2 px modules); the strokes spoil the characters they cross.
+        let crossing = |k: usize, p: usize| {
+            let near = k.min(7 - k) + 1;
+            p == near || p == n - 1 - near
+        };
+        let values = &cw;
+        let grid = |shift: usize| {
+            move |k: usize, t: f64, module: f64, reversed: bool| {
+                assert!(!reversed && (module - 2.0).abs() < 1e-9, "{module}");
+                let p = ((t - 50.0) / 22.0).round() as usize + shift;
+                (!crossing(k, p))
+                    .then(|| values.get(p).map(|&v| (v, 0.3)))
+                    .flatten()
+            }
+        };
+        let right = grid(0);
+        let voted = combine(&lines, Some(&right));
+        assert_eq!(voted.len(), 1);
+        assert_eq!(voted[0].codewords, cw);
+        // A grid one character out of step with the heads and tails reads nothing.
+        let shifted = grid(1);
+        assert!(combine(&lines, Some(&shifted)).is_empty());
     }
 
     #[test]
@@ -711,6 +885,6 @@ mod tests {
         for l in &mut lines {
             l[1].t += 11.0; // five and a half modules off
         }
-        assert!(combine(&lines).is_empty());
+        assert!(combine(&lines, None).is_empty());
     }
 }
