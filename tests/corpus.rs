@@ -285,3 +285,14 @@ fn a_symbol_struck_out_with_an_x_is_read_between_the_strokes() {
         );
     }
 }
+
+/// Seed 7's page 37: a stamp's grey letter over a 3 of a 150 dpi RPPS's printed digits
+/// leaves it between a 3 and an 8, the 8 a little nearer; with the grey taken away the 3
+/// is as near as the 8, and the line agrees with the bars.
+#[test]
+fn a_digit_a_stamp_left_unsure_agrees_once_the_grey_is_away() {
+    let value = "10621335669";
+    let read = text_at_truth(7, 37, value);
+    assert_eq!(read.hri.as_deref(), Some(value), "{read:?}");
+    assert!(read.hri_confident, "{read:?}");
+}

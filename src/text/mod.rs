@@ -599,21 +599,25 @@ fn read_digits(
     let mut confident = value.is_none() || hint.is_some();
     let mut digits = String::new();
     // Grey ink over a black digit (a stamp's letter across it) can make another digit of
-    // it, clearly: without the grey, the value's digit reads again.
+    // it, clearly or not: when, with the grey taken away (by level, or by distance from
+    // the darkest strokes), the value's digit reads again, the digit agrees.
     let clipped = std::cell::OnceCell::new();
+    let cored = std::cell::OnceCell::new();
     let grey_made = |i: usize, v: u8| {
-        clipped
-            .get_or_init(|| strip.clipped())
-            .as_ref()
-            .and_then(|c| classify(c, &chars[i], line.cap_px))
-            .is_some_and(|g| against(&g, v) == Against::Agrees)
+        let agrees = |view: Option<&Strip>| {
+            view.and_then(|c| classify(c, &chars[i], line.cap_px))
+                .is_some_and(|g| against(&g, v) == Against::Agrees)
+        };
+        agrees(clipped.get_or_init(|| strip.clipped()).as_ref())
+            || agrees(cored.get_or_init(|| strip.cored(CORE_REACH)).as_ref())
     };
     for (i, g) in guesses.iter().enumerate() {
         let d = match &hint {
             Some(h) => match against(g, h[i]) {
                 Against::Agrees => h[i],
+                _ if grey_made(i, h[i]) => h[i],
                 // Next to a marked character, what differs may be the mark.
-                Against::Differs if !near_marks(i) && !grey_made(i, h[i]) => g.digit,
+                Against::Differs if !near_marks(i) => g.digit,
                 Against::Differs | Against::Unsure => {
                     confident = false;
                     g.digit
