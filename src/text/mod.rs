@@ -103,6 +103,10 @@ pub fn read_unreadable(
 /// an HRI line is seen there and not read.
 const HRI_SHIFTS: [f64; 5] = [0.0, 0.5, -0.5, 0.25, -0.25];
 
+/// Offsets (in strip samples) at which the strip below the bars is sampled again when
+/// its HRI reads confidently as another number than the value.
+const MISMATCH_SHIFTS: [f64; 2] = [0.25, -0.25];
+
 /// How far from the bars a text line is looked for, mm.
 const STRIP_MM: f64 = 9.0;
 /// Gap left next to the bars (the quad may be a little short), mm.
@@ -260,6 +264,22 @@ pub fn read_text(
             out.hri_seen |= read_strip(smooth, false, &mut first);
             first.as_ref().is_some_and(|f| f.2).then_some(())
         });
+    }
+    // A confident reading that differs from the value must not hang on where the strip's
+    // samples fell (a faded 4 that one sampling cuts to its stem reads as a clear 1):
+    // when the strip sampled a fraction of a sample lower or higher reads as the value,
+    // that reading is kept.
+    if let Some(value) = value_hint
+        && first.as_ref().is_some_and(|f| f.2 && f.1 != value)
+    {
+        for shift in MISMATCH_SHIFTS {
+            let mut again = None;
+            read_strip(&strip_below(shift), true, &mut again);
+            if again.as_ref().is_some_and(|a| a.2 && a.1 == value) {
+                first = again;
+                break;
+            }
+        }
     }
     if let Some((line, digits, confident, quad)) = first {
         out.hri = Some(digits);

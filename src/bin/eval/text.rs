@@ -104,6 +104,8 @@ pub fn run(dir: &Path, misses: bool) -> anyhow::Result<()> {
     let mut groups: BTreeMap<(u8, String), Tally> = BTreeMap::new();
     let mut total = Tally::default();
     let mut readable = Tally::default();
+    // The fax bar: the same symbols on 200 dpi faxes.
+    let mut readable_fax = Tally::default();
     let mut seconds = 0.0;
     let dump = std::env::var_os("ORDOSCAN_TEXT_DUMP").map(std::path::PathBuf::from);
     let mut tsv = String::new();
@@ -149,6 +151,9 @@ pub fn run(dir: &Path, misses: bool) -> anyhow::Result<()> {
             // legend (an unreadable symbol's text is most often as lost as its bars).
             if s.readable && s.legend.is_some() {
                 readable.add(&t);
+                if truth.dpi == 200.0 && truth.degradations.iter().any(|d| d == "fax") {
+                    readable_fax.add(&t);
+                }
             }
             let mut keys = vec![(1, format!("{} dpi", truth.dpi))];
             if truth.degradations.is_empty() {
@@ -173,6 +178,10 @@ pub fn run(dir: &Path, misses: bool) -> anyhow::Result<()> {
     println!("|---|---|---|---|---|---|---|---|---|---|");
     println!("{}", total.row("**all**"));
     println!("{}", readable.row("**readable, with a legend**"));
+    println!(
+        "{}",
+        readable_fax.row("**readable, with a legend, 200 dpi fax**")
+    );
     for ((_, g), t) in &groups {
         println!("{}", t.row(g));
     }
