@@ -315,3 +315,14 @@ fn a_misprint_that_hangs_on_the_sampling_is_no_misprint() {
         "{read:?}"
     );
 }
+
+/// Seed 13's page 25: a stamp inked nearly as dark as the print runs through a FINESS's
+/// digits at 150 dpi, and the last 7 reads as an 8 with the stamp's letters joined to it;
+/// taking away the ink lighter than two thirds of the print's leaves the 7.
+#[test]
+fn a_dark_stamp_over_the_digits_is_taken_off_near_the_prints_level() {
+    let value = "270479207";
+    let read = text_at_truth(13, 25, value, "stamp");
+    assert_eq!(read.hri.as_deref(), Some(value), "{read:?}");
+    assert!(read.hri_confident, "{read:?}");
+}

@@ -245,10 +245,8 @@ pub fn read_text(
             break;
         }
     }
-    // Grey ink (a stamp, a fold's shadow) taken away, by level and then by distance from
-    // the darkest strokes; these readings only confirm the value.
-    let greyless: [fn(&Strip) -> Option<Strip>; 2] = [Strip::clipped, |s| s.cored(CORE_REACH)];
-    for view in greyless {
+    // Grey ink taken away ([`GREYLESS`]); these readings only confirm the value.
+    for view in GREYLESS {
         if first.as_ref().is_some_and(|f| f.2) || !out.hri_seen {
             break;
         }
@@ -295,6 +293,17 @@ const LEGEND_SMOOTHINGS: usize = 2;
 /// Most smoothing passes an HRI is read after (up to six or eight read no more HRIs on
 /// the three corpora).
 const HRI_SMOOTHINGS: usize = 4;
+/// A strip with its grey ink (a stamp, a fold's shadow) taken away: by level, then by
+/// distance from the darkest strokes, then by a level near the print's.
+const GREYLESS: [fn(&Strip) -> Option<Strip>; 3] = [
+    Strip::clipped,
+    |s| s.cored(CORE_REACH),
+    |s| s.clipped_at(DARK_CLIP),
+];
+/// Share of the way from paper to the strip's darkest ink below which the last greyless
+/// view of an HRI takes ink away ([`Strip::clipped_at`]): a stamp inked two thirds as dark
+/// as the print, whose letters the first views leave joined to the digits.
+const DARK_CLIP: f32 = 0.65;
 /// Pixels around its darkest strokes within which a strip's faint ink is kept when a grey
 /// stamp is taken off an HRI ([`Strip::cored`]).
 const CORE_REACH: usize = 2;
@@ -621,15 +630,14 @@ fn read_digits(
     // Grey ink over a black digit (a stamp's letter across it) can make another digit of
     // it, clearly or not: when, with the grey taken away (by level, or by distance from
     // the darkest strokes), the value's digit reads again, the digit agrees.
-    let clipped = std::cell::OnceCell::new();
-    let cored = std::cell::OnceCell::new();
+    let views: [std::cell::OnceCell<Option<Strip>>; GREYLESS.len()] = Default::default();
     let grey_made = |i: usize, v: u8| {
-        let agrees = |view: Option<&Strip>| {
-            view.and_then(|c| classify(c, &chars[i], line.cap_px))
+        GREYLESS.iter().zip(&views).any(|(greyless, view)| {
+            view.get_or_init(|| greyless(strip))
+                .as_ref()
+                .and_then(|c| classify(c, &chars[i], line.cap_px))
                 .is_some_and(|g| against(&g, v) == Against::Agrees)
-        };
-        agrees(clipped.get_or_init(|| strip.clipped()).as_ref())
-            || agrees(cored.get_or_init(|| strip.cored(CORE_REACH)).as_ref())
+        })
     };
     for (i, g) in guesses.iter().enumerate() {
         let d = match &hint {

@@ -42,12 +42,18 @@ impl Strip {
         band
     }
 
-    /// The strip with grey ink (a stamp, a fold's shadow) taken away: levels below
-    /// GREY_FLOOR of the way from paper to the darkest ink become paper and the rest is
-    /// stretched back to full range. `None` when the strip has no ink worth the name.
+    /// The strip with grey ink (a stamp, a fold's shadow) taken away ([`Strip::clipped_at`]
+    /// [`GREY_FLOOR`]).
     pub(crate) fn clipped(&self) -> Option<Strip> {
+        self.clipped_at(GREY_FLOOR)
+    }
+
+    /// The strip with ink lighter than `share` of the way from paper to the darkest ink
+    /// taken away (made paper) and the rest stretched back to full range. `None` when the
+    /// strip has no ink worth the name.
+    pub(crate) fn clipped_at(&self, share: f32) -> Option<Strip> {
         let Levels { paper, darkest, .. } = inked_levels(self)?;
-        let floor = paper + GREY_FLOOR * (darkest - paper);
+        let floor = paper + share * (darkest - paper);
         let gain = 255.0 / (255.0 - floor).max(1.0);
         Some(Strip {
             ink: self
