@@ -326,3 +326,17 @@ fn a_dark_stamp_over_the_digits_is_taken_off_near_the_prints_level() {
     assert_eq!(read.hri.as_deref(), Some(value), "{read:?}");
     assert!(read.hri_confident, "{read:?}");
 }
+
+/// Seed 17's page 275: specks of a speckled scan lie just before a legend "N° RPPS";
+/// taken into its line, they spoil its match. A dot before a line's first character is
+/// part of it only when it touches it (no legend begins with a dot).
+#[test]
+fn specks_before_a_legend_are_no_part_of_it() {
+    let read = text_at_truth(17, 275, "10729010248", "speckle");
+    assert_eq!(read.legend.as_deref(), Some("N° RPPS"), "{read:?}");
+    assert_eq!(
+        read.legend_kind,
+        Some(ordoscan::ids::IdKind::Rpps),
+        "{read:?}"
+    );
+}

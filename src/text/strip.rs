@@ -508,12 +508,16 @@ pub(crate) fn nearest_line(
     }
     let chained: Vec<Blob> = members[lo..=hi].to_vec();
     let mut bbox = chained.iter().skip(1).fold(chained[0], |a, b| a.union(b));
-    // Small marks (°, dots, colons) within the band and close to the chain.
+    // Small marks (°, dots, colons, a broken character's pieces) within the band and
+    // close to the chain; no legend or HRI begins with a dot, so a dot before the chain is
+    // part of it only when it touches its first character.
     let band = bbox;
     let mut small = Vec::new();
     for b in blobs {
         let inside_rows = b.y0 + 1 >= band.y0 && b.y1 <= band.y1 + 1;
-        let near = (b.x1 as f64) + 0.8 * cap_px >= band.x0 as f64
+        let dot = (b.w().max(b.h()) as f64) < DOT * cap_px;
+        let lead = if dot { LEAD_DOT } else { 0.8 };
+        let near = (b.x1 as f64) + lead * cap_px >= band.x0 as f64
             && (b.x0 as f64) <= band.x1 as f64 + 0.8 * cap_px;
         if inside_rows && near && (b.h() as f64) < s.cap[0] && b.area >= 2 {
             bbox = bbox.union(b);
@@ -535,6 +539,12 @@ pub(crate) fn nearest_line(
         crossed,
     })
 }
+
+/// A mark less high and wide than this share of the cap height is a dot (or a speck).
+const DOT: f64 = 0.35;
+/// Most distance, in cap heights, from a dot before a line to its first character for
+/// the dot to be part of the line.
+const LEAD_DOT: f64 = 0.25;
 
 /// Whether ink of the `others` blobs (anything at least a character high or wide that is
 /// not part of the line: a pen stroke, a fold's edge, a circle, a character of another
