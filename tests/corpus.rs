@@ -340,3 +340,21 @@ fn specks_before_a_legend_are_no_part_of_it() {
         "{read:?}"
     );
 }
+
+/// Seed 29's page 486: a faded, speckled RPPS whose digits end in 8 where the bars say 5
+/// (a misprint). Sampled a quarter of a sample lower, the faded 8 loses a stroke and reads
+/// as the bars' 5; sampled higher it is an 8 again: the misprint stands, read where the
+/// page's own decode puts the symbol.
+#[test]
+fn a_faded_misprint_stays_one_when_one_sampling_loses_a_stroke() {
+    let g = corpus::generate(29, 486, 600.0);
+    assert_eq!(g.truth.case, "fault_hri_mismatch");
+    let image = ingest::decode_first(&g.bytes).expect("the page decodes");
+    let symbol = decode::read(&image, Engine::Own)
+        .into_iter()
+        .find(|s| s.value == "10807624795")
+        .expect("the misprinted symbol decodes");
+    let read = ordoscan::text::read_text(&image, &symbol, g.truth.dpi, Some(&symbol.value));
+    assert_eq!(read.hri.as_deref(), Some("10807624798"), "{read:?}");
+    assert!(read.hri_confident, "{read:?}");
+}

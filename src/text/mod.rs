@@ -265,18 +265,24 @@ pub fn read_text(
     }
     // A confident reading that differs from the value must not hang on where the strip's
     // samples fell (a faded 4 that one sampling cuts to its stem reads as a clear 1):
-    // when the strip sampled a fraction of a sample lower or higher reads as the value,
-    // that reading is kept.
+    // when the strip sampled a fraction of a sample lower and higher reads as the value
+    // both times, that reading is kept. (A misprinted faded 8 may lose a stroke to one of
+    // them and read as the value's 5: one is not enough.)
     if let Some(value) = value_hint
         && first.as_ref().is_some_and(|f| f.2 && f.1 != value)
     {
+        let mut agreeing = None;
         for shift in MISMATCH_SHIFTS {
             let mut again = None;
             read_strip(&strip_below(shift), true, &mut again);
-            if again.as_ref().is_some_and(|a| a.2 && a.1 == value) {
-                first = again;
+            if !again.as_ref().is_some_and(|a| a.2 && a.1 == value) {
+                agreeing = None;
                 break;
             }
+            agreeing = agreeing.or(again);
+        }
+        if agreeing.is_some() {
+            first = agreeing;
         }
     }
     if let Some((line, digits, confident, quad)) = first {
