@@ -207,12 +207,13 @@ pub fn read_text(
     let mut first = None;
     let read_strip = |below: &Strip, may_differ: bool, first: &mut Option<_>| {
         let mut seen = false;
+        let greyless = Greyless::of(below);
         for level in thresholds(below) {
             let Some(line) = line_at(below, &hri_search, level) else {
                 continue;
             };
             seen = true;
-            let (line, read) = read_line(below, line, level, &hri_search, value_hint);
+            let (line, read) = read_line(&greyless, line, level, &hri_search, value_hint);
             if let Some((digits, mut confident)) = read {
                 confident &= may_differ || value_hint.is_none_or(|v| v == digits);
                 if first.is_none() || confident {
@@ -306,6 +307,30 @@ const GREYLESS: [fn(&Strip) -> Option<Strip>; 3] = [
     |s| s.cored(CORE_REACH),
     |s| s.clipped_at(DARK_CLIP),
 ];
+/// A strip and its [`GREYLESS`] views, each made when first asked for (once for all the
+/// levels and lines a strip is read at).
+struct Greyless<'a> {
+    strip: &'a Strip,
+    views: [std::cell::OnceCell<Option<Strip>>; GREYLESS.len()],
+}
+
+impl<'a> Greyless<'a> {
+    fn of(strip: &'a Strip) -> Self {
+        Greyless {
+            strip,
+            views: Default::default(),
+        }
+    }
+
+    /// The views, made as they are asked for (a strip without ink has none).
+    fn views(&self) -> impl Iterator<Item = &Strip> {
+        GREYLESS
+            .iter()
+            .zip(&self.views)
+            .filter_map(|(make, view)| view.get_or_init(|| make(self.strip)).as_ref())
+    }
+}
+
 /// Share of the way from paper to the strip's darkest ink below which the last greyless
 /// view of an HRI takes ink away ([`Strip::clipped_at`]): a stamp inked two thirds as dark
 /// as the print, whose letters the first views leave joined to the digits.
@@ -349,13 +374,14 @@ const BAND_PAD: f64 = 0.15;
 /// character, and cut at the band they stand alone again. The longer reading is kept,
 /// with the line it was read on.
 fn read_line(
-    strip: &Strip,
+    greyless: &Greyless,
     line: TextLine,
     level: f32,
     search: &Search,
     hint: Option<&str>,
 ) -> (TextLine, Option<(String, bool)>) {
-    let read = read_digits(strip, &line, level, hint);
+    let strip = greyless.strip;
+    let read = read_digits(greyless, &line, level, hint);
     let digits = |r: &Option<(String, bool)>| r.as_ref().map_or(0, |(d, _)| d.len());
     if digits(&read) >= HRI_MIN_DIGITS {
         return (line, read);
@@ -367,7 +393,7 @@ fn read_line(
     let Some(again) = line_at(&band, search, level) else {
         return (line, read);
     };
-    let reread = read_digits(&band, &again, level, hint);
+    let reread = read_digits(&Greyless::of(&band), &again, level, hint);
     if digits(&reread) > digits(&read) {
         (again, reread)
     } else {
@@ -525,11 +551,12 @@ fn characters(strip: &Strip, line: &TextLine, level: f32) -> Vec<Blob> {
 /// The digits of an HRI line and whether they were read clearly; `None` when the line is
 /// not a row of digits.
 fn read_digits(
-    strip: &Strip,
+    greyless: &Greyless,
     line: &TextLine,
     level: f32,
     hint: Option<&str>,
 ) -> Option<(String, bool)> {
+    let strip = greyless.strip;
     let mut chars = characters(strip, line, level);
     let mut guesses: Vec<Guess> = chars
         .iter()
@@ -636,13 +663,9 @@ fn read_digits(
     // Grey ink over a black digit (a stamp's letter across it) can make another digit of
     // it, clearly or not: when, with the grey taken away (by level, or by distance from
     // the darkest strokes), the value's digit reads again, the digit agrees.
-    let views: [std::cell::OnceCell<Option<Strip>>; GREYLESS.len()] = Default::default();
     let grey_made = |i: usize, v: u8| {
-        GREYLESS.iter().zip(&views).any(|(greyless, view)| {
-            view.get_or_init(|| greyless(strip))
-                .as_ref()
-                .and_then(|c| classify(c, &chars[i], line.cap_px))
-                .is_some_and(|g| against(&g, v) == Against::Agrees)
+        greyless.views().any(|c| {
+            classify(c, &chars[i], line.cap_px).is_some_and(|g| against(&g, v) == Against::Agrees)
         })
     };
     for (i, g) in guesses.iter().enumerate() {
