@@ -205,15 +205,15 @@ pub fn read_text(
     // on them: when a line is seen and no reading made, the strip is sampled again a
     // little lower and higher ([`HRI_SHIFTS`]).
     let mut first = None;
-    let read_strip = |below: &Strip, may_differ: bool, first: &mut Option<_>| {
+    let read_strip = |greyless: &Greyless, may_differ: bool, first: &mut Option<_>| {
+        let below = greyless.strip;
         let mut seen = false;
-        let greyless = Greyless::of(below);
         for level in thresholds(below) {
             let Some(line) = line_at(below, &hri_search, level) else {
                 continue;
             };
             seen = true;
-            let (line, read) = read_line(&greyless, line, level, &hri_search, value_hint);
+            let (line, read) = read_line(greyless, line, level, &hri_search, value_hint);
             if let Some((digits, mut confident)) = read {
                 confident &= may_differ || value_hint.is_none_or(|v| v == digits);
                 if first.is_none() || confident {
@@ -232,14 +232,15 @@ pub fn read_text(
         frame.strip(image, x_mm, [y + BAR_GAP_MM, y + STRIP_MM], per_mm)
     };
     // Sampled once: read first, and again with its grey taken away.
-    let unshifted = strip_below(0.0);
+    let unshifted_strip = strip_below(0.0);
+    let unshifted = Greyless::of(&unshifted_strip);
     for shift in HRI_SHIFTS {
         let shifted;
         let below = if shift == 0.0 {
             &unshifted
         } else {
             shifted = strip_below(shift);
-            &shifted
+            &Greyless::of(&shifted)
         };
         out.hri_seen |= read_strip(below, true, &mut first);
         if first.is_some() || !out.hri_seen {
@@ -247,20 +248,20 @@ pub fn read_text(
         }
     }
     // Grey ink taken away ([`GREYLESS`]); these readings only confirm the value.
-    for view in GREYLESS {
+    for k in 0..GREYLESS.len() {
         if first.as_ref().is_some_and(|f| f.2) || !out.hri_seen {
             break;
         }
-        if let Some(strip) = view(&unshifted) {
-            read_strip(&strip, false, &mut first);
+        if let Some(strip) = unshifted.view(k) {
+            read_strip(&Greyless::of(strip), false, &mut first);
         }
     }
     // Digits that a faded fax left as specks run together again when the strip is
     // smoothed, the more passes the more broken they are; what smoothing joins may also
     // look like another digit, so these readings only confirm the value.
     if !first.as_ref().is_some_and(|f| f.2) {
-        on_smoothed(&unshifted, HRI_SMOOTHINGS, |smooth| {
-            out.hri_seen |= read_strip(smooth, false, &mut first);
+        on_smoothed(&unshifted_strip, HRI_SMOOTHINGS, |smooth| {
+            out.hri_seen |= read_strip(&Greyless::of(smooth), false, &mut first);
             first.as_ref().is_some_and(|f| f.2).then_some(())
         });
     }
@@ -275,7 +276,7 @@ pub fn read_text(
         let mut agreeing = None;
         for shift in MISMATCH_SHIFTS {
             let mut again = None;
-            read_strip(&strip_below(shift), true, &mut again);
+            read_strip(&Greyless::of(&strip_below(shift)), true, &mut again);
             if !again.as_ref().is_some_and(|a| a.2 && a.1 == value) {
                 agreeing = None;
                 break;
@@ -322,12 +323,16 @@ impl<'a> Greyless<'a> {
         }
     }
 
-    /// The views, made as they are asked for (a strip without ink has none).
+    /// View `k`, made when first asked for; `None` for a strip without ink.
+    fn view(&self, k: usize) -> Option<&Strip> {
+        self.views[k]
+            .get_or_init(|| GREYLESS[k](self.strip))
+            .as_ref()
+    }
+
+    /// The views, made as they are asked for.
     fn views(&self) -> impl Iterator<Item = &Strip> {
-        GREYLESS
-            .iter()
-            .zip(&self.views)
-            .filter_map(|(make, view)| view.get_or_init(|| make(self.strip)).as_ref())
+        (0..GREYLESS.len()).filter_map(|k| self.view(k))
     }
 }
 
