@@ -223,17 +223,29 @@ fn text_at_truth(
     ordoscan::text::read_text(&image, &symbol, g.truth.dpi, Some(value))
 }
 
+/// The HRI under `value`'s symbol (see [`text_at_truth`]) reads as the value, confidently.
+fn assert_hri_confirms(seed: u64, index: u32, value: &str, degradation: &str) {
+    let read = text_at_truth(seed, index, value, degradation);
+    assert_eq!(read.hri.as_deref(), Some(value), "{read:?}");
+    assert!(read.hri_confident, "{read:?}");
+}
+
+/// The HRI under `value`'s symbol (see [`text_at_truth`]) reads as no other number
+/// confidently: no misprint is reported.
+fn assert_no_misprint_read(seed: u64, index: u32, value: &str, degradation: &str) {
+    let read = text_at_truth(seed, index, value, degradation);
+    assert!(
+        !read.hri_confident || read.hri.as_deref() == Some(value),
+        "{read:?}"
+    );
+}
+
 /// Seed 37's page 427: a grey stamp's "C" across the black 3 of an RPPS's printed digits
 /// makes an 8 of it, clearly, where the symbol's true quad puts the line. Without the
 /// grey ink the 3 reads again: the line agrees with the bars, no misprint is read.
 #[test]
 fn a_stamps_letter_over_a_digit_is_no_misprint() {
-    let value = "10535361546";
-    let read = text_at_truth(37, 427, value, "stamp");
-    assert!(
-        !read.hri_confident || read.hri.as_deref() == Some(value),
-        "{read:?}"
-    );
+    assert_no_misprint_read(37, 427, "10535361546", "stamp");
 }
 
 /// Seed 23's page 86 (150 dpi): a grey stamp's capitals touch the HRI's last digits and
@@ -242,10 +254,7 @@ fn a_stamps_letter_over_a_digit_is_no_misprint() {
 /// off and leaves the digits whole: the HRI reads, and confirms the bars.
 #[test]
 fn an_hri_under_a_grey_stamp_reads_from_its_darkest_strokes() {
-    let value = "10655004876";
-    let read = text_at_truth(23, 86, value, "stamp");
-    assert_eq!(read.hri.as_deref(), Some(value), "{read:?}");
-    assert!(read.hri_confident, "{read:?}");
+    assert_hri_confirms(23, 86, "10655004876", "stamp");
 }
 
 /// The committed pages are exactly what the generator draws from their seed (spot check of
@@ -297,10 +306,7 @@ fn a_symbol_struck_out_with_an_x_is_read_between_the_strokes() {
 /// is as near as the 8, and the line agrees with the bars.
 #[test]
 fn a_digit_a_stamp_left_unsure_agrees_once_the_grey_is_away() {
-    let value = "10621335669";
-    let read = text_at_truth(7, 37, value, "stamp");
-    assert_eq!(read.hri.as_deref(), Some(value), "{read:?}");
-    assert!(read.hri_confident, "{read:?}");
+    assert_hri_confirms(7, 37, "10621335669", "stamp");
 }
 
 /// Seed 31's page 385 (a 150 dpi bilevel scan): one sampling of the strip under an RPPS
@@ -308,12 +314,7 @@ fn a_digit_a_stamp_left_unsure_agrees_once_the_grey_is_away() {
 /// sampled a quarter of a sample lower or higher, the 4 is whole again.
 #[test]
 fn a_misprint_that_hangs_on_the_sampling_is_no_misprint() {
-    let value = "10944977411";
-    let read = text_at_truth(31, 385, value, "bilevel");
-    assert!(
-        !read.hri_confident || read.hri.as_deref() == Some(value),
-        "{read:?}"
-    );
+    assert_no_misprint_read(31, 385, "10944977411", "bilevel");
 }
 
 /// Seed 13's page 25: a stamp inked nearly as dark as the print runs through a FINESS's
@@ -321,10 +322,7 @@ fn a_misprint_that_hangs_on_the_sampling_is_no_misprint() {
 /// taking away the ink lighter than two thirds of the print's leaves the 7.
 #[test]
 fn a_dark_stamp_over_the_digits_is_taken_off_near_the_prints_level() {
-    let value = "270479207";
-    let read = text_at_truth(13, 25, value, "stamp");
-    assert_eq!(read.hri.as_deref(), Some(value), "{read:?}");
-    assert!(read.hri_confident, "{read:?}");
+    assert_hri_confirms(13, 25, "270479207", "stamp");
 }
 
 /// Seed 17's page 275: specks of a speckled scan lie just before a legend "N° RPPS";
