@@ -356,3 +356,16 @@ fn a_faded_misprint_stays_one_when_one_sampling_loses_a_stroke() {
     assert_eq!(read.hri.as_deref(), Some("10807624798"), "{read:?}");
     assert!(read.hri_confident, "{read:?}");
 }
+
+/// Seed 41's page 262: a faded, speckled 150 dpi scan leaves a FINESS's small legend in
+/// pieces that two smoothings do not join; six do, and the legend confirms the value's
+/// kind (smoothed readings only ever confirm it).
+#[test]
+fn a_faded_small_legend_is_read_after_more_smoothing() {
+    let read = text_at_truth(41, 262, "760459271", "speckle");
+    assert_eq!(
+        read.legend_kind,
+        Some(ordoscan::ids::IdKind::Finess),
+        "{read:?}"
+    );
+}
