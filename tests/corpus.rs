@@ -369,3 +369,10 @@ fn a_faded_small_legend_is_read_after_more_smoothing() {
         "{read:?}"
     );
 }
+
+/// Seed 13's page 67: a faded fax leaves an RPPS's printed digits in specks that four
+/// smoothings do not run together; six do, and the digits confirm the bars.
+#[test]
+fn a_faded_faxs_digits_are_read_after_more_smoothing() {
+    assert_hri_confirms(13, 67, "10257955848", "fax");
+}
