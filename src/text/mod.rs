@@ -668,8 +668,8 @@ fn read_digits(
     let mut confident = value.is_none() || hint.is_some();
     let mut digits = String::new();
     // Grey ink over a black digit (a stamp's letter across it) can make another digit of
-    // it, clearly or not: when, with the grey taken away (by level, or by distance from
-    // the darkest strokes), the value's digit reads again, the digit agrees.
+    // it, clearly or not: when, with the grey taken away (any of the [`GREYLESS`] views),
+    // the value's digit reads again, the digit agrees.
     let grey_made = |i: usize, v: u8| {
         greyless.views().any(|c| {
             classify(c, &chars[i], line.cap_px).is_some_and(|g| against(&g, v) == Against::Agrees)
