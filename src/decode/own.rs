@@ -13,7 +13,8 @@ use std::time::Instant;
 use image::GrayImage;
 
 use super::scan::{
-    Line39, LinePart, Scanline, THICKNESS, char_at, inside_bars, line_reads, two_level, verified,
+    Line39, LinePart, Scanline, THICKNESS, boundaries, char_at, inside_bars, line_reads, two_level,
+    verified,
 };
 use super::vote::{self, Voted};
 use super::{Symbol, Symbology, push_unique};
@@ -390,8 +391,17 @@ fn read_oriented(page: &Page, c: &Candidate) -> (Vec<Symbol>, Option<[[f64; 2]; 
             return (Vec::new(), None, PartsSeen::cut_off(&mut inside));
         }
     }
+    // Each line's boundaries are summed once, when its grid is first read.
+    let bounds: Vec<std::cell::OnceCell<Vec<f64>>> = vec![Default::default(); lines];
     let grid = |k: usize, t: f64, module: f64, reversed: bool| {
-        char_at(widths[k].as_deref()?, t, module, reversed)
+        let w = widths[k].as_deref()?;
+        char_at(
+            w,
+            bounds[k].get_or_init(|| boundaries(w)),
+            t,
+            module,
+            reversed,
+        )
     };
     let voted = vote::combine(&parts, Some(&grid));
     // The loose ends of runs that templates read only in part vote too, for symbols

@@ -560,14 +560,19 @@ const SNAP: f64 = 0.6;
 /// How far, in modules, the six elements read by [`char_at`] may span from 11.
 const SPAN_OFF: f64 = 1.5;
 
-/// The symbol character whose pattern begins about `t` along a line of widths `w`, read
-/// in the symbol's direction (`reversed`: against the line's) with `module` px modules:
+/// The symbol character whose pattern begins about `t` along a line of widths `w` (whose
+/// [`boundaries`] are `at`), read in the symbol's direction (`reversed`: against the line's) with `module` px modules:
 /// where a symbol's two ends place its characters, one of the middle ones can be read
 /// from the line's edges between two strokes across it, though no head or tail reaches
 /// it. `None` when no bar begins within [`SNAP`] modules of `t`, when its six elements do
 /// not span about 11 modules, or when they do not classify.
-pub(super) fn char_at(w: &[f64], t: f64, module: f64, reversed: bool) -> Option<(u8, f64)> {
-    let at = boundaries(w);
+pub(super) fn char_at(
+    w: &[f64],
+    at: &[f64],
+    t: f64,
+    module: f64,
+    reversed: bool,
+) -> Option<(u8, f64)> {
     // Bars are the odd widths; reading forward a character begins at a bar's first edge,
     // reading backward at a bar's last.
     let edge = |i: usize| if reversed { at[i + 1] } else { at[i] };
@@ -626,7 +631,7 @@ fn parts_of_widths(w: &[f64]) -> Vec<LinePart> {
 }
 
 /// Positions of the width boundaries along the line: prefix sums, from 0.
-fn boundaries(w: &[f64]) -> Vec<f64> {
+pub(super) fn boundaries(w: &[f64]) -> Vec<f64> {
     let mut at = Vec::with_capacity(w.len() + 1);
     let mut t = 0.0;
     at.push(0.0);
