@@ -376,3 +376,12 @@ fn a_faded_small_legend_is_read_after_more_smoothing() {
 fn a_faded_faxs_digits_are_read_after_more_smoothing() {
     assert_hri_confirms(13, 67, "10257955848", "fax");
 }
+
+/// Seed 37's page 305: a faded, blurred fax broke an RPPS's printed digits into pieces
+/// shorter than a digit (a 0 down to its sides, an 8 to its loops), which the line of
+/// full-height characters leaves out. Read from every piece in the line's rows, one
+/// column of pieces a character, the digits confirm the bars.
+#[test]
+fn a_faded_faxs_broken_digits_are_read_from_their_pieces() {
+    assert_hri_confirms(37, 305, "10952544814", "fax");
+}

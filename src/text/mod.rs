@@ -379,7 +379,10 @@ const BAND_PAD: f64 = 0.15;
 /// is read again with the ink off its rows taken away: a pen stroke or a stamp that ran
 /// into some digits from above or below made them part of a blob too tall to be a
 /// character, and cut at the band they stand alone again. The longer reading is kept,
-/// with the line it was read on.
+/// with the line it was read on. When that reading does not confirm the value `hint`,
+/// the line is read once more from every piece of ink in its band ([`pieces`]); that
+/// reading is taken only when it confirms the value (pieces may join into another digit
+/// as well as into the printed one).
 fn read_line(
     greyless: &Greyless,
     line: TextLine,
@@ -390,22 +393,89 @@ fn read_line(
     let strip = greyless.strip;
     let read = read_digits(greyless, &line, level, hint);
     let digits = |r: &Option<(String, bool)>| r.as_ref().map_or(0, |(d, _)| d.len());
-    if digits(&read) >= HRI_MIN_DIGITS {
+    let confirms = |r: &Option<(String, bool)>| {
+        r.as_ref()
+            .is_some_and(|(d, clear)| *clear && hint.is_some_and(|h| h == d))
+    };
+    let short = digits(&read) < HRI_MIN_DIGITS;
+    if confirms(&read) || (hint.is_none() && !short) {
         return (line, read);
     }
     let Some(rows) = band_rows(&line, strip.h) else {
         return (line, read);
     };
     let band = strip.band(rows);
-    let Some(again) = line_at(&band, search, level) else {
+    let (line, read) = match short.then(|| line_at(&band, search, level)).flatten() {
+        Some(again) => {
+            let reread = read_digits(&Greyless::of(&band), &again, level, hint);
+            if digits(&reread) > digits(&read) {
+                (again, reread)
+            } else {
+                (line, read)
+            }
+        }
+        None => (line, read),
+    };
+    if hint.is_none() || confirms(&read) {
+        return (line, read);
+    }
+    let Some(whole) = pieces(&band, &line, level) else {
         return (line, read);
     };
-    let reread = read_digits(&Greyless::of(&band), &again, level, hint);
-    if digits(&reread) > digits(&read) {
-        (again, reread)
+    let joined = read_digits(&Greyless::of(&band), &whole, level, hint);
+    if confirms(&joined) {
+        (whole, joined)
     } else {
         (line, read)
     }
+}
+
+/// Least share of the cap height a column of pieces must span to be a character.
+const PIECES_HIGH: f64 = 0.7;
+/// Widest gap between two characters of a line read from its pieces, in cap heights.
+const PIECES_GAP: f64 = 1.5;
+
+/// The line `line` of `band` (its rows alone) with every piece of ink there taken in: a
+/// faded fax breaks digits into pieces less high than a character, which the line leaves
+/// out (a 0 may keep only its sides, a 5 its top and its bowl); pieces that overlap
+/// along the line are one character, and the characters run on from the line's first
+/// while the gaps between them stay narrower than [`PIECES_GAP`].
+fn pieces(band: &Strip, line: &TextLine, level: f32) -> Option<TextLine> {
+    let cap = line.cap_px;
+    let mut all: Vec<Blob> = blobs(band, level)
+        .into_iter()
+        .filter(|b| b.area >= 2)
+        .collect();
+    all.sort_by_key(|b| b.x0);
+    let mut groups: Vec<Blob> = Vec::new();
+    for b in all {
+        match groups.last_mut() {
+            Some(g) if b.x0 < g.x1 => *g = g.union(&b),
+            _ => groups.push(b),
+        }
+    }
+    let tall: Vec<Blob> = groups
+        .into_iter()
+        .filter(|g| g.h() as f64 >= PIECES_HIGH * cap)
+        .collect();
+    // Chained from the line's own characters while the gaps stay word-sized.
+    let start = line.tall.first()?.x0;
+    let first = tall.iter().position(|g| g.x1 > start)?;
+    let (mut lo, mut hi) = (first, first);
+    while hi + 1 < tall.len() && (tall[hi + 1].x0 as f64) <= tall[hi].x1 as f64 + PIECES_GAP * cap {
+        hi += 1;
+    }
+    while lo > 0 && tall[lo - 1].x1 as f64 + PIECES_GAP * cap >= tall[lo].x0 as f64 {
+        lo -= 1;
+    }
+    let tall = tall[lo..=hi].to_vec();
+    let bbox = tall.iter().skip(1).fold(tall[0], |a, b| a.union(b));
+    Some(TextLine {
+        bbox,
+        tall,
+        cap_px: cap,
+        crossed: false,
+    })
 }
 
 /// The rows of most of the line's blobs (strokes make a few taller ones, which may also
