@@ -385,3 +385,14 @@ fn a_faded_faxs_digits_are_read_after_more_smoothing() {
 fn a_faded_faxs_broken_digits_are_read_from_their_pieces() {
     assert_hri_confirms(37, 305, "10952544814", "fax");
 }
+
+/// Seed 31's page 123: an RPPS pad misprinted in its last digit (6 printed, 3 encoded),
+/// with a grey stamp over its fifth digit. The strip as sampled reads the 6 but leaves
+/// the stamped digit unsure; with the grey taken away the stamped digit reads as the
+/// value's and the 6 stays: the misprint is reported.
+#[test]
+fn a_misprint_beside_a_grey_stamp_is_caught_once_the_grey_is_away() {
+    let read = text_at_truth(31, 123, "10500667943", "stamp");
+    assert_eq!(read.hri.as_deref(), Some("10500667946"), "{read:?}");
+    assert!(read.hri_confident, "{read:?}");
+}

@@ -205,7 +205,7 @@ pub fn read_text(
     // on them: when a line is seen and no reading made, the strip is sampled again a
     // little lower and higher ([`HRI_SHIFTS`]).
     let mut first = None;
-    let read_strip = |greyless: &Greyless, may_differ: bool, first: &mut Option<_>| {
+    let read_strip = |greyless: &Greyless, may_differ: Differ, first: &mut Option<_>| {
         let below = greyless.strip;
         let mut seen = false;
         for level in thresholds(below) {
@@ -215,7 +215,7 @@ pub fn read_text(
             seen = true;
             let (line, read) = read_line(greyless, line, level, &hri_search, value_hint);
             if let Some((digits, mut confident)) = read {
-                confident &= may_differ || value_hint.is_none_or(|v| v == digits);
+                confident &= value_hint.is_none_or(|v| may_differ.allows(&digits, v));
                 if first.is_none() || confident {
                     let quad = frame.page_quad(below, &line.bbox);
                     *first = Some((line, digits, confident, quad));
@@ -242,18 +242,21 @@ pub fn read_text(
             shifted = strip_below(shift);
             &Greyless::of(&shifted)
         };
-        out.hri_seen |= read_strip(below, true, &mut first);
+        out.hri_seen |= read_strip(below, Differ::Anywhere, &mut first);
         if first.is_some() || !out.hri_seen {
             break;
         }
     }
-    // Grey ink taken away ([`GREYLESS`]); these readings only confirm the value.
+    // Grey ink taken away ([`GREYLESS`]); these readings confirm the value, or differ
+    // from it only where the strip as sampled (grey ink and all) read the same digits.
+    let plain = first.as_ref().map(|f| f.1.clone());
     for k in 0..GREYLESS.len() {
         if first.as_ref().is_some_and(|f| f.2) || !out.hri_seen {
             break;
         }
         if let Some(strip) = unshifted.view(k) {
-            read_strip(&Greyless::of(strip), false, &mut first);
+            let differ = plain.as_deref().map_or(Differ::Nowhere, Differ::AsIn);
+            read_strip(&Greyless::of(strip), differ, &mut first);
         }
     }
     // Digits that a faded fax left as specks run together again when the strip is
@@ -261,7 +264,7 @@ pub fn read_text(
     // look like another digit, so these readings only confirm the value.
     if !first.as_ref().is_some_and(|f| f.2) {
         on_smoothed(&unshifted_strip, HRI_SMOOTHINGS, |smooth| {
-            out.hri_seen |= read_strip(&Greyless::of(smooth), false, &mut first);
+            out.hri_seen |= read_strip(&Greyless::of(smooth), Differ::Nowhere, &mut first);
             first.as_ref().is_some_and(|f| f.2).then_some(())
         });
     }
@@ -276,7 +279,11 @@ pub fn read_text(
         let mut agreeing = None;
         for shift in MISMATCH_SHIFTS {
             let mut again = None;
-            read_strip(&Greyless::of(&strip_below(shift)), true, &mut again);
+            read_strip(
+                &Greyless::of(&strip_below(shift)),
+                Differ::Anywhere,
+                &mut again,
+            );
             if !again.as_ref().is_some_and(|a| a.2 && a.1 == value) {
                 agreeing = None;
                 break;
@@ -294,6 +301,36 @@ pub fn read_text(
         out.hri_quad = Some(quad);
     }
     out
+}
+
+/// Where a confident HRI reading may differ from the value.
+#[derive(Clone, Copy)]
+enum Differ<'a> {
+    /// Anywhere: the strip as sampled.
+    Anywhere,
+    /// Nowhere: a view that may have made or unmade strokes (smoothed); it only confirms.
+    Nowhere,
+    /// Only where this earlier reading of the strip as sampled read the same digit: a
+    /// view with grey ink taken away, which may have taken part of a faded digit with it,
+    /// but sees the digit the plain strip saw and settles the ones a stamp left unsure.
+    AsIn(&'a str),
+}
+
+impl Differ<'_> {
+    /// Whether `digits` may be a confident reading of the HRI of `value`.
+    fn allows(self, digits: &str, value: &str) -> bool {
+        match self {
+            _ if digits == value => true,
+            Differ::Anywhere => true,
+            Differ::Nowhere => false,
+            Differ::AsIn(plain) => {
+                plain.len() == digits.len()
+                    && digits.len() == value.len()
+                    && (digits.bytes().zip(value.bytes()).zip(plain.bytes()))
+                        .all(|((d, v), p)| d == v || d == p)
+            }
+        }
+    }
 }
 
 /// Most smoothing passes a legend is matched after ([`Strip::smoothed`]): from two to six
