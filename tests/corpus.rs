@@ -396,3 +396,19 @@ fn a_misprint_beside_a_grey_stamp_is_caught_once_the_grey_is_away() {
     assert_eq!(read.hri.as_deref(), Some("10500667946"), "{read:?}");
     assert!(read.hri_confident, "{read:?}");
 }
+
+/// Seeds 11's page 127 and 23's page 37: RPPS pads misprinted in their last digit (5 and
+/// 1 printed, 2 and 8 encoded) on faxes that broke the digits into pieces (faded; blurred).
+/// Read from their pieces, the lines read the same, clearly, at every threshold: the
+/// misprints are reported.
+#[test]
+fn a_misprint_on_a_faxs_broken_digits_is_caught_from_their_pieces() {
+    for (seed, index, value, printed) in [
+        (11, 127, "10343389242", "10343389245"),
+        (23, 37, "10286764658", "10286764651"),
+    ] {
+        let read = text_at_truth(seed, index, value, "fax");
+        assert_eq!(read.hri.as_deref(), Some(printed), "seed {seed}: {read:?}");
+        assert!(read.hri_confident, "seed {seed}: {read:?}");
+    }
+}

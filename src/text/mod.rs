@@ -268,6 +268,16 @@ pub fn read_text(
             first.as_ref().is_some_and(|f| f.2).then_some(())
         });
     }
+    // Read from its pieces, a line only confirms the value in [`read_line`]; a reading
+    // from pieces that differs from it (a misprint on a faded fax) stands when the line
+    // reads the same from its pieces, clearly, at every threshold it is found at.
+    if let Some(value) = value_hint
+        && !first.as_ref().is_some_and(|f| f.2)
+        && let Some((line, digits)) = pieces_agree(&unshifted_strip, &hri_search, value)
+    {
+        let quad = frame.page_quad(&unshifted_strip, &line.bbox);
+        first = Some((line, digits, true, quad));
+    }
     // A confident reading that differs from the value must not hang on where the strip's
     // samples fell (a faded 4 that one sampling cuts to its stem reads as a clear 1):
     // when the strip sampled a fraction of a sample lower and higher reads as the value
@@ -465,6 +475,41 @@ fn read_line(
     } else {
         (line, read)
     }
+}
+
+/// Fewest thresholds at which a line read from its pieces must read the same for a
+/// reading that differs from the value to stand.
+const PIECES_LEVELS: usize = 2;
+
+/// The line nearest the bars in `strip` read from its pieces ([`pieces`]) at every
+/// threshold it is found at, with the value `hint`, when every reading made is clear and
+/// the same, at [`PIECES_LEVELS`] thresholds at least (a threshold at which the pieces
+/// make no row of digits says nothing).
+fn pieces_agree(strip: &Strip, search: &Search, hint: &str) -> Option<(TextLine, String)> {
+    let mut agreed: Option<(TextLine, String)> = None;
+    let mut levels = 0;
+    for level in thresholds(strip) {
+        let Some(line) = line_at(strip, search, level) else {
+            continue;
+        };
+        let Some(rows) = band_rows(&line, strip.h) else {
+            continue;
+        };
+        let band = strip.band(rows);
+        let Some(whole) = pieces(&band, &line, level) else {
+            continue;
+        };
+        let Some((digits, clear)) = read_digits(&Greyless::of(&band), &whole, level, Some(hint))
+        else {
+            continue;
+        };
+        if !clear || agreed.as_ref().is_some_and(|(_, a)| *a != digits) {
+            return None;
+        }
+        levels += 1;
+        agreed.get_or_insert((whole, digits));
+    }
+    agreed.filter(|_| levels >= PIECES_LEVELS)
 }
 
 /// Least share of the cap height a column of pieces must span to be a character.
