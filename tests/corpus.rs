@@ -412,3 +412,13 @@ fn a_misprint_on_a_faxs_broken_digits_is_caught_from_their_pieces() {
         assert!(read.hri_confident, "seed {seed}: {read:?}");
     }
 }
+
+/// Seed 7's page 251 (150 dpi, bilevel, motion blur) and seed 41's page 8 (a fax, motion
+/// blur): small serif digits whose thin strokes the threshold took away fall apart into
+/// runs of columns that neither the line's characters nor their pieces make digits of;
+/// cut into the value's digits, run by run, each reads as the value's.
+#[test]
+fn serif_digits_that_fell_apart_are_cut_into_the_values_digits() {
+    assert_hri_confirms(7, 251, "10936529899", "bilevel");
+    assert_hri_confirms(41, 8, "260947429", "fax");
+}

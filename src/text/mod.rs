@@ -427,9 +427,10 @@ const BAND_PAD: f64 = 0.15;
 /// into some digits from above or below made them part of a blob too tall to be a
 /// character, and cut at the band they stand alone again. The longer reading is kept,
 /// with the line it was read on. When that reading does not confirm the value `hint`,
-/// the line is read once more from every piece of ink in its band ([`pieces`]); that
-/// reading is taken only when it confirms the value (pieces may join into another digit
-/// as well as into the printed one).
+/// the line is read once more from every piece of ink in its band ([`pieces`]), and
+/// then cut into the value's digits ([`cut_to_value`]); these readings are taken only
+/// when they confirm the value (pieces may join into another digit as well as into the
+/// printed one; see [`pieces_agree`] for when they may differ).
 fn read_line(
     greyless: &Greyless,
     line: TextLine,
@@ -471,10 +472,101 @@ fn read_line(
     };
     let joined = read_digits(&Greyless::of(&band), &whole, level, hint);
     if confirms(&joined) {
-        (whole, joined)
-    } else {
-        (line, read)
+        return (whole, joined);
     }
+    // Last, cut into the value's digits from its runs of ink columns.
+    if let Some(value) = hint
+        && cut_to_value(&band, &whole, level, value)
+    {
+        return (whole, Some((value.to_owned(), true)));
+    }
+    (line, read)
+}
+
+/// Most runs of ink columns one character may be cut from.
+const CUT_RUNS: usize = 4;
+/// Widest a character cut from runs may be, in cap heights.
+const CUT_WIDE: f64 = 1.1;
+
+/// Whether the line `line` of `band` can be cut into the value's digits: its columns of
+/// ink fall in runs (a serif 0 whose thin top and bottom a threshold took away is two),
+/// and of every way of cutting the runs into as many characters as the value has
+/// digits, each a few runs at most and no wider than a digit, the one whose characters
+/// read nearest the value's digits has each read as the value's digit
+/// ([`Against::Agrees`]). Only ever confirms.
+fn cut_to_value(band: &Strip, line: &TextLine, level: f32, value: &str) -> bool {
+    let want: Vec<u8> = value.bytes().map(|c| c - b'0').collect();
+    let b = line.bbox;
+    let inked = |x: usize| (b.y0..b.y1).any(|y| band.at(x, y) > level);
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    for x in b.x0..b.x1 {
+        if inked(x) {
+            match runs.last_mut() {
+                Some(r) if r.1 == x => r.1 = x + 1,
+                _ => runs.push((x, x + 1)),
+            }
+        }
+    }
+    let (m, n) = (runs.len(), want.len());
+    if m < n || n == 0 {
+        return false;
+    }
+    // The reading of runs j..=k as one character, when it may be one.
+    let mut cells: Vec<Vec<Option<Guess>>> = vec![vec![None; CUT_RUNS]; m];
+    for j in 0..m {
+        for span in 0..CUT_RUNS.min(m - j) {
+            let (x0, x1) = (runs[j].0, runs[j + span].1);
+            if (x1 - x0) as f64 > CUT_WIDE * line.cap_px {
+                break;
+            }
+            let rows: Vec<usize> = (b.y0..b.y1)
+                .filter(|&y| (x0..x1).any(|x| band.at(x, y) > level))
+                .collect();
+            let (Some(&y0), Some(&y1)) = (rows.first(), rows.last()) else {
+                continue;
+            };
+            let cell = Blob {
+                x0,
+                x1,
+                y0,
+                y1: y1 + 1,
+                area: 0,
+            };
+            cells[j][span] = classify(band, &cell, line.cap_px);
+        }
+    }
+    // best[i][k]: least summed distance of the first i digits cut from runs 0..k, and
+    // where the last character began.
+    let mut best = vec![vec![(f32::INFINITY, 0usize); m + 1]; n + 1];
+    best[0][0].0 = 0.0;
+    for i in 1..=n {
+        for k in 1..=m {
+            for j in k.saturating_sub(CUT_RUNS)..k {
+                let Some(g) = &cells[j][k - 1 - j] else {
+                    continue;
+                };
+                let total = best[i - 1][j].0 + g.by_digit[usize::from(want[i - 1])];
+                if total < best[i][k].0 {
+                    best[i][k] = (total, j);
+                }
+            }
+        }
+    }
+    if !best[n][m].0.is_finite() {
+        return false;
+    }
+    let mut k = m;
+    for i in (1..=n).rev() {
+        let j = best[i][k].1;
+        let Some(g) = &cells[j][k - 1 - j] else {
+            return false;
+        };
+        if against(g, want[i - 1]) != Against::Agrees {
+            return false;
+        }
+        k = j;
+    }
+    true
 }
 
 /// Fewest thresholds at which a line read from its pieces must read the same for a

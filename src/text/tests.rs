@@ -778,3 +778,34 @@ fn a_cored_strip_keeps_black_strokes_and_drops_grey_ink_away_from_them() {
         assert_eq!(cored.at(x, 8), cored.at(30, 8), "stamp column {x} is paper");
     }
 }
+
+/// A small serif HRI whose thin strokes a threshold took away (a 0 left as its two
+/// sides, a 5 as pieces) falls in more runs of ink columns than it has digits: cut into
+/// the value's digits it confirms the value, and never a value one digit away.
+#[test]
+fn digits_in_runs_of_columns_are_cut_into_the_values_digits() {
+    use crate::synth::degrade::{blur, threshold};
+    let value = "10500923551";
+    let cap = 12.0;
+    let img = threshold(&blur(&glyphs::render(Typeface::Serif, value, cap), 0.5), 90);
+    let strip = strip::from_image(&img);
+    let level = 128.0;
+    let bbox = glyphs::ink_box(&strip, level).expect("ink");
+    let line = TextLine {
+        bbox,
+        tall: Vec::new(),
+        cap_px: bbox.h() as f64,
+        crossed: false,
+    };
+    let runs = (bbox.x0..bbox.x1)
+        .filter(|&x| {
+            let inked = |x: usize| (bbox.y0..bbox.y1).any(|y| strip.at(x, y) > level);
+            inked(x) && (x == bbox.x0 || !inked(x - 1))
+        })
+        .count();
+    assert!(runs > value.len(), "{runs} runs");
+    assert!(cut_to_value(&strip, &line, level, value));
+    for other in ["10500928551", "10500923581", "16500923551"] {
+        assert!(!cut_to_value(&strip, &line, level, other), "{other}");
+    }
+}
