@@ -488,13 +488,18 @@ const CUT_RUNS: usize = 4;
 /// Widest a character cut from runs may be, in cap heights.
 const CUT_WIDE: f64 = 1.1;
 
-/// Whether the line `line` of `band` can be cut into the value's digits: its columns of
+/// Whether the line `line` of `band` can be cut into the value's digits (`false` for a
+/// value that is not all digits): its columns of
 /// ink fall in runs (a serif 0 whose thin top and bottom a threshold took away is two),
 /// and of every way of cutting the runs into as many characters as the value has
 /// digits, each a few runs at most and no wider than a digit, the one whose characters
 /// read nearest the value's digits has each read as the value's digit
 /// ([`Against::Agrees`]). Only ever confirms.
 fn cut_to_value(band: &Strip, line: &TextLine, level: f32, value: &str) -> bool {
+    // A Corsican FINESS (2A…, 2B…) is printed with a letter: not a row of digits.
+    if !value.bytes().all(|c| c.is_ascii_digit()) {
+        return false;
+    }
     let want: Vec<u8> = value.bytes().map(|c| c - b'0').collect();
     let b = line.bbox;
     let inked = |x: usize| (b.y0..b.y1).any(|y| band.at(x, y) > level);

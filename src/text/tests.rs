@@ -808,4 +808,6 @@ fn digits_in_runs_of_columns_are_cut_into_the_values_digits() {
     for other in ["10500928551", "10500923581", "16500923551"] {
         assert!(!cut_to_value(&strip, &line, level, other), "{other}");
     }
+    // A Corsican FINESS has a letter: nothing to cut into.
+    assert!(!cut_to_value(&strip, &line, level, "2A0923551"));
 }
