@@ -467,10 +467,9 @@ fn read_line(
     if hint.is_none() || confirms(&read) {
         return (line, read);
     }
-    let Some(whole) = pieces(&band, &line, level) else {
+    let Some((whole, joined)) = read_pieces(&band, &line, level, hint) else {
         return (line, read);
     };
-    let joined = read_digits(&Greyless::of(&band), &whole, level, hint);
     if confirms(&joined) {
         return (whole, joined);
     }
@@ -592,11 +591,8 @@ fn pieces_agree(strip: &Strip, search: &Search, hint: &str) -> Option<(TextLine,
         let Some(rows) = band_rows(&line, strip.h) else {
             continue;
         };
-        let band = strip.band(rows);
-        let Some(whole) = pieces(&band, &line, level) else {
-            continue;
-        };
-        let Some((digits, clear)) = read_digits(&Greyless::of(&band), &whole, level, Some(hint))
+        let Some((whole, Some((digits, clear)))) =
+            read_pieces(&strip.band(rows), &line, level, Some(hint))
         else {
             continue;
         };
@@ -607,6 +603,19 @@ fn pieces_agree(strip: &Strip, search: &Search, hint: &str) -> Option<(TextLine,
         agreed.get_or_insert((whole, digits));
     }
     agreed.filter(|_| levels >= PIECES_LEVELS)
+}
+
+/// The line `line` of `band` taken from its pieces ([`pieces`]) and its digits read
+/// ([`read_digits`]); `None` when the pieces make no line.
+fn read_pieces(
+    band: &Strip,
+    line: &TextLine,
+    level: f32,
+    hint: Option<&str>,
+) -> Option<(TextLine, Option<(String, bool)>)> {
+    let whole = pieces(band, line, level)?;
+    let read = read_digits(&Greyless::of(band), &whole, level, hint);
+    Some((whole, read))
 }
 
 /// Least share of the cap height a column of pieces must span to be a character.
