@@ -420,3 +420,13 @@ fn serif_digits_that_fell_apart_are_cut_into_the_values_digits() {
     assert_hri_confirms(7, 251, "10936529899", "bilevel");
     assert_hri_confirms(41, 8, "260947429", "fax");
 }
+
+/// Seed 31's pages 220 (a fax) and 212 (bilevel, a fold): a stamp frame's side runs down
+/// through a digit of the HRI (the 2 of 290271998, the 7 of 450740774), which then reads
+/// as a 1, unsure. With the rule taken away and the digit's strokes across it run on
+/// through it, the digit reads as the value's.
+#[test]
+fn a_digit_under_a_stamp_frames_side_reads_once_the_rule_is_away() {
+    assert_hri_confirms(31, 220, "290271998", "fax");
+    assert_hri_confirms(31, 212, "450740774", "bilevel");
+}

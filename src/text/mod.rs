@@ -351,12 +351,19 @@ const LEGEND_SMOOTHINGS: usize = 6;
 /// faxes over ten corpora (eight read no more); smoothed readings only confirm.
 const HRI_SMOOTHINGS: usize = 6;
 /// A strip with its grey ink (a stamp, a fold's shadow) taken away: by level, then by
-/// distance from the darkest strokes, then by a level near the print's.
-const GREYLESS: [fn(&Strip) -> Option<Strip>; 3] = [
+/// distance from the darkest strokes, then by a level near the print's; last, with its
+/// vertical rules taken away (a stamp frame's side through a digit, black as the print).
+const GREYLESS: [fn(&Strip) -> Option<Strip>; 4] = [
     Strip::clipped,
     |s| s.cored(CORE_REACH),
     |s| s.clipped_at(DARK_CLIP),
+    |s| s.unruled(RULE_LONG_MM, RULE_WIDE_MM),
 ];
+/// Ink running down one column longer than this (mm) is a rule, not a character's stroke
+/// (an HRI's digits are at most [`HRI_CAP_MM`] high)…
+const RULE_LONG_MM: f64 = 5.5;
+/// …and a rule at most this wide (mm) lets a digit's stroke across it run on through it.
+const RULE_WIDE_MM: f64 = 0.9;
 /// A strip and its [`GREYLESS`] views, each made when first asked for (once for all the
 /// levels and lines a strip is read at).
 struct Greyless<'a> {

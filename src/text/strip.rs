@@ -96,6 +96,64 @@ impl Strip {
         Some(Strip { ink, ..*self })
     }
 
+    /// The strip with its vertical rules (a stamp frame's side, a table's line) taken away:
+    /// ink that runs down one column, unbroken, longer than `long_mm` (more than any
+    /// character is high) is a rule; where it is at most `wide_mm` wide, each of its rows
+    /// takes the fainter of the ink on its two sides (a digit's stroke across the rule
+    /// runs on through it), and where wider, paper. `None` when the strip has no ink worth
+    /// the name or no rule.
+    pub(crate) fn unruled(&self, long_mm: f64, wide_mm: f64) -> Option<Strip> {
+        let Levels { paper, ink, .. } = inked_levels(self)?;
+        let level = paper + 0.5 * (ink - paper);
+        let (w, h) = (self.w, self.h);
+        let long = (long_mm * self.per_mm).ceil() as usize;
+        let wide = (wide_mm * self.per_mm).round().max(1.0) as usize;
+        let mut rule = vec![false; w * h];
+        let mut any = false;
+        for x in 0..w {
+            let mut y = 0;
+            while y < h {
+                let start = y;
+                while y < h && self.at(x, y) > level {
+                    y += 1;
+                }
+                if y - start >= long {
+                    any = true;
+                    (start..y).for_each(|r| rule[r * w + x] = true);
+                }
+                y += 1;
+            }
+        }
+        if !any {
+            return None;
+        }
+        let mut out = Strip {
+            ink: self.ink.clone(),
+            ..*self
+        };
+        for y in 0..h {
+            let row = y * w;
+            let mut x = 0;
+            while x < w {
+                if !rule[row + x] {
+                    x += 1;
+                    continue;
+                }
+                let a = x;
+                while x < w && rule[row + x] {
+                    x += 1;
+                }
+                let through = if x - a <= wide && a > 0 && x < w {
+                    self.ink[row + a - 1].min(self.ink[row + x])
+                } else {
+                    paper
+                };
+                out.ink[row + a..row + x].fill(through.max(paper));
+            }
+        }
+        Some(out)
+    }
+
     /// The strip smoothed by a 3 × 3 binomial kernel: the specks that a thresholded scan
     /// makes of small letters' strokes run together again (edges count their own pixel
     /// for the missing neighbours).

@@ -811,3 +811,50 @@ fn digits_in_runs_of_columns_are_cut_into_the_values_digits() {
     // A Corsican FINESS has a letter: nothing to cut into.
     assert!(!cut_to_value(&strip, &line, level, "2A0923551"));
 }
+
+/// A rule down the whole strip is taken away, and a stroke across it runs on through it;
+/// a stroke no longer than a character stays, as does a rule too wide to see through.
+#[test]
+fn a_rule_is_taken_away_and_strokes_across_it_run_on() {
+    let (w, h) = (60, 80);
+    let mut ink = vec![0.0f32; w * h];
+    let mut paint = |xs: std::ops::Range<usize>, ys: std::ops::Range<usize>| {
+        for y in ys {
+            for x in xs.clone() {
+                ink[y * w + x] = 255.0;
+            }
+        }
+    };
+    paint(20..23, 0..80); // a rule, 3 px wide, down the whole strip
+    paint(10..35, 40..43); // a stroke across it
+    paint(45..47, 30..50); // a character's stem, 20 px high
+    paint(50..60, 0..80); // a rule 10 px wide
+    let strip = Strip {
+        w,
+        h,
+        ink,
+        origin_mm: [0.0, 0.0],
+        per_mm: 8.0,
+    };
+    // Rules are longer than 5 mm (40 px) and seen through up to 0.5 mm (4 px).
+    let clean = strip.unruled(5.0, 0.5).expect("a rule");
+    for y in 0..h {
+        let across = (40..43).contains(&y);
+        for x in 20..23 {
+            assert_eq!(clean.at(x, y) > 128.0, across, "rule at ({x}, {y})");
+        }
+        for x in 50..60 {
+            assert!(clean.at(x, y) < 128.0, "wide rule at ({x}, {y})");
+        }
+        assert_eq!(
+            clean.at(45, y) > 128.0,
+            (30..50).contains(&y),
+            "stem at {y}"
+        );
+    }
+    // Without a rule, no view.
+    let mut short = clean;
+    short.ink.iter_mut().for_each(|v| *v = 0.0);
+    short.ink[10 * w + 5] = 255.0;
+    assert!(short.unruled(5.0, 0.5).is_none());
+}
