@@ -376,6 +376,26 @@ fn a_faded_small_legend_is_read_after_more_smoothing() {
     );
 }
 
+/// Seed 2026's page 247 (200 dpi, bilevel, ink spread) and seed 17's page 163 (a fax,
+/// motion blur): a 1 mm "FINESS" and "N°FINESS" make a line of some of their letters only
+/// (the others broke into specks shorter than a capital), which looks like no legend.
+/// Taken with every piece of ink in its rows that follows on from it (on the fax, once
+/// smoothed), the line confirms the value's kind.
+#[test]
+fn a_small_legend_found_in_part_is_read_with_its_pieces() {
+    for (seed, index, value, degradation) in [
+        (2026, 247, "750740029", "bilevel"),
+        (17, 163, "840359665", "fax"),
+    ] {
+        let read = text_at_truth(seed, index, value, degradation);
+        assert_eq!(
+            read.legend_kind,
+            Some(ordoscan::ids::IdKind::Finess),
+            "seed {seed}: {read:?}"
+        );
+    }
+}
+
 /// Seed 13's page 67: a faded fax leaves an RPPS's printed digits in specks that four
 /// smoothings do not run together; six do, and the digits confirm the bars.
 #[test]

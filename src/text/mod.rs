@@ -185,11 +185,28 @@ pub fn read_text(
     // Small capitals that a thresholded scan broke into specks are joined by smoothing;
     // what smoothing joins may also look like another word, so there the legend only
     // confirms the value's kind, and not against a reading of another kind unsmoothed.
-    let legend = match_legend(&above).or_else(|| {
-        on_smoothed(&above, LEGEND_SMOOTHINGS, |smooth| {
-            match_legend(smooth).filter(|(_, m)| expected == Some(m.kind) && !contrary.get())
+    let legend = match_legend(&above)
+        .or_else(|| {
+            on_smoothed(&above, LEGEND_SMOOTHINGS, |smooth| {
+                match_legend(smooth).filter(|(_, m)| expected == Some(m.kind) && !contrary.get())
+            })
         })
-    });
+        // A small legend that a scan broke into specks may make a line of some of its
+        // letters only (the others fell short of a character's height): with every
+        // piece of ink in its rows that follows on from it, it only confirms the value's
+        // kind.
+        .or_else(|| {
+            let kind = expected.filter(|_| !contrary.get())?;
+            let gathered = |strip: &Strip| {
+                thresholds(strip).into_iter().find_map(|level| {
+                    let line = line_at(strip, &legend_search, level)?;
+                    let (band, whole) = legend_pieces(strip, line, level);
+                    let m = legend::best_match(&band, &whole.bbox, whole.cap_px)?;
+                    (m.kind == kind && m.would_confirm()).then_some((whole, m))
+                })
+            };
+            gathered(&above).or_else(|| on_smoothed(&above, LEGEND_SMOOTHINGS, gathered))
+        });
     out.legend_seen = legend_seen;
     if let Some((line, m)) = legend {
         out.legend = Some(m.text.to_owned());
@@ -671,6 +688,39 @@ fn pieces(band: &Strip, line: &TextLine, level: f32) -> Option<TextLine> {
         cap_px: cap,
         crossed: false,
     })
+}
+
+/// Rows kept above and below a legend's line, in cap heights, when its pieces are taken in.
+const LEGEND_PAD: f64 = 0.3;
+/// Widest gap between the pieces of one legend, in cap heights (a word space is less).
+const LEGEND_GAP: f64 = 1.0;
+
+/// The legend line `line` of `strip` with every piece of ink in its rows that follows on
+/// from it, gap by gap, while the gaps stay narrower than [`LEGEND_GAP`]: the line's rows
+/// of the strip ([`Strip::band`]) and the line with its box grown to them.
+fn legend_pieces(strip: &Strip, mut line: TextLine, level: f32) -> (Strip, TextLine) {
+    let pad = (LEGEND_PAD * line.cap_px).ceil() as usize;
+    let band = strip.band(line.bbox.y0.saturating_sub(pad)..(line.bbox.y1 + pad).min(strip.h));
+    let gap = LEGEND_GAP * line.cap_px;
+    let pieces: Vec<Blob> = blobs(&band, level)
+        .into_iter()
+        .filter(|b| b.area >= 2)
+        .collect();
+    let near = |a: &Blob, b: &Blob| {
+        let apart = a.x0.saturating_sub(b.x1).max(b.x0.saturating_sub(a.x1));
+        apart as f64 <= gap
+    };
+    loop {
+        let before = (line.bbox.x0, line.bbox.x1, line.bbox.y0, line.bbox.y1);
+        for p in &pieces {
+            if near(p, &line.bbox) {
+                line.bbox = line.bbox.union(p);
+            }
+        }
+        if (line.bbox.x0, line.bbox.x1, line.bbox.y0, line.bbox.y1) == before {
+            return (band, line);
+        }
+    }
 }
 
 /// The rows of most of the line's blobs (strokes make a few taller ones, which may also

@@ -858,3 +858,47 @@ fn a_rule_is_taken_away_and_strokes_across_it_run_on() {
     short.ink[10 * w + 5] = 255.0;
     assert!(short.unruled(5.0, 0.5).is_none());
 }
+
+/// A legend line's box takes in the pieces of ink in its rows that follow on from it gap
+/// by gap, and nothing beyond a wider gap or off its rows.
+#[test]
+fn a_legends_pieces_in_its_rows_are_taken_in_gap_by_gap() {
+    let (w, h) = (120, 40);
+    let mut ink = vec![0.0f32; w * h];
+    let mut paint = |xs: std::ops::Range<usize>, ys: std::ops::Range<usize>| {
+        for y in ys {
+            for x in xs.clone() {
+                ink[y * w + x] = 255.0;
+            }
+        }
+    };
+    paint(10..14, 20..30); // the line's letter
+    paint(20..22, 22..25); // a speck 6 px on (cap 10: gaps up to 10 px)
+    paint(30..32, 26..29); // and another 8 px further
+    paint(50..53, 21..28); // 18 px further: not the legend's
+    paint(16..19, 2..6); // off the line's rows
+    let strip = Strip {
+        w,
+        h,
+        ink,
+        origin_mm: [0.0, 0.0],
+        per_mm: 8.0,
+    };
+    let letter = Blob {
+        x0: 10,
+        x1: 14,
+        y0: 20,
+        y1: 30,
+        area: 40,
+    };
+    let line = TextLine {
+        bbox: letter,
+        tall: vec![letter],
+        cap_px: 10.0,
+        crossed: false,
+    };
+    let (band, whole) = legend_pieces(&strip, line, 128.0);
+    let b = whole.bbox;
+    assert_eq!((b.x0, b.x1, b.y0, b.y1), (10, 32, 20, 30));
+    assert_eq!(band.at(17, 3), 0.0, "the band keeps the line's rows only");
+}
