@@ -376,6 +376,16 @@ fn a_faded_small_legend_is_read_after_more_smoothing() {
     );
 }
 
+/// Seed 41's page 281 (150 dpi) and seed 17's page 72 (300 dpi, ink erosion): a
+/// signature's straight strokes cross the HRI's digits (a V over the 8 of 10238593817,
+/// a stroke through the 9 of 10922338065), which then read unsure. With the pen's long
+/// straight strokes taken away, the digits read as the value's.
+#[test]
+fn digits_under_a_signatures_strokes_read_once_the_strokes_are_away() {
+    assert_hri_confirms(41, 281, "10238593817", "signature");
+    assert_hri_confirms(17, 72, "10922338065", "signature");
+}
+
 /// Seed 2026's page 247 (200 dpi, bilevel, ink spread) and seed 17's page 163 (a fax,
 /// motion blur): a 1 mm "FINESS" and "N°FINESS" make a line of some of their letters only
 /// (the others broke into specks shorter than a capital), which looks like no legend.

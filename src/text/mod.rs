@@ -370,12 +370,16 @@ const HRI_SMOOTHINGS: usize = 6;
 /// A strip with its grey ink (a stamp, a fold's shadow) taken away: by level, then by
 /// distance from the darkest strokes, then by a level near the print's; last, with its
 /// vertical rules taken away (a stamp frame's side through a digit, black as the print).
-const GREYLESS: [fn(&Strip) -> Option<Strip>; 4] = [
+const GREYLESS: [fn(&Strip) -> Option<Strip>; 5] = [
     Strip::clipped,
     |s| s.cored(CORE_REACH),
     |s| s.clipped_at(DARK_CLIP),
     |s| s.unruled(RULE_LONG_MM, RULE_WIDE_MM),
+    |s| s.unstroked(STROKE_LONG_MM, RULE_WIDE_MM),
 ];
+/// Ink running straight longer than this (mm), well off the line of text and the
+/// vertical, is a pen's stroke (a digit's longest slanting stroke is about its height).
+const STROKE_LONG_MM: f64 = 3.5;
 /// Ink running down one column longer than this (mm) is a rule, not a character's stroke
 /// (an HRI's digits are at most [`HRI_CAP_MM`] high)…
 const RULE_LONG_MM: f64 = 5.5;

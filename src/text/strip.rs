@@ -103,29 +103,48 @@ impl Strip {
     /// runs on through it), and where wider, paper. `None` when the strip has no ink worth
     /// the name or no rule.
     pub(crate) fn unruled(&self, long_mm: f64, wide_mm: f64) -> Option<Strip> {
+        self.without_lines(&[90.0], long_mm, wide_mm)
+    }
+
+    /// The strip with the straight pen strokes of a signature across it taken away, as
+    /// [`Strip::unruled`] takes rules: ink running straight, unbroken, longer than
+    /// `long_mm`, at an angle well off the line of text and off the vertical (a
+    /// character has no straight stroke as long there).
+    pub(crate) fn unstroked(&self, long_mm: f64, wide_mm: f64) -> Option<Strip> {
+        self.without_lines(&STROKE_ANGLES, long_mm, wide_mm)
+    }
+
+    /// The strip with the ink that runs straight and unbroken longer than `long_mm` at
+    /// one of `angles` (degrees from the line of text, 90 down the strip) taken away,
+    /// each row of it filled from its two sides where it is at most `wide_mm` wide.
+    fn without_lines(&self, angles: &[f64], long_mm: f64, wide_mm: f64) -> Option<Strip> {
         let Levels { paper, ink, .. } = inked_levels(self)?;
         let level = paper + 0.5 * (ink - paper);
         let (w, h) = (self.w, self.h);
         let long = (long_mm * self.per_mm).ceil() as usize;
         let wide = (wide_mm * self.per_mm).round().max(1.0) as usize;
-        let mut rule = vec![false; w * h];
+        let inked: Vec<bool> = self.ink.iter().map(|&v| v > level).collect();
+        let mut line = vec![false; w * h];
         let mut any = false;
-        for x in 0..w {
-            let mut y = 0;
-            while y < h {
-                let start = y;
-                while y < h && self.at(x, y) > level {
-                    y += 1;
-                }
-                if y - start >= long {
-                    any = true;
-                    (start..y).for_each(|r| rule[r * w + x] = true);
-                }
-                y += 1;
-            }
+        for &angle in angles {
+            let (sin, cos) = angle.to_radians().sin_cos();
+            // Steep lines are followed row by row, shallow ones column by column.
+            any |= if sin.abs() >= cos.abs() {
+                mark_runs(&inked, [w, h], true, cos / sin, long, &mut line)
+            } else {
+                mark_runs(&inked, [h, w], false, sin / cos, long, &mut line)
+            };
         }
         if !any {
             return None;
+        }
+        // With the line's inked edge pixels along each row (no one run of samples follows
+        // a line's edge all the way): a row of it then may be two pixels wider.
+        let core = line.clone();
+        for i in 0..w * h {
+            let x = i % w;
+            let beside = (x > 0 && core[i - 1]) || (x + 1 < w && core[i + 1]);
+            line[i] |= beside && inked[i];
         }
         let mut out = Strip {
             ink: self.ink.clone(),
@@ -135,15 +154,15 @@ impl Strip {
             let row = y * w;
             let mut x = 0;
             while x < w {
-                if !rule[row + x] {
+                if !line[row + x] {
                     x += 1;
                     continue;
                 }
                 let a = x;
-                while x < w && rule[row + x] {
+                while x < w && line[row + x] {
                     x += 1;
                 }
-                let through = if x - a <= wide && a > 0 && x < w {
+                let through = if x - a <= wide + 2 && a > 0 && x < w {
                     self.ink[row + a - 1].min(self.ink[row + x])
                 } else {
                     paper
@@ -352,6 +371,65 @@ impl Blob {
         }
     }
 }
+
+/// Marks in `line` the pixels of every run of `inked` (row-major) at least `long` pixels
+/// long along a straight line that moves `slope` pixels across for each step, the steps
+/// going down the rows when `rows` (`dims` = `[width, height]`) and else along them
+/// (`dims` = `[height, width]`); whether there was one.
+fn mark_runs(
+    inked: &[bool],
+    dims: [usize; 2],
+    rows: bool,
+    slope: f64,
+    long: usize,
+    line: &mut [bool],
+) -> bool {
+    let [across, steps] = dims;
+    let index = |a: usize, s: usize| if rows { s * across + a } else { a * steps + s };
+    let shift: Vec<isize> = (0..steps)
+        .map(|s| (s as f64 * slope).round() as isize)
+        .collect();
+    let lo = shift.iter().copied().min().unwrap_or(0);
+    let hi = shift.iter().copied().max().unwrap_or(0);
+    let need = (long as f64 / (1.0 + slope * slope).sqrt()).ceil() as usize;
+    let at = |lane: isize, s: usize| index((lane + shift[s]) as usize, s);
+    let wide = across as isize;
+    let mut any = false;
+    for lane in -hi..wide - lo {
+        // The steps at which the line is inside (the shifts run one way).
+        let (s0, s1) = if slope >= 0.0 {
+            (
+                shift.partition_point(|&v| lane + v < 0),
+                shift.partition_point(|&v| lane + v < wide),
+            )
+        } else {
+            (
+                shift.partition_point(|&v| lane + v >= wide),
+                shift.partition_point(|&v| lane + v >= 0),
+            )
+        };
+        let mut count = 0;
+        for s in s0..=s1 {
+            if s < s1 && inked[at(lane, s)] {
+                count += 1;
+                continue;
+            }
+            if count >= need.max(1) {
+                any = true;
+                (s - count..s).for_each(|k| line[at(lane, k)] = true);
+            }
+            count = 0;
+        }
+    }
+    any
+}
+
+/// Angles (degrees from the line of text) at which [`Strip::unstroked`] looks for a pen's
+/// straight strokes: well off the line of text (a row of digits is long that way) and off
+/// the vertical (rules; a tall digit's stem).
+const STROKE_ANGLES: [f64; 12] = [
+    20.0, 30.0, 40.0, 50.0, 60.0, 70.0, 110.0, 120.0, 130.0, 140.0, 150.0, 160.0,
+];
 
 /// Least difference between paper and ink for a threshold (faded print on grey paper
 /// comes down to about 40).

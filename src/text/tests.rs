@@ -902,3 +902,72 @@ fn a_legends_pieces_in_its_rows_are_taken_in_gap_by_gap() {
     assert_eq!((b.x0, b.x1, b.y0, b.y1), (10, 32, 20, 30));
     assert_eq!(band.at(17, 3), 0.0, "the band keeps the line's rows only");
 }
+
+/// A pen's long straight stroke across the strip, slanting, is taken away and a stroke
+/// across it runs on; a slanting stroke no longer than a character stays.
+#[test]
+fn a_pens_long_slanting_stroke_is_taken_away() {
+    let (w, h) = (80, 60);
+    let mut ink = vec![0.0f32; w * h];
+    // A stroke at 50° from the line of text, 2 px wide, down 50 rows: 65 px long.
+    let at = |y: usize| 5 + (0.839 * (y - 5) as f64).round() as usize;
+    for y in 5..55 {
+        for d in 0..2 {
+            ink[y * w + at(y) + d] = 255.0;
+        }
+    }
+    // A row across it at y = 30, x 20..45 (the stroke crosses it at x 26..28).
+    for x in 20..45 {
+        ink[30 * w + x] = 255.0;
+    }
+    // A short slanting stroke (20 px) elsewhere, at 60° or so.
+    for t in 0..10 {
+        for d in 0..2 {
+            ink[(40 + 2 * t) * w + 65 + t + d] = 255.0;
+        }
+    }
+    let strip = Strip {
+        w,
+        h,
+        ink,
+        origin_mm: [0.0, 0.0],
+        per_mm: 8.0,
+    };
+    // Strokes longer than 3.5 mm (28 px) go; fill through up to 0.5 mm (4 px).
+    let clean = strip.unstroked(3.5, 0.5).expect("a stroke");
+    for y in (5..55).filter(|&y| y != 30) {
+        assert!(clean.at(at(y), y) < 128.0, "the long stroke at row {y}");
+    }
+    assert!(clean.at(at(30), 30) > 128.0, "the row across it runs on");
+    assert!(clean.at(21, 30) > 128.0 && clean.at(44, 30) > 128.0);
+    assert!(clean.at(70, 50) > 128.0, "the short stroke stays");
+    // Vertical ink is no pen stroke here (rules are taken by `unruled`).
+    let mut rule = vec![0.0f32; w * h];
+    (0..h).for_each(|y| rule[y * w + 10] = 255.0);
+    let ruled = Strip { ink: rule, ..strip };
+    assert!(ruled.unstroked(3.5, 0.5).is_none());
+}
+
+#[test]
+#[ignore]
+fn tmp_stroke_time() {
+    let (w, h) = (600, 106);
+    let mut ink = vec![0.0f32; w * h];
+    for (i, v) in ink.iter_mut().enumerate() {
+        if (i * 7919) % 13 == 0 {
+            *v = 255.0;
+        }
+    }
+    let strip = Strip {
+        w,
+        h,
+        ink,
+        origin_mm: [0.0, 0.0],
+        per_mm: 11.8,
+    };
+    let t = std::time::Instant::now();
+    for _ in 0..20 {
+        std::hint::black_box(strip.unstroked(3.5, 0.9));
+    }
+    println!("TIME {:?} per view", t.elapsed() / 20);
+}
