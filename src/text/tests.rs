@@ -947,27 +947,3 @@ fn a_pens_long_slanting_stroke_is_taken_away() {
     let ruled = Strip { ink: rule, ..strip };
     assert!(ruled.unstroked(3.5, 0.5).is_none());
 }
-
-#[test]
-#[ignore]
-fn tmp_stroke_time() {
-    let (w, h) = (600, 106);
-    let mut ink = vec![0.0f32; w * h];
-    for (i, v) in ink.iter_mut().enumerate() {
-        if (i * 7919) % 13 == 0 {
-            *v = 255.0;
-        }
-    }
-    let strip = Strip {
-        w,
-        h,
-        ink,
-        origin_mm: [0.0, 0.0],
-        per_mm: 11.8,
-    };
-    let t = std::time::Instant::now();
-    for _ in 0..20 {
-        std::hint::black_box(strip.unstroked(3.5, 0.9));
-    }
-    println!("TIME {:?} per view", t.elapsed() / 20);
-}
