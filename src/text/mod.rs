@@ -193,19 +193,32 @@ pub fn read_text(
         })
         // A small legend that a scan broke into specks may make a line of some of its
         // letters only (the others fell short of a character's height): with every
-        // piece of ink in its rows that follows on from it, it only confirms the value's
-        // kind.
+        // piece of ink in its rows that follows on from it, as scanned or smoothed once,
+        // it only confirms the value's kind, and not when any such line would confirm
+        // another (smoothed more, a tiny misprinted "FINESS" came to look like "RPPS").
         .or_else(|| {
             let kind = expected.filter(|_| !contrary.get())?;
-            let gathered = |strip: &Strip| {
-                thresholds(strip).into_iter().find_map(|level| {
-                    let line = line_at(strip, &legend_search, level)?;
+            let smoothed = above.smoothed();
+            let mut found = None;
+            for strip in [&above, &smoothed] {
+                for level in thresholds(strip) {
+                    let Some(line) = line_at(strip, &legend_search, level) else {
+                        continue;
+                    };
                     let (band, whole) = legend_pieces(strip, line, level);
-                    let m = legend::best_match(&band, &whole.bbox, whole.cap_px)?;
-                    (m.kind == kind && m.would_confirm()).then_some((whole, m))
-                })
-            };
-            gathered(&above).or_else(|| on_smoothed(&above, LEGEND_SMOOTHINGS, gathered))
+                    let Some(m) = legend::best_match(&band, &whole.bbox, whole.cap_px) else {
+                        continue;
+                    };
+                    if !m.would_confirm() {
+                        continue;
+                    }
+                    if m.kind != kind {
+                        return None;
+                    }
+                    found.get_or_insert((whole, m));
+                }
+            }
+            found
         });
     out.legend_seen = legend_seen;
     if let Some((line, m)) = legend {
