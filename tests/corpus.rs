@@ -363,6 +363,25 @@ fn a_faded_misprint_stays_one_when_one_sampling_loses_a_stroke() {
     assert!(read.hri_confident, "{read:?}");
 }
 
+/// Seed 47's page 86 (300 dpi, a fold, perspective): an RPPS printed 10295210779 over bars
+/// saying 10295210776. Where the page's own decode puts the symbol, its HRI slopes across
+/// the strip and the line's band cuts the top off the last digit; read from its pieces in
+/// the band, what is left of the 9 passed for the value's 6 and hid the misprint. A digit
+/// the band cut confirms nothing from its pieces: the 9 reads, the misprint stands.
+#[test]
+fn a_digit_the_band_cut_does_not_confirm_a_misprint() {
+    let g = corpus::generate(47, 86, 600.0);
+    assert_eq!(g.truth.case, "fault_hri_mismatch");
+    let image = ingest::decode_first(&g.bytes).expect("the page decodes");
+    let symbol = decode::read(&image, Engine::Own)
+        .into_iter()
+        .find(|s| s.value == "10295210776")
+        .expect("the misprinted symbol decodes");
+    let read = ordoscan::text::read_text(&image, &symbol, g.truth.dpi, Some(&symbol.value));
+    assert_eq!(read.hri.as_deref(), Some("10295210779"), "{read:?}");
+    assert!(read.hri_confident, "{read:?}");
+}
+
 /// Seed 41's page 262: a faded, speckled 150 dpi scan leaves a FINESS's small legend in
 /// pieces that two smoothings do not join; six do, and the legend confirms the value's
 /// kind (smoothed readings only ever confirm it).
@@ -451,12 +470,12 @@ fn serif_digits_that_fell_apart_are_cut_into_the_values_digits() {
     assert_hri_confirms(41, 8, "260947429", "fax");
 }
 
-/// Seed 31's pages 220 (a fax) and 212 (bilevel, a fold): a stamp frame's side runs down
-/// through a digit of the HRI (the 2 of 290271998, the 7 of 450740774), which then reads
-/// as a 1, unsure. With the rule taken away and the digit's strokes across it run on
-/// through it, the digit reads as the value's.
+/// Seed 31's page 220 (a fax) and seed 37's page 468: a stamp frame's side runs down
+/// through a digit of the HRI (the 2 of 290271998, read as a 1, unsure). With the rule
+/// taken away and the digit's strokes across it run on through it, the digit reads as
+/// the value's.
 #[test]
 fn a_digit_under_a_stamp_frames_side_reads_once_the_rule_is_away() {
     assert_hri_confirms(31, 220, "290271998", "fax");
-    assert_hri_confirms(31, 212, "450740774", "bilevel");
+    assert_hri_confirms(37, 468, "10916673683", "stamp");
 }

@@ -493,7 +493,7 @@ fn read_line(
     let Some(rows) = band_rows(&line, strip.h) else {
         return (line, read);
     };
-    let band = strip.band(rows);
+    let band = strip.band(rows.clone());
     let (line, read) = match short.then(|| line_at(&band, search, level)).flatten() {
         Some(again) => {
             let reread = read_digits(&Greyless::of(&band), &again, level, hint);
@@ -511,6 +511,11 @@ fn read_line(
     let Some((whole, joined)) = read_pieces(&band, &line, level, hint) else {
         return (line, read);
     };
+    // A character the band cut (a line sloping across the rows, its last digit's top cut
+    // off: a misprinted 9 then read as the value's 6) confirms nothing from its pieces.
+    if cut_by_band(strip, &rows, &whole, level) {
+        return (line, read);
+    }
     if confirms(&joined) {
         return (whole, joined);
     }
@@ -522,6 +527,24 @@ fn read_line(
     }
     (line, read)
 }
+
+/// Whether a character of `line`, read on the band `rows` of `strip`, was cut by the band:
+/// its ink runs on in the strip past the band's first or last row and stops within
+/// [`CUT_OVER`] cap heights (a digit of a sloping line, or a mark's end; a mark running
+/// through, which the band is there to cut off, runs on farther).
+fn cut_by_band(strip: &Strip, rows: &std::ops::Range<usize>, line: &TextLine, level: f32) -> bool {
+    let over = (CUT_OVER * line.cap_px).ceil() as usize;
+    line.tall.iter().any(|b| {
+        let inked = |y: usize| (b.x0..b.x1).any(|x| strip.at(x, y) > level);
+        let above = (0..rows.start).rev().take_while(|&y| inked(y)).count();
+        let below = (rows.end..strip.h).take_while(|&y| inked(y)).count();
+        let cut = |run: usize, edge: bool| edge && run > 0 && run <= over;
+        cut(above, b.y0 == rows.start) || cut(below, b.y1 == rows.end)
+    })
+}
+
+/// Farthest, in cap heights, a character's own ink may run on past its line's band.
+const CUT_OVER: f64 = 0.5;
 
 /// Most runs of ink columns one character may be cut from.
 const CUT_RUNS: usize = 4;
