@@ -812,30 +812,42 @@ fn digits_in_runs_of_columns_are_cut_into_the_values_digits() {
     assert!(!cut_to_value(&strip, &line, level, "2A0923551"));
 }
 
-/// A rule down the whole strip is taken away, and a stroke across it runs on through it;
-/// a stroke no longer than a character stays, as does a rule too wide to see through.
-#[test]
-fn a_rule_is_taken_away_and_strokes_across_it_run_on() {
-    let (w, h) = (60, 80);
+/// A `w` × `h` strip at 8 px a mm, inked black on the rectangles `rects` (columns, rows).
+fn painted(
+    [w, h]: [usize; 2],
+    rects: &[(std::ops::Range<usize>, std::ops::Range<usize>)],
+) -> Strip {
     let mut ink = vec![0.0f32; w * h];
-    let mut paint = |xs: std::ops::Range<usize>, ys: std::ops::Range<usize>| {
-        for y in ys {
+    for (xs, ys) in rects {
+        for y in ys.clone() {
             for x in xs.clone() {
                 ink[y * w + x] = 255.0;
             }
         }
-    };
-    paint(20..23, 0..80); // a rule, 3 px wide, down the whole strip
-    paint(10..35, 40..43); // a stroke across it
-    paint(45..47, 30..50); // a character's stem, 20 px high
-    paint(50..60, 0..80); // a rule 10 px wide
-    let strip = Strip {
+    }
+    Strip {
         w,
         h,
         ink,
         origin_mm: [0.0, 0.0],
         per_mm: 8.0,
-    };
+    }
+}
+
+/// A rule down the whole strip is taken away, and a stroke across it runs on through it;
+/// a stroke no longer than a character stays, as does a rule too wide to see through.
+#[test]
+fn a_rule_is_taken_away_and_strokes_across_it_run_on() {
+    let (w, h) = (60, 80);
+    let strip = painted(
+        [w, h],
+        &[
+            (20..23, 0..80),  // a rule, 3 px wide, down the whole strip
+            (10..35, 40..43), // a stroke across it
+            (45..47, 30..50), // a character's stem, 20 px high
+            (50..60, 0..80),  // a rule 10 px wide
+        ],
+    );
     // Rules are longer than 5 mm (40 px) and seen through up to 0.5 mm (4 px).
     let clean = strip.unruled(5.0, 0.5).expect("a rule");
     for y in 0..h {
@@ -863,27 +875,16 @@ fn a_rule_is_taken_away_and_strokes_across_it_run_on() {
 /// by gap, and nothing beyond a wider gap or off its rows.
 #[test]
 fn a_legends_pieces_in_its_rows_are_taken_in_gap_by_gap() {
-    let (w, h) = (120, 40);
-    let mut ink = vec![0.0f32; w * h];
-    let mut paint = |xs: std::ops::Range<usize>, ys: std::ops::Range<usize>| {
-        for y in ys {
-            for x in xs.clone() {
-                ink[y * w + x] = 255.0;
-            }
-        }
-    };
-    paint(10..14, 20..30); // the line's letter
-    paint(20..22, 22..25); // a speck 6 px on (cap 10: gaps up to 10 px)
-    paint(30..32, 26..29); // and another 8 px further
-    paint(50..53, 21..28); // 18 px further: not the legend's
-    paint(16..19, 2..6); // off the line's rows
-    let strip = Strip {
-        w,
-        h,
-        ink,
-        origin_mm: [0.0, 0.0],
-        per_mm: 8.0,
-    };
+    let strip = painted(
+        [120, 40],
+        &[
+            (10..14, 20..30), // the line's letter
+            (20..22, 22..25), // a speck 6 px on (cap 10: gaps up to 10 px)
+            (30..32, 26..29), // and another 8 px further
+            (50..53, 21..28), // 18 px further: not the legend's
+            (16..19, 2..6),   // off the line's rows
+        ],
+    );
     let letter = Blob {
         x0: 10,
         x1: 14,
