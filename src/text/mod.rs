@@ -381,8 +381,9 @@ const LEGEND_SMOOTHINGS: usize = 6;
 /// faxes over ten corpora (eight read no more); smoothed readings only confirm.
 const HRI_SMOOTHINGS: usize = 6;
 /// A strip with its grey ink (a stamp, a fold's shadow) taken away: by level, then by
-/// distance from the darkest strokes, then by a level near the print's; last, with its
-/// vertical rules taken away (a stamp frame's side through a digit, black as the print).
+/// distance from the darkest strokes, then by a level near the print's; then, black as
+/// the print, its vertical rules taken away (a stamp frame's side through a digit), and
+/// last a pen's long straight strokes ([`Strip::unruled`], [`Strip::unstroked`]).
 const GREYLESS: [fn(&Strip) -> Option<Strip>; 5] = [
     Strip::clipped,
     |s| s.cored(CORE_REACH),
