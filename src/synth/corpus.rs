@@ -18,8 +18,9 @@ use super::ink::{
     draw_fold, draw_furniture, draw_marks, draw_signature_over, draw_stamp, draw_sticker_outline,
 };
 use super::legibility::bars_survive;
+use super::text_legibility::{Seen, digits_survive, legend_kind_survives};
 use super::write::{self, Fax};
-use super::{Block, Rng, TextStyle, Typeface, degrade, draw_block};
+use super::{Block, Rng, TextLine, TextStyle, Typeface, degrade, draw_block};
 use crate::ids::{IdKind, luhn_check_digit};
 use crate::locate::bbox;
 
@@ -41,6 +42,13 @@ pub struct SymbolTruth {
     pub quad: [[f64; 2]; 4],
     /// Whether a good reader should decode it.
     pub readable: bool,
+    /// Whether the legend's kind is on the image ([`super::text_legibility`]; `false` when
+    /// no legend is printed).
+    #[serde(default)]
+    pub legend_legible: bool,
+    /// Whether every HRI digit is on the image (`false` when no HRI is printed).
+    #[serde(default)]
+    pub hri_legible: bool,
     /// On group pads, whether it is singled out on the image (a highlighter is lost when
     /// the scan is thresholded: bilevel or fax).
     pub marked: Option<bool>,
@@ -444,14 +452,16 @@ pub fn generate(seed: u64, index: u32, max_dpi: f64) -> Generated {
     let px = |mm: f64| mm / 25.4 * dpi;
     let (w_px, h_px) = (px(w_mm).round() as u32, px(h_mm).round() as u32);
     let mut page = GrayImage::from_pixel(w_px, h_px, Luma([255]));
-    let quads: Vec<_> = placed
+    let drawn: Vec<Drawn> = placed
         .iter()
         .map(|p| place_block(&mut page, p, dpi))
         .collect();
+    let quads: Vec<_> = drawn.iter().map(|d| d.quad).collect();
     draw_furniture(&mut page, &mut rng, dpi, [w_mm, h_mm], &placed, &quads);
     if case == "sticker" {
         draw_sticker_outline(&mut page, &placed, dpi, style.legend_mm);
     }
+    let printed = page.clone();
     // Only a group pad's RPPS blocks (`marked` known) get hand marks.
     let unmarked = placed
         .iter()
@@ -470,6 +480,31 @@ pub fn generate(seed: u64, index: u32, max_dpi: f64) -> Generated {
             _ => {}
         }
     }
+    // Whether each block's legend and HRI are on the image; a thresholded scan decides it
+    // where `readable` is decided; a grey scan keeps the print, less what hand marks,
+    // signatures and folds cover with ink as dark as print (a stamp's grey ink does not
+    // hide the black print under it).
+    let text_seen = |page: &GrayImage, scan: &Homography, ink_below: u8| -> Vec<[bool; 2]> {
+        drawn
+            .iter()
+            .map(|d| text_survives(page, scan, ink_below, d))
+            .collect()
+    };
+    let thresholded = degradations.iter().any(|d| d == "bilevel" || d == "fax");
+    let mut text_kept = if thresholded {
+        Vec::new()
+    } else {
+        let print_seen = GrayImage::from_fn(page.width(), page.height(), |x, y| {
+            let covered = page.get_pixel(x, y).0[0] < BLACK_PRINT;
+            Luma([if covered || printed.get_pixel(x, y).0[0] < 128 {
+                0
+            } else {
+                255
+            }])
+        });
+        text_seen(&print_seen, &Homography::identity(), 128)
+    };
+    drop(printed);
 
     // Geometry of the scan.
     let (page, h) = match geo.as_str() {
@@ -549,6 +584,7 @@ pub fn generate(seed: u64, index: u32, max_dpi: f64) -> Generated {
         if d == "bilevel" {
             readable = survivors(&page);
             pens_kept = pens_survive(&page);
+            text_kept = text_seen(&page, &h, 128);
         }
     }
     if fax {
@@ -556,10 +592,11 @@ pub fn generate(seed: u64, index: u32, max_dpi: f64) -> Generated {
         let as_written = degrade::threshold(&page, 128);
         readable = survivors(&as_written);
         pens_kept = pens_survive(&as_written);
+        text_kept = text_seen(&as_written, &h, 128);
     }
     // A mark the scan's threshold erased is not on the image (a highlighter never survives
     // one; a pen's thin or faded stroke may not): the truth says what the image shows.
-    if degradations.iter().any(|d| d == "bilevel" || d == "fax") {
+    if thresholded {
         let lost: Vec<bool> = highlighted
             .iter()
             .zip(&pens_kept)
@@ -590,20 +627,25 @@ pub fn generate(seed: u64, index: u32, max_dpi: f64) -> Generated {
         .iter()
         .zip(&quads)
         .zip(&readable)
-        .map(|((p, q), readable)| SymbolTruth {
-            value: p.block.value.clone(),
-            symbology: "code128".to_owned(),
-            kind: p.kind,
-            legend: p.block.legend.clone(),
-            hri: p.block.hri.clone(),
-            quad: q.map(|c| h.apply(c).map(|v| (v * 10.0).round() / 10.0)),
-            readable: *readable,
-            marked: p.marked,
-            px_per_module: ((x_dim / 25.4 * dpi) * 100.0).round() / 100.0,
-            code_sets: super::code128::codewords(&p.block.value, sets)
-                .map(|c| super::code128::code_sets_used(&c))
-                .unwrap_or_default(),
-        })
+        .zip(&text_kept)
+        .map(
+            |(((p, q), readable), &[legend_legible, hri_legible])| SymbolTruth {
+                value: p.block.value.clone(),
+                symbology: "code128".to_owned(),
+                kind: p.kind,
+                legend: p.block.legend.clone(),
+                hri: p.block.hri.clone(),
+                quad: q.map(|c| h.apply(c).map(|v| (v * 10.0).round() / 10.0)),
+                readable: *readable,
+                legend_legible,
+                hri_legible,
+                marked: p.marked,
+                px_per_module: ((x_dim / 25.4 * dpi) * 100.0).round() / 100.0,
+                code_sets: super::code128::codewords(&p.block.value, sets)
+                    .map(|c| super::code128::code_sets_used(&c))
+                    .unwrap_or_default(),
+            },
+        )
         .collect();
     // An identification printed only in bars the degradations destroyed is not readable:
     // an ideal reader fails the page (the digits below may still say the number).
@@ -656,8 +698,48 @@ fn rotated(page: &GrayImage, degrees: f64) -> (GrayImage, Homography) {
     (out, h)
 }
 
-/// Draws a block on its own canvas and puts it on the page; returns its quad on the page.
-fn place_block(page: &mut GrayImage, p: &Placed, dpi: f64) -> [[f64; 2]; 4] {
+/// A block as put on the page.
+struct Drawn {
+    /// Its bars' quad on the page.
+    quad: [[f64; 2]; 4],
+    /// Its canvas → the page.
+    to_page: Homography,
+    /// Its legend and HRI on its canvas.
+    lines: [Option<TextLine>; 2],
+}
+
+/// Below this, ink drawn over the print is as dark as print (stamps' inks are lighter).
+const BLACK_PRINT: u8 = 64;
+
+/// Whether the legend's kind and the HRI's digits of the block drawn as `d` are on `page`
+/// (after the scan's geometry `scan`, ink below `ink_below`).
+fn text_survives(page: &GrayImage, scan: &Homography, ink_below: u8, d: &Drawn) -> [bool; 2] {
+    let seen = Seen {
+        page,
+        ink_below,
+        to_page: scan.after(&d.to_page),
+    };
+    let spellings: Vec<(&str, IdKind)> = [
+        (&RPPS_LEGENDS[..], IdKind::Rpps),
+        (&FINESS_LEGENDS[..], IdKind::Finess),
+        (&AM_LEGENDS[..], IdKind::Am),
+    ]
+    .iter()
+    .flat_map(|&(words, kind)| words.iter().map(move |&w| (w, kind)))
+    .collect();
+    let [legend, hri] = &d.lines;
+    let legend = legend.as_ref().is_some_and(|l| {
+        spellings
+            .iter()
+            .find(|s| s.0 == l.text)
+            .is_some_and(|&(_, kind)| legend_kind_survives(&seen, l, kind, &spellings))
+    });
+    let hri = hri.as_ref().is_some_and(|l| digits_survive(&seen, l));
+    [legend, hri]
+}
+
+/// Draws a block on its own canvas and puts it on the page.
+fn place_block(page: &mut GrayImage, p: &Placed, dpi: f64) -> Drawn {
     let px = |mm: f64| mm / 25.4 * dpi;
     let style = p.block.style;
     let margin_top = 2.0 + style.legend_mm;
@@ -670,7 +752,11 @@ fn place_block(page: &mut GrayImage, p: &Placed, dpi: f64) -> [[f64; 2]; 4] {
     let mut canvas =
         GrayImage::from_pixel(px(w_mm).ceil() as u32, px(h_mm).ceil() as u32, Luma([255]));
     let Some(quad) = draw_block(&mut canvas, &block, dpi) else {
-        return [[0.0; 2]; 4];
+        return Drawn {
+            quad: [[0.0; 2]; 4],
+            to_page: Homography::identity(),
+            lines: [None, None],
+        };
     };
     // Canvas → page: the bars' top-left corner goes to `at_mm`, rotated about it.
     let to_origin = Homography::translate(-px(margin), -px(margin_top));
@@ -678,7 +764,11 @@ fn place_block(page: &mut GrayImage, p: &Placed, dpi: f64) -> [[f64; 2]; 4] {
         .after(&Homography::rotate(p.degrees))
         .after(&to_origin);
     composite(page, &canvas, &h);
-    quad.map(|c| h.apply(c))
+    Drawn {
+        quad: quad.map(|c| h.apply(c)),
+        to_page: h,
+        lines: block.text_lines(dpi),
+    }
 }
 
 /// Share of a pen mark's own pixels that must still be ink after a threshold for the mark
@@ -766,6 +856,28 @@ mod tests {
                 assert!(t.symbols.iter().all(|s| s.readable), "page {i}");
             }
         }
+    }
+
+    /// Seed 7's page 1 is a blurred, faded fax: its RPPS's bars survived, but the legend
+    /// and digits came out as specks. Grey scans keep all text but where ink as dark as
+    /// print covers it.
+    #[test]
+    fn text_a_fax_left_as_specks_is_off_the_image() {
+        let t = generate(7, 1, 600.0).truth;
+        let s = t.symbols.iter().find(|s| s.value == "10303897101").unwrap();
+        assert!(s.readable && !s.legend_legible && !s.hri_legible);
+        let mut grey_symbols = 0;
+        for i in 2..=30 {
+            let t = generate(7, i, 300.0).truth;
+            if !t.degradations.iter().any(|d| d == "fax" || d == "bilevel") {
+                for s in &t.symbols {
+                    grey_symbols += 1;
+                    assert_eq!(s.legend_legible, s.legend.is_some(), "page {i}");
+                    assert_eq!(s.hri_legible, s.hri.is_some(), "page {i}");
+                }
+            }
+        }
+        assert!(grey_symbols > 30);
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod fixtures;
 pub mod geometry;
 mod ink;
 pub mod legibility;
+pub mod text_legibility;
 pub mod write;
 
 use ab_glyph::{FontRef, PxScale};
@@ -106,7 +107,61 @@ impl Default for TextStyle {
     }
 }
 
+/// A line of text as [`draw_block`] prints it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TextLine {
+    /// Its typeface.
+    pub typeface: Typeface,
+    /// Left edge, pixels.
+    pub x: f64,
+    /// Top of the capitals, pixels.
+    pub y: f64,
+    /// Cap height, pixels.
+    pub size: f64,
+    /// What is printed.
+    pub text: String,
+}
+
+impl TextLine {
+    /// Draws the line on `img`.
+    pub fn draw(&self, img: &mut GrayImage) {
+        draw_text(img, self.typeface, self.x, self.y, self.size, &self.text);
+    }
+
+    /// The same line printing `text` instead.
+    pub fn with_text(&self, text: &str) -> TextLine {
+        TextLine {
+            text: text.to_owned(),
+            ..self.clone()
+        }
+    }
+}
+
 impl Block {
+    /// The legend (1 mm above the bars) and the HRI (1 mm below), both left-aligned on the
+    /// first bar, as printed at `dpi` (`None` where the block has none).
+    pub fn text_lines(&self, dpi: f64) -> [Option<TextLine>; 2] {
+        let px = |mm: f64| mm / 25.4 * dpi;
+        let style = self.style;
+        let line = |text: &Option<String>, top_mm: f64, cap_mm: f64| {
+            text.as_ref().map(|t| TextLine {
+                typeface: style.typeface,
+                x: px(self.x_mm),
+                y: px(top_mm),
+                size: px(cap_mm),
+                text: t.clone(),
+            })
+        };
+        [
+            line(
+                &self.legend,
+                self.y_mm - 1.0 - style.legend_mm,
+                style.legend_mm,
+            ),
+            line(&self.hri, self.y_mm + self.height_mm + 1.0, style.hri_mm),
+        ]
+    }
+
     /// Bar and space widths in modules, bar first (`None` when the value cannot be
     /// encoded in the block's code sets).
     pub fn modules(&self) -> Option<Vec<u8>> {
@@ -202,21 +257,8 @@ pub fn draw_block(img: &mut GrayImage, block: &Block, dpi: f64) -> Option<[[f64;
         }
         x = next;
     }
-    let style = block.style;
-    if let Some(legend) = &block.legend {
-        let y = block.y_mm - 1.0 - style.legend_mm;
-        draw_text(
-            img,
-            style.typeface,
-            left,
-            px(y),
-            px(style.legend_mm),
-            legend,
-        );
-    }
-    if let Some(hri) = &block.hri {
-        let y = block.y_mm + block.height_mm + 1.0;
-        draw_text(img, style.typeface, left, px(y), px(style.hri_mm), hri);
+    for line in block.text_lines(dpi).into_iter().flatten() {
+        line.draw(img);
     }
     Some([[left, top], [x, top], [x, bottom], [left, bottom]])
 }

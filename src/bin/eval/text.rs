@@ -2,7 +2,10 @@
 //! generated corpus, using the truth quad (so locate and decode do not count), with the
 //! truth value as the confirming hint, and scores legend kind, exact legend, HRI reads and
 //! false HRI alarms, overall, over the symbols the bars are set on (bars readable
-//! in truth, a legend printed), and per degradation and resolution (all symbols).
+//! in truth, a legend printed), over those of them whose legend — and whose HRI — is still
+//! on the image (the truth's `legend_legible`, `hri_legible`: read the legend-kind column
+//! of the first rows, the HRI columns of the second), and per degradation and resolution
+//! (all symbols).
 //!
 //! With `ORDOSCAN_TEXT_DUMP=DIR` set, the strips and line crops of every symbol are written
 //! there as PNG (`NNNNN-above.png`, `-below.png`, `-legend.png`, `-hri.png`) with
@@ -106,6 +109,9 @@ pub fn run(dir: &Path, misses: bool) -> anyhow::Result<()> {
     let mut readable = Tally::default();
     // The fax bar: the same symbols on 200 dpi faxes.
     let mut readable_fax = Tally::default();
+    // The same symbols whose legend (HRI) is still on the image, as the truth's oracle
+    // sees it; all, and on 200 dpi faxes.
+    let mut on_image = [[Tally::default(); 2]; 2];
     let mut seconds = 0.0;
     let dump = std::env::var_os("ORDOSCAN_TEXT_DUMP").map(std::path::PathBuf::from);
     let mut tsv = String::new();
@@ -150,9 +156,18 @@ pub fn run(dir: &Path, misses: bool) -> anyhow::Result<()> {
             // The bars are on symbols whose bars are readable and that have a
             // legend (an unreadable symbol's text is most often as lost as its bars).
             if s.readable && s.legend.is_some() {
+                let fax = truth.dpi == 200.0 && truth.degradations.iter().any(|d| d == "fax");
                 readable.add(&t);
-                if truth.dpi == 200.0 && truth.degradations.iter().any(|d| d == "fax") {
+                if fax {
                     readable_fax.add(&t);
+                }
+                for (line, legible) in [s.legend_legible, s.hri_legible].into_iter().enumerate() {
+                    if legible {
+                        on_image[line][0].add(&t);
+                        if fax {
+                            on_image[line][1].add(&t);
+                        }
+                    }
                 }
             }
             let mut keys = vec![(1, format!("{} dpi", truth.dpi))];
@@ -182,6 +197,12 @@ pub fn run(dir: &Path, misses: bool) -> anyhow::Result<()> {
         "{}",
         readable_fax.row("**readable, with a legend, 200 dpi fax**")
     );
+    for (line, name) in ["legend", "HRI"].iter().enumerate() {
+        for (fax, suffix) in ["", ", 200 dpi fax"].iter().enumerate() {
+            let row = format!("**readable, with a legend, {name} on the image{suffix}**");
+            println!("{}", on_image[line][fax].row(&row));
+        }
+    }
     for ((_, g), t) in &groups {
         println!("{}", t.row(g));
     }
