@@ -425,6 +425,27 @@ fn a_small_legend_found_in_part_is_read_with_its_pieces() {
     }
 }
 
+/// Seed 7's pages 251 (motion blur) and 216 (speckle), seed 2026's page 351 (noise), all
+/// 150 dpi bilevel: at one threshold a small RPPS legend lost its last letters, and the
+/// "N° RP" left looked like "N° AM" clearly enough to forbid any smoothed line to confirm
+/// the RPPS. That line is only the first letters of the smoothed line that confirms it
+/// (same rows, same left edge, a capital longer at least): it no longer forbids it.
+#[test]
+fn a_legend_whose_last_letters_broke_off_is_read_smoothed() {
+    for (seed, index, value) in [
+        (7, 251, "10936529899"),
+        (7, 216, "10886052298"),
+        (2026, 351, "10861263258"),
+    ] {
+        let read = text_at_truth(seed, index, value, "bilevel");
+        assert_eq!(
+            read.legend_kind,
+            Some(ordoscan::ids::IdKind::Rpps),
+            "seed {seed} page {index}: {read:?}"
+        );
+    }
+}
+
 /// Seed 13's page 67: a faded fax leaves an RPPS's printed digits in specks that four
 /// smoothings do not run together; six do, and the digits confirm the bars.
 #[test]

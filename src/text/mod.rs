@@ -154,9 +154,13 @@ pub fn read_text(
         .map(crate::ids::kind_from_shape)
         .filter(|&k| k != IdKind::Unknown);
     let mut legend_seen = false;
-    // Whether some line read looks enough like another kind than the value's to have
-    // confirmed that kind: then no smoothing may confirm the value's (a misprint hidden).
-    let contrary = std::cell::Cell::new(false);
+    // The lines read that look enough like another kind than the value's to have
+    // confirmed that kind: then no smoothing may confirm the value's (a misprint hidden)
+    // — unless such a line is only the first letters of the line that confirms (a small
+    // "N° RPPS" whose last letters broke off at one threshold leaves "N° RP", which looks
+    // like "N° AM").
+    let contrary = std::cell::RefCell::new(Vec::new());
+    let vetoed = |line: &TextLine| contrary.borrow().iter().any(|c| !starts(c, line));
     let mut match_legend = |strip: &Strip| {
         thresholds(strip).into_iter().find_map(|level| {
             let line = line_at(strip, &legend_search, level)?;
@@ -170,7 +174,7 @@ pub fn read_text(
             let matched = |line: TextLine, strip: &Strip| {
                 let m = legend::best_match(strip, &line.bbox, line.cap_px)?;
                 if expected.is_some_and(|e| e != m.kind) && m.would_confirm() {
-                    contrary.set(true);
+                    contrary.borrow_mut().push(line.clone());
                 }
                 let confirms = expected == Some(m.kind) && m.is_clear();
                 (m.accepted(expected) && (!line.crossed || confirms)).then_some((line, m))
@@ -188,7 +192,7 @@ pub fn read_text(
     let legend = match_legend(&above)
         .or_else(|| {
             on_smoothed(&above, LEGEND_SMOOTHINGS, |smooth| {
-                match_legend(smooth).filter(|(_, m)| expected == Some(m.kind) && !contrary.get())
+                match_legend(smooth).filter(|(l, m)| expected == Some(m.kind) && !vetoed(l))
             })
         })
         // A small legend that a scan broke into specks may make a line of some of its
@@ -197,7 +201,7 @@ pub fn read_text(
         // it only confirms the value's kind, and not when any such line would confirm
         // another (smoothed more, a tiny misprinted "FINESS" came to look like "RPPS").
         .or_else(|| {
-            let kind = expected.filter(|_| !contrary.get())?;
+            let kind = expected?;
             let smoothed = above.smoothed();
             let mut found = None;
             for strip in [&above, &smoothed] {
@@ -212,7 +216,7 @@ pub fn read_text(
                     if !m.would_confirm() {
                         continue;
                     }
-                    if m.kind != kind {
+                    if m.kind != kind || vetoed(&whole) {
                         return None;
                     }
                     found.get_or_insert((whole, m));
@@ -455,6 +459,22 @@ fn on_smoothed<T>(
         }
     }
     None
+}
+
+/// Whether the line `part` is the first letters of the line `whole` (same rows, same left
+/// edge, `whole` running on for a capital's height at least), `part` three capitals wide
+/// at least (a fragment of one or two letters names no word: a tiny misprinted "N°
+/// FINESS" made a 2-capital "AM" of a piece that smoothing ran on into an "RPPS").
+fn starts(part: &TextLine, whole: &TextLine) -> bool {
+    let (p, w) = (&part.bbox, &whole.bbox);
+    let slack = (whole.cap_px / 2.0).ceil() as usize;
+    let rows = p.y1.min(w.y1).saturating_sub(p.y0.max(w.y0));
+    p.w() as f64 >= 3.0 * part.cap_px
+        && p.x0 + slack >= w.x0
+        && p.x0 <= w.x0 + slack
+        && p.x1 <= w.x1 + slack
+        && w.w() as f64 >= p.w() as f64 + whole.cap_px
+        && 2 * rows >= p.h()
 }
 
 /// Fewest digits of an HRI (a FINESS or an AM number).
