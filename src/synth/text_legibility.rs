@@ -4,17 +4,18 @@
 //! every line was printed, so as lenient as a reader can be.
 //!
 //! The oracle sees the image as ink and paper ([`Seen`]): a thresholded scan as written; a
-//! grey scan as the page was before the scan, black print set apart from grey stamps (a
-//! grey scan keeps the rest: blur and fading only move it). It redraws the line, then one
-//! rival at a time, exactly where the line was printed and through the same geometry, and
-//! counts the pixels each drawing gets right (ink where the image has ink, paper where it
-//! has paper):
-//! - an HRI digit is on the image when its own glyph gets strictly more of its cell right
-//!   than each other digit, than nothing (the cell left blank) and than the cell all ink;
-//!   the HRI is on the image when every digit is but one at most, which the number's check
-//!   key restores (as the bars' check character restores one lost character);
+//! grey scan as the page was before the scan, its black print less what ink as dark as
+//! print covers (a stamp's grey ink does not hide it; a grey scan keeps the rest: blur and
+//! fading only move it). It redraws the line, then one rival at a time, exactly where the
+//! line was printed and through the same geometry (and half a pixel either way), and asks
+//! how likely the image's ink and paper are under each drawing, for two ways a print
+//! degrades ((`NOISES`)):
+//! - an HRI digit is on the image when its own glyph is `ODDS` times likelier over its
+//!   cell than each other digit, than nothing (the cell left blank) and than the cell all
+//!   ink; the HRI is on the image when every digit is but one at most, which the number's
+//!   check key restores (as the bars' check character restores one lost character);
 //! - a legend's kind is on the image when one of its kind's spellings (the printed one
-//!   among them) gets strictly more right than every spelling of the other kinds, than
+//!   among them) is `ODDS` times likelier than every spelling of the other kinds, than
 //!   nothing and than all ink.
 //!
 //! A fax that erased a line to specks, or a black stamp over it, leaves it off the image:
