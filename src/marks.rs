@@ -482,6 +482,17 @@ impl Around {
         let paper = median(&paper.concat());
         let greyer = (quiet(true) - side_paper[0]).min(quiet(false) - side_paper[1]);
         let highlight = f64::from(greyer * 255.0 / (bar_ink - paper).max(MIN_BAR_INK));
+        // Beside the one end an edge crosses, with a stamp's text near the block, the ink
+        // level with the bars is the stamp's (its text under its top edge), no tick's. A
+        // fold boxes nothing: it crosses both ends, or has no text by it.
+        let (mut left, mut right) = (left, right);
+        if near_block >= AROUND_MM2 {
+            match struck.edges.map(|e| e.is_some()) {
+                [true, false] => left = 0.0,
+                [false, true] => right = 0.0,
+                _ => {}
+            }
+        }
         let left_more = left + edge[0] >= right + edge[1];
         Evidence {
             ring,

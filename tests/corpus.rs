@@ -446,6 +446,39 @@ fn a_legend_whose_last_letters_broke_off_is_read_smoothed() {
     }
 }
 
+/// Seed 53's page 73 (an unmarked group pad) and seed 47's page 3 (a marked one): a rubber
+/// stamp's box has its corner within an RPPS's bars, its top edge running on past their
+/// end, and its text under that edge, level with the bars beside them. That text read as
+/// a tick: on the first page the pad passed with that RPPS as its prescriber, on the
+/// second it stood beside the one truly marked. With a stamp's text near the block, the ink
+/// beside the one end an edge crosses is the stamp's: only the symbols marked on the page
+/// are singled out.
+#[test]
+fn a_stamps_text_beside_the_bars_under_its_edge_is_no_tick() {
+    for (seed, index) in [(53, 73), (47, 3)] {
+        let g = corpus::generate(seed, index, 600.0);
+        assert!(g.truth.degradations.iter().any(|d| d == "stamp"));
+        let image = ingest::decode_first(&g.bytes).expect("the page decodes");
+        let symbols = decode::read(&image, Engine::Own);
+        let evidence = ordoscan::marks::on_page(&image, &symbols, g.truth.dpi);
+        let mut rpps = 0;
+        for (symbol, e) in symbols.iter().zip(&evidence) {
+            let truth = g.truth.symbols.iter().find(|t| t.value == symbol.value);
+            let Some(marked) = truth.and_then(|t| t.marked) else {
+                continue;
+            };
+            rpps += 1;
+            let singled = e.as_ref().is_some_and(|e| e.singled_out());
+            assert_eq!(
+                singled, marked,
+                "seed {seed} page {index} {}: {e:?}",
+                symbol.value
+            );
+        }
+        assert!(rpps >= 3, "seed {seed} page {index}: {rpps} RPPS read");
+    }
+}
+
 /// Seed 13's page 67: a faded fax leaves an RPPS's printed digits in specks that four
 /// smoothings do not run together; six do, and the digits confirm the bars.
 #[test]
