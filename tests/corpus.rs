@@ -345,22 +345,28 @@ fn specks_before_a_legend_are_no_part_of_it() {
     );
 }
 
+/// Reads the HRI of `value`'s symbol on page `index` of `seed` (a misprint page) where the
+/// page's own decode puts it, and asserts it reads `printed`, confidently.
+fn assert_misprint_read_where_decoded(seed: u64, index: u32, value: &str, printed: &str) {
+    let g = corpus::generate(seed, index, 600.0);
+    assert_eq!(g.truth.case, "fault_hri_mismatch");
+    let image = ingest::decode_first(&g.bytes).expect("the page decodes");
+    let symbol = decode::read(&image, Engine::Own)
+        .into_iter()
+        .find(|s| s.value == value)
+        .expect("the misprinted symbol decodes");
+    let read = ordoscan::text::read_text(&image, &symbol, g.truth.dpi, Some(&symbol.value));
+    assert_eq!(read.hri.as_deref(), Some(printed), "{read:?}");
+    assert!(read.hri_confident, "{read:?}");
+}
+
 /// Seed 29's page 486: a faded, speckled RPPS whose digits end in 8 where the bars say 5
 /// (a misprint). Sampled a quarter of a sample lower, the faded 8 loses a stroke and reads
 /// as the bars' 5; sampled higher it is an 8 again: the misprint stands, read where the
 /// page's own decode puts the symbol.
 #[test]
 fn a_faded_misprint_stays_one_when_one_sampling_loses_a_stroke() {
-    let g = corpus::generate(29, 486, 600.0);
-    assert_eq!(g.truth.case, "fault_hri_mismatch");
-    let image = ingest::decode_first(&g.bytes).expect("the page decodes");
-    let symbol = decode::read(&image, Engine::Own)
-        .into_iter()
-        .find(|s| s.value == "10807624795")
-        .expect("the misprinted symbol decodes");
-    let read = ordoscan::text::read_text(&image, &symbol, g.truth.dpi, Some(&symbol.value));
-    assert_eq!(read.hri.as_deref(), Some("10807624798"), "{read:?}");
-    assert!(read.hri_confident, "{read:?}");
+    assert_misprint_read_where_decoded(29, 486, "10807624795", "10807624798");
 }
 
 /// Seed 47's page 86 (300 dpi, a fold, perspective): an RPPS printed 10295210779 over bars
@@ -370,16 +376,7 @@ fn a_faded_misprint_stays_one_when_one_sampling_loses_a_stroke() {
 /// the band cut confirms nothing from its pieces: the 9 reads, the misprint stands.
 #[test]
 fn a_digit_the_band_cut_does_not_confirm_a_misprint() {
-    let g = corpus::generate(47, 86, 600.0);
-    assert_eq!(g.truth.case, "fault_hri_mismatch");
-    let image = ingest::decode_first(&g.bytes).expect("the page decodes");
-    let symbol = decode::read(&image, Engine::Own)
-        .into_iter()
-        .find(|s| s.value == "10295210776")
-        .expect("the misprinted symbol decodes");
-    let read = ordoscan::text::read_text(&image, &symbol, g.truth.dpi, Some(&symbol.value));
-    assert_eq!(read.hri.as_deref(), Some("10295210779"), "{read:?}");
-    assert!(read.hri_confident, "{read:?}");
+    assert_misprint_read_where_decoded(47, 86, "10295210776", "10295210779");
 }
 
 /// Seed 41's page 262: a faded, speckled 150 dpi scan leaves a FINESS's small legend in

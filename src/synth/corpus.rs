@@ -461,7 +461,9 @@ pub fn generate(seed: u64, index: u32, max_dpi: f64) -> Generated {
     if case == "sticker" {
         draw_sticker_outline(&mut page, &placed, dpi, style.legend_mm);
     }
-    let printed = page.clone();
+    // The print alone, for a grey scan's text (a thresholded scan's is judged as written).
+    let thresholded = degradations.iter().any(|d| d == "bilevel" || d == "fax");
+    let printed = (!thresholded).then(|| page.clone());
     // Only a group pad's RPPS blocks (`marked` known) get hand marks.
     let unmarked = placed
         .iter()
@@ -484,25 +486,26 @@ pub fn generate(seed: u64, index: u32, max_dpi: f64) -> Generated {
     // where `readable` is decided; a grey scan keeps the print, less what hand marks,
     // signatures and folds cover with ink as dark as print (a stamp's grey ink does not
     // hide the black print under it).
+    let spellings = spellings();
     let text_seen = |page: &GrayImage, scan: &Homography, ink_below: u8| -> Vec<[bool; 2]> {
         drawn
             .iter()
-            .map(|d| text_survives(page, scan, ink_below, d))
+            .map(|d| text_survives(page, scan, ink_below, d, &spellings))
             .collect()
     };
-    let thresholded = degradations.iter().any(|d| d == "bilevel" || d == "fax");
-    let mut text_kept = if thresholded {
-        Vec::new()
-    } else {
-        let print_seen = GrayImage::from_fn(page.width(), page.height(), |x, y| {
-            let covered = page.get_pixel(x, y).0[0] < BLACK_PRINT;
-            Luma([if covered || printed.get_pixel(x, y).0[0] < 128 {
-                0
-            } else {
-                255
-            }])
-        });
-        text_seen(&print_seen, &Homography::identity(), 128)
+    let mut text_kept = match &printed {
+        None => Vec::new(),
+        Some(printed) => {
+            let print_seen = GrayImage::from_fn(page.width(), page.height(), |x, y| {
+                let covered = page.get_pixel(x, y).0[0] < BLACK_PRINT;
+                Luma([if covered || printed.get_pixel(x, y).0[0] < 128 {
+                    0
+                } else {
+                    255
+                }])
+            });
+            text_seen(&print_seen, &Homography::identity(), 128)
+        }
     };
     drop(printed);
 
@@ -698,6 +701,18 @@ fn rotated(page: &GrayImage, degrees: f64) -> (GrayImage, Homography) {
     (out, h)
 }
 
+/// Every legend the corpus prints, with its kind.
+fn spellings() -> Vec<(&'static str, IdKind)> {
+    [
+        (&RPPS_LEGENDS[..], IdKind::Rpps),
+        (&FINESS_LEGENDS[..], IdKind::Finess),
+        (&AM_LEGENDS[..], IdKind::Am),
+    ]
+    .iter()
+    .flat_map(|&(words, kind)| words.iter().map(move |&w| (w, kind)))
+    .collect()
+}
+
 /// A block as put on the page.
 struct Drawn {
     /// Its bars' quad on the page.
@@ -713,26 +728,24 @@ const BLACK_PRINT: u8 = 64;
 
 /// Whether the legend's kind and the HRI's digits of the block drawn as `d` are on `page`
 /// (after the scan's geometry `scan`, ink below `ink_below`).
-fn text_survives(page: &GrayImage, scan: &Homography, ink_below: u8, d: &Drawn) -> [bool; 2] {
+fn text_survives(
+    page: &GrayImage,
+    scan: &Homography,
+    ink_below: u8,
+    d: &Drawn,
+    spellings: &[(&str, IdKind)],
+) -> [bool; 2] {
     let seen = Seen {
         page,
         ink_below,
         to_page: scan.after(&d.to_page),
     };
-    let spellings: Vec<(&str, IdKind)> = [
-        (&RPPS_LEGENDS[..], IdKind::Rpps),
-        (&FINESS_LEGENDS[..], IdKind::Finess),
-        (&AM_LEGENDS[..], IdKind::Am),
-    ]
-    .iter()
-    .flat_map(|&(words, kind)| words.iter().map(move |&w| (w, kind)))
-    .collect();
     let [legend, hri] = &d.lines;
     let legend = legend.as_ref().is_some_and(|l| {
         spellings
             .iter()
             .find(|s| s.0 == l.text)
-            .is_some_and(|&(_, kind)| legend_kind_survives(&seen, l, kind, &spellings))
+            .is_some_and(|&(_, kind)| legend_kind_survives(&seen, l, kind, spellings))
     });
     let hri = hri.as_ref().is_some_and(|l| digits_survive(&seen, l));
     [legend, hri]

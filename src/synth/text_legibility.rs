@@ -264,11 +264,12 @@ fn digits_survive_here(seen: &Seen, line: &TextLine) -> bool {
                 let ink = |c: &GrayImage| c.get_pixel(x, y).0[0] < 128;
                 !ink(&before) && with.iter().any(ink)
             });
+            let before = cell.mask(&before);
             let glyphs: Vec<Vec<bool>> = with
                 .iter()
                 .map(|w| {
-                    let (w, b) = (cell.mask(w), cell.mask(&before));
-                    w.iter().zip(&b).map(|(&w, &b)| w && !b).collect()
+                    let w = cell.mask(w);
+                    w.iter().zip(&before).map(|(&w, &b)| w && !b).collect()
                 })
                 .collect();
             let own_index = chars[i] as usize - '0' as usize;
