@@ -443,6 +443,27 @@ fn a_legend_whose_last_letters_broke_off_is_read_smoothed() {
     }
 }
 
+/// Seed 13's page 21, seed 17's page 163 and seed 31's page 94 (200 dpi faxes, blurred):
+/// 1 mm RPPS legends left as specks, too low to make letters even smoothed (smoothed, the
+/// first page's looked like "N° AM"). Weighed pixel by pixel against every spelling, where
+/// the specks lie and where none do names RPPS, thousands of times likelier than any other
+/// kind: the value's kind is confirmed.
+#[test]
+fn a_legend_left_as_specks_confirms_the_values_kind_weighed() {
+    for (seed, index, value) in [
+        (13, 21, "10672400040"),
+        (17, 163, "10215311019"),
+        (31, 94, "10202111794"),
+    ] {
+        let read = text_at_truth(seed, index, value, "fax");
+        assert_eq!(
+            read.legend_kind,
+            Some(ordoscan::ids::IdKind::Rpps),
+            "seed {seed} page {index}: {read:?}"
+        );
+    }
+}
+
 /// Seed 53's page 73 (an unmarked group pad) and seed 47's page 3 (a marked one): a rubber
 /// stamp's box has its corner within an RPPS's bars, its top edge running on past their
 /// end, and its text under that edge, level with the bars beside them. That text read as
@@ -509,6 +530,24 @@ fn a_misprint_beside_a_grey_stamp_is_caught_once_the_grey_is_away() {
 fn a_misprint_on_a_faxs_broken_digits_is_caught_from_their_pieces() {
     assert_hri_reads(11, 127, "10343389242", "10343389245", "fax");
     assert_hri_reads(23, 37, "10286764658", "10286764651", "fax");
+}
+
+/// Seed 23's page 84 (300 dpi, faded, noisy): an RPPS misprinted in its last digit (2
+/// printed, 9 encoded) with a signature's stroke run into its first two digits. The pen's
+/// pieces make a row of digits at every threshold but one, where the faded line reads
+/// from its pieces with its first digits marked and the 2 clear; smoothed, the line reads
+/// so again: the misprint is reported, the marked digits taken as the value's.
+#[test]
+fn a_misprint_beside_a_pens_stroke_is_caught_from_the_digits_away_from_it() {
+    assert_hri_reads(23, 84, "10473020609", "10473020602", "signature");
+}
+
+/// Seed 2026's page 340: a signature's stroke runs through an RPPS's digits, marking the
+/// third and crossing the fifth, a 1, unmarked: that 1 reads clearly as a 4. A digit so
+/// near a mark differs by the pen, not by a misprint: none is reported.
+#[test]
+fn a_digit_a_pen_crosses_beside_a_mark_is_no_misprint() {
+    assert_no_misprint_read(2026, 340, "10071099666", "signature");
 }
 
 /// Seed 7's page 251 (150 dpi, bilevel, motion blur) and seed 41's page 8 (a fax, motion

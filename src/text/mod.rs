@@ -223,6 +223,28 @@ pub fn read_text(
                 }
             }
             found
+        })
+        // Weighed pixel by pixel, the specks of a small legend on a faded fax may still name
+        // the value's kind ([`legend::likeliest_kind`]); this only confirms, and not when
+        // any threshold's specks name another kind.
+        .or_else(|| {
+            let kind = expected?;
+            let mut found = None;
+            for level in thresholds(&above) {
+                let Some(line) = line_at(&above, &legend_search, level) else {
+                    continue;
+                };
+                let (_, whole) = legend_pieces(&above, line, level);
+                let named = legend::likeliest_kind(&above, &whole.bbox, whole.cap_px, level);
+                match named {
+                    Some((k, text)) if k == kind => {
+                        found.get_or_insert((whole, legend::Match::weighed(text, k)));
+                    }
+                    Some(_) => return None,
+                    None => {}
+                }
+            }
+            found
         });
     out.legend_seen = legend_seen;
     if let Some((line, m)) = legend {
@@ -304,10 +326,22 @@ pub fn read_text(
     }
     // Read from its pieces, a line only confirms the value in [`read_line`]; a reading
     // from pieces that differs from it (a misprint on a faded fax) stands when the line
-    // reads the same from its pieces, clearly, at every threshold it is found at.
+    // reads the same from its pieces, clearly, at every threshold it is found at, two at
+    // least. Found at one only, it stands when the strip smoothed, pass after pass, reads
+    // it so again before it reads otherwise (a faded line that a pen crosses: the pen's
+    // pieces make a row of digits at all thresholds but one; smoothing joins the faded
+    // digits and leaves the pen apart).
     if let Some(value) = value_hint
         && !first.as_ref().is_some_and(|f| f.2)
-        && let Some((line, digits)) = pieces_agree(&unshifted_strip, &hri_search, value)
+        && let Some((line, digits, levels)) = pieces_agree(&unshifted_strip, &hri_search, value)
+        && (levels >= PIECES_LEVELS || {
+            let mut levels = levels;
+            on_smoothed(&unshifted_strip, HRI_SMOOTHINGS, |smooth| {
+                let (_, again, n) = pieces_agree(smooth, &hri_search, value)?;
+                levels += n;
+                (again != digits || levels >= PIECES_LEVELS).then_some(again == digits)
+            }) == Some(true)
+        })
     {
         let quad = frame.page_quad(&unshifted_strip, &line.bbox);
         first = Some((line, digits, true, quad));
@@ -664,9 +698,9 @@ const PIECES_LEVELS: usize = 2;
 
 /// The line nearest the bars in `strip` read from its pieces ([`pieces`]) at every
 /// threshold it is found at, with the value `hint`, when every reading made is clear and
-/// the same, at [`PIECES_LEVELS`] thresholds at least (a threshold at which the pieces
-/// make no row of digits says nothing).
-fn pieces_agree(strip: &Strip, search: &Search, hint: &str) -> Option<(TextLine, String)> {
+/// the same, and how many thresholds read it (a threshold at which the pieces make no row
+/// of digits says nothing).
+fn pieces_agree(strip: &Strip, search: &Search, hint: &str) -> Option<(TextLine, String, usize)> {
     let mut agreed: Option<(TextLine, String)> = None;
     let mut levels = 0;
     for level in thresholds(strip) {
@@ -687,7 +721,7 @@ fn pieces_agree(strip: &Strip, search: &Search, hint: &str) -> Option<(TextLine,
         levels += 1;
         agreed.get_or_insert((whole, digits));
     }
-    agreed.filter(|_| levels >= PIECES_LEVELS)
+    agreed.map(|(line, digits)| (line, digits, levels))
 }
 
 /// The line `line` of `band` taken from its pieces ([`pieces`]) and its digits read
@@ -1051,6 +1085,27 @@ fn read_digits(
             classify(c, &chars[i], line.cap_px).is_some_and(|g| against(&g, v) == Against::Agrees)
         })
     };
+    // A misprint away from the marks still shows: when the characters away from them
+    // read as the value's digits but for one or two, two characters from any mark at least
+    // (a pen's stroke runs on from a character it marks across the next), that clearly
+    // differ, the line differs from the value whatever the marks hide, and the digits
+    // under the marks, unread, are taken as the value's.
+    let misprint_beside_marks = hint.as_ref().is_some_and(|h| {
+        let far =
+            |i: usize| !marked[i.saturating_sub(2)..(i + 3).min(marked.len())].contains(&true);
+        let mut differ = 0;
+        let mut away = 0;
+        for i in (0..guesses.len()).filter(|&i| !near_marks(i)) {
+            away += 1;
+            match against(&guesses[i], h[i]) {
+                Against::Differs if far(i) => differ += 1,
+                Against::Agrees => {}
+                _ if grey_made(i, h[i]) => {}
+                _ => return false,
+            }
+        }
+        marks > 0 && away >= RUN_DIGITS && (1..=MARKED_DIFFERS).contains(&differ)
+    });
     for (i, g) in guesses.iter().enumerate() {
         let d = match &hint {
             Some(h) => match against(g, h[i]) {
@@ -1058,6 +1113,7 @@ fn read_digits(
                 _ if grey_made(i, h[i]) => h[i],
                 // Next to a marked character, what differs may be the mark.
                 Against::Differs if !near_marks(i) => g.digit,
+                _ if misprint_beside_marks => h[i],
                 Against::Differs | Against::Unsure => {
                     confident = false;
                     g.digit
@@ -1072,6 +1128,10 @@ fn read_digits(
     }
     Some((digits, confident))
 }
+
+/// Most digits away from a line's marks that may clearly differ from the value for the
+/// line to read as a misprint whatever the marks hide.
+const MARKED_DIFFERS: usize = 2;
 
 /// A character at a line's end this many times as high as the line's clear digits, and two
 /// pixels higher at least, is a stamp's capital (the digits of one line differ by a pixel).

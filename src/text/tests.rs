@@ -753,6 +753,29 @@ fn a_tiny_misprinted_legend_does_not_confirm_the_values_kind() {
     assert!(confirmed.is_empty(), "{confirmed:?}");
 }
 
+/// Tiny misprinted FINESS legends (1 mm) over an RPPS value whose specks, weighed pixel by
+/// pixel, looked a hundred times likelier as an RPPS spelling than as any FINESS one (the
+/// odds first tried, [`legend::likeliest_kind`]): weighed at the odds kept, none names
+/// RPPS, and the misprint is not hidden.
+#[test]
+fn a_tiny_misprinted_legends_specks_weighed_do_not_confirm_the_values_kind() {
+    use crate::synth::degrade::{blur, threshold};
+    let value = "10450365514";
+    for (legend, dpi, face, sigma, level) in [
+        ("FINESS", 200.0, Typeface::SansBold, 0.8, 100),
+        ("N°FINESS", 150.0, Typeface::Sans, 0.8, 180),
+        ("N°FINESS", 150.0, Typeface::Serif, 0.8, 180),
+        ("N°FINESS", 200.0, Typeface::Sans, 0.5, 100),
+    ] {
+        let mut tiny = block(value, Some(legend), Some(value), face);
+        tiny.style.legend_mm = 1.0;
+        let (clean, symbol) = draw(&tiny, dpi, 0.0);
+        let img = threshold(&blur(&clean, sigma), level);
+        let read = read_text(&img, &symbol, dpi, Some(value));
+        assert_ne!(read.legend_kind, Some(IdKind::Rpps), "{legend} {dpi} {face:?}: {read:?}");
+    }
+}
+
 /// A cored strip keeps black strokes with their grey edges, and drops grey ink (a stamp's)
 /// that lies away from them.
 #[test]
