@@ -201,7 +201,8 @@ const NOISES: [(f32, f32); 2] = [(0.8, 0.2), (0.25, 0.05)];
 /// How much likelier one kind's spellings must make the pixels than every rival. Pixels
 /// are weighed as if each came out on its own, but a blurred speck covers several: the
 /// odds so found overstate. At 100, tiny misprinted "FINESS" legends on 150 and 200 dpi
-/// scans confirmed RPPS four times in 900; at 10⁴, none did.
+/// scans confirmed RPPS (four of 900 when either degradation could name a kind, one when
+/// the likelier degradation names it); at 10⁴, none did.
 const ODDS: f32 = 1e4;
 /// Cap heights tried about the line's own, pixels: specks make it low.
 const CAP_TRIES: [f64; 4] = [-1.0, 0.0, 1.0, 2.0];
@@ -209,11 +210,12 @@ const CAP_TRIES: [f64; 4] = [-1.0, 0.0, 1.0, 2.0];
 const ROW_TRIES: i64 = 2;
 
 /// Which kind the ink above `level` around the line `line` of `strip` (capitals about
-/// `cap_px` high) names, weighed pixel by pixel ([`NOISES`]): every spelling in every face,
-/// a little taller or shorter, placed anywhere from a capital before the line's first ink
-/// to its last, against blank paper and the line's box all inked. `Some(kind)` when that
-/// kind's likeliest spelling (given with it) makes the pixels [`ODDS`] times likelier than
-/// every spelling of another kind and both rivals, under one of the degradations. A line of specks
+/// `cap_px` high) names, weighed pixel by pixel: every spelling in every face, a little
+/// taller or shorter, starting within a capital's height of the line's first ink, against
+/// blank paper and the line's box all inked. Of the [`NOISES`], the one under which the
+/// likeliest of these explains the pixels around the line best is the judge: `Some(kind)`
+/// when there that kind's likeliest spelling (given with it) makes the pixels [`ODDS`]
+/// times likelier than every spelling of another kind and both rivals. A line of specks
 /// (a small legend on a faded fax) keeps too little of each letter for its shape to be
 /// compared once resampled ([`best_match`]); where its specks lie and where none do still
 /// tell a long word from a short one, and one spelling's letters from another's.
@@ -223,12 +225,13 @@ pub(crate) fn likeliest_kind(
     cap_px: f64,
     level: f32,
 ) -> Option<(IdKind, &'static str)> {
+    let ink: Vec<bool> = strip.ink.iter().map(|&v| v > level).collect();
     let inked = |x: i64, y: i64| {
         x >= 0
             && y >= 0
             && (x as usize) < strip.w
             && (y as usize) < strip.h
-            && strip.at(x as usize, y as usize) > level
+            && ink[y as usize * strip.w + x as usize]
     };
     let weights =
         NOISES.map(|(shows, added)| ((shows / added).ln(), ((1.0 - shows) / (1.0 - added)).ln()));
@@ -239,7 +242,7 @@ pub(crate) fn likeliest_kind(
         IdKind::Finess => 1,
         _ => 2,
     };
-    let lead = (cap_px.round() as i64).max(1);
+    let before = (cap_px.round() as i64).max(1);
     for extra in CAP_TRIES {
         let cap = cap_px + extra;
         if cap < 4.0 {
@@ -254,7 +257,7 @@ pub(crate) fn likeliest_kind(
             // The spelling's bottom on the line's, give or take a few rows.
             let y_base = line.y1 as i64 - h;
             for y in y_base - ROW_TRIES..=y_base + ROW_TRIES {
-                for x in line.x0 as i64 - lead..line.x1 as i64 {
+                for x in line.x0 as i64 - before..=line.x0 as i64 + before {
                     let hits = pixels
                         .iter()
                         .filter(|&&(dx, dy)| inked(x + dx as i64, y + dy as i64))
@@ -271,7 +274,8 @@ pub(crate) fn likeliest_kind(
             }
         }
     }
-    // The line's box all inked.
+    // The line's box all inked; and the pixels around the line, to weigh how well each
+    // degradation explains them.
     let (mut box_hits, mut box_all) = (0.0f32, 0.0f32);
     for y in line.y0..line.y1 {
         for x in line.x0..line.x1 {
@@ -279,19 +283,39 @@ pub(crate) fn likeliest_kind(
             box_hits += f32::from(u8::from(inked(x as i64, y as i64)));
         }
     }
-    let odds = ODDS.ln();
+    let (mut around_hits, mut around_all) = (0.0f32, 0.0f32);
+    for y in line.y0 as i64 - ROW_TRIES..line.y1 as i64 + ROW_TRIES {
+        for x in line.x0 as i64 - before..line.x1 as i64 + before {
+            around_all += 1.0;
+            around_hits += f32::from(u8::from(inked(x, y)));
+        }
+    }
     let kinds = [IdKind::Rpps, IdKind::Finess, IdKind::Am];
-    kinds.into_iter().find_map(|kind| {
-        (0..NOISES.len()).find_map(|m| {
-            let (hit, miss) = weights[m];
+    // Per degradation: the likeliest hypothesis's log-likelihood ratio against blank
+    // paper, and its kind's lead over every rival.
+    let judged = NOISES
+        .iter()
+        .zip(weights)
+        .enumerate()
+        .map(|(m, (&(_, added), (hit, miss)))| {
             let all_ink = box_hits * hit + (box_all - box_hits) * miss;
-            let rivals = kinds
+            let blank = around_hits * added.ln() + (around_all - around_hits) * (1.0 - added).ln();
+            let rivals = |kind: IdKind| {
+                kinds
+                    .into_iter()
+                    .filter(|&k| k != kind)
+                    .map(|k| best[slot(k)][m].0)
+                    .fold(all_ink.max(0.0), f32::max)
+            };
+            let (kind, (llr, text)) = kinds
                 .into_iter()
-                .filter(|&k| k != kind)
-                .map(|k| best[slot(k)][m].0)
-                .fold(all_ink.max(0.0), f32::max);
-            let (llr, text) = best[slot(kind)][m];
-            (llr - rivals >= odds).then_some((kind, text))
-        })
-    })
+                .map(|k| (k, best[slot(k)][m]))
+                .max_by(|a, b| a.1.0.total_cmp(&b.1.0))
+                .expect("three kinds");
+            let likeliest = blank + llr.max(all_ink).max(0.0);
+            (likeliest, kind, text, llr - rivals(kind))
+        });
+    // Judged under the degradation that explains the pixels best.
+    let (_, kind, text, lead) = judged.max_by(|a, b| a.0.total_cmp(&b.0))?;
+    (lead >= ODDS.ln()).then_some((kind, text))
 }

@@ -754,9 +754,10 @@ fn a_tiny_misprinted_legend_does_not_confirm_the_values_kind() {
 }
 
 /// Tiny misprinted FINESS legends (1 mm) over an RPPS value whose specks, weighed pixel by
-/// pixel, looked a hundred times likelier as an RPPS spelling than as any FINESS one (the
-/// odds first tried, [`legend::likeliest_kind`]): weighed at the odds kept, none names
-/// RPPS, and the misprint is not hidden.
+/// pixel ([`legend::likeliest_kind`]), came out a hundred times likelier as an RPPS
+/// spelling than as any FINESS one under one degradation or the other: weighed under the
+/// degradation that explains them best and at the odds kept, none names RPPS, and the
+/// misprint is not hidden.
 #[test]
 fn a_tiny_misprinted_legends_specks_weighed_do_not_confirm_the_values_kind() {
     use crate::synth::degrade::{blur, threshold};
@@ -772,7 +773,11 @@ fn a_tiny_misprinted_legends_specks_weighed_do_not_confirm_the_values_kind() {
         let (clean, symbol) = draw(&tiny, dpi, 0.0);
         let img = threshold(&blur(&clean, sigma), level);
         let read = read_text(&img, &symbol, dpi, Some(value));
-        assert_ne!(read.legend_kind, Some(IdKind::Rpps), "{legend} {dpi} {face:?}: {read:?}");
+        assert_ne!(
+            read.legend_kind,
+            Some(IdKind::Rpps),
+            "{legend} {dpi} {face:?}: {read:?}"
+        );
     }
 }
 
