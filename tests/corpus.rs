@@ -429,12 +429,21 @@ fn a_small_legend_found_in_part_is_read_with_its_pieces() {
 /// (same rows, same left edge, a capital longer at least): it no longer forbids it.
 #[test]
 fn a_legend_whose_last_letters_broke_off_is_read_smoothed() {
-    for (seed, index, value) in [
-        (7, 251, "10936529899"),
-        (7, 216, "10886052298"),
-        (2026, 351, "10861263258"),
-    ] {
-        let read = text_at_truth(seed, index, value, "bilevel");
+    assert_legends_read_rpps(
+        &[
+            (7, 251, "10936529899"),
+            (7, 216, "10886052298"),
+            (2026, 351, "10861263258"),
+        ],
+        "bilevel",
+    );
+}
+
+/// The legend over each `(seed, page, value)`'s symbol (see [`text_at_truth`]) reads as
+/// RPPS.
+fn assert_legends_read_rpps(cases: &[(u64, u32, &str)], degradation: &str) {
+    for &(seed, index, value) in cases {
+        let read = text_at_truth(seed, index, value, degradation);
         assert_eq!(
             read.legend_kind,
             Some(ordoscan::ids::IdKind::Rpps),
@@ -450,18 +459,14 @@ fn a_legend_whose_last_letters_broke_off_is_read_smoothed() {
 /// kind: the value's kind is confirmed.
 #[test]
 fn a_legend_left_as_specks_confirms_the_values_kind_weighed() {
-    for (seed, index, value) in [
-        (13, 21, "10672400040"),
-        (17, 163, "10215311019"),
-        (31, 94, "10202111794"),
-    ] {
-        let read = text_at_truth(seed, index, value, "fax");
-        assert_eq!(
-            read.legend_kind,
-            Some(ordoscan::ids::IdKind::Rpps),
-            "seed {seed} page {index}: {read:?}"
-        );
-    }
+    assert_legends_read_rpps(
+        &[
+            (13, 21, "10672400040"),
+            (17, 163, "10215311019"),
+            (31, 94, "10202111794"),
+        ],
+        "fax",
+    );
 }
 
 /// Seed 53's page 73 (an unmarked group pad) and seed 47's page 3 (a marked one): a rubber
