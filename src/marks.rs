@@ -187,6 +187,17 @@ impl Evidence {
         circled || boxed || ticked || self.highlight >= HIGHLIGHT
     }
 
+    /// Whether a tick or an arrow beside the bars is all there is: a pen's ink beside them
+    /// as a clear tick has, the corners empty, nothing near above or below, no stroke
+    /// through the bars, no ring of specks around.
+    pub fn clearly_ticked(&self) -> bool {
+        let pen = (CLEAR_TICK_MM2..=BESIDE_MM2[1]).contains(&self.beside);
+        pen && self.corners < AROUND_MM2
+            && self.near < AROUND_MM2
+            && self.strike.max(self.strike_level) < ALONE_STRIKE
+            && self.ring < PLAIN_RING
+    }
+
     /// Whether nothing near the symbol could be a mark at all: the other symbols of a pad
     /// must look like this for one mark to single one out (a mark half seen elsewhere
     /// makes the page ambiguous, never another prescriber's).
@@ -238,17 +249,39 @@ pub fn on_page(image: &GrayImage, symbols: &[Symbol], dpi: f64) -> Vec<Option<Ev
             .map(|a| a.as_ref().map(|a| a.evidence(level)))
             .collect()
     };
-    let mut all = at(INK_LEVEL);
+    let relative = |mut all: Vec<Option<Evidence>>| {
+        let levels: Vec<f32> = all.iter().flatten().map(|e| e.highlight as f32).collect();
+        let usual = f64::from(median(&levels));
+        for e in all.iter_mut().flatten() {
+            e.highlight -= usual;
+        }
+        all
+    };
+    let all = at(INK_LEVEL);
     // A pale pen (a grey ballpoint, blurred by the scan) leaves a tick under half the
     // bars' darkness: when nothing around any symbol shows at that level, the page is
-    // looked at again at a fainter one, by the same rules.
-    if all.iter().flatten().all(|e| e.plain() && !e.struck()) {
-        all = at(FAINT_INK_LEVEL);
+    // looked at again at a fainter one, by the same rules. A page of two grey levels (a
+    // fax, a thresholded scan) has no pale pen: there the fainter level sees only specks
+    // made grey by the sampling (a fax's speckle all around a symbol made a circle).
+    let pale = !crate::decode::scan::two_level(image);
+    if pale && all.iter().flatten().all(|e| e.plain() && !e.struck()) {
+        return relative(at(FAINT_INK_LEVEL));
     }
-    let levels: Vec<f32> = all.iter().flatten().map(|e| e.highlight as f32).collect();
-    let usual = f64::from(median(&levels));
-    for e in all.iter_mut().flatten() {
-        e.highlight -= usual;
+    let mut all = relative(all);
+    // With one symbol singled out, another may be singled out by a paler mark (one pad
+    // highlighted, another ticked in grey): a symbol plain at the usual level and clearly
+    // ticked at the fainter one ([`Evidence::clearly_ticked`]) counts as marked too — it
+    // can only make the page ambiguous. (Any mark at that level, a ring of noise or a
+    // fold's stroke beside, made seven marked pads ambiguous over thirteen corpora.)
+    if pale && all.iter().flatten().any(Evidence::singled_out) {
+        for (e, faint) in all.iter_mut().zip(relative(at(FAINT_INK_LEVEL))) {
+            if let (Some(e), Some(faint)) = (e.as_mut(), faint)
+                && e.plain()
+                && faint.clearly_ticked()
+            {
+                *e = faint;
+            }
+        }
     }
     all
 }
