@@ -6,6 +6,7 @@ use std::path::Path;
 
 use ordoscan::batch::process_page;
 use ordoscan::decode::{self, Engine, ReadSettings};
+use ordoscan::ids::IdKind;
 use ordoscan::ingest;
 use ordoscan::judge::Rules;
 use ordoscan::locate::overlap;
@@ -338,11 +339,7 @@ fn a_dark_stamp_over_the_digits_is_taken_off_near_the_prints_level() {
 fn specks_before_a_legend_are_no_part_of_it() {
     let read = text_at_truth(17, 275, "10729010248", "speckle");
     assert_eq!(read.legend.as_deref(), Some("N° RPPS"), "{read:?}");
-    assert_eq!(
-        read.legend_kind,
-        Some(ordoscan::ids::IdKind::Rpps),
-        "{read:?}"
-    );
+    assert_eq!(read.legend_kind, Some(IdKind::Rpps), "{read:?}");
 }
 
 /// Reads the HRI of `value`'s symbol on page `index` of `seed` (a misprint page) where the
@@ -385,11 +382,7 @@ fn a_digit_the_band_cut_does_not_confirm_a_misprint() {
 #[test]
 fn a_faded_small_legend_is_read_after_more_smoothing() {
     let read = text_at_truth(41, 262, "760459271", "speckle");
-    assert_eq!(
-        read.legend_kind,
-        Some(ordoscan::ids::IdKind::Finess),
-        "{read:?}"
-    );
+    assert_eq!(read.legend_kind, Some(IdKind::Finess), "{read:?}");
 }
 
 /// Seed 41's page 281 (150 dpi) and seed 17's page 72 (300 dpi, ink erosion): a
@@ -409,17 +402,13 @@ fn digits_under_a_signatures_strokes_read_once_the_strokes_are_away() {
 /// smoothed), the line confirms the value's kind.
 #[test]
 fn a_small_legend_found_in_part_is_read_with_its_pieces() {
-    for (seed, index, value, degradation) in [
-        (2026, 247, "750740029", "bilevel"),
-        (17, 163, "840359665", "fax"),
-    ] {
-        let read = text_at_truth(seed, index, value, degradation);
-        assert_eq!(
-            read.legend_kind,
-            Some(ordoscan::ids::IdKind::Finess),
-            "seed {seed}: {read:?}"
-        );
-    }
+    assert_legends_read(
+        IdKind::Finess,
+        &[
+            (2026, 247, "750740029", "bilevel"),
+            (17, 163, "840359665", "fax"),
+        ],
+    );
 }
 
 /// Seed 7's pages 251 (motion blur) and 216 (speckle), seed 2026's page 351 (noise), all
@@ -429,24 +418,24 @@ fn a_small_legend_found_in_part_is_read_with_its_pieces() {
 /// (same rows, same left edge, a capital longer at least): it no longer forbids it.
 #[test]
 fn a_legend_whose_last_letters_broke_off_is_read_smoothed() {
-    assert_legends_read_rpps(
+    assert_legends_read(
+        IdKind::Rpps,
         &[
-            (7, 251, "10936529899"),
-            (7, 216, "10886052298"),
-            (2026, 351, "10861263258"),
+            (7, 251, "10936529899", "bilevel"),
+            (7, 216, "10886052298", "bilevel"),
+            (2026, 351, "10861263258", "bilevel"),
         ],
-        "bilevel",
     );
 }
 
-/// The legend over each `(seed, page, value)`'s symbol (see [`text_at_truth`]) reads as
-/// RPPS.
-fn assert_legends_read_rpps(cases: &[(u64, u32, &str)], degradation: &str) {
-    for &(seed, index, value) in cases {
+/// The legend over each `(seed, page, value, degradation)`'s symbol (see
+/// [`text_at_truth`]) reads as `kind`.
+fn assert_legends_read(kind: IdKind, cases: &[(u64, u32, &str, &str)]) {
+    for &(seed, index, value, degradation) in cases {
         let read = text_at_truth(seed, index, value, degradation);
         assert_eq!(
             read.legend_kind,
-            Some(ordoscan::ids::IdKind::Rpps),
+            Some(kind),
             "seed {seed} page {index}: {read:?}"
         );
     }
@@ -459,13 +448,13 @@ fn assert_legends_read_rpps(cases: &[(u64, u32, &str)], degradation: &str) {
 /// kind: the value's kind is confirmed.
 #[test]
 fn a_legend_left_as_specks_confirms_the_values_kind_weighed() {
-    assert_legends_read_rpps(
+    assert_legends_read(
+        IdKind::Rpps,
         &[
-            (13, 21, "10672400040"),
-            (17, 163, "10215311019"),
-            (31, 94, "10202111794"),
+            (13, 21, "10672400040", "fax"),
+            (17, 163, "10215311019", "fax"),
+            (31, 94, "10202111794", "fax"),
         ],
-        "fax",
     );
 }
 

@@ -186,6 +186,20 @@ pub fn read_text(
             matched(line, strip).or_else(|| matched(line_at(&band, &legend_search, level)?, &band))
         })
     };
+    // The line nearest the bars at each threshold of `strip`, with every piece of ink in
+    // its rows that follows on from it ([`legend_pieces`]); for the strip as scanned, made
+    // once for the last two readings.
+    let pieces_of = |strip: &Strip| -> Vec<(f32, Strip, TextLine)> {
+        thresholds(strip)
+            .into_iter()
+            .filter_map(|level| {
+                let line = line_at(strip, &legend_search, level)?;
+                let (band, whole) = legend_pieces(strip, line, level);
+                Some((level, band, whole))
+            })
+            .collect()
+    };
+    let above_pieces = std::cell::OnceCell::new();
     // Small capitals that a thresholded scan broke into specks are joined by smoothing;
     // what smoothing joins may also look like another word, so there the legend only
     // confirms the value's kind, and not against a reading of another kind unsmoothed.
@@ -202,26 +216,24 @@ pub fn read_text(
         // another (smoothed more, a tiny misprinted "FINESS" came to look like "RPPS").
         .or_else(|| {
             let kind = expected?;
-            let smoothed = above.smoothed();
             let mut found = None;
-            for strip in [&above, &smoothed] {
-                for level in thresholds(strip) {
-                    let Some(line) = line_at(strip, &legend_search, level) else {
-                        continue;
-                    };
-                    let (band, whole) = legend_pieces(strip, line, level);
-                    let Some(m) = legend::best_match(&band, &whole.bbox, whole.cap_px) else {
+            let mut consider = |pieces: &[(f32, Strip, TextLine)]| {
+                for (_, band, whole) in pieces {
+                    let Some(m) = legend::best_match(band, &whole.bbox, whole.cap_px) else {
                         continue;
                     };
                     if !m.would_confirm() {
                         continue;
                     }
-                    if m.kind != kind || vetoed(&whole) {
+                    if m.kind != kind || vetoed(whole) {
                         return None;
                     }
-                    found.get_or_insert((whole, m));
+                    found.get_or_insert((whole.clone(), m));
                 }
-            }
+                Some(())
+            };
+            consider(above_pieces.get_or_init(|| pieces_of(&above)))?;
+            consider(&pieces_of(&above.smoothed()))?;
             found
         })
         // Weighed pixel by pixel, the specks of a small legend on a faded fax may still name
@@ -230,15 +242,10 @@ pub fn read_text(
         .or_else(|| {
             let kind = expected?;
             let mut found = None;
-            for level in thresholds(&above) {
-                let Some(line) = line_at(&above, &legend_search, level) else {
-                    continue;
-                };
-                let (_, whole) = legend_pieces(&above, line, level);
-                let named = legend::likeliest_kind(&above, &whole.bbox, whole.cap_px, level);
-                match named {
+            for (level, _, whole) in above_pieces.get_or_init(|| pieces_of(&above)) {
+                match legend::likeliest_kind(&above, &whole.bbox, whole.cap_px, *level) {
                     Some((k, text)) if k == kind => {
-                        found.get_or_insert((whole, legend::Match::weighed(text, k)));
+                        found.get_or_insert((whole.clone(), legend::Match::weighed(text, k)));
                     }
                     Some(_) => return None,
                     None => {}
@@ -1090,7 +1097,7 @@ fn read_digits(
     // (a pen's stroke runs on from a character it marks across the next), that clearly
     // differ, the line differs from the value whatever the marks hide, and the digits
     // under the marks, unread, are taken as the value's.
-    let misprint_beside_marks = hint.as_ref().is_some_and(|h| {
+    let misprint_beside_marks = hint.as_ref().filter(|_| marks > 0).is_some_and(|h| {
         let far =
             |i: usize| !marked[i.saturating_sub(2)..(i + 3).min(marked.len())].contains(&true);
         let mut differ = 0;
@@ -1104,7 +1111,7 @@ fn read_digits(
                 _ => return false,
             }
         }
-        marks > 0 && away >= RUN_DIGITS && (1..=MARKED_DIFFERS).contains(&differ)
+        away >= RUN_DIGITS && (1..=MARKED_DIFFERS).contains(&differ)
     });
     for (i, g) in guesses.iter().enumerate() {
         let d = match &hint {
