@@ -92,11 +92,12 @@ pub fn process_page(
 /// The text around each decoded symbol, the symbols identified from their digits only,
 /// and the quiet zones.
 fn read_around(page: &Page, reading: decode::Reading) -> Found {
-    let texts: Vec<TextRead> = reading
+    let hints: Vec<Option<&str>> = reading
         .symbols
         .iter()
-        .map(|s| text::read_text(&page.image, s, page.dpi, Some(&s.value)))
+        .map(|s| Some(s.value.as_str()))
         .collect();
+    let texts: Vec<TextRead> = text::read_texts(&page.image, &reading.symbols, page.dpi, &hints);
     // Symbols seen but not decoded: their printed digits may still say who or where.
     let recovered: Vec<(decode::Symbol, TextRead)> = reading
         .unread

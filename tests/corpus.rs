@@ -197,8 +197,8 @@ fn struck_symbols_on_a_fax_are_read_from_the_loose_ends_of_their_lines() {
 }
 
 /// The legend and HRI read around `value`'s symbol on page `index` of `seed` (a page
-/// degraded by `degradation`, among others), placed by its true quad (as `ordoscan-eval
-/// text` reads them), the value as the hint.
+/// degraded by `degradation`, among others), with the page's other symbols, each placed by
+/// its true quad and its value as the hint (as `ordoscan-eval text` reads them).
 fn text_at_truth(
     seed: u64,
     index: u32,
@@ -208,20 +208,24 @@ fn text_at_truth(
     let g = corpus::generate(seed, index, 600.0);
     assert!(g.truth.degradations.iter().any(|d| d == degradation));
     let image = ingest::decode_first(&g.bytes).expect("the page decodes");
-    let truth = g
+    let symbols: Vec<decode::Symbol> = g
         .truth
         .symbols
         .iter()
-        .find(|s| s.value == value)
-        .expect("the stamped symbol");
-    let symbol = decode::Symbol {
-        value: truth.value.clone(),
-        symbology: decode::Symbology::Code128,
-        quad: truth.quad,
-        px_per_module: Some(truth.px_per_module),
-        code_sets: None,
-    };
-    ordoscan::text::read_text(&image, &symbol, g.truth.dpi, Some(value))
+        .map(|s| decode::Symbol {
+            value: s.value.clone(),
+            symbology: decode::Symbology::Code128,
+            quad: s.quad,
+            px_per_module: Some(s.px_per_module),
+            code_sets: None,
+        })
+        .collect();
+    let hints: Vec<Option<&str>> = symbols.iter().map(|s| Some(s.value.as_str())).collect();
+    let at = symbols
+        .iter()
+        .position(|s| s.value == value)
+        .expect("the symbol is on the page");
+    ordoscan::text::read_texts(&image, &symbols, g.truth.dpi, &hints).swap_remove(at)
 }
 
 /// The HRI under `value`'s symbol (see [`text_at_truth`]) reads as the value, confidently.
@@ -454,6 +458,22 @@ fn a_legend_left_as_specks_confirms_the_values_kind_weighed() {
             (13, 21, "10672400040", "fax"),
             (17, 163, "10215311019", "fax"),
             (31, 94, "10202111794", "fax"),
+        ],
+    );
+}
+
+/// Seed 13's page 21 again: two more of its 1 mm RPPS legends left as specks that no
+/// line of letters can be found in (weighed along the line, "N° AM" fits their specks
+/// nearly as well). The page's FINESS and one RPPS legend are read by their shape: the pad
+/// prints its legends in that face, that size, as far above the bars and left-aligned on
+/// them. Weighed there as every spelling printed so, the specks name RPPS.
+#[test]
+fn a_legend_left_as_specks_is_weighed_where_the_page_prints_its_legends() {
+    assert_legends_read(
+        IdKind::Rpps,
+        &[
+            (13, 21, "10076169852", "fax"),
+            (13, 21, "10793078881", "fax"),
         ],
     );
 }

@@ -54,6 +54,8 @@ pub(crate) struct Match {
     pub(crate) kind: IdKind,
     pub(crate) score: f32,
     pub(crate) lead: f32,
+    /// The face ([`Typeface::ALL`]) the spelling looked most like in.
+    pub(crate) face: usize,
 }
 
 impl Match {
@@ -64,6 +66,7 @@ impl Match {
             kind,
             score: f32::NAN,
             lead: f32::NAN,
+            face: usize::MAX,
         }
     }
 
@@ -90,6 +93,8 @@ impl Match {
 /// A spelling rendered in one face: its ink and the box around it.
 struct Reference {
     text: &'static str,
+    /// Which of [`Typeface::ALL`] it is drawn in.
+    face: usize,
     ink: Strip,
     bbox: Blob,
     /// Its shape resampled to so many columns, by column count.
@@ -130,11 +135,12 @@ fn references(cap_px: f64) -> Arc<Vec<Reference>> {
     }
     let mut refs = Vec::new();
     for (text, _) in SPELLINGS {
-        for face in Typeface::ALL {
-            let ink = from_image(&render(face, text, f64::from(key) / 2.0));
+        for (face, typeface) in Typeface::ALL.into_iter().enumerate() {
+            let ink = from_image(&render(typeface, text, f64::from(key) / 2.0));
             if let Some(bbox) = ink_box(&ink, REFERENCE_INK) {
                 refs.push(Reference {
                     text,
+                    face,
                     ink,
                     bbox,
                     shapes: Mutex::default(),
@@ -160,8 +166,10 @@ pub(crate) fn best_match(strip: &Strip, line: &Blob, cap_px: f64) -> Option<Matc
     // height changes the correlation by little).
     let cols = ((ROWS as f32 * qa / COLS_STEP as f32).round() as usize * COLS_STEP).clamp(4, 200);
     let q = normalised(strip, line, cols, ROWS)?;
-    let mut best: Vec<(f32, &'static str, IdKind)> =
-        SPELLINGS.iter().map(|&(t, k)| (f32::MIN, t, k)).collect();
+    let mut best: Vec<(f32, &'static str, IdKind, usize)> = SPELLINGS
+        .iter()
+        .map(|&(t, k)| (f32::MIN, t, k, 0))
+        .collect();
     for r in references(cap_px).iter() {
         let ra = r.bbox.w() as f32 / r.bbox.h() as f32;
         let ratio = (qa / ra).ln().abs();
@@ -172,11 +180,13 @@ pub(crate) fn best_match(strip: &Strip, line: &Blob, cap_px: f64) -> Option<Matc
             continue;
         };
         let cos = dot(&q, &t);
-        if let Some(slot) = best.iter_mut().find(|b| b.1 == r.text) {
-            slot.0 = slot.0.max(cos - 0.5 * ratio);
+        if let Some(slot) = best.iter_mut().find(|b| b.1 == r.text)
+            && cos - 0.5 * ratio > slot.0
+        {
+            (slot.0, slot.3) = (cos - 0.5 * ratio, r.face);
         }
     }
-    let &(score, text, kind) = best.iter().max_by(|a, b| a.0.total_cmp(&b.0))?;
+    let &(score, text, kind, face) = best.iter().max_by(|a, b| a.0.total_cmp(&b.0))?;
     let other = best
         .iter()
         .filter(|b| b.2 != kind)
@@ -188,6 +198,7 @@ pub(crate) fn best_match(strip: &Strip, line: &Blob, cap_px: f64) -> Option<Matc
         kind,
         score,
         lead,
+        face,
     })
 }
 
@@ -318,4 +329,111 @@ pub(crate) fn likeliest_kind(
     // Judged under the degradation that explains the pixels best.
     let (_, kind, text, lead) = judged.max_by(|a, b| a.0.total_cmp(&b.0))?;
     (lead >= ODDS.ln()).then_some((kind, text))
+}
+
+/// How a legend left as specks came out: (chance that printed ink shows as ink, chance
+/// that paper does) — the second of the [`NOISES`]. Only specks are weighed where the page
+/// prints its legends: a legend whose ink is all there is read by its shape, and blurred
+/// bold capitals run into one blob that any long word fits where the shapes are not
+/// weighed (a "N° A.M." in DejaVu Sans Bold at 150 dpi confirmed "N° RPPS" under the
+/// first).
+const SPECKS: (f32, f32) = NOISES[1];
+
+/// Where a page prints its legends, in one symbol's strip above the bars: the column of
+/// the line's first ink (legends left-aligned) or of its middle (centred).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Anchor {
+    Left(f64),
+    Centre(f64),
+}
+
+/// Which kind the ink above `level` in `strip` names where the page prints its legends:
+/// every spelling in the faces `faces` (of [`Typeface::ALL`]), capitals `cap_px` high
+/// (half a pixel either way), placed as one of `anchors` says and its foot on row `foot`
+/// (a pixel either way). The page's other legends say where and how: every kind is
+/// weighed at the same few places, so that no rival is weighed wherever fits it best (as
+/// [`likeliest_kind`] must). `Some` when, as specks ([`SPECKS`]), one kind's spellings
+/// make the pixels [`ODDS`] times likelier than every spelling of another kind, blank
+/// paper and the word's box all inked; with the spelling and its box.
+pub(crate) fn kind_as_printed(
+    strip: &Strip,
+    level: f32,
+    faces: &[usize],
+    cap_px: f64,
+    anchors: &[Anchor],
+    foot: f64,
+) -> Option<(IdKind, &'static str, Blob)> {
+    let inked = |x: i64, y: i64| {
+        x >= 0
+            && y >= 0
+            && (x as usize) < strip.w
+            && (y as usize) < strip.h
+            && strip.at(x as usize, y as usize) > level
+    };
+    let (shows, added) = SPECKS;
+    let (hit, miss) = ((shows / added).ln(), ((1.0 - shows) / (1.0 - added)).ln());
+    let kinds = [IdKind::Rpps, IdKind::Finess, IdKind::Am];
+    // By kind: the best log-likelihood ratio against blank paper, the spelling, its box.
+    let mut best: [Option<(f32, &'static str, Blob)>; 3] = [None; 3];
+    for cap in [cap_px - 0.5, cap_px, cap_px + 0.5] {
+        if cap < 4.0 {
+            continue;
+        }
+        for r in references(cap).iter().filter(|r| faces.contains(&r.face)) {
+            let Some(k) = SPELLINGS
+                .iter()
+                .find(|s| s.0 == r.text)
+                .and_then(|s| kinds.iter().position(|&k| k == s.1))
+            else {
+                continue;
+            };
+            let pixels = r.pixels();
+            let (w, h) = (r.bbox.w() as i64, r.bbox.h() as i64);
+            for anchor in anchors {
+                let x0 = match *anchor {
+                    Anchor::Left(x) => x.round() as i64,
+                    Anchor::Centre(c) => (c - w as f64 / 2.0).round() as i64,
+                };
+                for (dx, dy) in (-1..=1).flat_map(|dx| (-1..=1).map(move |dy| (dx, dy))) {
+                    let (x, y) = (x0 + dx, foot.round() as i64 + dy - h);
+                    if x < 0 || y < 0 {
+                        continue;
+                    }
+                    let hits = pixels
+                        .iter()
+                        .filter(|&&(px, py)| inked(x + px as i64, y + py as i64))
+                        .count() as f32;
+                    let llr = hits * hit + (pixels.len() as f32 - hits) * miss;
+                    if best[k].is_none_or(|b| llr > b.0) {
+                        let (x, y) = (x as usize, y as usize);
+                        let placed = Blob {
+                            x0: x,
+                            y0: y,
+                            x1: x + w as usize,
+                            y1: y + h as usize,
+                            area: 0,
+                        };
+                        best[k] = Some((llr, r.text, placed));
+                    }
+                }
+            }
+        }
+    }
+    let k = (0..3).max_by(|&a, &b| {
+        let llr = |i: usize| best[i].map_or(f32::MIN, |b| b.0);
+        llr(a).total_cmp(&llr(b))
+    })?;
+    let (llr, text, placed) = best[k]?;
+    let mut box_hits = 0.0f32;
+    for y in placed.y0..placed.y1 {
+        for x in placed.x0..placed.x1 {
+            box_hits += f32::from(u8::from(inked(x as i64, y as i64)));
+        }
+    }
+    let all_ink = box_hits * hit + ((placed.w() * placed.h()) as f32 - box_hits) * miss;
+    let rival = (0..3)
+        .filter(|&j| j != k)
+        .filter_map(|j| best[j].map(|b| b.0))
+        .fold(all_ink.max(0.0), f32::max);
+    (llr - rival >= ODDS.ln()).then_some((kinds[k], text, placed))
 }

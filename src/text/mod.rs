@@ -57,6 +57,146 @@ pub struct TextRead {
     pub legend_seen: bool,
     /// The same below the symbol for the HRI (digit-sized line found, read or not).
     pub hri_seen: bool,
+    /// How the legend is printed, when it was recognised by its shape: what the page's
+    /// other legends are expected to share ([`read_texts`]).
+    pub legend_print: Option<LegendPrint>,
+}
+
+/// How a legend is printed, in its symbol's frame (mm along the bars from the symbol's
+/// start, and across them from the bars' top, negative above).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LegendPrint {
+    /// Of [`crate::synth::Typeface::ALL`], the face it looks most like.
+    face: usize,
+    /// Cap height, mm.
+    cap_mm: f64,
+    /// Where the line's first ink is.
+    left_mm: f64,
+    /// Where its middle is, from the symbol's middle.
+    centre_mm: f64,
+    /// Where its foot is.
+    foot_mm: f64,
+}
+
+/// Reads the text around every symbol of a page ([`read_text`]; `hints` are the decoded
+/// values). A pad prints all its legends alike — one face, one size, as far above the bars
+/// and aligned the same way: where a legend was not read, the page's legends recognised
+/// by their shape say where and how it is printed, and the specks there are weighed as
+/// every spelling printed so ([`legend::kind_as_printed`]); this only confirms the value's
+/// kind, and not when any threshold's specks name another.
+pub fn read_texts(
+    image: &GrayImage,
+    symbols: &[Symbol],
+    dpi: f64,
+    hints: &[Option<&str>],
+) -> Vec<TextRead> {
+    let mut reads: Vec<TextRead> = symbols
+        .iter()
+        .zip(hints)
+        .map(|(s, h)| read_text(image, s, dpi, *h))
+        .collect();
+    let prints: Vec<LegendPrint> = reads.iter().filter_map(|r| r.legend_print).collect();
+    let Some(print) = page_print(&prints) else {
+        return reads;
+    };
+    for ((read, symbol), hint) in reads.iter_mut().zip(symbols).zip(hints) {
+        let expected = hint
+            .map(crate::ids::kind_from_shape)
+            .filter(|&k| k != IdKind::Unknown);
+        let (None, Some(kind), Some(frame)) = (&read.legend, expected, Frame::new(symbol, dpi))
+        else {
+            continue;
+        };
+        let (x_mm, _, per_mm) = extent(&frame, dpi);
+        let above = frame.strip(image, x_mm, [-STRIP_MM, -BAR_GAP_MM], per_mm);
+        let px = |mm: f64, origin: f64| (mm - origin) * per_mm;
+        let anchors: Vec<legend::Anchor> = print
+            .left
+            .map(|l| legend::Anchor::Left(px(l, x_mm[0])))
+            .into_iter()
+            .chain(
+                print
+                    .centre
+                    .map(|c| legend::Anchor::Centre(px(c + frame.length_mm / 2.0, x_mm[0]))),
+            )
+            .collect();
+        let foot = px(print.foot_mm, -STRIP_MM);
+        let mut found = None;
+        for level in thresholds(&above) {
+            match legend::kind_as_printed(
+                &above,
+                level,
+                &print.faces,
+                print.cap_mm * per_mm,
+                &anchors,
+                foot,
+            ) {
+                Some((k, text, placed)) if k == kind => {
+                    found.get_or_insert((text, placed));
+                }
+                Some(_) => {
+                    found = None;
+                    break;
+                }
+                None => {}
+            }
+        }
+        if let Some((text, placed)) = found {
+            read.legend = Some(text.to_owned());
+            read.legend_kind = Some(kind);
+            read.legend_height_mm = Some(print.cap_mm);
+            read.legend_quad = Some(frame.page_quad(&above, &placed));
+        }
+    }
+    reads
+}
+
+/// How a page prints its legends, from those recognised by their shape.
+struct PagePrint {
+    /// The faces the legends look most like (small degraded capitals do not tell faces
+    /// apart well).
+    faces: Vec<usize>,
+    cap_mm: f64,
+    foot_mm: f64,
+    /// Where the first ink is, when the legends are left-aligned (or may be).
+    left: Option<f64>,
+    /// Where the middle is from the symbol's, when they are centred (or may be).
+    centre: Option<f64>,
+}
+
+/// Most distance, mm, from the page's usual size or place of a legend for a legend to
+/// be printed so.
+const PRINT_SPREAD_MM: f64 = 0.5;
+
+/// The way the legends in `prints` are printed, when at least half of them agree on
+/// each of their size, foot and alignment (the middle value, [`PRINT_SPREAD_MM`] either
+/// way; a legend alone may be aligned either way): a line read short of a lost "N°"
+/// starts late.
+fn page_print(prints: &[LegendPrint]) -> Option<PagePrint> {
+    let usual = |f: fn(&LegendPrint) -> f64| {
+        let mut v: Vec<f64> = prints.iter().map(f).collect();
+        v.sort_by(f64::total_cmp);
+        let mid = *v.get(v.len() / 2)?;
+        let near = v
+            .iter()
+            .filter(|&&x| (x - mid).abs() <= PRINT_SPREAD_MM)
+            .count();
+        (2 * near >= v.len()).then_some(mid)
+    };
+    let mut faces: Vec<usize> = prints.iter().map(|p| p.face).collect();
+    faces.sort_unstable();
+    faces.dedup();
+    let (left, centre) = (usual(|p| p.left_mm), usual(|p| p.centre_mm));
+    if left.is_none() && centre.is_none() {
+        return None;
+    }
+    Some(PagePrint {
+        faces,
+        cap_mm: usual(|p| p.cap_mm)?,
+        foot_mm: usual(|p| p.foot_mm)?,
+        left,
+        centre,
+    })
 }
 
 /// The identifier printed under a symbol whose bars do not decode, when its HRI reads
@@ -254,6 +394,20 @@ pub fn read_text(
             found
         });
     out.legend_seen = legend_seen;
+    if let Some((line, m)) = &legend
+        && m.face != usize::MAX
+    {
+        let mm = |x: usize, origin: f64| origin + x as f64 / above.per_mm;
+        let b = &line.bbox;
+        out.legend_print = Some(LegendPrint {
+            face: m.face,
+            cap_mm: line.cap_px / per_mm,
+            left_mm: mm(b.x0, above.origin_mm[0]),
+            centre_mm: (mm(b.x0, above.origin_mm[0]) + mm(b.x1, above.origin_mm[0])) / 2.0
+                - frame.length_mm / 2.0,
+            foot_mm: mm(b.y1, above.origin_mm[1]),
+        });
+    }
     if let Some((line, m)) = legend {
         out.legend = Some(m.text.to_owned());
         out.legend_kind = Some(m.kind);

@@ -976,3 +976,86 @@ fn a_pens_long_slanting_stroke_is_taken_away() {
     let ruled = Strip { ink: rule, ..strip };
     assert!(ruled.unstroked(3.5, 0.5).is_none());
 }
+
+/// A page of three blocks, legends `legend_mm` high in `face` at `dpi`: an RPPS and a
+/// FINESS with their usual legends, and a third RPPS with `third` as its legend (none
+/// when `None`); the page and the symbols (truth quads), top to bottom.
+fn three_blocks(
+    third: Option<&str>,
+    dpi: f64,
+    face: Typeface,
+    legend_mm: f64,
+) -> (GrayImage, Vec<Symbol>) {
+    let mk = |value: &str, legend: Option<&str>, y_mm: f64| {
+        let mut b = block(value, legend, Some(value), face);
+        b.style.legend_mm = legend_mm;
+        (b.x_mm, b.y_mm) = (10.0, y_mm);
+        b
+    };
+    let blocks = [
+        mk("10547246305", Some("N° RPPS"), 15.0),
+        mk("760459271", Some("N° FINESS"), 45.0),
+        mk("10450365514", third, 75.0),
+    ];
+    let px = |mm: f64| (mm / 25.4 * dpi).round() as u32;
+    let mut img = GrayImage::from_pixel(px(90.0), px(100.0), Luma([255]));
+    let symbols = blocks
+        .iter()
+        .map(|b| Symbol {
+            value: b.value.clone(),
+            symbology: Symbology::Code128,
+            quad: draw_block(&mut img, b, dpi).expect("drawable"),
+            px_per_module: None,
+            code_sets: None,
+        })
+        .collect();
+    (img, symbols)
+}
+
+/// The third of [`three_blocks`]'s symbols, read with the page's others
+/// ([`read_texts`]) from the page blurred by `sigma` and thresholded at `level`, once the
+/// page's legends are seen to say how it prints them.
+fn third_read_with_the_page(
+    third: Option<&str>,
+    (dpi, face, legend_mm): (f64, Typeface, f64),
+    (sigma, level): (f64, u8),
+) -> TextRead {
+    use crate::synth::degrade::{blur, threshold};
+    let (clean, symbols) = three_blocks(third, dpi, face, legend_mm);
+    let img = threshold(&blur(&clean, sigma), level);
+    let hints: Vec<Option<&str>> = symbols.iter().map(|s| Some(s.value.as_str())).collect();
+    let mut reads = read_texts(&img, &symbols, dpi, &hints);
+    assert!(
+        reads[..2].iter().any(|r| r.legend_print.is_some()),
+        "{third:?} {dpi} {face:?}: no legend tells how the page prints them"
+    );
+    reads.remove(2)
+}
+
+/// A small misprinted "N° A.M." over an RPPS value, in DejaVu Sans Bold on a blurred
+/// 150 dpi scan, where the page's other legends say it is printed: its capitals run into
+/// one blob, which under evenly flipped pixels the longer "N° RPPS" fitted a hundred
+/// million times better. Only specks are weighed there, and the misprint is not hidden.
+#[test]
+fn a_misprinted_legends_blob_where_the_page_prints_legends_does_not_confirm_the_value() {
+    for sigma in [0.8, 1.1] {
+        let read = third_read_with_the_page(
+            Some("N° A.M."),
+            (150.0, Typeface::SansBold, 1.3),
+            (sigma, 140),
+        );
+        assert_ne!(read.legend_kind, Some(IdKind::Rpps), "{sigma}: {read:?}");
+    }
+}
+
+/// No legend printed where the page's other legends are: nothing there is confirmed,
+/// blank paper being likelier than any spelling.
+#[test]
+fn no_legend_where_the_page_prints_legends_is_no_legend() {
+    for face in Typeface::ALL {
+        for dpi in [150.0, 200.0] {
+            let read = third_read_with_the_page(None, (dpi, face, 1.3), (0.5, 140));
+            assert_eq!(read.legend, None, "{dpi} {face:?}: {read:?}");
+        }
+    }
+}

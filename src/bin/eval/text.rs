@@ -20,7 +20,7 @@ use std::time::Instant;
 use ordoscan::decode::{Symbol, Symbology};
 use ordoscan::ids::IdKind;
 use ordoscan::synth::corpus::{CorpusTruth, SymbolTruth};
-use ordoscan::text::{SPELLINGS, TextRead, crops, read_text};
+use ordoscan::text::{SPELLINGS, TextRead, crops, read_texts};
 
 #[derive(Default, Clone, Copy)]
 struct Tally {
@@ -120,17 +120,28 @@ pub fn run(dir: &Path, misses: bool) -> anyhow::Result<()> {
         let Some(page) = super::load_one(&dir.join(&truth.file)) else {
             continue;
         };
-        for s in &truth.symbols {
-            let symbol = Symbol {
+        let symbols: Vec<Symbol> = truth
+            .symbols
+            .iter()
+            .map(|s| Symbol {
                 value: s.value.clone(),
                 symbology: Symbology::Code128,
                 quad: s.quad,
                 px_per_module: Some(s.px_per_module),
                 code_sets: None,
-            };
-            let started = Instant::now();
-            let read = read_text(&page.image, &symbol, truth.dpi, Some(&s.value));
-            seconds += started.elapsed().as_secs_f64();
+            })
+            .collect();
+        let hints: Vec<Option<&str>> = truth
+            .symbols
+            .iter()
+            .map(|s| Some(s.value.as_str()))
+            .collect();
+        let started = Instant::now();
+        let reads = read_texts(&page.image, &symbols, truth.dpi, &hints);
+        seconds += started.elapsed().as_secs_f64();
+        for ((s, symbol), read) in truth.symbols.iter().zip(&symbols).zip(&reads) {
+            let read = read.clone();
+            let symbol = symbol.clone();
             let t = score(s, &read);
             if let Some(dir) = &dump {
                 n += 1;
@@ -207,7 +218,7 @@ pub fn run(dir: &Path, misses: bool) -> anyhow::Result<()> {
         println!("{}", t.row(g));
     }
     println!(
-        "\n{:.2} ms/symbol (read_text only, one thread)",
+        "\n{:.2} ms/symbol (read_texts only, one thread)",
         1000.0 * seconds / total.symbols.max(1) as f64
     );
     Ok(())
