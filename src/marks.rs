@@ -292,6 +292,54 @@ pub fn evidence(image: &GrayImage, symbol: &Symbol, dpi: f64) -> Option<Evidence
     around(image, symbol, dpi).map(|a| a.evidence(INK_LEVEL))
 }
 
+/// Widest a piece of ink may be, mm, to be a speck (speckle, dust) rather than part of a
+/// pen's line: a circle is drawn in strokes much longer.
+const SPECK_MM: f64 = 0.5;
+
+/// The pixels of `window` darker than `dark` that lie in pieces of ink no wider and no
+/// higher than [`SPECK_MM`]: they point in no direction (a speckled page's dots, grey
+/// once sampled, lay all around an unmarked symbol like a circle at the faint level;
+/// seed 61 0002).
+fn specks(window: &Strip, dark: f32) -> Vec<bool> {
+    let (w, h) = (window.w, window.h);
+    let most = (SPECK_MM * PER_MM).round() as usize;
+    let mut out = vec![false; w * h];
+    let mut seen = vec![false; w * h];
+    let mut piece = Vec::new();
+    for start in 0..w * h {
+        if seen[start] || window.ink[start] < dark {
+            continue;
+        }
+        seen[start] = true;
+        piece.clear();
+        piece.push(start);
+        let (mut x0, mut y0, mut x1, mut y1) = (start % w, start / w, start % w, start / w);
+        let mut k = 0;
+        while k < piece.len() {
+            let (x, y) = (piece[k] % w, piece[k] / w);
+            k += 1;
+            (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x), y1.max(y));
+            for (nx, ny) in [
+                (x.wrapping_sub(1), y),
+                (x + 1, y),
+                (x, y.wrapping_sub(1)),
+                (x, y + 1),
+            ] {
+                if nx < w && ny < h && !seen[ny * w + nx] && window.ink[ny * w + nx] >= dark {
+                    seen[ny * w + nx] = true;
+                    piece.push(ny * w + nx);
+                }
+            }
+        }
+        if x1 - x0 < most && y1 - y0 < most {
+            for &p in &piece {
+                out[p] = true;
+            }
+        }
+    }
+    out
+}
+
 /// Share of the bars' ink from which a pixel around them counts as ink, and the fainter
 /// share a page where nothing shows is looked at again with (seed 11 0106: a grey tick
 /// after motion blur, 0.9 mm² at half the bars' ink; no unmarked or struck-out pad of
@@ -435,6 +483,10 @@ impl Around {
         });
         let centre = [length / 2.0, height / 2.0];
         let pixel_mm2 = 1.0 / (PER_MM * PER_MM);
+        // At the faint level only: a pale pen's circle is looked for there, where a
+        // speckled page's dots turn grey and many (at the usual level, a circle that JPEG
+        // and a thin pen broke up keeps its pieces; seed 43 0242).
+        let specks = (share < INK_LEVEL).then(|| specks(window, dark));
         let mut sectors = [0.0f64; SECTORS];
         let (mut left, mut right, mut above, mut below) = (0.0, 0.0, 0.0, 0.0);
         let (mut left_corners, mut right_corners, mut near_block) = (0.0, 0.0, 0.0);
@@ -454,7 +506,9 @@ impl Around {
                 }
                 let a = (p[1] - centre[1]).atan2(p[0] - centre[0]);
                 let s = ((a / std::f64::consts::TAU + 0.5) * SECTORS as f64) as usize % SECTORS;
-                sectors[s] += pixel_mm2;
+                if !specks.as_ref().is_some_and(|s| s[j * window.w + i]) {
+                    sectors[s] += pixel_mm2;
+                }
                 let level = (-BLOCK_ABOVE_MM..=height + BLOCK_BELOW_MM).contains(&p[1]);
                 // Beside means level with the bars: a legend or a line of digits wider than
                 // the symbol overhangs its ends above and below them.

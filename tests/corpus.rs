@@ -527,6 +527,40 @@ fn a_faxs_speckle_is_no_pale_circle() {
     assert_singled_out_as_marked(&[(59, 59)], "fax", 3);
 }
 
+/// Seed 61's page 2: an unmarked group pad of four RPPS, scanned grey (faded print,
+/// black speckle: three grey levels, so the pale-pen look is taken). At the fainter ink
+/// level the specks' grey edges put ink in three directions in four around one RPPS, a
+/// circle's share: the pad passed with it as prescriber. Pieces of ink no larger than a
+/// speck point in no direction there.
+#[test]
+fn a_speckled_pages_dots_are_no_pale_circle() {
+    assert_singled_out_as_marked(&[(61, 2)], "speckle", 4);
+}
+
+/// Seed 43's page 242: a JPEG'd pad on which two RPPS are marked, one highlighted, the
+/// other by a thin stroke that JPEG and ink erosion broke into pieces, some no larger than
+/// specks. Taken out at the usual ink level too, they left that symbol plain there, the
+/// page was looked at for a pale pen only, and the pad passed with one RPPS. Specks are
+/// taken out at the fainter level only: each marked RPPS is singled out, or at least not
+/// plain (then the other cannot be chosen alone).
+#[test]
+fn a_pens_broken_stroke_is_no_speckle_at_the_usual_level() {
+    let g = corpus::generate(43, 242, 600.0);
+    let image = ingest::decode_first(&g.bytes).expect("the page decodes");
+    let symbols = decode::read(&image, Engine::Own);
+    let evidence = ordoscan::marks::on_page(&image, &symbols, g.truth.dpi);
+    let mut marked = 0;
+    for (symbol, e) in symbols.iter().zip(&evidence) {
+        let truth = g.truth.symbols.iter().find(|t| t.value == symbol.value);
+        if truth.and_then(|t| t.marked) == Some(true) {
+            marked += 1;
+            let e = e.expect("evidence");
+            assert!(e.singled_out() || !e.plain(), "{}: {e:?}", symbol.value);
+        }
+    }
+    assert_eq!(marked, 2);
+}
+
 /// Seed 59's page 476: a group pad with two RPPS marked, one highlighted, the other ticked
 /// in a pale, blurred stroke that shows only at the fainter ink level; with the highlight
 /// seen, that level was never looked at, and the pad passed with the highlighted RPPS.
