@@ -140,12 +140,10 @@ pub fn run(dir: &Path, misses: bool) -> anyhow::Result<()> {
         let reads = read_texts(&page.image, &symbols, truth.dpi, &hints);
         seconds += started.elapsed().as_secs_f64();
         for ((s, symbol), read) in truth.symbols.iter().zip(&symbols).zip(&reads) {
-            let read = read.clone();
-            let symbol = symbol.clone();
-            let t = score(s, &read);
+            let t = score(s, read);
             if let Some(dir) = &dump {
                 n += 1;
-                tsv.push_str(&dump_crops(dir, n, &page.image, &symbol, truth, s, &read)?);
+                tsv.push_str(&dump_crops(dir, n, &page.image, symbol, truth, s, read)?);
             }
             if misses && (t.hri_confident_exact == 0 || t.legend_kind_right == 0) {
                 eprintln!(
