@@ -484,8 +484,8 @@ impl Around {
         let centre = [length / 2.0, height / 2.0];
         let pixel_mm2 = 1.0 / (PER_MM * PER_MM);
         // At the faint level only: a pale pen's circle is looked for there, where a
-        // speckled page's dots turn grey and many (at the usual level, a circle that JPEG
-        // and a thin pen broke up keeps its pieces; seed 43 0242).
+        // speckled page's dots turn grey and many (at the usual level, a thin pen's mark
+        // that JPEG broke up counts with its pieces; seed 43 0242).
         let specks = (share < INK_LEVEL).then(|| specks(window, dark));
         let mut sectors = [0.0f64; SECTORS];
         let (mut left, mut right, mut above, mut below) = (0.0, 0.0, 0.0, 0.0);
