@@ -495,27 +495,41 @@ fn a_stamps_text_beside_the_bars_under_its_edge_is_no_tick() {
 /// least `least` RPPS are read.
 fn assert_singled_out_as_marked(pages: &[(u64, u32)], degradation: &str, least: usize) {
     for &(seed, index) in pages {
-        let g = corpus::generate(seed, index, 600.0);
-        assert!(g.truth.degradations.iter().any(|d| d == degradation));
-        let image = ingest::decode_first(&g.bytes).expect("the page decodes");
-        let symbols = decode::read(&image, Engine::Own);
-        let evidence = ordoscan::marks::on_page(&image, &symbols, g.truth.dpi);
-        let mut rpps = 0;
-        for (symbol, e) in symbols.iter().zip(&evidence) {
-            let truth = g.truth.symbols.iter().find(|t| t.value == symbol.value);
-            let Some(marked) = truth.and_then(|t| t.marked) else {
-                continue;
-            };
-            rpps += 1;
+        let read = marks_read(seed, index, degradation);
+        for (value, marked, e) in &read {
             let singled = e.as_ref().is_some_and(|e| e.singled_out());
-            assert_eq!(
-                singled, marked,
-                "seed {seed} page {index} {}: {e:?}",
-                symbol.value
-            );
+            assert_eq!(singled, *marked, "seed {seed} page {index} {value}: {e:?}");
         }
-        assert!(rpps >= least, "seed {seed} page {index}: {rpps} RPPS read");
+        assert!(
+            read.len() >= least,
+            "seed {seed} page {index}: {} RPPS read",
+            read.len()
+        );
     }
+}
+
+/// The symbols read on page `index` of `seed` (degraded by `degradation`, among others)
+/// that the truth says are marked or not (the RPPS of a group pad): each value, whether it
+/// is marked, and the marks around it ([`ordoscan::marks::on_page`]).
+fn marks_read(
+    seed: u64,
+    index: u32,
+    degradation: &str,
+) -> Vec<(String, bool, Option<ordoscan::marks::Evidence>)> {
+    let g = corpus::generate(seed, index, 600.0);
+    assert!(g.truth.degradations.iter().any(|d| d == degradation));
+    let image = ingest::decode_first(&g.bytes).expect("the page decodes");
+    let symbols = decode::read(&image, Engine::Own);
+    let evidence = ordoscan::marks::on_page(&image, &symbols, g.truth.dpi);
+    symbols
+        .into_iter()
+        .zip(evidence)
+        .filter_map(|(symbol, e)| {
+            let truth = g.truth.symbols.iter().find(|t| t.value == symbol.value);
+            let marked = truth.and_then(|t| t.marked)?;
+            Some((symbol.value, marked, e))
+        })
+        .collect()
 }
 
 /// Seed 59's page 59: an unmarked group pad on a speckled fax. Nothing around any symbol
@@ -545,20 +559,13 @@ fn a_speckled_pages_dots_are_no_pale_circle() {
 /// plain (then the other cannot be chosen alone).
 #[test]
 fn a_pens_broken_stroke_is_no_speckle_at_the_usual_level() {
-    let g = corpus::generate(43, 242, 600.0);
-    let image = ingest::decode_first(&g.bytes).expect("the page decodes");
-    let symbols = decode::read(&image, Engine::Own);
-    let evidence = ordoscan::marks::on_page(&image, &symbols, g.truth.dpi);
-    let mut marked = 0;
-    for (symbol, e) in symbols.iter().zip(&evidence) {
-        let truth = g.truth.symbols.iter().find(|t| t.value == symbol.value);
-        if truth.and_then(|t| t.marked) == Some(true) {
-            marked += 1;
-            let e = e.expect("evidence");
-            assert!(e.singled_out() || !e.plain(), "{}: {e:?}", symbol.value);
-        }
+    let read = marks_read(43, 242, "jpeg");
+    let marked: Vec<_> = read.iter().filter(|(_, marked, _)| *marked).collect();
+    assert_eq!(marked.len(), 2);
+    for (value, _, e) in marked {
+        let e = e.expect("evidence");
+        assert!(e.singled_out() || !e.plain(), "{value}: {e:?}");
     }
-    assert_eq!(marked, 2);
 }
 
 /// Seed 59's page 476: a group pad with two RPPS marked, one highlighted, the other ticked

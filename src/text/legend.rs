@@ -202,6 +202,25 @@ pub(crate) fn best_match(strip: &Strip, line: &Blob, cap_px: f64) -> Option<Matc
     })
 }
 
+/// Whether the pixel of `strip` at a column and row is ink above `level` (nothing off the
+/// strip is).
+fn ink_above(strip: &Strip, level: f32) -> impl Fn(i64, i64) -> bool + '_ {
+    let ink: Vec<bool> = strip.ink.iter().map(|&v| v > level).collect();
+    move |x, y| {
+        x >= 0
+            && y >= 0
+            && (x as usize) < strip.w
+            && (y as usize) < strip.h
+            && ink[y as usize * strip.w + x as usize]
+    }
+}
+
+/// The log-likelihood ratios, against blank paper, of a reference's pixel seen as ink and
+/// as paper, under the degradation `(shows, added)` (see [`NOISES`]).
+fn weights((shows, added): (f32, f32)) -> (f32, f32) {
+    ((shows / added).ln(), ((1.0 - shows) / (1.0 - added)).ln())
+}
+
 /// A rendered reference's pixel is ink above this level.
 const REFERENCE_INK: f32 = 110.0;
 
@@ -236,16 +255,8 @@ pub(crate) fn likeliest_kind(
     cap_px: f64,
     level: f32,
 ) -> Option<(IdKind, &'static str)> {
-    let ink: Vec<bool> = strip.ink.iter().map(|&v| v > level).collect();
-    let inked = |x: i64, y: i64| {
-        x >= 0
-            && y >= 0
-            && (x as usize) < strip.w
-            && (y as usize) < strip.h
-            && ink[y as usize * strip.w + x as usize]
-    };
-    let weights =
-        NOISES.map(|(shows, added)| ((shows / added).ln(), ((1.0 - shows) / (1.0 - added)).ln()));
+    let inked = ink_above(strip, level);
+    let weights = NOISES.map(weights);
     // Best log-likelihood ratio against blank paper, by kind and degradation.
     let mut best = [[(f32::MIN, ""); NOISES.len()]; 3];
     let slot = |k: IdKind| match k {
@@ -363,15 +374,8 @@ pub(crate) fn kind_as_printed(
     anchors: &[Anchor],
     foot: f64,
 ) -> Option<(IdKind, &'static str, Blob)> {
-    let inked = |x: i64, y: i64| {
-        x >= 0
-            && y >= 0
-            && (x as usize) < strip.w
-            && (y as usize) < strip.h
-            && strip.at(x as usize, y as usize) > level
-    };
-    let (shows, added) = SPECKS;
-    let (hit, miss) = ((shows / added).ln(), ((1.0 - shows) / (1.0 - added)).ln());
+    let inked = ink_above(strip, level);
+    let (hit, miss) = weights(SPECKS);
     let kinds = [IdKind::Rpps, IdKind::Finess, IdKind::Am];
     // By kind: the best log-likelihood ratio against blank paper, the spelling, its box.
     let mut best: [Option<(f32, &'static str, Blob)>; 3] = [None; 3];
