@@ -196,6 +196,27 @@ fn struck_symbols_on_a_fax_are_read_from_the_loose_ends_of_their_lines() {
     );
 }
 
+/// Seed 61's page 280 and seed 43's page 191: a rotated sticker's RPPS and FINESS stacked
+/// close, their starts and stops a few modules apart. The lines across the two met both
+/// and read each whole on two lines; the two symbols' reads outvoted each other and only
+/// one was kept.
+#[test]
+fn a_stickers_two_close_symbols_are_both_read() {
+    for (seed, index) in [(61, 280), (43, 191)] {
+        let g = corpus::generate(seed, index, 600.0);
+        assert_eq!(g.truth.case, "sticker");
+        let image = ingest::decode_first(&g.bytes).expect("the page decodes");
+        let mut read: Vec<String> = decode::read(&image, Engine::Own)
+            .into_iter()
+            .map(|s| s.value)
+            .collect();
+        let mut printed: Vec<String> = g.truth.symbols.iter().map(|s| s.value.clone()).collect();
+        read.sort();
+        printed.sort();
+        assert_eq!(read, printed, "seed {seed} page {index}");
+    }
+}
+
 /// The legend and HRI read around `value`'s symbol on page `index` of `seed` (a page
 /// degraded by `degradation`, among others), with the page's other symbols, each placed by
 /// its true quad and its value as the hint (as `ordoscan-eval text` reads them).

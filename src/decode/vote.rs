@@ -66,7 +66,16 @@ pub fn combine(lines: &[Vec<LinePart>], grid: Option<GridRead>) -> Vec<Voted> {
     let mut paired = vec![false; tails.len()];
     for h in &heads {
         for (t, tail) in tails.iter().enumerate() {
-            if let Some(v) = pair(h, tail, lines.len(), grid) {
+            let banded = stacked(&verified(h, tail));
+            let voted: Vec<Voted> = if banded.len() >= 2 {
+                banded
+                    .into_iter()
+                    .filter_map(|c| settled(c, h, tail))
+                    .collect()
+            } else {
+                pair(h, tail, lines.len(), grid).into_iter().collect()
+            };
+            for v in voted {
                 paired[t] = true;
                 if !found.iter().any(|f| f.codewords == v.codewords) {
                     found.push(v);
@@ -190,24 +199,7 @@ fn pair(
     // Lines that read the whole symbol and whose check character holds are independent
     // witnesses: two that agree settle it (a line whose whole read fails the check is
     // known to misread somewhere, and gives no vote).
-    // A line read the symbol end to end when its whole head is in this head group and its
-    // whole tail, alike, in this tail group (symbols stacked on a pad can share a head
-    // group: their starts are aligned).
-    let whole = |group: &[Seen]| -> Vec<(usize, Vec<u8>)> {
-        group
-            .iter()
-            .filter(|(_, p)| p.part.whole)
-            .map(|(line, p)| (*line, values(&p.part.chars)))
-            .filter(|(_, c)| check_ok(c))
-            .collect()
-    };
-    let tail_reads = whole(tails);
-    let mut verified: Vec<(usize, Vec<u8>)> = whole(heads)
-        .into_iter()
-        .filter(|r| tail_reads.contains(r))
-        .collect();
-    verified.sort();
-    verified.dedup();
+    let verified = verified(heads, tails);
     for (_, c) in &verified {
         let agreeing = verified.iter().filter(|(_, o)| o == c).count();
         if agreeing >= MIN_VOTES * 2 - 1 || (agreeing >= MIN_VOTES && verified.len() == agreeing) {
@@ -303,6 +295,56 @@ fn pair(
     }
     // No line read this symbol whole: the votes may only give an identifier's shape.
     settled(codewords, heads, tails).filter(|v| identifier_shaped(&v.text))
+}
+
+/// The (line, symbol characters) of each line that read the symbol end to end, its check
+/// character holding: its whole head is in this head group and its whole tail, alike, in
+/// this tail group (symbols stacked on a pad can share a head group: their starts are
+/// aligned). By line, then characters.
+fn verified(heads: &[Seen], tails: &[Seen]) -> Vec<(usize, Vec<u8>)> {
+    let whole = |group: &[Seen]| -> Vec<(usize, Vec<u8>)> {
+        group
+            .iter()
+            .filter(|(_, p)| p.part.whole)
+            .map(|(line, p)| (*line, values(&p.part.chars)))
+            .filter(|(_, c)| check_ok(c))
+            .collect()
+    };
+    let tail_reads = whole(tails);
+    let mut verified: Vec<(usize, Vec<u8>)> = whole(heads)
+        .into_iter()
+        .filter(|r| tail_reads.contains(r))
+        .collect();
+    verified.sort();
+    verified.dedup();
+    verified
+}
+
+/// The symbols of the whole reads of a head and tail group when they fall in bands of
+/// lines, one symbol each: each read by at least [`MIN_VOTES`] lines, and no line between
+/// its first and last reading another. Symbols stacked on a pad, their starts and stops a
+/// few modules apart, fall in one head group and one tail group; each is read whole by
+/// the lines crossing it, and the other's whole reads are no vote against it.
+fn stacked(verified: &[(usize, Vec<u8>)]) -> Vec<Vec<u8>> {
+    let mut bands: Vec<Vec<u8>> = Vec::new();
+    for (_, c) in verified {
+        if bands.contains(c) {
+            continue;
+        }
+        let lines: Vec<usize> = verified
+            .iter()
+            .filter(|(_, o)| o == c)
+            .map(|(k, _)| *k)
+            .collect();
+        let (first, last) = (lines[0], lines[lines.len() - 1]);
+        let alone = verified
+            .iter()
+            .all(|(k, o)| o == c || !(first..=last).contains(k));
+        if lines.len() >= MIN_VOTES && alone {
+            bands.push(c.clone());
+        }
+    }
+    bands
 }
 
 /// Whether a position's winner stands: enough lines, and a clear majority.
@@ -655,6 +697,58 @@ mod tests {
             assert_eq!(lines(&v.starts), own, "{}", v.text);
             assert_eq!(lines(&v.ends), own, "{}", v.text);
         }
+    }
+
+    #[test]
+    fn stacked_symbols_whose_ends_are_a_few_modules_apart_are_each_read_by_their_lines() {
+        // A sticker's RPPS (lines 0–1) and FINESS (lines 4–5) a few modules apart at both
+        // ends: one head group and one tail group, read whole by two lines each.
+        let rpps = codewords("10668759797", CodeSets::Shortest).unwrap();
+        let finess = codewords("630947653", CodeSets::Shortest).unwrap();
+        let whole = |cw: &[u8], start: f64| {
+            let end = start + 2.0 * (11 * cw.len() + 13) as f64;
+            vec![
+                part(cw, true, 2.0, start, true),
+                part(cw, false, 2.0, end, true),
+            ]
+        };
+        let lines: Vec<Vec<LinePart>> = (0..6)
+            .map(|k| match k {
+                0 | 1 => whole(&rpps, 50.0),
+                4 | 5 => whole(&finess, 62.0),
+                _ => Vec::new(),
+            })
+            .collect();
+        let mut voted: Vec<(String, Vec<usize>)> = combine(&lines, None)
+            .into_iter()
+            .map(|v| (v.text, v.starts.iter().map(|s| s.0).collect()))
+            .collect();
+        voted.sort();
+        assert_eq!(
+            voted,
+            [
+                ("10668759797".to_string(), vec![0, 1]),
+                ("630947653".to_string(), vec![4, 5])
+            ]
+        );
+        // A third value read whole between the RPPS's lines leaves it unsettled by bands.
+        let mut crossed = lines.clone();
+        crossed.insert(
+            1,
+            whole(&codewords("10001045367", CodeSets::Shortest).unwrap(), 50.0),
+        );
+        assert_eq!(stacked(&verified_of(&crossed)), [finess]);
+    }
+
+    /// Every line's parts as one head group and one tail group's whole reads.
+    fn verified_of(lines: &[Vec<LinePart>]) -> Vec<(usize, Vec<u8>)> {
+        let all: Vec<Seen> = lines
+            .iter()
+            .enumerate()
+            .flat_map(|(k, parts)| parts.iter().map(move |p| (k, p)))
+            .collect();
+        let (heads, tails): (Vec<Seen>, Vec<Seen>) = all.into_iter().partition(|(_, p)| p.head);
+        verified(&heads, &tails)
     }
 
     /// A stamp's frame touches the first bar: no line sees a head, but tails read back
