@@ -217,6 +217,21 @@ fn a_stickers_two_close_symbols_are_both_read() {
     }
 }
 
+/// Seed 37's page 447: an RPPS (300 dpi, turned over) under a stamp whose frame and
+/// letters run along its bars make one candidate ten times the symbol's height; the six
+/// lines of the probe all passed beside the symbol and the candidate was given up.
+#[test]
+fn a_symbol_at_the_edge_of_a_tall_candidate_is_met_by_the_probe() {
+    let g = corpus::generate(37, 447, 600.0);
+    assert!(g.truth.degradations.iter().any(|d| d == "stamp"));
+    let image = ingest::decode_first(&g.bytes).expect("the page decodes");
+    let read: Vec<String> = decode::read(&image, Engine::Own)
+        .into_iter()
+        .map(|s| s.value)
+        .collect();
+    assert!(read.iter().any(|v| v == "10652914630"), "{read:?}");
+}
+
 /// The legend and HRI read around `value`'s symbol on page `index` of `seed` (a page
 /// degraded by `degradation`, among others), with the page's other symbols, each placed by
 /// its true quad and its value as the hint (as `ordoscan-eval text` reads them).

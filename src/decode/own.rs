@@ -36,6 +36,13 @@ const MIN_HALF_LENGTH: f64 = 45.0;
 /// the records of the 1100 pages of seeds 2026, 7 and 11 are the same as with 10; with 4,
 /// a symbol is lost on seed 2026 0485 and on seed 7 0170.
 const PROBE: usize = 6;
+/// Widest gap, in pixels, the probe's lines may leave across a candidate: the bars of
+/// the lowest symbol at the lowest resolution read (4 mm at 150 dpi). A symbol merged
+/// with a stamp or a block of text beside it (seed 37 0447: a stamp's frame and letters
+/// above an RPPS, one candidate ten times the symbol's height) is a band of the
+/// candidate that six lines spread over it can all miss. Reading more lines across such
+/// tall candidates cost nothing measurable on the corpus pages.
+const PROBE_GAP_PX: f64 = 24.0;
 /// Lines reading a symbol whole and alike after which a candidate's other lines are
 /// skipped.
 const SETTLED: usize = 4;
@@ -293,6 +300,24 @@ struct PartsSeen {
 /// strokes also run the lines through "bars", is 1–2.
 const TALL_PIECE: f64 = 3.0;
 
+/// How many lines of `order` to read before giving a candidate up: at least [`PROBE`],
+/// and as many as leave no gap wider than `max_gap` pixels between lines read (lines
+/// `gap_px` apart).
+fn probe_lines(order: &[usize], gap_px: f64, max_gap: f64) -> usize {
+    let mut seen: Vec<usize> = Vec::new();
+    for (done, &k) in order.iter().enumerate() {
+        let at = seen.partition_point(|&o| o < k);
+        seen.insert(at, k);
+        if done + 1 >= PROBE {
+            let widest = seen.windows(2).map(|w| w[1] - w[0]).max().unwrap_or(0);
+            if widest as f64 * gap_px <= max_gap {
+                return done + 1;
+            }
+        }
+    }
+    order.len()
+}
+
 /// Lines of a candidate's first [`PROBE`] that must begin and end among bars for it to be
 /// taken for the middle of a symbol whose ends lie beyond its lines' reach.
 const INSIDE_LINES: usize = 2;
@@ -367,13 +392,16 @@ fn read_oriented(page: &Page, c: &Candidate) -> (Vec<Symbol>, Option<[[f64; 2]; 
     let mut code39: Vec<(usize, Line39)> = Vec::new();
     let mut inside: Vec<f64> = Vec::new();
     let mut widths: Vec<Option<Vec<f64>>> = vec![None; lines];
-    for (done, k) in spread(lines).map(|k| (k + lines / 2) % lines).enumerate() {
+    let order: Vec<usize> = spread(lines).map(|k| (k + lines / 2) % lines).collect();
+    let gap_px = 1.8 * c.half_height / (lines - 1) as f64;
+    let probe = probe_lines(&order, gap_px, PROBE_GAP_PX);
+    for (done, &k) in order.iter().enumerate() {
         let read = line_reads(image, &scanlines[k], two_level, page.thickness);
         parts[k] = read.parts;
         loose[k] = read.loose;
         code39.extend(read.code39.map(|r| (k, r)));
         // Only the probe's lines tell whether the candidate is inside a symbol.
-        if done < PROBE {
+        if done < probe {
             inside.extend(read.widths.as_deref().and_then(inside_bars));
         }
         widths[k] = read.widths;
@@ -384,7 +412,7 @@ fn read_oriented(page: &Page, c: &Candidate) -> (Vec<Symbol>, Option<[[f64; 2]; 
         // Text, rules and pictures make candidates too, and show at most a stray start or
         // stop pattern on a line here and there; so do lines beside a symbol already read
         // that cross its bars. When the first lines show nothing more, the rest will not.
-        if done + 1 == PROBE
+        if done + 1 == probe
             && code39.is_empty()
             && !shows_a_symbol(&fresh(page, &scanlines, &parts))
         {
@@ -970,6 +998,24 @@ mod tests {
         // Blank paper shows no bars to measure.
         let blank = GrayImage::from_pixel(500, 200, image::Luma([255]));
         assert_eq!(smeared_quad(&blank, &c), None);
+    }
+
+    #[test]
+    fn the_probe_reads_lines_until_no_gap_is_wider_than_a_low_symbol() {
+        let widest = |lines: &[usize]| {
+            let mut seen = lines.to_vec();
+            seen.sort();
+            seen.windows(2).map(|w| w[1] - w[0]).max().unwrap()
+        };
+        // A candidate ten symbols tall: 48 lines 10 px apart.
+        let order: Vec<usize> = spread(48).map(|k| (k + 24) % 48).collect();
+        let probe = probe_lines(&order, 10.0, PROBE_GAP_PX);
+        assert!(widest(&order[..probe]) as f64 * 10.0 <= PROBE_GAP_PX);
+        assert!(widest(&order[..probe - 1]) as f64 * 10.0 > PROBE_GAP_PX);
+        assert!(probe > PROBE);
+        // A candidate a symbol tall: the six lines of the probe.
+        let order: Vec<usize> = spread(12).map(|k| (k + 6) % 12).collect();
+        assert_eq!(probe_lines(&order, 4.0, PROBE_GAP_PX), PROBE);
     }
 
     #[test]
