@@ -206,7 +206,20 @@ fn pair(
             return settled(c.clone(), heads, tails);
         }
     }
-    let count = characters(heads, tails, span)?;
+    characters(heads, tails, span)
+        .into_iter()
+        .find_map(|count| vote(heads, tails, count, line_count, grid))
+}
+
+/// The symbol of `count` characters the parts of a head group and a tail group vote for,
+/// if the votes settle every character.
+fn vote(
+    heads: &[Seen],
+    tails: &[Seen],
+    count: usize,
+    line_count: usize,
+    grid: Option<GridRead>,
+) -> Option<Voted> {
     // The parts in play: (line, head, first position, characters); a whole read must be
     // of this length and check.
     let played: Vec<Played> = heads
@@ -598,15 +611,18 @@ fn ends_of(group: &[Seen], fits: impl Fn(&[u8]) -> bool) -> Vec<(usize, f64)> {
     seen
 }
 
-/// Number of symbol characters (start and check included) between a head group and a
-/// tail group: what whole reads say, else the span over the module when it is close to a
-/// whole number of characters.
-fn characters(heads: &[Seen], tails: &[Seen], span: f64) -> Option<usize> {
-    let whole: Vec<usize> = heads
+/// Numbers of symbol characters (start and check included) between a head group and a
+/// tail group, likeliest first: what whole reads say, else the span over the module when
+/// it is close to a whole number of characters. When no whole read passes the check, the
+/// span's count comes next: a stroke across the middle of a symbol (an X) merges elements
+/// on the lines that cross it there, and their reads, whole but wrong, are a character
+/// short.
+fn characters(heads: &[Seen], tails: &[Seen], span: f64) -> Vec<usize> {
+    let whole: Vec<(usize, bool)> = heads
         .iter()
         .chain(tails)
         .filter(|(_, p)| p.part.whole)
-        .map(|(_, p)| p.part.chars.len())
+        .map(|(_, p)| (p.part.chars.len(), check_ok(&values(&p.part.chars))))
         .collect();
     let module = median(
         heads
@@ -616,27 +632,29 @@ fn characters(heads: &[Seen], tails: &[Seen], span: f64) -> Option<usize> {
             .collect(),
     );
     let measured = (span / module - 13.0) / 11.0;
-    let count = if whole.is_empty() {
-        let rounded = measured.round();
-        if (measured - rounded).abs() > 0.3 {
-            return None;
-        }
-        rounded as usize
+    let rounded = measured.round();
+    let from_span = ((measured - rounded).abs() <= 0.3).then_some(rounded as usize);
+    let mut counts = Vec::new();
+    if whole.is_empty() {
+        counts.extend(from_span);
     } else {
         // The most frequent whole length, which the geometry must not contradict.
         let mut best = (0, 0);
-        for &n in &whole {
-            let c = whole.iter().filter(|&&m| m == n).count();
+        for &(n, _) in &whole {
+            let c = whole.iter().filter(|&&(m, _)| m == n).count();
             if c > best.1 || (c == best.1 && n < best.0) {
                 best = (n, c);
             }
         }
-        if (measured - best.0 as f64).abs() > 1.0 {
-            return None;
+        if (measured - best.0 as f64).abs() <= 1.0 {
+            counts.push(best.0);
         }
-        best.0
-    };
-    (3..=MAX_CHARACTERS).contains(&count).then_some(count)
+        if whole.iter().all(|&(_, checks)| !checks) {
+            counts.extend(from_span.filter(|&n| n != best.0));
+        }
+    }
+    counts.retain(|n| (3..=MAX_CHARACTERS).contains(n));
+    counts
 }
 
 #[cfg(test)]
@@ -788,6 +806,28 @@ mod tests {
         let voted = combine(&lines, None);
         assert_eq!(voted.len(), 1);
         assert_eq!(voted[0].text, "10001045367");
+        assert_eq!(voted[0].codewords, cw);
+    }
+
+    #[test]
+    fn whole_reads_a_character_short_that_fail_the_check_do_not_set_the_length() {
+        let cw = codewords("10928616167", CodeSets::Shortest).unwrap();
+        let n = cw.len();
+        let mut lines: Vec<Vec<LinePart>> = (1..n - 1).map(|k| cut(&cw, k, n - k - 1)).collect();
+        // Two lines cross a stroke over characters 4 and 5, whose merged elements read as
+        // one character: whole reads, one character short, failing the check.
+        let mut short = cw.clone();
+        short.splice(4..6, [41 + 1]);
+        assert!(!check_ok(&short));
+        let end = 50.0 + 2.0 * (11 * n + 13) as f64;
+        for _ in 0..2 {
+            lines.push(vec![
+                part(&short, true, 2.0, 50.0, true),
+                part(&short, false, 2.0, end, true),
+            ]);
+        }
+        let voted = combine(&lines, None);
+        assert_eq!(voted.len(), 1);
         assert_eq!(voted[0].codewords, cw);
     }
 
