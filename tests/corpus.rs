@@ -172,6 +172,24 @@ fn own_reader_and_rxing_agree_where_both_read() {
     );
 }
 
+/// Page `index` of `seed` (resolution capped at `max_dpi`) as generated, and the values
+/// the own reader reads on it.
+fn values_read(seed: u64, index: u32, max_dpi: f64) -> (CorpusTruth, Vec<String>) {
+    let g = corpus::generate(seed, index, max_dpi);
+    let image = ingest::decode_first(&g.bytes).expect("the page decodes");
+    let read = decode::read(&image, Engine::Own)
+        .into_iter()
+        .map(|s| s.value)
+        .collect();
+    (g.truth, read)
+}
+
+/// Whether every value read is one printed on the page.
+fn all_printed(truth: &CorpusTruth, read: &[String]) -> bool {
+    read.iter()
+        .all(|v| truth.symbols.iter().any(|s| &s.value == v))
+}
+
 /// Seed 11's page 228 is a group pad faxed with motion blur and thinned ink, four of its
 /// symbols struck through: the stroke spoils a different character on each line, and no
 /// line reads them whole, by their edges or by the pixel model. The sure characters the
@@ -179,21 +197,12 @@ fn own_reader_and_rxing_agree_where_both_read() {
 /// the symbols whose edges most lines misread the same way.
 #[test]
 fn struck_symbols_on_a_fax_are_read_from_the_loose_ends_of_their_lines() {
-    let g = corpus::generate(11, 228, 300.0);
-    assert!(g.truth.degradations.iter().any(|d| d == "fax"));
-    let image = ingest::decode_first(&g.bytes).expect("the page decodes");
-    let read: Vec<String> = decode::read(&image, Engine::Own)
-        .into_iter()
-        .map(|s| s.value)
-        .collect();
+    let (truth, read) = values_read(11, 228, 300.0);
+    assert!(truth.degradations.iter().any(|d| d == "fax"));
     for struck in ["10577943243", "10091085786", "10944162865"] {
         assert!(read.iter().any(|v| v == struck), "{struck}: {read:?}");
     }
-    let printed: Vec<&str> = g.truth.symbols.iter().map(|s| s.value.as_str()).collect();
-    assert!(
-        read.iter().all(|v| printed.contains(&v.as_str())),
-        "{read:?}"
-    );
+    assert!(all_printed(&truth, &read), "{read:?}");
 }
 
 /// Seed 61's page 280 and seed 43's page 191: a rotated sticker's RPPS and FINESS stacked
@@ -203,14 +212,9 @@ fn struck_symbols_on_a_fax_are_read_from_the_loose_ends_of_their_lines() {
 #[test]
 fn a_stickers_two_close_symbols_are_both_read() {
     for (seed, index) in [(61, 280), (43, 191)] {
-        let g = corpus::generate(seed, index, 600.0);
-        assert_eq!(g.truth.case, "sticker");
-        let image = ingest::decode_first(&g.bytes).expect("the page decodes");
-        let mut read: Vec<String> = decode::read(&image, Engine::Own)
-            .into_iter()
-            .map(|s| s.value)
-            .collect();
-        let mut printed: Vec<String> = g.truth.symbols.iter().map(|s| s.value.clone()).collect();
+        let (truth, mut read) = values_read(seed, index, 600.0);
+        assert_eq!(truth.case, "sticker");
+        let mut printed: Vec<String> = truth.symbols.iter().map(|s| s.value.clone()).collect();
         read.sort();
         printed.sort();
         assert_eq!(read, printed, "seed {seed} page {index}");
@@ -222,13 +226,8 @@ fn a_stickers_two_close_symbols_are_both_read() {
 /// lines of the probe all passed beside the symbol and the candidate was given up.
 #[test]
 fn a_symbol_at_the_edge_of_a_tall_candidate_is_met_by_the_probe() {
-    let g = corpus::generate(37, 447, 600.0);
-    assert!(g.truth.degradations.iter().any(|d| d == "stamp"));
-    let image = ingest::decode_first(&g.bytes).expect("the page decodes");
-    let read: Vec<String> = decode::read(&image, Engine::Own)
-        .into_iter()
-        .map(|s| s.value)
-        .collect();
+    let (truth, read) = values_read(37, 447, 600.0);
+    assert!(truth.degradations.iter().any(|d| d == "stamp"));
     assert!(read.iter().any(|v| v == "10652914630"), "{read:?}");
 }
 
@@ -338,19 +337,10 @@ fn a_symbol_struck_out_with_an_x_is_read_between_the_strokes() {
         (23, 394, "10253529019"),
         (53, 389, "10928616167"),
     ] {
-        let g = corpus::generate(seed, index, 600.0);
-        assert_eq!(g.truth.case, "group_struck");
-        let image = ingest::decode_first(&g.bytes).expect("the page decodes");
-        let read: Vec<String> = decode::read(&image, Engine::Own)
-            .into_iter()
-            .map(|s| s.value)
-            .collect();
+        let (truth, read) = values_read(seed, index, 600.0);
+        assert_eq!(truth.case, "group_struck");
         assert!(read.iter().any(|v| v == struck), "{seed} {index}: {read:?}");
-        let printed: Vec<&str> = g.truth.symbols.iter().map(|s| s.value.as_str()).collect();
-        assert!(
-            read.iter().all(|v| printed.contains(&v.as_str())),
-            "{seed} {index}: {read:?}"
-        );
+        assert!(all_printed(&truth, &read), "{seed} {index}: {read:?}");
     }
 }
 
