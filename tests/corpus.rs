@@ -522,6 +522,22 @@ fn a_stamps_text_beside_the_bars_under_its_edge_is_no_tick() {
     assert_singled_out_as_marked(&[(53, 73), (47, 3)], "stamp", 3);
 }
 
+/// Seed 47's page 379: an arrow points at the marked RPPS, whose bars a stamp's box
+/// overlaps, its top edge crossing them low and running on past their far end. Along that
+/// edge three quarters of the spaces are inked, and with the corners on the arrow's side
+/// clear the symbol read as struck out: no RPPS was left to choose. A stroke that strikes
+/// a symbol out stops at the bars' ends on both sides.
+#[test]
+fn a_stamps_edge_running_on_past_the_bars_is_no_strike() {
+    let read = marks_read(47, 379, "stamp");
+    assert!(read.len() >= 5, "{read:?}");
+    for (value, marked, e) in &read {
+        let e = e.expect("evidence");
+        assert_eq!(e.singled_out(), *marked, "{value}: {e:?}");
+        assert!(!e.struck(), "{value}: {e:?}");
+    }
+}
+
 /// On each `(seed, page)` (with `degradation`), every RPPS read is singled out by the marks
 /// around it exactly when the truth has it marked ([`ordoscan::marks::on_page`]), and at
 /// least `least` RPPS are read.
