@@ -478,9 +478,12 @@ impl Around {
         };
         // A fold or a printed rule is often grey: looked for at the faint level.
         let ruled = ruled.get_or_init(|| {
-            ruled_lines(window, level(FAINT_INK_LEVEL), |i, j| {
-                in_block(place(i, j)) || off_page.as_ref().is_some_and(|off| off[j * window.w + i])
-            })
+            ruled_lines(
+                window,
+                level(FAINT_INK_LEVEL),
+                |i, j| in_block(place(i, j)),
+                |i, j| off_page.as_ref().is_some_and(|off| off[j * window.w + i]),
+            )
         });
         let centre = [length / 2.0, height / 2.0];
         let pixel_mm2 = 1.0 / (PER_MM * PER_MM);
@@ -666,7 +669,46 @@ impl Ruled {
     fn holds(&self, i: usize, j: usize) -> bool {
         (i as f64 * self.cos + j as f64 * self.sin - self.rho).abs() <= RULED_BAND_MM * PER_MM
     }
+
+    /// The line that best fits the `inked` samples within twice the band of this one (their
+    /// principal axis), or this one when too few lie there.
+    fn fitted(&self, inked: &[(usize, usize)]) -> Ruled {
+        let reach = 2.0 * RULED_BAND_MM * PER_MM;
+        let near: Vec<[f64; 2]> = inked
+            .iter()
+            .map(|&(i, j)| [i as f64, j as f64])
+            .filter(|p| (p[0] * self.cos + p[1] * self.sin - self.rho).abs() <= reach)
+            .collect();
+        if near.len() < 2 * RULED_FIT_MIN {
+            return *self;
+        }
+        let n = near.len() as f64;
+        let m = near
+            .iter()
+            .fold([0.0, 0.0], |a, p| [a[0] + p[0] / n, a[1] + p[1] / n]);
+        let (mut xx, mut xy, mut yy) = (0.0, 0.0, 0.0);
+        for p in &near {
+            let (dx, dy) = (p[0] - m[0], p[1] - m[1]);
+            xx += dx * dx;
+            xy += dx * dy;
+            yy += dy * dy;
+        }
+        // The normal is the axis of least spread; kept on the side of this one's.
+        let along = 0.5 * (2.0 * xy).atan2(xx - yy);
+        let (mut cos, mut sin) = (-along.sin(), along.cos());
+        if cos * self.cos + sin * self.sin < 0.0 {
+            (cos, sin) = (-cos, -sin);
+        }
+        Ruled {
+            cos,
+            sin,
+            rho: m[0] * cos + m[1] * sin,
+        }
+    }
 }
+
+/// Samples a line is fitted to must number at least twice this.
+const RULED_FIT_MIN: usize = 8;
 
 /// Directions a ruled line is looked for in (every degree of a half-turn).
 const RULED_ANGLES: usize = 180;
@@ -677,7 +719,11 @@ const RULED_ANGLES: usize = 180;
 const RULED_SHARE: f64 = 0.7;
 const RULED_MIN_MM: f64 = 12.0;
 /// Its first and last stretches at the window's borders, mm, must be inked as much: a
-/// large circle's side may run straight for a while, but it turns before the border.
+/// large circle's side may run straight for a while, but it turns before the border. A
+/// line through the block (as no circle's side is) may instead be inked as much on each
+/// side of it, each side at least this long: a fold across the symbol stops short of the
+/// window's border where a skewed scan's white fill begins (seed 67 0454); an arrow's line
+/// runs on past the bars only where a stamp's text happens to lie (seed 13 0181).
 const RULED_END_MM: f64 = 4.0;
 /// Ink within this of a ruled line's course is the line's, mm.
 const RULED_BAND_MM: f64 = 0.6;
@@ -686,10 +732,17 @@ const RULED_MOST: usize = 3;
 const RULED_TRIES: usize = 12;
 
 /// The straight lines that cross `window` from border to border (or to the page's edge)
-/// outside the block (`left_out`, by sample: the block and what lies off the page), inked
-/// (darker than `dark`) most of their way: page furniture, whose ink is no mark. Found by votes of the inked samples for the lines through them
-/// (a Hough transform), each peak checked along its whole course.
-fn ruled_lines(window: &Strip, dark: f32, left_out: impl Fn(usize, usize) -> bool) -> Vec<Ruled> {
+/// outside the block (`in_block`, by sample) and what lies off the page (`off_page`),
+/// inked (darker than `dark`) most of their way: page furniture, whose ink is no mark.
+/// Found by votes of the inked samples for the lines through them (a Hough transform),
+/// each peak checked along its whole course.
+fn ruled_lines(
+    window: &Strip,
+    dark: f32,
+    in_block: impl Fn(usize, usize) -> bool,
+    off_page: impl Fn(usize, usize) -> bool,
+) -> Vec<Ruled> {
+    let left_out = |i: usize, j: usize| in_block(i, j) || off_page(i, j);
     let (w, h) = (window.w, window.h);
     let min_len = RULED_MIN_MM * PER_MM;
     let inked: Vec<(usize, usize)> = (0..h)
@@ -715,34 +768,43 @@ fn ruled_lines(window: &Strip, dark: f32, left_out: impl Fn(usize, usize) -> boo
     let mut peaks: Vec<usize> = (0..votes.len())
         .filter(|&k| f64::from(votes[k]) >= RULED_SHARE * min_len)
         .collect();
-    // The strongest few, strongest first (the first bin among equals).
-    let strongest = |&k: &usize| (std::cmp::Reverse(votes[k]), k);
-    if peaks.len() > RULED_TRIES {
-        peaks.select_nth_unstable_by_key(RULED_TRIES, strongest);
-        peaks.truncate(RULED_TRIES);
-    }
-    peaks.sort_unstable_by_key(strongest);
+    // Strongest first (the first bin among equals). A filled shape (a logo, a stamp's
+    // block letters) makes a plateau of near-equal peaks, one line through it after
+    // another: only the strongest of each bundle of near lines is tried, so that the
+    // tries reach a fold that a logo outvotes bin by bin (seed 67 0454).
+    peaks.sort_unstable_by_key(|&k| (std::cmp::Reverse(votes[k]), k));
+    let near = |a: &Ruled, b: &Ruled| {
+        (a.cos * b.cos + a.sin * b.sin).abs() > 0.99
+            && (a.rho - b.rho).abs() <= 2.0 * RULED_BAND_MM * PER_MM
+    };
+    let mut tried: Vec<Ruled> = Vec::new();
     let mut found: Vec<Ruled> = Vec::new();
     for k in peaks {
         let (c, s) = trig[k / bins];
-        let line = Ruled {
+        let peak = Ruled {
             cos: c,
             sin: s,
             rho: (k % bins) as f64 - diag as f64,
         };
-        let near_found = found.iter().any(|f| {
-            (f.cos * line.cos + f.sin * line.sin).abs() > 0.99
-                && (f.rho - line.rho).abs() <= 2.0 * RULED_BAND_MM * PER_MM
-        });
-        if near_found {
+        if tried.iter().any(|t| near(t, &peak)) {
             continue;
         }
+        if tried.len() == RULED_TRIES {
+            break;
+        }
+        tried.push(peak);
+        // A degree's step leaves a long line's ends off its course by more than the band:
+        // the line through the inked samples near the peak's.
+        let line = peak.fitted(&inked);
+        let (c, s) = (line.cos, line.sin);
         // Along the line's course over the window, a sample at a time.
         let (dx, dy) = (-s, c);
         let (x0, y0) = (line.rho * c, line.rho * s);
         let reach = diag as f64;
         // Whether each sample of the course outside the block is inked.
         let mut course: Vec<bool> = Vec::new();
+        // Where the course first met the block (the samples before lie on one side of it).
+        let mut block_at: Option<usize> = None;
         let band = (RULED_BAND_MM * PER_MM).round() as isize;
         for t in -(reach as isize)..=reach as isize {
             let (x, y) = (x0 + dx * t as f64, y0 + dy * t as f64);
@@ -751,7 +813,11 @@ fn ruled_lines(window: &Strip, dark: f32, left_out: impl Fn(usize, usize) -> boo
                 continue;
             }
             let (i, j) = (i as usize, j as usize);
-            if left_out(i, j) {
+            if in_block(i, j) {
+                block_at.get_or_insert(course.len());
+                continue;
+            }
+            if off_page(i, j) {
                 continue;
             }
             let on = (-band..=band).any(|d| {
@@ -768,10 +834,16 @@ fn ruled_lines(window: &Strip, dark: f32, left_out: impl Fn(usize, usize) -> boo
             part.iter().filter(|&&on| on).count() as f64 >= RULED_SHARE * part.len() as f64
         };
         let end = (RULED_END_MM * PER_MM) as usize;
+        // Through the block, each side on its own: an arrow's shaft pointing at the bars
+        // runs on, past them, into a stamp's text (seed 13 0181).
+        let through = block_at.is_some_and(|b| {
+            let (before, after) = course.split_at(b);
+            before.len() >= end && after.len() >= end && inked_share(before) && inked_share(after)
+        });
         if course.len() as f64 >= min_len
             && inked_share(&course)
-            && inked_share(&course[..end])
-            && inked_share(&course[course.len() - end..])
+            && (through
+                || inked_share(&course[..end]) && inked_share(&course[course.len() - end..]))
         {
             found.push(line);
             if found.len() == RULED_MOST {
@@ -1630,6 +1702,59 @@ mod tests {
             .expect("the symbol reads near the edge");
         let edge = evidence(&img, &symbol, DPI).expect("evidence");
         assert!(edge.plain() && !edge.singled_out(), "{edge:?}");
+    }
+
+    #[test]
+    fn a_fold_that_stops_short_of_the_border_beside_a_logo_is_ruled() {
+        // A 300 × 150 window (4 samples a mm) around a block in its middle; a thin fold at
+        // 82.5° (the normal's angle: between two of the search's degrees), through the
+        // block, cut 13 samples inside the left border by a skewed scan's white fill; a
+        // logo's filled block at the top left, which outvotes the fold in every bin.
+        let (w, h) = (300, 150);
+        let mut ink = vec![0.0f32; w * h];
+        let (c, s) = 82.5f64.to_radians().sin_cos();
+        let (c, s) = (s, c);
+        let rho = 98.0;
+        for i in 13..w {
+            let j = ((rho - i as f64 * c) / s).round() as usize;
+            ink[j * w + i] = 110.0;
+        }
+        for j in 2..18 {
+            for i in 20..70 {
+                ink[j * w + i] = 255.0;
+            }
+        }
+        let window = Strip {
+            w,
+            h,
+            ink,
+            origin_mm: [0.0, 0.0],
+            per_mm: PER_MM,
+        };
+        let in_block = |i: usize, j: usize| (60..240).contains(&i) && (40..110).contains(&j);
+        let lines = ruled_lines(&window, 64.0, in_block, |_, _| false);
+        let fold = lines
+            .iter()
+            .find(|l| (l.cos * c + l.sin * s) > 0.9999 && (l.rho - rho).abs() < 1.0);
+        assert!(fold.is_some(), "{lines:?}");
+        // Through the block, each side must be inked on its own: an arrow's shaft on the
+        // left, pointing at the bars, its line running on past them through a few
+        // letters of a stamp near the block, and no further, is none (inked on three
+        // quarters of its course outside a narrower block, on a third right of it).
+        let mut arrow = Strip {
+            ink: window.ink.clone(),
+            ..window
+        };
+        for i in 262..w {
+            let j = ((rho - i as f64 * c) / s).round() as usize;
+            arrow.ink[j * w + i] = 0.0;
+        }
+        let narrower = |i: usize, j: usize| (150..240).contains(&i) && (40..110).contains(&j);
+        let lines = ruled_lines(&arrow, 64.0, narrower, |_, _| false);
+        assert!(
+            lines.iter().all(|l| (l.rho - rho).abs() >= 3.0),
+            "{lines:?}"
+        );
     }
 
     #[test]

@@ -522,6 +522,20 @@ fn a_stamps_text_beside_the_bars_under_its_edge_is_no_tick() {
     assert_singled_out_as_marked(&[(53, 73), (47, 3)], "stamp", 3);
 }
 
+/// Seed 67's page 454 (an unmarked group pad) and seed 59's page 16 (a marked one): a
+/// fold runs through an RPPS's bars and on beside them, where its ink made a tick. The
+/// fold stops short of the window's border where the skewed scan's white fill begins, and
+/// a logo's block above outvoted it in the search for ruled lines: on the first page the
+/// pad passed with that RPPS as its prescriber, on the second it stood beside the one
+/// truly marked. Seed 13's page 181: an arrow pointing at the marked RPPS, whose line runs
+/// on past the bars into a stamp's text, is no fold.
+#[test]
+fn a_fold_through_the_bars_that_stops_short_of_the_border_is_no_tick() {
+    assert_singled_out_as_marked(&[(67, 454)], "fold", 4);
+    assert_singled_out_as_marked(&[(59, 16)], "fold", 2);
+    assert_singled_out_as_marked(&[(13, 181)], "stamp", 2);
+}
+
 /// Seed 47's page 379: an arrow points at the marked RPPS, whose bars a stamp's box
 /// overlaps, its top edge crossing them low and running on past their far end. Along that
 /// edge three quarters of the spaces are inked, and with the corners on the arrow's side
