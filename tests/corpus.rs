@@ -344,6 +344,20 @@ fn a_symbol_struck_out_with_an_x_is_read_between_the_strokes() {
     }
 }
 
+/// Seed 67's page 383: a signature's stroke crosses the last digit of a misprinted HRI
+/// (a 2 where the bars say 9). Smoothed, the stroke and the 2 ran into a clear 9, which
+/// confirmed the value and hid the misprint. The strip as sampled reads a 2 there, the 9
+/// far behind: no smoothing confirms the value over it.
+#[test]
+fn a_smoothed_stroke_confirms_no_value_over_a_misprinted_digit() {
+    let read = text_at_truth(67, 383, "10984138569", "signature");
+    assert!(
+        !(read.hri_confident && read.hri.as_deref() == Some("10984138569")),
+        "{read:?}"
+    );
+    assert_eq!(read.hri.as_deref(), Some("10984138562"), "{read:?}");
+}
+
 /// Seed 7's page 37: a stamp's grey letter over a 3 of a 150 dpi RPPS's printed digits
 /// leaves it between a 3 and an 8, the 8 a little nearer; with the grey taken away the 3
 /// is as near as the 8, and the line agrees with the bars.
