@@ -32,9 +32,10 @@ const NOISY_THICKNESS: usize = 21;
 /// candidate shorter than 120 pixels ever yielded a symbol or an unreadable one that
 /// a longer candidate did not.
 const MIN_HALF_LENGTH: f64 = 45.0;
-/// Lines tried before a candidate where none finds a start or a stop is given up. With 6
-/// the records of the 1100 pages of seeds 2026, 7 and 11 are the same as with 10; with 4,
-/// a symbol is lost on seed 2026 0485 and on seed 7 0170.
+/// Fewest lines tried before a candidate where none finds a start or a stop is given up
+/// (more across a tall one, [`PROBE_GAP_PX`]). With 6 the records of the 1100 pages of
+/// seeds 2026, 7 and 11 are the same as with 10; with 4, a symbol is lost on seed 2026
+/// 0485 and on seed 7 0170.
 const PROBE: usize = 6;
 /// Widest gap, in pixels, the probe's lines may leave across a candidate: the bars of
 /// the lowest symbol at the lowest resolution read (4 mm at 150 dpi). A symbol merged
@@ -318,8 +319,8 @@ fn probe_lines(order: &[usize], gap_px: f64, max_gap: f64) -> usize {
     order.len()
 }
 
-/// Lines of a candidate's first [`PROBE`] that must begin and end among bars for it to be
-/// taken for the middle of a symbol whose ends lie beyond its lines' reach.
+/// Lines of a candidate's probe ([`probe_lines`]) that must begin and end among bars for
+/// it to be taken for the middle of a symbol whose ends lie beyond its lines' reach.
 const INSIDE_LINES: usize = 2;
 
 impl PartsSeen {
