@@ -553,7 +553,9 @@ pub fn read_text(
 /// from the value reads as `plain` has it, the value's digit far behind
 /// ([`CONTRARY_LEAD`]) — however unclear the stroke over it makes it.
 fn clearly_contrary(strip: &Strip, search: &Search, plain: &str, value: &str) -> bool {
-    if plain.len() != value.len() || plain == value {
+    let digits = |s: &str| s.bytes().all(|c| c.is_ascii_digit());
+    // A Corsican FINESS ("2A…") or a peer suite's text has letters: no digit to weigh.
+    if plain.len() != value.len() || plain == value || !digits(plain) || !digits(value) {
         return false;
     }
     let differing: Vec<(usize, u8, u8)> = plain
