@@ -221,6 +221,19 @@ fn a_stickers_two_close_symbols_are_both_read() {
     }
 }
 
+/// Seed 67's page 45: a fold's line and its grey shading begin right
+/// after the stop pattern of a FINESS (150 dpi): every line read the symbol from its start
+/// to the stop, which had no quiet zone after it, so no line read it whole and none read a
+/// tail. Heads that read on to a stop without quiet zone make the symbol, as tails that
+/// read back to a start without one do.
+#[test]
+fn a_symbol_whose_stop_runs_into_a_fold_is_read_from_its_heads() {
+    let (truth, read) = values_read(67, 45, 600.0);
+    assert!(truth.degradations.iter().any(|d| d == "fold"));
+    assert!(read.iter().any(|v| v == "750851024"), "{read:?}");
+    assert!(all_printed(&truth, &read), "{read:?}");
+}
+
 /// Seed 37's page 447: an RPPS (300 dpi, turned over) under a stamp whose frame and
 /// letters run along its bars make one candidate ten times the symbol's height; the six
 /// lines of the probe all passed beside the symbol and the candidate was given up.

@@ -356,6 +356,9 @@ pub struct Partial {
     pub module: f64,
     /// Whether the head reached the stop, or the tail the start: the whole symbol.
     pub whole: bool,
+    /// Whether a head met the stop pattern with no quiet zone after it (a fold's line or
+    /// a stamp's frame against the last bar): whole but for that.
+    pub stopped: bool,
 }
 
 /// Every head in a row (left to right): a start character behind a quiet zone, then the
@@ -380,10 +383,11 @@ pub fn heads(widths: &[f64]) -> Vec<Partial> {
         }
         let mut chars = vec![(v, m)];
         let mut at = i + 6;
-        let mut whole = false;
+        let (mut whole, mut stopped) = (false, false);
         while let Some((v, m)) = widths.get(at..).and_then(classify) {
             if v == STOP_VALUE {
                 whole = stop_ends(widths, at);
+                stopped = !whole && stop_bar(widths, at);
                 break;
             }
             if v >= START_A || chars.len() > 100 {
@@ -397,6 +401,7 @@ pub fn heads(widths: &[f64]) -> Vec<Partial> {
             at: i,
             module,
             whole,
+            stopped,
         });
     }
     found
@@ -442,6 +447,7 @@ pub fn tails(widths: &[f64]) -> Vec<Partial> {
             at: j + 7,
             module,
             whole,
+            stopped: false,
         });
     }
     found
@@ -453,10 +459,18 @@ fn stop_ends(widths: &[f64], at: usize) -> bool {
     let Some(module) = character_width(&widths[at..]).map(|w| w / 11.0) else {
         return false;
     };
+    stop_bar(widths, at) && quiet(widths.get(at + 7), module)
+}
+
+/// Whether the stop pattern whose six first widths begin at `at` ends with its last bar
+/// (about 2 modules).
+fn stop_bar(widths: &[f64], at: usize) -> bool {
+    let Some(module) = character_width(&widths[at..]).map(|w| w / 11.0) else {
+        return false;
+    };
     widths
         .get(at + 6)
         .is_some_and(|&last| (1.0..=3.2).contains(&(last / module)))
-        && quiet(widths.get(at + 7), module)
 }
 
 /// Whether symbol characters (start, data, check) carry a right mod-103 check character.

@@ -545,6 +545,7 @@ fn ends_of_read(read: &TemplateRead, a: usize, b: usize) -> Vec<LinePart> {
                     at: if head { a + 1 } else { b },
                     module: read.module,
                     whole,
+                    stopped: false,
                 },
                 head,
                 reversed,

@@ -64,7 +64,8 @@ pub fn combine(lines: &[Vec<LinePart>], grid: Option<GridRead>) -> Vec<Voted> {
     let tails = groups(all.iter().copied().filter(|(_, p)| !p.head).collect());
     let mut found: Vec<Voted> = Vec::new();
     let mut paired = vec![false; tails.len()];
-    for h in &heads {
+    let mut heads_paired = vec![false; heads.len()];
+    for (hi, h) in heads.iter().enumerate() {
         for (t, tail) in tails.iter().enumerate() {
             let banded = stacked(&verified(h, tail));
             let voted: Vec<Voted> = if banded.len() >= 2 {
@@ -77,21 +78,48 @@ pub fn combine(lines: &[Vec<LinePart>], grid: Option<GridRead>) -> Vec<Voted> {
             };
             for v in voted {
                 paired[t] = true;
+                heads_paired[hi] = true;
                 if !found.iter().any(|f| f.codewords == v.codewords) {
                     found.push(v);
                 }
             }
         }
     }
-    // Tails no head paired with may have read back through a start without quiet zone.
-    for (t, _) in paired.iter().enumerate().filter(|(_, p)| !**p) {
-        if let Some(v) = read_back(&tails[t])
-            && !found.iter().any(|f| f.codewords == v.codewords)
-        {
+    // Tails no head paired with may have read back through a start without quiet zone;
+    // heads no tail paired with may have read on to a stop without one.
+    let unpaired =
+        |paired: &[bool]| -> Vec<usize> { (0..paired.len()).filter(|&g| !paired[g]).collect() };
+    let lone = unpaired(&paired)
+        .into_iter()
+        .filter_map(|t| read_back(&tails[t]))
+        .chain(
+            unpaired(&heads_paired)
+                .into_iter()
+                .filter_map(|h| read_forward(&heads[h])),
+        );
+    for v in lone.collect::<Vec<_>>() {
+        if !found.iter().any(|f| f.codewords == v.codewords) {
             found.push(v);
         }
     }
     found
+}
+
+/// The symbol a head group read on to a stop pattern that has no quiet zone after it (a
+/// fold's line or a stamp's frame against the last bar, so no line saw a tail), kept as
+/// [`read_back`] keeps one read back to a start. Its stop on each line lies the symbol's
+/// length after the start's first edge.
+fn read_forward(heads: &[Seen]) -> Option<Voted> {
+    let through: Vec<(usize, &LinePart, Vec<u8>)> = heads
+        .iter()
+        .filter(|(_, p)| p.part.stopped)
+        .map(|&(k, p)| (k, p, values(&p.part.chars)))
+        .filter(|(_, _, c)| check_ok(c))
+        .collect();
+    let best = agreed(&through)?;
+    let v = settled(best.clone(), heads, &[]).filter(|v| identifier_shaped(&v.text))?;
+    let ends = symbol_ends(&through, &best, 1.0);
+    Some(Voted { ends, ..v })
 }
 
 /// The symbol a tail group read back all the way to a start character that has no quiet
@@ -107,6 +135,16 @@ fn read_back(tails: &[Seen]) -> Option<Voted> {
         .filter(|(_, _, c)| c.first().is_some_and(|v| (START_A..=START_C).contains(v)))
         .filter(|(_, _, c)| check_ok(c))
         .collect();
+    let best = agreed(&through)?;
+    let v = settled(best.clone(), &[], tails).filter(|v| identifier_shaped(&v.text))?;
+    let starts = symbol_ends(&through, &best, -1.0);
+    Some(Voted { starts, ..v })
+}
+
+/// Of parts read end to end but for a missing quiet zone, the characters at least
+/// [`MIN_VOTES`] lines read, more than read any other such symbol (none read by over half
+/// as many lines).
+fn agreed(through: &[(usize, &LinePart, Vec<u8>)]) -> Option<Vec<u8>> {
     let lines_reading = |c: &[u8]| {
         let mut lines: Vec<usize> = through
             .iter()
@@ -126,24 +164,28 @@ fn read_back(tails: &[Seen]) -> Option<Voted> {
     {
         return None;
     }
-    let v = settled(best.clone(), &[], tails).filter(|v| identifier_shaped(&v.text))?;
-    let mut starts: Vec<(usize, f64)> = through
+    Some(best.clone())
+}
+
+/// (line, distance) of the symbol's other end on each line whose part read `best`: the
+/// symbol's length along the line from the part's own end, forward (`sign` 1: from a
+/// head's start to the stop) or back (-1: from a tail's stop to the start).
+fn symbol_ends(
+    through: &[(usize, &LinePart, Vec<u8>)],
+    best: &[u8],
+    sign: f64,
+) -> Vec<(usize, f64)> {
+    let mut ends: Vec<(usize, f64)> = through
         .iter()
         .filter(|(_, _, c)| c == best)
         .map(|&(k, p, _)| {
             let length = (11 * best.len() + 13) as f64 * p.part.module;
-            (
-                k,
-                if p.reversed {
-                    p.t + length
-                } else {
-                    p.t - length
-                },
-            )
+            let along = if p.reversed { -sign } else { sign };
+            (k, p.t + along * length)
         })
         .collect();
-    starts.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
-    Some(Voted { starts, ..v })
+    ends.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    ends
 }
 
 /// Groups parts of the same direction that begin at about the same place along the lines.
@@ -670,6 +712,7 @@ mod tests {
                 at: 0,
                 module,
                 whole,
+                stopped: false,
             },
             head,
             reversed: false,
@@ -795,6 +838,41 @@ mod tests {
         assert!(combine(&[back(&wrong), back(&wrong)], None).is_empty());
         let word = codewords("ORDO-123", CodeSets::Shortest).unwrap();
         assert!(combine(&[back(&word), back(&word)], None).is_empty());
+    }
+
+    #[test]
+    fn heads_read_on_to_a_stop_without_quiet_zone_make_the_symbol() {
+        let cw = codewords("750851024", CodeSets::Shortest).unwrap();
+        let on = |cw: &[u8], stopped: bool| {
+            let mut head = part(cw, true, 2.0, 50.0, false);
+            head.part.stopped = stopped;
+            vec![head]
+        };
+        let voted = combine(&[on(&cw, true), on(&cw, true), vec![]], None);
+        assert_eq!(voted.len(), 1);
+        assert_eq!(voted[0].text, "750851024");
+        let end = (50.0 + 2.0 * (11 * cw.len() + 13) as f64).round() as i64;
+        let ends: Vec<(usize, i64)> = voted[0]
+            .ends
+            .iter()
+            .map(|&(k, t)| (k, t.round() as i64))
+            .collect();
+        assert_eq!(ends, [(0, end), (1, end)]);
+        // Not without the stop pattern seen; not on one line; not against two lines that
+        // read another valid symbol; not with a check character that fails.
+        assert!(combine(&[on(&cw, false), on(&cw, false)], None).is_empty());
+        assert!(combine(&[on(&cw, true)], None).is_empty());
+        let other = codewords("750851032", CodeSets::Shortest).unwrap();
+        let crowd = [
+            on(&cw, true),
+            on(&cw, true),
+            on(&other, true),
+            on(&other, true),
+        ];
+        assert!(combine(&crowd, None).is_empty());
+        let mut wrong = cw.clone();
+        wrong[2] = (wrong[2] + 1) % 100;
+        assert!(combine(&[on(&wrong, true), on(&wrong, true)], None).is_empty());
     }
 
     #[test]
