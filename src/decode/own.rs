@@ -367,6 +367,8 @@ fn read_oriented(page: &Page, c: &Candidate) -> (Vec<Symbol>, Option<[[f64; 2]; 
     let margin = (c.half_length * MARGIN).max(40.0);
     let reach = c.half_length + margin;
     let lines = (c.half_height as usize).clamp(8, MAX_LINES);
+    // Lines spread over 0.9 of the half-height either side of the middle, this far apart.
+    let spacing = 1.8 * c.half_height / (lines - 1) as f64;
     let start = line_start(
         [
             c.centre[0] - c.across[0] * reach,
@@ -377,7 +379,7 @@ fn read_oriented(page: &Page, c: &Candidate) -> (Vec<Symbol>, Option<[[f64; 2]; 
     );
     let scanlines: Vec<Scanline> = (0..lines)
         .map(|k| {
-            let v = -0.9 * c.half_height + 1.8 * c.half_height * k as f64 / (lines - 1) as f64;
+            let v = -0.9 * c.half_height + spacing * k as f64;
             Scanline {
                 from: [start[0] + along[0] * v, start[1] + along[1] * v],
                 dir: c.across,
@@ -394,8 +396,7 @@ fn read_oriented(page: &Page, c: &Candidate) -> (Vec<Symbol>, Option<[[f64; 2]; 
     let mut inside: Vec<f64> = Vec::new();
     let mut widths: Vec<Option<Vec<f64>>> = vec![None; lines];
     let order: Vec<usize> = spread(lines).map(|k| (k + lines / 2) % lines).collect();
-    let gap_px = 1.8 * c.half_height / (lines - 1) as f64;
-    let probe = probe_lines(&order, gap_px, PROBE_GAP_PX);
+    let probe = probe_lines(&order, spacing, PROBE_GAP_PX);
     for (done, &k) in order.iter().enumerate() {
         let read = line_reads(image, &scanlines[k], two_level, page.thickness);
         parts[k] = read.parts;

@@ -67,14 +67,17 @@ pub fn combine(lines: &[Vec<LinePart>], grid: Option<GridRead>) -> Vec<Voted> {
     let mut heads_paired = vec![false; heads.len()];
     for (hi, h) in heads.iter().enumerate() {
         for (t, tail) in tails.iter().enumerate() {
-            let banded = stacked(&verified(h, tail));
+            let whole = verified(h, tail);
+            let banded = stacked(&whole);
             let voted: Vec<Voted> = if banded.len() >= 2 {
                 banded
                     .into_iter()
                     .filter_map(|c| settled(c, h, tail))
                     .collect()
             } else {
-                pair(h, tail, lines.len(), grid).into_iter().collect()
+                pair(h, tail, &whole, lines.len(), grid)
+                    .into_iter()
+                    .collect()
             };
             for v in voted {
                 paired[t] = true;
@@ -87,17 +90,16 @@ pub fn combine(lines: &[Vec<LinePart>], grid: Option<GridRead>) -> Vec<Voted> {
     }
     // Tails no head paired with may have read back through a start without quiet zone;
     // heads no tail paired with may have read on to a stop without one.
-    let unpaired =
-        |paired: &[bool]| -> Vec<usize> { (0..paired.len()).filter(|&g| !paired[g]).collect() };
-    let lone = unpaired(&paired)
-        .into_iter()
+    let alone = |group: usize, paired: &[bool]| !paired[group];
+    let lone = (0..tails.len())
+        .filter(|&t| alone(t, &paired))
         .filter_map(|t| read_back(&tails[t]))
         .chain(
-            unpaired(&heads_paired)
-                .into_iter()
+            (0..heads.len())
+                .filter(|&h| alone(h, &heads_paired))
                 .filter_map(|h| read_forward(&heads[h])),
         );
-    for v in lone.collect::<Vec<_>>() {
+    for v in lone {
         if !found.iter().any(|f| f.codewords == v.codewords) {
             found.push(v);
         }
@@ -221,10 +223,11 @@ fn median(mut v: Vec<f64>) -> f64 {
 }
 
 /// The symbol a head group and a tail group make, if they belong together and the votes
-/// settle every character.
+/// settle every character; `verified` are their whole reads ([`verified`]).
 fn pair(
     heads: &[Seen],
     tails: &[Seen],
+    verified: &[(usize, Vec<u8>)],
     line_count: usize,
     grid: Option<GridRead>,
 ) -> Option<Voted> {
@@ -241,8 +244,7 @@ fn pair(
     // Lines that read the whole symbol and whose check character holds are independent
     // witnesses: two that agree settle it (a line whose whole read fails the check is
     // known to misread somewhere, and gives no vote).
-    let verified = verified(heads, tails);
-    for (_, c) in &verified {
+    for (_, c) in verified {
         let agreeing = verified.iter().filter(|(_, o)| o == c).count();
         if agreeing >= MIN_VOTES * 2 - 1 || (agreeing >= MIN_VOTES && verified.len() == agreeing) {
             return settled(c.clone(), heads, tails);
