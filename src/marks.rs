@@ -274,6 +274,24 @@ pub fn on_page(image: &GrayImage, symbols: &[Symbol], dpi: f64) -> Vec<Option<Ev
     // ticked at the fainter one ([`Evidence::clearly_ticked`]) counts as marked too — it
     // can only make the page ambiguous. (Any mark at that level, a ring of noise or a
     // fold's stroke beside, made seven marked pads ambiguous over thirteen corpora.)
+    // A stroke along the bars, stopping at their ends, strikes a symbol out; a rubber
+    // stamp's straight edge may look just so when its ink is too pale to be seen at the
+    // usual level, and with it the stamp's box and text around the block (seed 71 0133:
+    // an unstruck pad under a grey stamp whose edge ran along its bars made the page
+    // ambiguous). Such a symbol that the fainter level shows stamped is taken as it
+    // shows there. (A slanted stroke, a pen's, is left: a grey stamp beside a struck-out
+    // pad would unstrike it — seed 29 0429.)
+    if pale && all.iter().flatten().any(Evidence::struck) {
+        for (e, faint) in all.iter_mut().zip(relative(at(FAINT_INK_LEVEL))) {
+            if let (Some(e), Some(faint)) = (e.as_mut(), faint)
+                && e.struck()
+                && e.strike_level > e.strike
+                && faint.stamped()
+            {
+                *e = faint;
+            }
+        }
+    }
     if pale && all.iter().flatten().any(Evidence::singled_out) {
         for (e, faint) in all.iter_mut().zip(relative(at(FAINT_INK_LEVEL))) {
             if let (Some(e), Some(faint)) = (e.as_mut(), faint)

@@ -579,6 +579,29 @@ fn a_stamps_edge_running_on_past_the_bars_is_no_strike() {
     }
 }
 
+/// Seed 71's page 133: a group pad with one RPPS struck out by an X, the other under a
+/// grey rubber stamp whose box's edge runs along its bars and stops about where they do.
+/// The edge inked nine spaces in ten along one line, while the stamp's box and text, paler
+/// than the usual ink level, left its corners clear: struck out too, and no RPPS was left
+/// to choose. A stroke along the bars that the fainter level shows to be a stamp's edge
+/// is no strike; a slanted one is a pen's whatever is stamped by it (seed 29 0429: a grey
+/// stamp beside a struck-out pad).
+#[test]
+fn a_pale_stamps_edge_along_the_bars_is_no_strike() {
+    for (seed, index, least) in [(71, 133, 2), (29, 429, 4)] {
+        let read = marks_read(seed, index, "stamp");
+        assert!(read.len() >= least, "seed {seed} page {index}: {read:?}");
+        for (value, marked, e) in &read {
+            let e = e.expect("evidence");
+            assert_eq!(
+                e.struck(),
+                !marked,
+                "seed {seed} page {index} {value}: {e:?}"
+            );
+        }
+    }
+}
+
 /// On each `(seed, page)` (with `degradation`), every RPPS read is singled out by the marks
 /// around it exactly when the truth has it marked ([`ordoscan::marks::on_page`]), and at
 /// least `least` RPPS are read.
