@@ -852,7 +852,11 @@ mod tests {
     #[test]
     fn hand_marks_single_out_the_prescriber_or_leave_it_ambiguous() {
         let plain = Evidence::default();
-        let circled = Evidence { ring: 1.0, ..plain };
+        let circled = Evidence {
+            ring: 1.0,
+            solid_ring: 1.0,
+            ..plain
+        };
         let doubtful = Evidence { ring: 0.6, ..plain };
         // A stamp's box over the bars (seed 2026 page 312).
         let stamped = Evidence {

@@ -137,6 +137,10 @@ const STAMP_EDGE: f64 = 0.4;
 pub struct Evidence {
     /// Share of the directions around the block in which ink lies outside it (0–1).
     pub ring: f64,
+    /// The same counting no piece of ink as small as a speck ([`SPECK_MM`]): a circle is
+    /// drawn in strokes; a speckled page's dots around a symbol under a stamp and by a
+    /// logo made the share of a circle (seed 73 0320).
+    pub solid_ring: f64,
     /// Ink left or right of the bars, within reach, mm² (the larger side).
     pub beside: f64,
     /// How much greyer the quiet zones (1–2 mm beyond the bars; the lesser of the two)
@@ -168,7 +172,8 @@ impl Evidence {
     pub fn singled_out(&self) -> bool {
         let pen = |ink: f64| (BESIDE_MM2[0]..=BESIDE_MM2[1]).contains(&ink);
         let pen_beside = pen(self.beside);
-        let circled = self.ring >= RING;
+        // All around, and so without its specks.
+        let circled = self.ring.min(self.solid_ring) >= RING;
         // A box is pen lines on every side; a stamp or a signature is much more ink.
         let outline = |ink: f64| (AROUND_MM2..=OUTLINE_MM2).contains(&ink);
         let boxed =
@@ -505,11 +510,15 @@ impl Around {
         });
         let centre = [length / 2.0, height / 2.0];
         let pixel_mm2 = 1.0 / (PER_MM * PER_MM);
-        // At the faint level only: a pale pen's circle is looked for there, where a
-        // speckled page's dots turn grey and many (at the usual level, a thin pen's mark
-        // that JPEG broke up counts with its pieces; seed 43 0242).
-        let specks = (share < INK_LEVEL).then(|| specks(window, dark));
+        // Pieces of ink no larger than a speck point in no direction at the faint level,
+        // where a pale pen's circle is looked for and a speckled page's dots turn grey
+        // and many; at the usual level a thin pen's mark that JPEG broke up counts with
+        // its pieces (seed 43 0242). Either way a circle is seen without them
+        // ([`Evidence::solid_ring`]).
+        let faint = share < INK_LEVEL;
+        let specks = specks(window, dark);
         let mut sectors = [0.0f64; SECTORS];
+        let mut solid = [0.0f64; SECTORS];
         let (mut left, mut right, mut above, mut below) = (0.0, 0.0, 0.0, 0.0);
         let (mut left_corners, mut right_corners, mut near_block) = (0.0, 0.0, 0.0);
         let mut edge = [0.0; 2];
@@ -528,8 +537,12 @@ impl Around {
                 }
                 let a = (p[1] - centre[1]).atan2(p[0] - centre[0]);
                 let s = ((a / std::f64::consts::TAU + 0.5) * SECTORS as f64) as usize % SECTORS;
-                if !specks.as_ref().is_some_and(|s| s[j * window.w + i]) {
+                let speck = specks[j * window.w + i];
+                if !(faint && speck) {
                     sectors[s] += pixel_mm2;
+                }
+                if !speck {
+                    solid[s] += pixel_mm2;
                 }
                 let level = (-BLOCK_ABOVE_MM..=height + BLOCK_BELOW_MM).contains(&p[1]);
                 // Beside means level with the bars: a legend or a line of digits wider than
@@ -569,7 +582,10 @@ impl Around {
                 }
             }
         }
-        let ring = sectors.iter().filter(|&&s| s >= SECTOR_INK_MM2).count() as f64 / SECTORS as f64;
+        let ring_of = |sectors: [f64; SECTORS]| {
+            sectors.iter().filter(|&&s| s >= SECTOR_INK_MM2).count() as f64 / SECTORS as f64
+        };
+        let (ring, solid_ring) = (ring_of(sectors), ring_of(solid));
         // A highlighter runs along the whole symbol, through both quiet zones; a fold's
         // darker side or a shadow may grey one of them only. How much greyer is taken
         // against the bars' ink, so that a faded page's faded highlighter counts, and over
@@ -605,6 +621,7 @@ impl Around {
         let left_more = left + edge[0] >= right + edge[1];
         Evidence {
             ring,
+            solid_ring,
             beside: if left_more { left } else { right },
             highlight,
             above,
@@ -1454,7 +1471,11 @@ mod tests {
         );
         // A stamp circled all around, highlighted, or struck through is not only a stamp.
         for other in [
-            Evidence { ring: 1.0, ..stamp },
+            Evidence {
+                ring: 1.0,
+                solid_ring: 1.0,
+                ..stamp
+            },
             Evidence {
                 highlight: 50.0,
                 ..stamp

@@ -663,6 +663,16 @@ fn a_speckled_pages_dots_are_no_pale_circle() {
     assert_singled_out_as_marked(&[(61, 2)], "speckle", 4);
 }
 
+/// Seed 73's page 320: an unmarked group pad of five RPPS on a faded, speckled page, a
+/// grey stamp over the first and a logo above it. The page's black specks, darker than
+/// the faded bars, filled the directions the stamp and the logo left: fourteen in
+/// sixteen, a circle's share, and the pad passed with that RPPS as prescriber. A circle is
+/// drawn in strokes: it is looked for without the specks too.
+#[test]
+fn a_speckled_pages_dots_around_a_stamp_are_no_circle() {
+    assert_singled_out_as_marked(&[(73, 320)], "speckle", 5);
+}
+
 /// Seed 43's page 242: a JPEG'd pad on which two RPPS are marked, one highlighted, the
 /// other by a thin stroke that JPEG and ink erosion broke into pieces, some no larger than
 /// specks. Taken out at the usual ink level too, they left that symbol plain there, the
