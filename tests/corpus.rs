@@ -537,6 +537,26 @@ fn a_legend_left_as_specks_is_weighed_where_the_page_prints_its_legends() {
     );
 }
 
+/// Seed 79's page 374 (a faded fax): an RPPS under a misprinted "FINESS", in a thin face
+/// the fax left as strokes apart. The page's other legend, "N° FINESS", was read by its
+/// shape only once smoothed, which thickens strokes: it looked bold, and the page was
+/// taken to print its legends bold. Weighed as bold capitals there, the thin "FINESS"
+/// came out likelier as "RPPS :", and the RPPS was confirmed — the misprint hidden. Only a
+/// legend read as scanned says how the page prints them. So weighed, seed 7's page 216
+/// and 251 (150 dpi bilevel) have their RPPS legends read.
+#[test]
+fn a_legend_read_only_smoothed_does_not_say_how_the_page_prints_them() {
+    let read = text_at_truth(79, 374, "10607846416", "fax");
+    assert_ne!(read.legend_kind, Some(IdKind::Rpps), "{read:?}");
+    assert_legends_read(
+        IdKind::Rpps,
+        &[
+            (7, 216, "10557929642", "bilevel"),
+            (7, 251, "10552493560", "bilevel"),
+        ],
+    );
+}
+
 /// Seed 53's page 73 (an unmarked group pad) and seed 47's page 3 (a marked one): a rubber
 /// stamp's box has its corner within an RPPS's bars, its top edge running on past their
 /// end, and its text under that edge, level with the bars beside them. That text read as

@@ -343,7 +343,13 @@ pub fn read_text(
     // Small capitals that a thresholded scan broke into specks are joined by smoothing;
     // what smoothing joins may also look like another word, so there the legend only
     // confirms the value's kind, and not against a reading of another kind unsmoothed.
-    let legend = match_legend(&above)
+    let as_scanned = match_legend(&above);
+    // Only a legend matched as scanned tells how the page prints its legends: smoothing
+    // thickens strokes, and a thin face's small capitals smoothed looked bold (seed 79
+    // 0374: weighed as bold where the page's other legend was, a misprinted thin "FINESS"
+    // came out likelier as a bold "RPPS :" and confirmed the RPPS under it).
+    let printed_as_scanned = as_scanned.is_some();
+    let legend = as_scanned
         .or_else(|| {
             on_smoothed(&above, LEGEND_SMOOTHINGS, |smooth| {
                 match_legend(smooth).filter(|(l, m)| expected == Some(m.kind) && !vetoed(l))
@@ -396,6 +402,7 @@ pub fn read_text(
     out.legend_seen = legend_seen;
     if let Some((line, m)) = &legend
         && m.face != usize::MAX
+        && printed_as_scanned
     {
         let mm = |x: usize, origin: f64| origin + x as f64 / above.per_mm;
         let b = &line.bbox;
