@@ -1057,10 +1057,20 @@ fn strike(image: &GrayImage, frame: &Frame, dpi: f64) -> Strike {
                 .count();
             inked as f64 / spaces.len() as f64
         };
+        // Of the lines that cross the end so, the one whose course past it is most
+        // closely inked: many lines through the end's few mm ink as many of its spaces,
+        // and one that leaves the edge's course past the end leaves its ink there to
+        // look like a tick (seed 89 0040).
+        let followed = |(a, b): (f64, f64)| {
+            let cols = beyond[side].clone();
+            let n = cols.len().max(1);
+            cols.filter(|&i| first.inked(i, at(a, b, i))).count() as f64 / n as f64
+        };
         lines
             .iter()
             .map(|&line| (share(line), line))
             .filter(|&(s, line)| s >= EDGE_SHARE && runs_on_side(line, side))
+            .map(|(s, line)| (s + followed(line), line))
             .max_by(|p, q| p.0.total_cmp(&q.0))
             .map(|(_, (a, b))| [to_mm(a), to_mm(b)])
     });

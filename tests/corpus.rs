@@ -622,6 +622,17 @@ fn a_pale_stamps_edge_along_the_bars_is_no_strike() {
     }
 }
 
+/// Seed 89's page 40: a group pad on a fax whose mark is lost, so no RPPS is singled out;
+/// a stamp's box has its top edge through one RPPS's bars and on past their end. Of the
+/// many lines that ink the spaces of the bars' last mm as the edge does, the one taken for
+/// the edge left its course a mm past the end: the edge's ink there was a tick, and the
+/// pad passed with that RPPS. The edge is the line whose course past the end is most
+/// closely inked.
+#[test]
+fn a_stamps_edge_past_the_bars_is_followed_where_it_runs() {
+    assert_singled_out_as_marked(&[(89, 40)], "stamp", 4);
+}
+
 /// On each `(seed, page)` (with `degradation`), every RPPS read is singled out by the marks
 /// around it exactly when the truth has it marked ([`ordoscan::marks::on_page`]), and at
 /// least `least` RPPS are read.
