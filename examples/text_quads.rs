@@ -3,8 +3,8 @@
 //! on the image and whose bars decode, how many read exactly and confidently each way,
 //! and the ones that differ (a development aid).
 //! `cargo run --release --example text_quads -- CORPUS_DIR`
-use ordoscan::decode::{self, Engine, Symbol, Symbology};
-use ordoscan::synth::corpus::CorpusTruth;
+use ordoscan::decode::{self, Engine, Symbol};
+use ordoscan::synth::corpus::{CorpusTruth, SymbolTruth};
 fn main() {
     let a: Vec<String> = std::env::args().collect();
     let dir = std::path::Path::new(&a[1]);
@@ -24,17 +24,7 @@ fn main() {
         let symbols = decode::read(&page.image, Engine::Own);
         let hints: Vec<Option<&str>> = symbols.iter().map(|s| Some(s.value.as_str())).collect();
         let reads = ordoscan::text::read_texts(&page.image, &symbols, t.dpi, &hints);
-        let tsyms: Vec<Symbol> = t
-            .symbols
-            .iter()
-            .map(|s| Symbol {
-                value: s.value.clone(),
-                symbology: Symbology::Code128,
-                quad: s.quad,
-                px_per_module: Some(s.px_per_module),
-                code_sets: None,
-            })
-            .collect();
+        let tsyms: Vec<Symbol> = t.symbols.iter().map(SymbolTruth::as_found).collect();
         let thints: Vec<Option<&str>> = tsyms.iter().map(|s| Some(s.value.as_str())).collect();
         let treads = ordoscan::text::read_texts(&page.image, &tsyms, t.dpi, &thints);
         for (ts, tr) in t.symbols.iter().zip(&treads) {

@@ -260,13 +260,7 @@ fn text_at_truth(
         .truth
         .symbols
         .iter()
-        .map(|s| decode::Symbol {
-            value: s.value.clone(),
-            symbology: decode::Symbology::Code128,
-            quad: s.quad,
-            px_per_module: Some(s.px_per_module),
-            code_sets: None,
-        })
+        .map(corpus::SymbolTruth::as_found)
         .collect();
     let hints: Vec<Option<&str>> = symbols.iter().map(|s| Some(s.value.as_str())).collect();
     let at = symbols

@@ -58,6 +58,20 @@ pub struct SymbolTruth {
     pub code_sets: String,
 }
 
+impl SymbolTruth {
+    /// The symbol as a reader that found it where it is drawn would report it (the text
+    /// harnesses read around the truth's quads).
+    pub fn as_found(&self) -> crate::decode::Symbol {
+        crate::decode::Symbol {
+            value: self.value.clone(),
+            symbology: crate::decode::Symbology::Code128,
+            quad: self.quad,
+            px_per_module: Some(self.px_per_module),
+            code_sets: None,
+        }
+    }
+}
+
 /// The truth of one corpus page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Instant;
 
-use ordoscan::decode::{Symbol, Symbology};
+use ordoscan::decode::Symbol;
 use ordoscan::ids::IdKind;
 use ordoscan::synth::corpus::{CorpusTruth, SymbolTruth};
 use ordoscan::text::{SPELLINGS, TextRead, crops, read_texts};
@@ -120,17 +120,7 @@ pub fn run(dir: &Path, misses: bool) -> anyhow::Result<()> {
         let Some(page) = super::load_one(&dir.join(&truth.file)) else {
             continue;
         };
-        let symbols: Vec<Symbol> = truth
-            .symbols
-            .iter()
-            .map(|s| Symbol {
-                value: s.value.clone(),
-                symbology: Symbology::Code128,
-                quad: s.quad,
-                px_per_module: Some(s.px_per_module),
-                code_sets: None,
-            })
-            .collect();
+        let symbols: Vec<Symbol> = truth.symbols.iter().map(SymbolTruth::as_found).collect();
         let hints: Vec<Option<&str>> = truth
             .symbols
             .iter()
