@@ -274,11 +274,11 @@ pub fn on_page(image: &GrayImage, symbols: &[Symbol], dpi: f64) -> Vec<Option<Ev
         return relative(at(FAINT_INK_LEVEL));
     }
     let mut all = relative(all);
-    // With one symbol singled out, another may be singled out by a paler mark (one pad
-    // highlighted, another ticked in grey): a symbol plain at the usual level and clearly
-    // ticked at the fainter one ([`Evidence::clearly_ticked`]) counts as marked too — it
-    // can only make the page ambiguous. (Any mark at that level, a ring of noise or a
-    // fold's stroke beside, made seven marked pads ambiguous over thirteen corpora.)
+    if !pale {
+        return all;
+    }
+    let faint = std::cell::OnceCell::new();
+    let faint = || faint.get_or_init(|| relative(at(FAINT_INK_LEVEL)));
     // A stroke along the bars, stopping at their ends, strikes a symbol out; a rubber
     // stamp's straight edge may look just so when its ink is too pale to be seen at the
     // usual level, and with it the stamp's box and text around the block (seed 71 0133:
@@ -286,24 +286,29 @@ pub fn on_page(image: &GrayImage, symbols: &[Symbol], dpi: f64) -> Vec<Option<Ev
     // ambiguous). Such a symbol that the fainter level shows stamped is taken as it
     // shows there. (A slanted stroke, a pen's, is left: a grey stamp beside a struck-out
     // pad would unstrike it — seed 29 0429.)
-    if pale && all.iter().flatten().any(Evidence::struck) {
-        for (e, faint) in all.iter_mut().zip(relative(at(FAINT_INK_LEVEL))) {
+    if all.iter().flatten().any(Evidence::struck) {
+        for (e, faint) in all.iter_mut().zip(faint()) {
             if let (Some(e), Some(faint)) = (e.as_mut(), faint)
                 && e.struck()
                 && e.strike_level > e.strike
                 && faint.stamped()
             {
-                *e = faint;
+                *e = *faint;
             }
         }
     }
-    if pale && all.iter().flatten().any(Evidence::singled_out) {
-        for (e, faint) in all.iter_mut().zip(relative(at(FAINT_INK_LEVEL))) {
+    // With one symbol singled out, another may be singled out by a paler mark (one pad
+    // highlighted, another ticked in grey): a symbol plain at the usual level and clearly
+    // ticked at the fainter one ([`Evidence::clearly_ticked`]) counts as marked too — it
+    // can only make the page ambiguous. (Any mark at that level, a ring of noise or a
+    // fold's stroke beside, made seven marked pads ambiguous over thirteen corpora.)
+    if all.iter().flatten().any(Evidence::singled_out) {
+        for (e, faint) in all.iter_mut().zip(faint()) {
             if let (Some(e), Some(faint)) = (e.as_mut(), faint)
                 && e.plain()
                 && faint.clearly_ticked()
             {
-                *e = faint;
+                *e = *faint;
             }
         }
     }
