@@ -231,9 +231,9 @@ impl Evidence {
     /// spaces; one that inks fewer must stand clear of what else a stroke could be: a
     /// signature's zigzag inks as many along the bars as across them, a stamp's edge runs
     /// on into the corners beside the block, on either side (seed 47 0379: an arrow on one
-    /// side, the stamp's edge running on past the other end). A stroke along the bars is one only with
-    /// nothing in the corners or below the block (a stamp's box and text). No stroke
-    /// counts inside a circle's arc all around.
+    /// side, the stamp's edge running on past the other end). A stroke along the bars is
+    /// one only with nothing in the corners or below the block (a stamp's box and text).
+    /// No stroke counts inside a circle's arc all around.
     pub fn struck(&self) -> bool {
         let clear = self.corners.max(self.other_corners) < AROUND_MM2;
         let slanted = self.strike >= SURE_STRIKE

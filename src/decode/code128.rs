@@ -386,8 +386,9 @@ pub fn heads(widths: &[f64]) -> Vec<Partial> {
         let (mut whole, mut stopped) = (false, false);
         while let Some((v, m)) = widths.get(at..).and_then(classify) {
             if v == STOP_VALUE {
-                whole = stop_ends(widths, at);
-                stopped = !whole && stop_bar(widths, at);
+                let bar = stop_bar(widths, at);
+                whole = bar.is_some_and(|module| quiet(widths.get(at + 7), module));
+                stopped = bar.is_some() && !whole;
                 break;
             }
             if v >= START_A || chars.len() > 100 {
@@ -456,21 +457,17 @@ pub fn tails(widths: &[f64]) -> Vec<Partial> {
 /// Whether the stop pattern whose six first widths begin at `at` ends with its last bar
 /// (about 2 modules) and a quiet zone.
 fn stop_ends(widths: &[f64], at: usize) -> bool {
-    let Some(module) = character_width(&widths[at..]).map(|w| w / 11.0) else {
-        return false;
-    };
-    stop_bar(widths, at) && quiet(widths.get(at + 7), module)
+    stop_bar(widths, at).is_some_and(|module| quiet(widths.get(at + 7), module))
 }
 
-/// Whether the stop pattern whose six first widths begin at `at` ends with its last bar
-/// (about 2 modules).
-fn stop_bar(widths: &[f64], at: usize) -> bool {
-    let Some(module) = character_width(&widths[at..]).map(|w| w / 11.0) else {
-        return false;
-    };
+/// The module of the stop pattern whose six first widths begin at `at`, when it ends with
+/// its last bar (about 2 modules).
+fn stop_bar(widths: &[f64], at: usize) -> Option<f64> {
+    let module = character_width(&widths[at..])? / 11.0;
     widths
         .get(at + 6)
         .is_some_and(|&last| (1.0..=3.2).contains(&(last / module)))
+        .then_some(module)
 }
 
 /// Whether symbol characters (start, data, check) carry a right mod-103 check character.

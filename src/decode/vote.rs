@@ -90,13 +90,12 @@ pub fn combine(lines: &[Vec<LinePart>], grid: Option<GridRead>) -> Vec<Voted> {
     }
     // Tails no head paired with may have read back through a start without quiet zone;
     // heads no tail paired with may have read on to a stop without one.
-    let alone = |group: usize, paired: &[bool]| !paired[group];
     let lone = (0..tails.len())
-        .filter(|&t| alone(t, &paired))
+        .filter(|&t| !paired[t])
         .filter_map(|t| read_back(&tails[t]))
         .chain(
             (0..heads.len())
-                .filter(|&h| alone(h, &heads_paired))
+                .filter(|&h| !heads_paired[h])
                 .filter_map(|h| read_forward(&heads[h])),
         );
     for v in lone {
