@@ -301,6 +301,16 @@ fn a_stamps_letter_over_a_digit_is_no_misprint() {
     assert_no_misprint_read(37, 427, "10535361546", "stamp");
 }
 
+/// Seed 101's page 100 (300 dpi, motion blur): a grey stamp's capitals run up into the
+/// last digits of a serif RPPS, making three of them taller than the line's other digits,
+/// and the top of its "C" joins the 1 between them, which reads clearly as a 4. A
+/// character clearly taller than the line's others has a mark joined to it, and beside
+/// marks what differs may be the mark: no misprint is read.
+#[test]
+fn a_digit_between_ones_a_stamps_capitals_run_into_is_no_misprint() {
+    assert_no_misprint_read(101, 100, "10874611287", "stamp");
+}
+
 /// Seed 23's page 86 (150 dpi): a grey stamp's capitals touch the HRI's last digits and
 /// its frame's post crosses them; at a dark threshold the thin strokes of the small digits
 /// break. Keeping only the ink within two pixels of the darkest strokes takes the stamp
@@ -399,19 +409,72 @@ fn specks_before_a_legend_are_no_part_of_it() {
     assert_eq!(read.legend_kind, Some(IdKind::Rpps), "{read:?}");
 }
 
-/// Reads the HRI of `value`'s symbol on page `index` of `seed` (a misprint page) where the
-/// page's own decode puts it, and asserts it reads `printed`, confidently.
-fn assert_misprint_read_where_decoded(seed: u64, index: u32, value: &str, printed: &str) {
+/// The text of `value`'s symbol on page `index` of `seed`, read where the page's own
+/// decode puts the symbol, and the page's case.
+fn text_where_decoded(seed: u64, index: u32, value: &str) -> (ordoscan::text::TextRead, String) {
     let g = corpus::generate(seed, index, 600.0);
-    assert_eq!(g.truth.case, "fault_hri_mismatch");
     let image = ingest::decode_first(&g.bytes).expect("the page decodes");
     let symbol = decode::read(&image, Engine::Own)
         .into_iter()
         .find(|s| s.value == value)
-        .expect("the misprinted symbol decodes");
+        .expect("the symbol decodes");
     let read = ordoscan::text::read_text(&image, &symbol, g.truth.dpi, Some(&symbol.value));
+    (read, g.truth.case)
+}
+
+/// Reads the HRI of `value`'s symbol on page `index` of `seed` (a misprint page) where the
+/// page's own decode puts it, and asserts it reads `printed`, confidently.
+fn assert_misprint_read_where_decoded(seed: u64, index: u32, value: &str, printed: &str) {
+    let (read, case) = text_where_decoded(seed, index, value);
+    assert_eq!(case, "fault_hri_mismatch");
     assert_eq!(read.hri.as_deref(), Some(printed), "{read:?}");
     assert!(read.hri_confident, "{read:?}");
+}
+
+/// Seed 67's page 437 (faded, eroded ink, a signature): a serif FINESS printed
+/// "42 080 9873", a pen's stroke across its first digits. Where the page's own decode puts
+/// the symbol, the line cut into the value's digits reads its eroded 4 as a clear 1 — a
+/// stem is what is left of many a broken digit: no 1 is read against the value, and the
+/// HRI confirms the bars.
+#[test]
+fn a_broken_digits_stem_cut_from_the_line_is_no_misprinted_one() {
+    let (read, case) = text_where_decoded(67, 437, "420809873");
+    assert_eq!(case, "single");
+    assert_eq!(read.hri.as_deref(), Some("420809873"), "{read:?}");
+    assert!(read.hri_confident, "{read:?}");
+}
+
+/// Seed 103's page 476 (300 dpi, blur, noise): an RPPS printed 10061132488 over bars
+/// saying 10061132485, a grey stamp's frame post crossing its fifth digit and the stamp's
+/// capitals under its last. Where the page's own decode puts the symbol (its angle a
+/// little off, as the stamp's edge runs along the bars' feet), the post reads as a
+/// character of its own: twelve characters, unconfident. With the grey taken away the
+/// line reads 10061132488 clearly, and its last digit is the one the twelve characters
+/// end on: the misprint stands.
+#[test]
+fn a_misprint_stands_when_a_stamps_post_made_a_character_of_its_own() {
+    assert_misprint_read_where_decoded(103, 476, "10061132485", "10061132488");
+}
+
+/// Seed 73's page 53 (200 dpi, bilevel): a 1.8 mm serif RPPS printed 10136430859 over
+/// bars saying 10136430856. Thresholded, its hairlines are gone: the 0s are two
+/// brackets each, the line twelve characters or more. Cut from its runs of ink columns
+/// into the value's digits as nearly as it can be, every digit agrees but the last,
+/// which is still clearly a 9: the misprint stands.
+#[test]
+fn a_misprint_in_a_broken_serif_line_reads_when_cut_into_the_values_digits() {
+    assert_misprint_read_where_decoded(73, 53, "10136430856", "10136430859");
+}
+
+/// Seed 53's page 46 (150 dpi JPEG, a signature) and seed 59's page 384 (a 200 dpi
+/// fax with ink spread): misprinted last digits (2 over a 9, 8 over a 5) that a pen's
+/// stroke or spread ink joined to their neighbours, so that no threshold cut the line into
+/// its digits. Cut from its runs of ink columns, each character as wide as a digit, the
+/// printed digit reads clearly: the misprint stands.
+#[test]
+fn a_misprint_joined_to_its_neighbours_reads_when_cut_into_the_values_digits() {
+    assert_misprint_read_where_decoded(53, 46, "10637038109", "10637038102");
+    assert_hri_reads(59, 384, "10861206075", "10861206078", "ink_spread");
 }
 
 /// Seed 29's page 486: a faded, speckled RPPS whose digits end in 8 where the bars say 5

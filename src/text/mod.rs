@@ -602,6 +602,9 @@ enum Differ<'a> {
     /// Only where this earlier reading of the strip as sampled read the same digit: a
     /// view with grey ink taken away, which may have taken part of a faded digit with it,
     /// but sees the digit the plain strip saw and settles the ones a stamp left unsure.
+    /// A reading as sampled one character longer or shorter (a stamp frame's post read as
+    /// a character, two characters run together) holds a digit at the same place counted
+    /// from the end it agrees with up to that digit.
     AsIn(&'a str),
 }
 
@@ -613,10 +616,17 @@ impl Differ<'_> {
             Differ::Anywhere => true,
             Differ::Nowhere => false,
             Differ::AsIn(plain) => {
-                plain.len() == digits.len()
-                    && digits.len() == value.len()
-                    && (digits.bytes().zip(value.bytes()).zip(plain.bytes()))
-                        .all(|((d, v), p)| d == v || d == p)
+                let (d, p) = (digits.as_bytes(), plain.as_bytes());
+                let aligned = |i: usize| {
+                    if p.len() == d.len() {
+                        return p[i] == d[i];
+                    }
+                    let head = p.get(..=i).is_some_and(|h| *h == d[..=i]);
+                    let tail = (p.len() + i).checked_sub(d.len()).map(|t| &p[t..]);
+                    p.len().abs_diff(d.len()) == 1 && (head || tail == Some(&d[i..]))
+                };
+                d.len() == value.len()
+                    && (0..d.len()).all(|i| d[i] == value.as_bytes()[i] || aligned(i))
             }
         }
     }
@@ -735,9 +745,10 @@ const BAND_PAD: f64 = 0.15;
 /// character, and cut at the band they stand alone again. The longer reading is kept,
 /// with the line it was read on. When that reading does not confirm the value `hint`,
 /// the line is read once more from every piece of ink in its band ([`pieces`]), and
-/// then cut into the value's digits ([`cut_to_value`]); these readings are taken only
-/// when they confirm the value (pieces may join into another digit as well as into the
-/// printed one; see [`pieces_agree`] for when they may differ).
+/// then cut into the value's digits ([`cut_to_value`]). Read from its pieces, a line is
+/// taken only when it confirms the value (pieces may join into another digit as well as
+/// into the printed one; see [`pieces_agree`] for when they may differ); cut into the
+/// value's digits, also when one of them clearly differs from the value's.
 fn read_line(
     greyless: &Greyless,
     line: TextLine,
@@ -787,9 +798,9 @@ fn read_line(
     }
     // Last, cut into the value's digits from its runs of ink columns.
     if let Some(value) = hint
-        && cut_to_value(&band, &whole, level, value)
+        && let Some(cut) = cut_to_value(&band, &whole, level, value)
     {
-        return (whole, Some((value.to_owned(), true)));
+        return (whole, Some((cut, true)));
     }
     (line, read)
 }
@@ -817,17 +828,21 @@ const CUT_RUNS: usize = 4;
 /// Widest a character cut from runs may be, in cap heights.
 const CUT_WIDE: f64 = 1.1;
 
-/// Whether the line `line` of `band` can be cut into the value's digits (`false` for a
-/// value that is not all digits): its columns of
-/// ink fall in runs (a serif 0 whose thin top and bottom a threshold took away is two),
-/// and of every way of cutting the runs into as many characters as the value has
-/// digits, each a few runs at most and no wider than a digit, the one whose characters
-/// read nearest the value's digits has each read as the value's digit
-/// ([`Against::Agrees`]). Only ever confirms.
-fn cut_to_value(band: &Strip, line: &TextLine, level: f32, value: &str) -> bool {
+/// The line `line` of `band` cut into the value's digits (`None` for a value that is not
+/// all digits): its columns of ink fall in runs (a serif 0 whose thin top and bottom a
+/// threshold took away is two), and of every way of cutting the runs into as many
+/// characters as the value has digits, each a few runs at most and no wider than a
+/// digit, the one whose characters read nearest the value's digits is read. The value
+/// when each character reads as the value's digit ([`Against::Agrees`]); when all do
+/// but one, which even so cut reads clearly as another digit than 1, the value's far
+/// behind ([`CONTRARY_LEAD`]), and every character is as wide as the line's digits,
+/// the line with that digit: a misprint (seed 73 0053, a small serif HRI on a bilevel
+/// page whose 0s broke in two; seed 53 0046 and 59 0384, a pen's stroke or ink spread
+/// joining digits). `None` otherwise.
+fn cut_to_value(band: &Strip, line: &TextLine, level: f32, value: &str) -> Option<String> {
     // A Corsican FINESS (2A…, 2B…) is printed with a letter: not a row of digits.
     if !value.bytes().all(|c| c.is_ascii_digit()) {
-        return false;
+        return None;
     }
     let want: Vec<u8> = value.bytes().map(|c| c - b'0').collect();
     let b = line.bbox;
@@ -843,7 +858,7 @@ fn cut_to_value(band: &Strip, line: &TextLine, level: f32, value: &str) -> bool 
     }
     let (m, n) = (runs.len(), want.len());
     if m < n || n == 0 {
-        return false;
+        return None;
     }
     // The reading of runs j..=k as one character, when it may be one.
     let mut cells: Vec<Vec<Option<Guess>>> = vec![vec![None; CUT_RUNS]; m];
@@ -887,20 +902,53 @@ fn cut_to_value(band: &Strip, line: &TextLine, level: f32, value: &str) -> bool 
         }
     }
     if !best[n][m].0.is_finite() {
-        return false;
+        return None;
     }
+    // The cut's characters, first to last: their width and their reading.
+    let mut cut: Vec<(usize, &Guess)> = Vec::with_capacity(n);
     let mut k = m;
     for i in (1..=n).rev() {
         let j = best[i][k].1;
-        let Some(g) = &cells[j][k - 1 - j] else {
-            return false;
-        };
-        if against(g, want[i - 1]) != Against::Agrees {
-            return false;
-        }
+        cut.push((runs[k - 1].1 - runs[j].0, cells[j][k - 1 - j].as_ref()?));
         k = j;
     }
-    true
+    cut.reverse();
+    let mut read = want.clone();
+    let mut differ = 0;
+    for (i, &(_, g)) in cut.iter().enumerate() {
+        let v = want[i];
+        match against(g, v) {
+            Against::Agrees => {}
+            Against::Differs
+                if g.digit != 1 && g.by_digit[usize::from(v)] - g.distance() >= CONTRARY_LEAD =>
+            {
+                read[i] = g.digit;
+                differ += 1;
+            }
+            _ => return None,
+        }
+    }
+    // A digit that differs stands only in a cut whose characters are each as wide as a
+    // digit of the line: one narrower or wider is part of a character or two (a broken
+    // 0's side read as a 5). Nor is a 1 read against the value: a stem is what is left of
+    // many a digit whose thinner strokes broke off (a faded, eroded serif 4 under a pen's
+    // stroke, seed 67 0437, cut three quarters as wide as the line's digits).
+    let usual = median(
+        cut.iter()
+            .zip(&want)
+            .filter(|&(_, &v)| v != 1)
+            .map(|(&(w, _), _)| w),
+    )
+    .unwrap_or(0) as f64;
+    let odd = cut.iter().zip(&want).any(|(&(w, _), &v)| {
+        let w = w as f64;
+        w > WIDE * usual || (v != 1 && w < NARROW * usual)
+    });
+    match differ {
+        0 => Some(value.to_owned()),
+        1 if !odd => Some(read.iter().map(|&d| char::from(b'0' + d)).collect()),
+        _ => None,
+    }
 }
 
 /// Fewest thresholds at which a line read from its pieces must read the same for a
@@ -1246,11 +1294,12 @@ fn read_digits(
         return None;
     }
     // Characters that are no digit or were cut out of a larger blob have marks over them,
-    // as has one clearly wider than the others (a stamp frame's post joined to a blurred
-    // 2 read as a 7); one clearly shorter than the others lost part of itself (a 2
-    // without its foot reads as a 7), as has one that reads as a digit other than 1 and is
-    // clearly narrower than the others that do (half an 8 reads as a 5): they and their
-    // neighbours (a stroke rarely stops at a character's edge) only confirm.
+    // as has one clearly taller than the others (a stamp's capital run up into it: seed
+    // 101 0100) and one clearly wider (a stamp frame's post joined to a blurred 2 read as
+    // a 7); one clearly shorter than the others lost part of itself
+    // (a 2 without its foot reads as a 7), as has one that reads as a digit other than 1
+    // and is clearly narrower than the others that do (half an 8 reads as a 5): they and
+    // their neighbours (a stroke rarely stops at a character's edge) only confirm.
     let usual = median(chars.iter().map(Blob::h))? as f64;
     let usual_width = median(
         chars
@@ -1267,7 +1316,9 @@ fn read_digits(
         .map(|((&f, g), b)| {
             let w = b.w() as f64;
             let odd_width = w > WIDE * usual_width || (g.digit != 1 && w < NARROW * usual_width);
-            f || is_far(g) || (b.h() as f64) < SHORT * usual || odd_width
+            let h = b.h() as f64;
+            let tall = h >= (TALLER * usual).max(usual + 2.0);
+            f || is_far(g) || h < SHORT * usual || tall || odd_width
         })
         .collect();
     let marks = marked.iter().filter(|&&m| m).count();
