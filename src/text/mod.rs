@@ -933,17 +933,9 @@ fn cut_to_value(band: &Strip, line: &TextLine, level: f32, value: &str) -> Optio
     // 0's side read as a 5). Nor is a 1 read against the value: a stem is what is left of
     // many a digit whose thinner strokes broke off (a faded, eroded serif 4 under a pen's
     // stroke, seed 67 0437, cut three quarters as wide as the line's digits).
-    let usual = median(
-        cut.iter()
-            .zip(&want)
-            .filter(|&(_, &v)| v != 1)
-            .map(|(&(w, _), _)| w),
-    )
-    .unwrap_or(0) as f64;
-    let odd = cut.iter().zip(&want).any(|(&(w, _), &v)| {
-        let w = w as f64;
-        w > WIDE * usual || (v != 1 && w < NARROW * usual)
-    });
+    let widths: Vec<(usize, u8)> = cut.iter().zip(&want).map(|(&(w, _), &v)| (w, v)).collect();
+    let usual = usual_width(&widths);
+    let odd = widths.iter().any(|&(w, v)| odd_width(w, v, usual));
     match differ {
         0 => Some(value.to_owned()),
         1 if !odd => Some(read.iter().map(|&d| char::from(b'0' + d)).collect()),
@@ -1251,9 +1243,7 @@ fn read_digits(
             .filter(|(_, g)| g.distance() < CLEAR)
             .map(|(b, _)| b.h()),
     );
-    let taller = |b: &Blob| {
-        digit_height.is_some_and(|h| b.h() as f64 >= (TALLER * h as f64).max(h as f64 + 2.0))
-    };
+    let taller = |b: &Blob| digit_height.is_some_and(|h| taller_than(b.h(), h as f64));
     let mut trimmed = false;
     while let (Some(first), Some(last)) = (guesses.first(), guesses.last()) {
         let n = guesses.len();
@@ -1301,24 +1291,22 @@ fn read_digits(
     // and is clearly narrower than the others that do (half an 8 reads as a 5): they and
     // their neighbours (a stroke rarely stops at a character's edge) only confirm.
     let usual = median(chars.iter().map(Blob::h))? as f64;
-    let usual_width = median(
-        chars
-            .iter()
-            .zip(&guesses)
-            .filter(|(_, g)| g.digit != 1)
-            .map(|(b, _)| b.w()),
-    )
-    .unwrap_or(0) as f64;
+    let widths: Vec<(usize, u8)> = chars
+        .iter()
+        .zip(&guesses)
+        .map(|(b, g)| (b.w(), g.digit))
+        .collect();
+    let usual_width = usual_width(&widths);
     let marked: Vec<bool> = filled
         .iter()
         .zip(&guesses)
         .zip(&chars)
         .map(|((&f, g), b)| {
-            let w = b.w() as f64;
-            let odd_width = w > WIDE * usual_width || (g.digit != 1 && w < NARROW * usual_width);
             let h = b.h() as f64;
-            let tall = h >= (TALLER * usual).max(usual + 2.0);
-            f || is_far(g) || h < SHORT * usual || tall || odd_width
+            f || is_far(g)
+                || h < SHORT * usual
+                || taller_than(b.h(), usual)
+                || odd_width(b.w(), g.digit, usual_width)
         })
         .collect();
     let marks = marked.iter().filter(|&&m| m).count();
@@ -1404,6 +1392,24 @@ fn median(values: impl Iterator<Item = usize>) -> Option<usize> {
     let mut v: Vec<usize> = values.collect();
     v.sort_unstable();
     v.get(v.len() / 2).copied()
+}
+
+/// The usual width of a line's characters (width, digit) other than 1s (0 with none).
+fn usual_width(chars: &[(usize, u8)]) -> f64 {
+    median(chars.iter().filter(|&&(_, d)| d != 1).map(|&(w, _)| w)).unwrap_or(0) as f64
+}
+
+/// Whether a character `w` wide, read (or to be read) as `digit`, is clearly wider than
+/// the line's `usual` width, or clearly narrower when it is no 1 ([`WIDE`], [`NARROW`]).
+fn odd_width(w: usize, digit: u8, usual: f64) -> bool {
+    let w = w as f64;
+    w > WIDE * usual || (digit != 1 && w < NARROW * usual)
+}
+
+/// Whether a character `h` high is clearly taller than `usual` ([`TALLER`], and two
+/// pixels at least).
+fn taller_than(h: usize, usual: f64) -> bool {
+    h as f64 >= (TALLER * usual).max(usual + 2.0)
 }
 
 /// A character less high than this share of the line's usual height has lost part of itself.
