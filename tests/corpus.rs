@@ -375,6 +375,15 @@ fn a_smoothed_stroke_confirms_no_value_over_a_misprinted_digit() {
     assert_eq!(read.hri.as_deref(), Some("10984138562"), "{read:?}");
 }
 
+/// Seed 113's page 419 (a 200 dpi fax): a fold runs a few degrees off the line of an
+/// RPPS's grouped digits and along the tops of the last two, joining them into one blob
+/// with it; the cell cut for the last beyond the line reads as no digit. With long lines
+/// along the text taken away, the digits stand apart again and the line reads whole.
+#[test]
+fn digits_a_fold_runs_along_the_tops_of_read_once_it_is_away() {
+    assert_hri_confirms(113, 419, "10411844839", "fold");
+}
+
 /// Seed 7's page 37: a stamp's grey letter over a 3 of a 150 dpi RPPS's printed digits
 /// leaves it between a 3 and an 8, the 8 a little nearer; with the grey taken away the 3
 /// is as near as the 8, and the line agrees with the bars.

@@ -643,12 +643,13 @@ const HRI_SMOOTHINGS: usize = 6;
 /// distance from the darkest strokes, then by a level near the print's; then, black as
 /// the print, its vertical rules taken away (a stamp frame's side through a digit), and
 /// last a pen's long straight strokes ([`Strip::unruled`], [`Strip::unstroked`]).
-const GREYLESS: [fn(&Strip) -> Option<Strip>; 5] = [
+const GREYLESS: [fn(&Strip) -> Option<Strip>; 6] = [
     Strip::clipped,
     |s| s.cored(CORE_REACH),
     |s| s.clipped_at(DARK_CLIP),
     |s| s.unruled(RULE_LONG_MM, RULE_WIDE_MM),
     |s| s.unstroked(STROKE_LONG_MM, RULE_WIDE_MM),
+    |s| s.unlined(RULE_LONG_MM, RULE_WIDE_MM),
 ];
 /// Ink running straight longer than this (mm), well off the line of text and the
 /// vertical, is a pen's stroke (a digit's longest slanting stroke is about its height).

@@ -114,6 +114,14 @@ impl Strip {
         self.without_lines(&STROKE_ANGLES, long_mm, wide_mm)
     }
 
+    /// The strip with long straight lines along the line of text taken away (a fold, a
+    /// stamp frame's edge touching the digits' tops): ink running straight, unbroken,
+    /// longer than `long_mm` within a few degrees of the line (longer than two digits:
+    /// the characters of a line stand apart).
+    pub(crate) fn unlined(&self, long_mm: f64, wide_mm: f64) -> Option<Strip> {
+        self.without_lines(&LEVEL_ANGLES, long_mm, wide_mm)
+    }
+
     /// The strip with the ink that runs straight and unbroken longer than `long_mm` at
     /// one of `angles` (degrees from the line of text, 90 down the strip) taken away,
     /// each row of it filled from its two sides where it is at most `wide_mm` wide.
@@ -423,6 +431,10 @@ fn mark_runs(
     }
     any
 }
+
+/// Angles (degrees from the line of text) at which [`Strip::unlined`] looks for a line
+/// along the text.
+const LEVEL_ANGLES: [f64; 7] = [0.0, 3.0, 6.0, 9.0, 171.0, 174.0, 177.0];
 
 /// Angles (degrees from the line of text) at which [`Strip::unstroked`] looks for a pen's
 /// straight strokes: well off the line of text (a row of digits is long that way) and off

@@ -1079,3 +1079,58 @@ fn no_legend_where_the_page_prints_legends_is_no_legend() {
         }
     }
 }
+
+/// A long line along the text, a few degrees off it (a fold over the digits' tops), is
+/// taken away; the horizontal strokes of characters standing apart, each shorter than the
+/// line must be, stay.
+#[test]
+fn a_long_line_along_the_text_is_taken_away() {
+    let (w, h) = (120, 40);
+    let mut ink = vec![0.0f32; w * h];
+    // A line 3 px thick from (0, 10) to (119, 16): about 3° off the text, 15 mm long.
+    let at = |x: usize| 10 + (x as f64 * 6.0 / 119.0).round() as usize;
+    for x in 0..w {
+        for d in 0..3 {
+            ink[(at(x) + d) * w + x] = 255.0;
+        }
+    }
+    // Characters' horizontal strokes, 12 px (1.5 mm) long with gaps of 4 px, on row 30.
+    for c in 0..7 {
+        for x in c * 16..c * 16 + 12 {
+            ink[30 * w + x] = 255.0;
+        }
+    }
+    let strip = Strip {
+        w,
+        h,
+        ink,
+        origin_mm: [0.0, 0.0],
+        per_mm: 8.0,
+    };
+    // Lines longer than 5.5 mm (44 px) go.
+    let clean = strip.unlined(5.5, 0.5).expect("a line");
+    for x in 0..w {
+        for d in 0..3 {
+            assert!(clean.at(x, at(x) + d) < 128.0, "the line at column {x}");
+        }
+    }
+    for c in 0..7 {
+        assert!(
+            clean.at(c * 16 + 5, 30) > 128.0,
+            "character {c}'s stroke stays"
+        );
+    }
+    // Strokes along the text standing apart, each shorter than a line: none to take.
+    let mut strokes = vec![0.0f32; w * h];
+    (0..w)
+        .filter(|x| x % 16 < 12)
+        .for_each(|x| strokes[30 * w + x] = 255.0);
+    assert!(
+        Strip {
+            ink: strokes,
+            ..strip
+        }
+        .unlined(5.5, 0.5)
+        .is_none()
+    );
+}
