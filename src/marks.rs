@@ -265,13 +265,27 @@ pub fn on_page(image: &GrayImage, symbols: &[Symbol], dpi: f64) -> Vec<Option<Ev
     };
     let all = at(INK_LEVEL);
     // A pale pen (a grey ballpoint, blurred by the scan) leaves a tick under half the
-    // bars' darkness: when nothing around any symbol shows at that level, the page is
-    // looked at again at a fainter one, by the same rules. A page of two grey levels (a
+    // bars' darkness: when nothing singles any symbol out or strikes it at that level,
+    // the page is looked at again at a fainter one, by the same rules (seed 113 0048: a
+    // thin grey tick beside one RPPS, 2.4 mm² of it at the usual level, a pen's being
+    // 2.5). A symbol under a rubber stamp keeps its evidence at the usual level, where
+    // the stamp was seen for one: a stamp is no hand mark. A page of two grey levels (a
     // fax, a thresholded scan) has no pale pen: there the fainter level sees only specks
     // made grey by the sampling (a fax's speckle all around a symbol made a circle).
     let pale = !crate::decode::scan::two_level(image);
-    if pale && all.iter().flatten().all(|e| e.plain() && !e.struck()) {
-        return relative(at(FAINT_INK_LEVEL));
+    if pale
+        && all
+            .iter()
+            .flatten()
+            .all(|e| !e.singled_out() && !e.struck())
+    {
+        let stamped: Vec<bool> = all.iter().map(|e| e.is_some_and(|e| e.stamped())).collect();
+        return relative(at(FAINT_INK_LEVEL))
+            .into_iter()
+            .zip(relative(all))
+            .zip(stamped)
+            .map(|((faint, usual), stamped)| if stamped { usual } else { faint })
+            .collect();
     }
     let mut all = relative(all);
     if !pale {

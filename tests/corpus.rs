@@ -797,6 +797,16 @@ fn a_pale_tick_beside_another_mark_counts() {
     assert_singled_out_as_marked(&[(59, 476)], "motion_blur", 2);
 }
 
+/// Seed 113's page 48: a group pad with one RPPS ticked in a thin grey stroke (2.4 mm²
+/// beside the bars at the usual ink level, short of a pen's 2.5) and a rubber stamp over
+/// the other. The stamp kept the page from being looked at again at the fainter level,
+/// and the pad was ambiguous. A stamped symbol is no marked one: with nothing singled out
+/// at the usual level, the fainter one is looked at, and the tick singles its RPPS out.
+#[test]
+fn a_stamp_over_another_symbol_does_not_hide_a_pale_tick() {
+    assert_singled_out_as_marked(&[(113, 48)], "stamp", 2);
+}
+
 /// Seed 13's page 67: a faded fax leaves an RPPS's printed digits in specks that four
 /// smoothings do not run together; six do, and the digits confirm the bars.
 #[test]
