@@ -641,8 +641,10 @@ const LEGEND_SMOOTHINGS: usize = 6;
 const HRI_SMOOTHINGS: usize = 6;
 /// A strip with its grey ink (a stamp, a fold's shadow) taken away: by level, then by
 /// distance from the darkest strokes, then by a level near the print's; then, black as
-/// the print, its vertical rules taken away (a stamp frame's side through a digit), and
-/// last a pen's long straight strokes ([`Strip::unruled`], [`Strip::unstroked`]).
+/// the print, its vertical rules taken away (a stamp frame's side through a digit), a
+/// pen's long straight strokes, and last long lines along the text (a fold or a frame's
+/// edge along the digits' tops) ([`Strip::unruled`], [`Strip::unstroked`],
+/// [`Strip::unlined`]).
 const GREYLESS: [fn(&Strip) -> Option<Strip>; 6] = [
     Strip::clipped,
     |s| s.cored(CORE_REACH),
