@@ -93,9 +93,11 @@ impl<'a> Interior<'a> {
         // for points on a page.
         let (x0, y0) = (x as i32, y as i32);
         let k = y0 as usize * self.stride + x0 as usize;
-        let p = |k: usize| f64::from(self.raw[k]);
+        // One bounds check for the four pixels.
+        let four = &self.raw[k..k + self.stride + 2];
+        let p = |k: usize| f64::from(four[k]);
         (
-            [p(k), p(k + 1), p(k + self.stride), p(k + self.stride + 1)],
+            [p(0), p(1), p(self.stride), p(self.stride + 1)],
             [f64::from(x0), f64::from(y0)],
         )
     }

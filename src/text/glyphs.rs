@@ -2,11 +2,12 @@
 //! the DejaVu faces (several sizes, blurred, thickened and thinned as scans are), compared
 //! to each cut-out character by the correlation of their normalised grey shapes.
 
+use std::cell::RefCell;
 use std::sync::OnceLock;
 
 use image::{GrayImage, Luma};
 
-use super::strip::{Blob, Strip, blobs, dot, from_image, normalised};
+use super::strip::{Blob, Recall, Strip, blobs, dot, footprint, from_image, normalised};
 use crate::synth::{Typeface, degrade, draw_text};
 
 /// Grid a character is resampled to.
@@ -102,6 +103,16 @@ pub(crate) fn classify(strip: &Strip, b: &Blob, cap_px: f64) -> Option<Guess> {
     if (b.h() as f64) < 0.7 * cap_px || b.h() < 4 {
         return None;
     }
+    // The same character is cut out alike at several thresholds and in several of a
+    // strip's views: its guess is remembered by what it reads of the strip.
+    thread_local! {
+        static GUESSES: RefCell<Recall<Option<Guess>>> = RefCell::default();
+    }
+    Recall::get(&GUESSES, footprint(strip, b), || guess(strip, b))
+}
+
+/// [`classify`] without the size check or the memory.
+fn guess(strip: &Strip, b: &Blob) -> Option<Guess> {
     let shape = normalised(strip, b, COLS, ROWS)?;
     let aspect = b.w() as f32 / b.h() as f32;
     let mut by_digit = [f32::MAX; 10];

@@ -3,11 +3,12 @@
 //! normalised grey images. A legend is only named when one spelling clearly wins and its
 //! kind beats every spelling of the other kinds.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use super::glyphs::{ink_box, render};
-use super::strip::{Blob, Strip, dot, from_image, normalised};
+use super::strip::{Blob, Recall, Strip, dot, footprint, from_image, normalised};
 use crate::ids::IdKind;
 use crate::synth::Typeface;
 
@@ -124,11 +125,16 @@ impl Reference {
     }
 }
 
+/// The size [`references`] are rendered at for capitals `cap_px` high, in half pixels.
+fn reference_size(cap_px: f64) -> u32 {
+    (cap_px * 2.0).round().clamp(4.0, 200.0) as u32
+}
+
 /// Every spelling in every face rendered at `cap_px` (to the half pixel), made once per
 /// size and shared.
 fn references(cap_px: f64) -> Arc<Vec<Reference>> {
     static CACHE: OnceLock<Mutex<HashMap<u32, Arc<Vec<Reference>>>>> = OnceLock::new();
-    let key = (cap_px * 2.0).round().clamp(4.0, 200.0) as u32;
+    let key = reference_size(cap_px);
     let cache = CACHE.get_or_init(Mutex::default);
     if let Some(r) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
         return r;
@@ -160,6 +166,18 @@ fn references(cap_px: f64) -> Arc<Vec<Reference>> {
 /// and lead: whether it names a legend depends on the value's kind
 /// ([`Match::accepted`]).
 pub(crate) fn best_match(strip: &Strip, line: &Blob, cap_px: f64) -> Option<Match> {
+    // A line is cut out alike at several thresholds and in several views of a strip: its
+    // match is remembered by what it reads of the strip and the references' size.
+    thread_local! {
+        static MATCHES: RefCell<Recall<Option<Match>>> = RefCell::default();
+    }
+    let mut key = footprint(strip, line);
+    key.push(reference_size(cap_px));
+    Recall::get(&MATCHES, key, || match_line(strip, line, cap_px))
+}
+
+/// [`best_match`] without the memory.
+fn match_line(strip: &Strip, line: &Blob, cap_px: f64) -> Option<Match> {
     let qa = line.w() as f32 / line.h() as f32;
     // Columns in steps of COLS_STEP: the references resampled to a width are kept, and
     // lines a few columns apart share them (an aspect off by at most 2 columns in 16 rows'

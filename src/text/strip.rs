@@ -4,6 +4,10 @@
 //! down the bars, through the homography taking the symbol's rectangle to its quad), so
 //! rotation, skew and perspective are undone before any glyph is looked at.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::thread::LocalKey;
+
 use image::GrayImage;
 use wide::{f32x8, f64x4};
 
@@ -292,23 +296,35 @@ impl Frame {
             let mut pw = m[6] * x + m[7] * y + m[8];
             // A row whose ends lie a pixel inside the page's interior lies in it (a
             // straight line on the page), whatever the stepping's rounding.
-            let end = |k: f64| {
-                let (qx, qy, qw) = (px + dx * k, py + dy * k, pw + dw * k);
-                [qx / qw - 0.5, qy / qw - 0.5]
+            // So does a run of samples whose ends do: a row running off the page is
+            // sampled through the interior four at a time as far as it lies in it.
+            let inside_from = |[px, py, pw]: [f64; 3], n: usize| {
+                let end = |k: f64| {
+                    let (qx, qy, qw) = (px + dx * k, py + dy * k, pw + dw * k);
+                    [qx / qw - 0.5, qy / qw - 0.5]
+                };
+                let slack = |p: [f64; 2], d: f64| [p[0] + d, p[1] + d];
+                [end(0.0), end((n - 1) as f64)]
+                    .iter()
+                    .all(|&p| inside.holds(slack(p, -1.0)) && inside.holds(slack(p, 1.0)))
             };
-            let (a, b) = (end(0.0), end((w - 1) as f64));
-            let slack = |p: [f64; 2], d: f64| [p[0] + d, p[1] + d];
-            let fast = [a, b]
-                .iter()
-                .all(|&p| inside.holds(slack(p, -1.0)) && inside.holds(slack(p, 1.0)));
+            let fast = inside_from([px, py, pw], w);
             let mut done = 0;
-            if fast {
-                while done + 4 <= w {
-                    let mut p = [px, py, pw];
+            while done + 4 <= w {
+                let mut p = [px, py, pw];
+                if fast || inside_from(p, 4) {
                     ink.extend(four_samples(&inside, &mut p, [dx, dy, dw]));
-                    [px, py, pw] = p;
-                    done += 4;
+                } else {
+                    for _ in 0..4 {
+                        let inv = 1.0 / p[2];
+                        ink.push(
+                            (255.0 - sample(image, p[0] * inv - 0.5, p[1] * inv - 0.5)) as f32,
+                        );
+                        p = [p[0] + dx, p[1] + dy, p[2] + dw];
+                    }
                 }
+                [px, py, pw] = p;
+                done += 4;
             }
             for _ in done..w {
                 let inv = 1.0 / pw;
@@ -394,12 +410,27 @@ fn mark_runs(
 ) -> bool {
     let [across, steps] = dims;
     let index = |a: usize, s: usize| if rows { s * across + a } else { a * steps + s };
+    let need = (long as f64 / (1.0 + slope * slope).sqrt()).ceil() as usize;
+    // A run takes ink at `need` steps in a row: none where no such steps have any.
+    let mut inked_steps = 0;
+    let mut enough = false;
+    for s in 0..steps {
+        let any = if rows {
+            inked[s * across..(s + 1) * across].contains(&true)
+        } else {
+            (0..across).any(|a| inked[index(a, s)])
+        };
+        inked_steps = if any { inked_steps + 1 } else { 0 };
+        enough |= inked_steps >= need.max(1);
+    }
+    if !enough {
+        return false;
+    }
     let shift: Vec<isize> = (0..steps)
         .map(|s| (s as f64 * slope).round() as isize)
         .collect();
     let lo = shift.iter().copied().min().unwrap_or(0);
     let hi = shift.iter().copied().max().unwrap_or(0);
-    let need = (long as f64 / (1.0 + slope * slope).sqrt()).ceil() as usize;
     let at = |lane: isize, s: usize| index((lane + shift[s]) as usize, s);
     let wide = across as isize;
     let mut any = false;
@@ -499,11 +530,22 @@ fn levels(strip: &Strip) -> Option<Levels> {
     if n < 16 {
         return None;
     }
-    // Quantiles from a histogram of whole ink levels (one pass, no sort).
-    let mut histogram = [0usize; 256];
-    for &v in &strip.ink {
-        histogram[usize::from(v.clamp(0.0, 255.0) as u8)] += 1;
+    // Quantiles from a histogram of whole ink levels (one pass, no sort), counted in four
+    // parts: most samples are paper of one level, and one count bumped sample after
+    // sample waits on itself.
+    let mut parts = [[0u32; 256]; 4];
+    let bin = |v: f32| usize::from(v.clamp(0.0, 255.0) as u8);
+    let fours = strip.ink.chunks_exact(4);
+    for &v in fours.remainder() {
+        parts[0][bin(v)] += 1;
     }
+    for four in fours {
+        for (part, &v) in parts.iter_mut().zip(four) {
+            part[bin(v)] += 1;
+        }
+    }
+    let histogram: [usize; 256] =
+        std::array::from_fn(|i| parts.iter().map(|p| p[i] as usize).sum());
     let quantile = |rank: usize| {
         let mut seen = 0;
         let level = histogram.iter().position(|&c| {
@@ -519,45 +561,85 @@ fn levels(strip: &Strip) -> Option<Levels> {
     })
 }
 
-/// Eight-connected blobs of ink above `level`.
+/// Eight-connected blobs of ink above `level`, in the order of their first pixel (row by
+/// row, left to right).
 pub(crate) fn blobs(strip: &Strip, level: f32) -> Vec<Blob> {
-    let (w, h) = (strip.w, strip.h);
-    let mut seen: Vec<bool> = strip.ink.iter().map(|&v| v <= level).collect();
-    let mut out = Vec::new();
-    let mut stack = Vec::new();
-    for start in 0..w * h {
-        if seen[start] {
-            continue;
-        }
-        seen[start] = true;
-        let (sx, sy) = (start % w, start / w);
-        stack.push((sx, sy));
-        let mut b = Blob {
-            x0: sx,
-            y0: sy,
-            x1: sx + 1,
-            y1: sy + 1,
-            area: 0,
-        };
-        while let Some((x, y)) = stack.pop() {
-            b.area += 1;
-            b.x0 = b.x0.min(x);
-            b.x1 = b.x1.max(x + 1);
-            b.y0 = b.y0.min(y);
-            b.y1 = b.y1.max(y + 1);
-            for ny in y.saturating_sub(1)..(y + 2).min(h) {
-                for nx in x.saturating_sub(1)..(x + 2).min(w) {
-                    let q = ny * w + nx;
-                    if !seen[q] {
-                        seen[q] = true;
-                        stack.push((nx, ny));
-                    }
-                }
+    // Runs of ink row by row, numbered in that order; a run joins every run of the row
+    // above it touches (diagonals too), and each blob is named by its first run.
+    // (Not ink is at most `level`: a sample that is no number is ink, as no level clears it.)
+    let paper = |v: f32| v <= level;
+    let mut runs: Vec<Blob> = Vec::new();
+    let mut first: Vec<usize> = Vec::new();
+    let mut above = 0..0;
+    for (y, row) in strip
+        .ink
+        .chunks_exact(strip.w.max(1))
+        .take(strip.h)
+        .enumerate()
+    {
+        let start = runs.len();
+        let mut cursor = above.start;
+        let mut x = 0;
+        while x < row.len() {
+            if paper(row[x]) {
+                x += 1;
+                continue;
+            }
+            let x0 = x;
+            while x < row.len() && !paper(row[x]) {
+                x += 1;
+            }
+            let id = runs.len();
+            runs.push(Blob {
+                x0,
+                y0: y,
+                x1: x,
+                y1: y + 1,
+                area: x - x0,
+            });
+            first.push(id);
+            // Runs above that end before this one's left diagonal touch no later run.
+            while cursor < above.end && runs[cursor].x1 < x0 {
+                cursor += 1;
+            }
+            let mut j = cursor;
+            while j < above.end && runs[j].x0 <= x {
+                join(&mut first, id, j);
+                j += 1;
             }
         }
-        out.push(b);
+        above = start..runs.len();
+    }
+    // A blob's first run comes before its others: it makes the blob, they grow it.
+    let mut out: Vec<Blob> = Vec::new();
+    let mut slot = vec![0; runs.len()];
+    for (id, run) in runs.iter().enumerate() {
+        let root = find(&mut first, id);
+        if root == id {
+            slot[id] = out.len();
+            out.push(*run);
+        } else {
+            let b = &mut out[slot[root]];
+            *b = b.union(run);
+        }
     }
     out
+}
+
+/// The first run of the blob run `i` belongs to (halving the path on the way).
+fn find(first: &mut [usize], mut i: usize) -> usize {
+    while first[i] != i {
+        first[i] = first[first[i]];
+        i = first[i];
+    }
+    i
+}
+
+/// Puts runs `a` and `b` in one blob, named by the earlier first run.
+fn join(first: &mut [usize], a: usize, b: usize) {
+    let (ra, rb) = (find(first, a), find(first, b));
+    let (keep, other) = (ra.min(rb), ra.max(rb));
+    first[other] = keep;
 }
 
 /// A line of text found in a strip.
@@ -750,26 +832,100 @@ pub(crate) fn normalised(strip: &Strip, b: &Blob, cols: usize, rows: usize) -> O
     };
     let xs = taps(b.x0, bw, cols, strip.w);
     let ys = taps(b.y0, bh, rows, strip.h);
+    // Every row the taps reach, interpolated at every column tap once (the sums below
+    // add the same terms in the same order as tap by tap).
+    let first = ys.iter().map(|t| t.0).min().unwrap_or(0);
+    let last = ys.iter().map(|t| t.1).max().unwrap_or(0);
+    let mut across = Vec::with_capacity((last + 1 - first) * xs.len());
+    for y in first..=last {
+        let row = &strip.ink[y * strip.w..];
+        across.extend(
+            xs.iter()
+                .map(|&(x0, x1, fx)| row[x0] * (1.0 - fx) + row[x1] * fx),
+        );
+    }
+    let at = |y: usize| &across[(y - first) * xs.len()..][..xs.len()];
     let mut out = Vec::with_capacity(cols * rows);
+    let mut sums = vec![0.0f32; cols];
     for r in 0..rows {
-        for c in 0..cols {
-            let mut sum = 0.0;
-            for &(y0, y1, fy) in &ys[2 * r..2 * r + 2] {
-                let (row0, row1) = (&strip.ink[y0 * strip.w..], &strip.ink[y1 * strip.w..]);
-                for &(x0, x1, fx) in &xs[2 * c..2 * c + 2] {
-                    let top = row0[x0] * (1.0 - fx) + row0[x1] * fx;
-                    let bottom = row1[x0] * (1.0 - fx) + row1[x1] * fx;
-                    sum += top * (1.0 - fy) + bottom * fy;
-                }
+        sums.fill(0.0);
+        for &(y0, y1, fy) in &ys[2 * r..2 * r + 2] {
+            let (row0, row1) = (at(y0).chunks_exact(2), at(y1).chunks_exact(2));
+            for (sum, (t, b)) in sums.iter_mut().zip(row0.zip(row1)) {
+                *sum += t[0] * (1.0 - fy) + b[0] * fy;
+                *sum += t[1] * (1.0 - fy) + b[1] * fy;
             }
-            out.push(sum / 4.0);
         }
+        out.extend(sums.iter().map(|s| s / 4.0));
     }
     let mean = out.iter().sum::<f32>() / out.len() as f32;
     out.iter_mut().for_each(|v| *v -= mean);
     let norm = out.iter().map(|v| v * v).sum::<f32>().sqrt();
     (norm > 1e-3).then(|| out.iter().map(|v| v / norm).collect())
 }
+
+/// Everything [`normalised`] reads of `strip` for the box `b`: the strip's size, the box,
+/// and the ink (as bits) of the box and the pixel around it, which its bilinear taps may
+/// reach. Equal footprints give equal shapes, so a shape's reading can be remembered by
+/// its footprint.
+pub(crate) fn footprint(strip: &Strip, b: &Blob) -> Vec<u32> {
+    let (x0, x1) = (b.x0.saturating_sub(1), (b.x1 + 1).min(strip.w));
+    let (y0, y1) = (b.y0.saturating_sub(1), (b.y1 + 1).min(strip.h));
+    let mut key = Vec::with_capacity(6 + (x1.saturating_sub(x0)) * (y1.saturating_sub(y0)));
+    key.extend([strip.w, strip.h, b.x0, b.y0, b.x1, b.y1].map(|v| v as u32));
+    for y in y0..y1 {
+        key.extend(
+            strip.ink[y * strip.w + x0..y * strip.w + x1]
+                .iter()
+                .map(|v| v.to_bits()),
+        );
+    }
+    key
+}
+
+/// Readings remembered by a thread by their [`footprint`] (for functions of it alone),
+/// with the footprints' total length.
+pub(crate) struct Recall<V> {
+    known: HashMap<Vec<u32>, V>,
+    words: usize,
+}
+
+impl<V> Default for Recall<V> {
+    fn default() -> Self {
+        Recall {
+            known: HashMap::new(),
+            words: 0,
+        }
+    }
+}
+
+impl<V: Clone + 'static> Recall<V> {
+    /// The value remembered in `cell` for `key`, else `read()`, remembered. When the
+    /// footprints would take more than [`RECALL_WORDS`], everything is forgotten first.
+    pub(crate) fn get(
+        cell: &'static LocalKey<RefCell<Recall<V>>>,
+        key: Vec<u32>,
+        read: impl FnOnce() -> V,
+    ) -> V {
+        if let Some(known) = cell.with_borrow(|r| r.known.get(&key).cloned()) {
+            return known;
+        }
+        let value = read();
+        cell.with_borrow_mut(|r| {
+            r.words += key.len();
+            if r.words > RECALL_WORDS {
+                r.known.clear();
+                r.words = key.len();
+            }
+            r.known.insert(key, value.clone());
+        });
+        value
+    }
+}
+
+/// How much footprint a thread's [`Recall`] keeps (4 MB: tens of symbols' characters; a
+/// character is met again within its own symbol).
+const RECALL_WORDS: usize = 1 << 20;
 
 /// The ink at four points of a row inside the page, from the homogeneous point `p` in
 /// steps of `d` (`p` is left at the fifth): the same operations as [`Interior::sample`]
@@ -871,5 +1027,210 @@ mod tests {
             }
         }
         assert!(off_page > 0, "the strip should run off the page");
+    }
+
+    /// A strip of pseudo-random ink (a fixed linear congruential sequence), `dense` the
+    /// share of samples above 128.
+    fn speckled(w: usize, h: usize, dense: f64, seed: u64) -> Strip {
+        let mut state = seed;
+        let ink = (0..w * h)
+            .map(|_| {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                let u = (state >> 11) as f64 / (1u64 << 53) as f64;
+                if u < dense {
+                    (128.0 + 127.0 * u / dense) as f32
+                } else {
+                    (128.0 * (u - dense) / (1.0 - dense)) as f32
+                }
+            })
+            .collect();
+        Strip {
+            w,
+            h,
+            ink,
+            origin_mm: [0.0, 0.0],
+            per_mm: 8.0,
+        }
+    }
+
+    #[test]
+    fn blobs_are_the_eight_connected_components_in_the_order_of_their_first_pixel() {
+        // Against a plain flood fill from each first unseen pixel, row by row.
+        let flood = |strip: &Strip, level: f32| {
+            let (w, h) = (strip.w, strip.h);
+            let mut seen: Vec<bool> = strip.ink.iter().map(|&v| v <= level).collect();
+            let mut out = Vec::new();
+            for start in 0..w * h {
+                if seen[start] {
+                    continue;
+                }
+                seen[start] = true;
+                let mut stack = vec![(start % w, start / w)];
+                let mut b = Blob {
+                    x0: w,
+                    y0: h,
+                    x1: 0,
+                    y1: 0,
+                    area: 0,
+                };
+                while let Some((x, y)) = stack.pop() {
+                    b = Blob {
+                        x0: b.x0.min(x),
+                        y0: b.y0.min(y),
+                        x1: b.x1.max(x + 1),
+                        y1: b.y1.max(y + 1),
+                        area: b.area + 1,
+                    };
+                    for ny in y.saturating_sub(1)..(y + 2).min(h) {
+                        for nx in x.saturating_sub(1)..(x + 2).min(w) {
+                            if !seen[ny * w + nx] {
+                                seen[ny * w + nx] = true;
+                                stack.push((nx, ny));
+                            }
+                        }
+                    }
+                }
+                out.push(b);
+            }
+            out
+        };
+        let mut compared = 0;
+        for (seed, dense) in [(1, 0.1), (2, 0.3), (3, 0.45), (4, 0.6), (5, 0.9)] {
+            for (w, h) in [(1, 9), (9, 1), (37, 23), (64, 40)] {
+                let strip = speckled(w, h, dense, seed);
+                for level in [64.0, 128.0, 200.0] {
+                    let want = flood(&strip, level);
+                    assert_eq!(
+                        blobs(&strip, level),
+                        want,
+                        "{w}x{h} dense {dense} at {level}"
+                    );
+                    compared += want.len();
+                }
+            }
+        }
+        assert!(compared > 1000, "only {compared} blobs compared");
+        // U shapes and diagonals: runs that meet only further down, or only corner to corner.
+        let art = [
+            "#.#..#...#",
+            "#.#...#.#.",
+            "###....#..",
+            "......#.#.",
+            "#####.....",
+        ];
+        let strip = Strip {
+            w: 10,
+            h: art.len(),
+            ink: art
+                .iter()
+                .flat_map(|r| r.chars().map(|c| if c == '#' { 255.0 } else { 0.0 }))
+                .collect(),
+            origin_mm: [0.0, 0.0],
+            per_mm: 8.0,
+        };
+        let found = blobs(&strip, 128.0);
+        assert_eq!(found, flood(&strip, 128.0));
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert_eq!((found[0].area, found[1].area, found[2].area), (7, 7, 5));
+    }
+
+    #[test]
+    fn a_normalised_shape_is_the_mean_of_four_bilinear_taps_per_cell() {
+        let strip = speckled(50, 30, 0.4, 7);
+        let tap = |x: f64, y: f64| {
+            let (x, y) = (
+                (x - 0.5).clamp(0.0, (strip.w - 1) as f64),
+                (y - 0.5).clamp(0.0, (strip.h - 1) as f64),
+            );
+            let (x0, y0) = (x as usize, y as usize);
+            let (x1, y1) = ((x0 + 1).min(strip.w - 1), (y0 + 1).min(strip.h - 1));
+            let (fx, fy) = (x - x0 as f64, y - y0 as f64);
+            let at = |x: usize, y: usize| f64::from(strip.at(x, y));
+            (at(x0, y0) * (1.0 - fx) + at(x1, y0) * fx) * (1.0 - fy)
+                + (at(x0, y1) * (1.0 - fx) + at(x1, y1) * fx) * fy
+        };
+        // Boxes shrunk (more pixels than cells), grown (fewer) and at the strip's edges.
+        for b in [
+            Blob {
+                x0: 3,
+                y0: 2,
+                x1: 40,
+                y1: 29,
+                area: 0,
+            },
+            Blob {
+                x0: 10,
+                y0: 5,
+                x1: 16,
+                y1: 11,
+                area: 0,
+            },
+            Blob {
+                x0: 0,
+                y0: 0,
+                x1: 50,
+                y1: 30,
+                area: 0,
+            },
+        ] {
+            let (cols, rows) = (10, 14);
+            let got = normalised(&strip, &b, cols, rows).expect("not flat");
+            let mut want = Vec::new();
+            for r in 0..rows {
+                for c in 0..cols {
+                    let mut sum = 0.0;
+                    for (ly, lx) in [(0.25, 0.25), (0.25, 0.75), (0.75, 0.25), (0.75, 0.75)] {
+                        let x = b.x0 as f64 + (c as f64 + lx) * b.w() as f64 / cols as f64;
+                        let y = b.y0 as f64 + (r as f64 + ly) * b.h() as f64 / rows as f64;
+                        sum += tap(x, y);
+                    }
+                    want.push(sum / 4.0);
+                }
+            }
+            let mean = want.iter().sum::<f64>() / want.len() as f64;
+            want.iter_mut().for_each(|v| *v -= mean);
+            let norm = want.iter().map(|v| v * v).sum::<f64>().sqrt();
+            for (i, (g, w)) in got.iter().zip(&want).enumerate() {
+                assert!(
+                    (f64::from(*g) - w / norm).abs() < 1e-4,
+                    "{b:?} cell {i}: {g} vs {}",
+                    w / norm
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_footprint_holds_the_ink_one_pixel_around_the_box_and_no_further() {
+        let strip = speckled(40, 20, 0.4, 9);
+        let b = Blob {
+            x0: 10,
+            y0: 5,
+            x1: 20,
+            y1: 12,
+            area: 0,
+        };
+        let key = footprint(&strip, &b);
+        let changed = |x: usize, y: usize| {
+            let mut other = Strip {
+                ink: strip.ink.clone(),
+                ..strip
+            };
+            other.ink[y * other.w + x] += 1.0;
+            footprint(&other, &b) != key
+        };
+        // The taps of a box reach one pixel beyond it on each side.
+        for (x, y) in [(9, 4), (20, 12), (15, 4), (9, 12), (10, 5), (19, 11)] {
+            assert!(changed(x, y), "({x}, {y}) is read");
+        }
+        for (x, y) in [(8, 4), (21, 12), (15, 3), (15, 13), (30, 8)] {
+            assert!(!changed(x, y), "({x}, {y}) is not read");
+        }
+        // Another box, or the same ink in a strip of another size, is another footprint.
+        assert_ne!(footprint(&strip, &Blob { x1: 21, ..b }), key);
+        let wider = speckled(41, 20, 0.4, 9);
+        assert_ne!(footprint(&wider, &b), key);
     }
 }
