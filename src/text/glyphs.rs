@@ -103,12 +103,18 @@ pub(crate) fn classify(strip: &Strip, b: &Blob, cap_px: f64) -> Option<Guess> {
     if (b.h() as f64) < 0.7 * cap_px || b.h() < 4 {
         return None;
     }
-    // The same character is cut out alike at several thresholds and in several of a
-    // strip's views: its guess is remembered by what it reads of the strip.
-    thread_local! {
-        static GUESSES: RefCell<Recall<Option<Guess>>> = RefCell::default();
-    }
     Recall::get(&GUESSES, footprint(strip, b), || guess(strip, b))
+}
+
+thread_local! {
+    /// The same character is cut out alike at several thresholds and in several of a
+    /// strip's views: its guess is remembered by what it reads of the strip.
+    static GUESSES: RefCell<Recall<Option<Guess>>> = RefCell::default();
+}
+
+/// Forgets the guesses this thread remembers ([`classify`]).
+pub(crate) fn forget() {
+    GUESSES.with_borrow_mut(Recall::clear);
 }
 
 /// [`classify`] without the size check or the memory.

@@ -166,14 +166,20 @@ fn references(cap_px: f64) -> Arc<Vec<Reference>> {
 /// and lead: whether it names a legend depends on the value's kind
 /// ([`Match::accepted`]).
 pub(crate) fn best_match(strip: &Strip, line: &Blob, cap_px: f64) -> Option<Match> {
-    // A line is cut out alike at several thresholds and in several views of a strip: its
-    // match is remembered by what it reads of the strip and the references' size.
-    thread_local! {
-        static MATCHES: RefCell<Recall<Option<Match>>> = RefCell::default();
-    }
     let mut key = footprint(strip, line);
     key.push(reference_size(cap_px));
     Recall::get(&MATCHES, key, || match_line(strip, line, cap_px))
+}
+
+thread_local! {
+    /// A line is cut out alike at several thresholds and in several views of a strip:
+    /// its match is remembered by what it reads of the strip and the references' size.
+    static MATCHES: RefCell<Recall<Option<Match>>> = RefCell::default();
+}
+
+/// Forgets the matches this thread remembers ([`best_match`]).
+pub(crate) fn forget() {
+    MATCHES.with_borrow_mut(Recall::clear);
 }
 
 /// [`best_match`] without the memory.

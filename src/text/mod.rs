@@ -276,6 +276,10 @@ pub fn read_text(
     dpi: f64,
     value_hint: Option<&str>,
 ) -> TextRead {
+    // What reading a symbol remembers is of its own strips: met again within it, hardly
+    // ever in another (and a benchmark reading one symbol over and over reads it anew).
+    glyphs::forget();
+    legend::forget();
     let Some(frame) = Frame::new(symbol, dpi) else {
         return TextRead::default();
     };

@@ -899,6 +899,13 @@ impl<V> Default for Recall<V> {
     }
 }
 
+impl<V> Recall<V> {
+    pub(crate) fn clear(&mut self) {
+        self.known.clear();
+        self.words = 0;
+    }
+}
+
 impl<V: Clone + 'static> Recall<V> {
     /// The value remembered in `cell` for `key`, else `read()`, remembered. When the
     /// footprints would take more than [`RECALL_WORDS`], everything is forgotten first.
@@ -914,7 +921,7 @@ impl<V: Clone + 'static> Recall<V> {
         cell.with_borrow_mut(|r| {
             r.words += key.len();
             if r.words > RECALL_WORDS {
-                r.known.clear();
+                r.clear();
                 r.words = key.len();
             }
             r.known.insert(key, value.clone());
@@ -923,8 +930,8 @@ impl<V: Clone + 'static> Recall<V> {
     }
 }
 
-/// How much footprint a thread's [`Recall`] keeps (4 MB: tens of symbols' characters; a
-/// character is met again within its own symbol).
+/// How much footprint a thread's [`Recall`] keeps (4 MB: many symbols' characters; it is
+/// emptied for each symbol anyway, a character being met again within its own symbol).
 const RECALL_WORDS: usize = 1 << 20;
 
 /// The ink at four points of a row inside the page, from the homogeneous point `p` in
