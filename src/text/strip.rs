@@ -137,14 +137,26 @@ impl Strip {
         let wide = (wide_mm * self.per_mm).round().max(1.0) as usize;
         let inked: Vec<bool> = self.ink.iter().map(|&v| v > level).collect();
         let mut line = vec![false; w * h];
+        // A line takes ink at as many rows (columns) in a row as it has steps down them
+        // (along them): none is looked for where no such rows (columns) have any.
+        let inked_rows = longest_run(h, |y| inked[y * w..(y + 1) * w].contains(&true));
+        let inked_columns = longest_run(w, |x| (0..h).any(|y| inked[y * w + x]));
         let mut any = false;
         for &angle in angles {
             let (sin, cos) = angle.to_radians().sin_cos();
             // Steep lines are followed row by row, shallow ones column by column.
             any |= if sin.abs() >= cos.abs() {
-                mark_runs(&inked, [w, h], true, cos / sin, long, &mut line)
+                mark_runs(&inked, [w, h], true, cos / sin, long, inked_rows, &mut line)
             } else {
-                mark_runs(&inked, [h, w], false, sin / cos, long, &mut line)
+                mark_runs(
+                    &inked,
+                    [h, w],
+                    false,
+                    sin / cos,
+                    long,
+                    inked_columns,
+                    &mut line,
+                )
             };
         }
         if !any {
@@ -309,6 +321,11 @@ impl Frame {
                     .all(|&p| inside.holds(slack(p, -1.0)) && inside.holds(slack(p, 1.0)))
             };
             let fast = inside_from([px, py, pw], w);
+            // One sample with bounds (the same value as through the interior, bit for bit).
+            let one = |[px, py, pw]: [f64; 3]| {
+                let inv = 1.0 / pw;
+                (255.0 - sample(image, px * inv - 0.5, py * inv - 0.5)) as f32
+            };
             let mut done = 0;
             while done + 4 <= w {
                 let mut p = [px, py, pw];
@@ -316,10 +333,7 @@ impl Frame {
                     ink.extend(four_samples(&inside, &mut p, [dx, dy, dw]));
                 } else {
                     for _ in 0..4 {
-                        let inv = 1.0 / p[2];
-                        ink.push(
-                            (255.0 - sample(image, p[0] * inv - 0.5, p[1] * inv - 0.5)) as f32,
-                        );
+                        ink.push(one(p));
                         p = [p[0] + dx, p[1] + dy, p[2] + dw];
                     }
                 }
@@ -327,17 +341,8 @@ impl Frame {
                 done += 4;
             }
             for _ in done..w {
-                let inv = 1.0 / pw;
-                let (x, y) = (px * inv - 0.5, py * inv - 0.5);
-                let v = if fast {
-                    inside.sample(x, y)
-                } else {
-                    sample(image, x, y)
-                };
-                ink.push((255.0 - v) as f32);
-                px += dx;
-                py += dy;
-                pw += dw;
+                ink.push(one([px, py, pw]));
+                [px, py, pw] = [px + dx, py + dy, pw + dw];
             }
         }
         Strip {
@@ -399,31 +404,21 @@ impl Blob {
 /// Marks in `line` the pixels of every run of `inked` (row-major) at least `long` pixels
 /// long along a straight line that moves `slope` pixels across for each step, the steps
 /// going down the rows when `rows` (`dims` = `[width, height]`) and else along them
-/// (`dims` = `[height, width]`); whether there was one.
+/// (`dims` = `[height, width]`); whether there was one. `inked_steps` is the most steps
+/// in a row that have any ink: a shorter run than that is all there can be.
 fn mark_runs(
     inked: &[bool],
     dims: [usize; 2],
     rows: bool,
     slope: f64,
     long: usize,
+    inked_steps: usize,
     line: &mut [bool],
 ) -> bool {
     let [across, steps] = dims;
     let index = |a: usize, s: usize| if rows { s * across + a } else { a * steps + s };
     let need = (long as f64 / (1.0 + slope * slope).sqrt()).ceil() as usize;
-    // A run takes ink at `need` steps in a row: none where no such steps have any.
-    let mut inked_steps = 0;
-    let mut enough = false;
-    for s in 0..steps {
-        let any = if rows {
-            inked[s * across..(s + 1) * across].contains(&true)
-        } else {
-            (0..across).any(|a| inked[index(a, s)])
-        };
-        inked_steps = if any { inked_steps + 1 } else { 0 };
-        enough |= inked_steps >= need.max(1);
-    }
-    if !enough {
+    if need.max(1) > inked_steps {
         return false;
     }
     let shift: Vec<isize> = (0..steps)
@@ -461,6 +456,16 @@ fn mark_runs(
         }
     }
     any
+}
+
+/// The most consecutive indices below `n` that `has`.
+fn longest_run(n: usize, has: impl Fn(usize) -> bool) -> usize {
+    let (mut run, mut most) = (0, 0);
+    for i in 0..n {
+        run = if has(i) { run + 1 } else { 0 };
+        most = most.max(run);
+    }
+    most
 }
 
 /// Angles (degrees from the line of text) at which [`Strip::unlined`] looks for a line
