@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use super::glyphs::{ink_box, render};
-use super::strip::{Blob, Recall, Strip, dot, footprint, from_image, normalised};
+use super::strip::{Blob, Recall, Strip, TextLine, dot, footprint, from_image, normalised};
 use crate::ids::IdKind;
 use crate::synth::Typeface;
 
@@ -169,6 +169,24 @@ pub(crate) fn best_match(strip: &Strip, line: &Blob, cap_px: f64) -> Option<Matc
     let mut key = footprint(strip, line);
     key.push(reference_size(cap_px));
     Recall::get(&MATCHES, key, || match_line(strip, line, cap_px))
+}
+
+/// The best match of the line `line` of `strip` ([`best_match`]): on the box of all its
+/// ink, and, when ink joined to a character stands out of the rows its characters share
+/// ([`TextLine::letters_box`]), on those rows too — the higher score of the two. A
+/// stamp's speck joined under one capital stretched a clear "N° FINESS" a quarter taller
+/// than its letters, and resampled to that box it correlated 0.31 with its own spelling
+/// (0.82 on the letters' rows): over an RPPS, the misprint was hidden (seed 127 0363).
+pub(crate) fn line_match(strip: &Strip, line: &TextLine) -> Option<Match> {
+    let whole = best_match(strip, &line.bbox, line.cap_px);
+    let letters = line.letters_box();
+    if letters == line.bbox {
+        return whole;
+    }
+    match (whole, best_match(strip, &letters, line.cap_px)) {
+        (Some(w), Some(l)) => Some(if l.score > w.score { l } else { w }),
+        (w, l) => w.or(l),
+    }
 }
 
 thread_local! {

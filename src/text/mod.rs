@@ -316,7 +316,7 @@ pub fn read_text(
             // stand apart again and the line runs on past it: read whole there, it is
             // matched as any line.
             let matched = |line: TextLine, strip: &Strip| {
-                let m = legend::best_match(strip, &line.bbox, line.cap_px)?;
+                let m = legend::line_match(strip, &line)?;
                 if expected.is_some_and(|e| e != m.kind) && m.would_confirm() {
                     contrary.borrow_mut().push(line.clone());
                 }

@@ -662,6 +662,27 @@ pub(crate) struct TextLine {
     pub(crate) crossed: bool,
 }
 
+impl TextLine {
+    /// The line's box cut to the rows its characters share (one row either way: the
+    /// median top and foot of its full-height blobs), without the ink joined to one of
+    /// them that stands out above or below.
+    pub(crate) fn letters_box(&self) -> Blob {
+        let middle = |row: fn(&Blob) -> usize| {
+            let mut rows: Vec<usize> = self.tall.iter().map(row).collect();
+            rows.sort_unstable();
+            rows.get(rows.len() / 2).copied()
+        };
+        let (Some(top), Some(foot)) = (middle(|b| b.y0), middle(|b| b.y1)) else {
+            return self.bbox;
+        };
+        Blob {
+            y0: self.bbox.y0.max(top.saturating_sub(1)),
+            y1: self.bbox.y1.min(foot + 1),
+            ..self.bbox
+        }
+    }
+}
+
 /// Where to look for a line in a strip (all in strip pixels).
 pub(crate) struct Search {
     /// The symbol's extent along its axis.
