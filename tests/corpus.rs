@@ -505,6 +505,18 @@ fn a_digit_the_band_cut_does_not_confirm_a_misprint() {
     assert_misprint_read_where_decoded(47, 86, "10295210776", "10295210779");
 }
 
+/// Seed 131's page 237 (300 dpi, blur, faded): an RPPS printed 10491763233 over bars
+/// saying 10491763230. Where the page's own decode puts the symbol, the last digit reads
+/// as a clear 3, the value's 0 far behind; the greyless view that takes a pen's long
+/// straight strokes away took most of the faded 3's strokes with them, and the fragment
+/// left, far from every digit, was nearest a 0 — taken for the value's digit under grey
+/// ink, it hid the misprint and the page passed. A view reading no digit does not take
+/// back a clear one.
+#[test]
+fn a_fragment_a_greyless_view_left_does_not_hide_a_clear_misprint() {
+    assert_misprint_read_where_decoded(131, 237, "10491763230", "10491763233");
+}
+
 /// Seed 41's page 262: a faded, speckled 150 dpi scan leaves a FINESS's small legend in
 /// pieces that two smoothings do not join; six do, and the legend confirms the value's
 /// kind (smoothed readings only ever confirm it).

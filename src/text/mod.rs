@@ -1337,9 +1337,17 @@ fn read_digits(
     // Grey ink over a black digit (a stamp's letter across it) can make another digit of
     // it, clearly or not: when, with the grey taken away (any of the [`GREYLESS`] views),
     // the value's digit reads again, the digit agrees.
+    // A view's reading nearest the value's digit but far from every digit (what is left
+    // of a faded digit once a view took most of its strokes away) does not take back a
+    // digit the strip as sampled clearly reads as another (seed 131 0237: a clear,
+    // faded, misprinted 3 whose long strokes the pen-stroke view took away; the
+    // fragment left, 0.69 from every digit, was nearest the value's 0).
     let grey_made = |i: usize, v: u8| {
+        let clearly_other = against(&guesses[i], v) == Against::Differs;
         greyless.views().any(|c| {
-            classify(c, &chars[i], line.cap_px).is_some_and(|g| against(&g, v) == Against::Agrees)
+            classify(c, &chars[i], line.cap_px).is_some_and(|g| {
+                against(&g, v) == Against::Agrees && !(clearly_other && is_far(&g))
+            })
         })
     };
     // A misprint away from the marks still shows: when the characters away from them
