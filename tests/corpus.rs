@@ -418,6 +418,17 @@ fn specks_before_a_legend_are_no_part_of_it() {
     assert_eq!(read.legend_kind, Some(IdKind::Rpps), "{read:?}");
 }
 
+/// Seed 149's page 181 (150 dpi, blurred): a 1 mm "N°RPPS" over an RPPS symbol. At one
+/// threshold its last letters fall short of a character's height and the line found is
+/// "N°R" alone, which matched "N° AM" clearly: a wrong kind, as good as a false
+/// `legend_mismatch`. A line that is only the first letters of the line another
+/// threshold finds names no other kind; the legend is still read as an RPPS one.
+#[test]
+fn the_first_letters_of_a_legend_name_no_other_kind() {
+    let read = text_at_truth(149, 181, "10963584015", "blur");
+    assert_eq!(read.legend_kind, Some(IdKind::Rpps), "{read:?}");
+}
+
 /// The text of `value`'s symbol on page `index` of `seed`, read where the page's own
 /// decode puts the symbol, and the page's case.
 fn text_where_decoded(seed: u64, index: u32, value: &str) -> (ordoscan::text::TextRead, String) {

@@ -306,6 +306,18 @@ pub fn read_text(
     let contrary = std::cell::RefCell::new(Vec::new());
     let vetoed = |line: &TextLine| contrary.borrow().iter().any(|c| !starts(c, line));
     let mut match_legend = |strip: &Strip| {
+        let outer = strip;
+        // The line at every threshold of the strip, made when a line names another kind
+        // than the value's.
+        let lines = std::cell::OnceCell::new();
+        let every_line = || {
+            lines.get_or_init(|| {
+                thresholds(strip)
+                    .into_iter()
+                    .filter_map(|level| line_at(strip, &legend_search, level))
+                    .collect::<Vec<_>>()
+            })
+        };
         thresholds(strip).into_iter().find_map(|level| {
             let line = line_at(strip, &legend_search, level)?;
             legend_seen = true;
@@ -317,8 +329,26 @@ pub fn read_text(
             // matched as any line.
             let matched = |line: TextLine, strip: &Strip| {
                 let m = legend::line_match(strip, &line)?;
-                if expected.is_some_and(|e| e != m.kind) && m.would_confirm() {
+                let other_kind = expected.is_some_and(|e| e != m.kind);
+                if other_kind && m.would_confirm() {
                     contrary.borrow_mut().push(line.clone());
+                }
+                // Nor does a line that is only the first letters of a line another
+                // threshold finds and that looks most like the value's kind: a 1 mm
+                // "N°RPPS" on a blurred 150 dpi scan whose last letters fell short of a
+                // character's height at one threshold left "N°R", which matched "N° AM"
+                // clearly (seed 149 0181). (A longer line that looks like no better
+                // than the part — a misprinted "FINESS" run on into a fold's edge — leaves
+                // the part to speak: seed 109 0230.)
+                let part_of_the_values = || {
+                    every_line().iter().any(|whole| {
+                        starts(&line, whole)
+                            && legend::line_match(outer, whole)
+                                .is_some_and(|w| Some(w.kind) == expected)
+                    })
+                };
+                if other_kind && part_of_the_values() {
+                    return None;
                 }
                 let confirms = expected == Some(m.kind) && m.is_clear();
                 (m.accepted(expected) && (!line.crossed || confirms)).then_some((line, m))
