@@ -306,7 +306,7 @@ pub fn read_text(
     let contrary = std::cell::RefCell::new(Vec::new());
     let vetoed = |line: &TextLine| contrary.borrow().iter().any(|c| !starts(c, line));
     let mut match_legend = |strip: &Strip| {
-        let outer = strip;
+        let scanned = strip;
         // The line at every threshold of the strip, made when a line names another kind
         // than the value's.
         let lines = std::cell::OnceCell::new();
@@ -333,17 +333,17 @@ pub fn read_text(
                 if other_kind && m.would_confirm() {
                     contrary.borrow_mut().push(line.clone());
                 }
-                // Nor does a line that is only the first letters of a line another
-                // threshold finds and that looks most like the value's kind: a 1 mm
-                // "N°RPPS" on a blurred 150 dpi scan whose last letters fell short of a
-                // character's height at one threshold left "N°R", which matched "N° AM"
-                // clearly (seed 149 0181). (A longer line that looks like no better
-                // than the part — a misprinted "FINESS" run on into a fold's edge — leaves
-                // the part to speak: seed 109 0230.)
+                // A line that is only the first letters of a line another threshold
+                // finds, one that looks most like the value's kind, names no other kind:
+                // a 1 mm "N°RPPS" on a blurred 150 dpi scan whose last letters fell short
+                // of a character's height at one threshold left "N°R", which matched
+                // "N° AM" clearly (seed 149 0181). A longer line that does not look like
+                // the value's kind (a misprinted "FINESS" run on into a fold's edge, seed
+                // 109 0230) leaves the part to speak.
                 let part_of_the_values = || {
                     every_line().iter().any(|whole| {
                         starts(&line, whole)
-                            && legend::line_match(outer, whole)
+                            && legend::line_match(scanned, whole)
                                 .is_some_and(|w| Some(w.kind) == expected)
                     })
                 };
