@@ -667,12 +667,8 @@ impl TextLine {
     /// median top and foot of its full-height blobs), without the ink joined to one of
     /// them that stands out above or below.
     pub(crate) fn letters_box(&self) -> Blob {
-        let middle = |row: fn(&Blob) -> usize| {
-            let mut rows: Vec<usize> = self.tall.iter().map(row).collect();
-            rows.sort_unstable();
-            rows.get(rows.len() / 2).copied()
-        };
-        let (Some(top), Some(foot)) = (middle(|b| b.y0), middle(|b| b.y1)) else {
+        let rows = |row: fn(&Blob) -> usize| super::median(self.tall.iter().map(row));
+        let (Some(top), Some(foot)) = (rows(|b| b.y0), rows(|b| b.y1)) else {
             return self.bbox;
         };
         Blob {
