@@ -234,17 +234,29 @@ fn separation(a: [f64; 4], b: [f64; 4]) -> f64 {
     dx.max(dy)
 }
 
+/// A point in the frame of the symbol `quad` (corners from the start's top, along its
+/// length first): its distance along the symbol's length and across it.
+fn in_frame(quad: &[[f64; 2]; 4], p: [f64; 2]) -> [f64; 2] {
+    let (dx, dy) = (quad[1][0] - quad[0][0], quad[1][1] - quad[0][1]);
+    let len = dx.hypot(dy);
+    if len == 0.0 {
+        return p;
+    }
+    let (ux, uy) = (dx / len, dy / len);
+    [p[0] * ux + p[1] * uy, p[1] * ux - p[0] * uy]
+}
+
 fn spacing(page: &Page, out: &mut Vec<Finding>) {
     let mm = |px: f64| px / page.dpi * 25.4;
-    let placed: Vec<(usize, IdKind, [f64; 4])> = page
+    let placed: Vec<(usize, IdKind, [[f64; 2]; 4])> = page
         .symbols
         .iter()
         .enumerate()
         .filter(|(_, s)| s.read_from == "barcode")
-        .map(|(i, s)| (i, s.kind, bounds(s.quad.iter().copied())))
+        .map(|(i, s)| (i, s.kind, s.quad))
         .collect();
-    for (k, &(i, ki, bi)) in placed.iter().enumerate() {
-        for &(j, kj, bj) in &placed[k + 1..] {
+    for (k, &(i, ki, qi)) in placed.iter().enumerate() {
+        for &(j, kj, qj) in &placed[k + 1..] {
             let limit = match (ki, kj) {
                 (IdKind::Rpps, IdKind::Rpps) => RPPS_SPACING_MM,
                 (IdKind::Rpps, other) | (other, IdKind::Rpps) if other.is_structure() => {
@@ -252,7 +264,10 @@ fn spacing(page: &Page, out: &mut Vec<Finding>) {
                 }
                 _ => continue,
             };
-            let gap = mm(separation(bi, bj));
+            // In the first symbol's own frame: on a rotated page, boxes along the page's
+            // axes would take in the corners' slant.
+            let frame = |q: &[[f64; 2]; 4]| bounds(q.iter().map(|&p| in_frame(&qi, p)));
+            let gap = mm(separation(frame(&qi), frame(&qj)));
             if gap < limit * (1.0 - TOLERANCE) {
                 out.push(Finding {
                     code: FindingCode::SpacingTooSmall,
@@ -420,5 +435,32 @@ mod tests {
         assert_eq!(paper_format(210.0, 297.0), Some("A4"));
         assert_eq!(paper_format(300.0, 212.0), Some("A4"));
         assert_eq!(paper_format(100.0, 60.0), None);
+    }
+
+    #[test]
+    fn symbols_on_a_turned_page_are_spaced_in_their_own_frame() {
+        // An RPPS above a FINESS, 8 mm apart, then 3 mm apart; the page turned 12°.
+        let (s, c) = 12f64.to_radians().sin_cos();
+        let turn = |r: SymbolReport| SymbolReport {
+            quad: r.quad.map(|[x, y]| {
+                [
+                    1200.0 + c * (x - 1200.0) - s * (y - 1200.0),
+                    1200.0 + s * (x - 1200.0) + c * (y - 1200.0),
+                ]
+            }),
+            ..r
+        };
+        for (gap, reported) in [(8.0, false), (3.0, true)] {
+            let page = [
+                turn(at("10001045367", 60.0, 60.0, 30.0, 6.0, "C")),
+                turn(at("750712184", 60.0, 66.0 + gap, 28.0, 6.0, "C")),
+            ];
+            let found = codes(&page, &[Some(12.0), Some(12.0)]);
+            assert_eq!(
+                found.contains(&FindingCode::SpacingTooSmall),
+                reported,
+                "{gap} mm: {found:?}"
+            );
+        }
     }
 }

@@ -221,6 +221,30 @@ fn a_stickers_two_close_symbols_are_both_read() {
     }
 }
 
+/// Seed 149's page 176: a rotated sticker's FINESS beside its RPPS, their starts aligned,
+/// a stamp over the FINESS. A line across the RPPS read only a start character, which fits
+/// the FINESS too; taken for the FINESS's, it stretched the FINESS over both symbols and
+/// put it at the RPPS's place (the RPPS's legend then named it: a false
+/// `legend_mismatch`). Each symbol is now placed on its own bars.
+#[test]
+fn a_start_read_across_a_neighbour_does_not_move_a_symbol_onto_it() {
+    let g = corpus::generate(149, 176, 600.0);
+    assert_eq!(g.truth.case, "sticker");
+    let image = ingest::decode_first(&g.bytes).expect("the page decodes");
+    let read = decode::read(&image, Engine::Own);
+    assert_eq!(read.len(), 2, "{read:?}");
+    for s in &read {
+        let truth = g.truth.symbols.iter().find(|t| t.value == s.value).unwrap();
+        let centre = |q: &[[f64; 2]; 4]| {
+            let sum = q.iter().fold([0.0, 0.0], |a, p| [a[0] + p[0], a[1] + p[1]]);
+            [sum[0] / 4.0, sum[1] / 4.0]
+        };
+        let (a, b) = (centre(&s.quad), centre(&truth.quad));
+        let off = (a[0] - b[0]).hypot(a[1] - b[1]);
+        assert!(off < 10.0, "{} placed {off:.0} px off its bars", s.value);
+    }
+}
+
 /// Seed 67's page 45: a fold's line and its grey shading begin right
 /// after the stop pattern of a FINESS (150 dpi): every line read the symbol from its start
 /// to the stop, which had no quiet zone after it, so no line read it whole and none read a

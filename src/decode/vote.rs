@@ -631,28 +631,72 @@ fn settled(codewords: Vec<u8>, heads: &[Seen], tails: &[Seen]) -> Option<Voted> 
         return None;
     }
     let (text, code_sets) = text(&codewords)?;
+    let heads = own_parts(heads, |c| codewords.starts_with(c));
+    let tails = own_parts(tails, |c| codewords.ends_with(c));
+    let lines = own_lines(&heads, &tails);
+    // (line, distance) ordered by line (the geometry takes the outermost lines); all of
+    // the group when none of its lines crossed the symbol's band.
+    let ends_of = |group: &[Seen]| -> Vec<(usize, f64)> {
+        let within = |(k, _): &&Seen| lines.as_ref().is_none_or(|l| l.contains(k));
+        let group: Vec<&Seen> = if group.iter().any(|s| within(&s)) {
+            group.iter().filter(within).collect()
+        } else {
+            group.iter().collect()
+        };
+        let mut seen: Vec<(usize, f64)> = group.iter().map(|(k, p)| (*k, p.t)).collect();
+        seen.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        seen
+    };
     Some(Voted {
-        starts: ends_of(heads, |c| codewords.starts_with(c)),
-        ends: ends_of(tails, |c| codewords.ends_with(c)),
+        starts: ends_of(&heads),
+        ends: ends_of(&tails),
         codewords,
         text,
         code_sets,
     })
 }
 
-/// (line, distance) of the parts of a group that read this symbol (`fits` its characters),
-/// ordered by line (the geometry takes the outermost lines): symbols stacked with aligned
-/// starts (or ends) share a head (or tail) group, and the other symbol's lines must not
-/// pull this one's geometry towards it. All of the group when none fits.
-fn ends_of(group: &[Seen], fits: impl Fn(&[u8]) -> bool) -> Vec<(usize, f64)> {
-    let own = group.iter().filter(|(_, p)| fits(&values(&p.part.chars)));
-    let mut seen: Vec<(usize, f64)> = own.map(|(k, p)| (*k, p.t)).collect();
-    if seen.is_empty() {
-        seen = group.iter().map(|(k, p)| (*k, p.t)).collect();
-    }
-    seen.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
-    seen
+/// The parts of a group that read this symbol (`fits` their characters): symbols stacked
+/// with aligned starts (or ends) share a head (or tail) group, and the other symbol's
+/// lines must not pull this one's geometry towards it. All of the group when none fits.
+fn own_parts<'a>(group: &[Seen<'a>], fits: impl Fn(&[u8]) -> bool) -> Vec<Seen<'a>> {
+    let own: Vec<Seen> = group
+        .iter()
+        .filter(|(_, p)| fits(&values(&p.part.chars)))
+        .copied()
+        .collect();
+    if own.is_empty() { group.to_vec() } else { own }
 }
+
+/// The lines that crossed this symbol, from the heads and tails it owns: those that read
+/// more than a start or a stop character (which fits every symbol of that code set: two
+/// symbols side by side, their starts aligned, share head groups), and the lines that read
+/// only one within [`LINE_GAP`] lines of them, band by band. `None` (every line) when no
+/// part read more than one character.
+fn own_lines(heads: &[Seen], tails: &[Seen]) -> Option<std::ops::RangeInclusive<usize>> {
+    let parts = || heads.iter().chain(tails);
+    let telling = parts()
+        .filter(|(_, p)| p.part.chars.len() > 1)
+        .map(|(k, _)| *k);
+    let (mut lo, mut hi) = (telling.clone().min()?, telling.max()?);
+    let mut plain: Vec<usize> = parts().map(|(k, _)| *k).collect();
+    plain.sort_unstable();
+    for &k in &plain {
+        if k > hi && k - hi <= LINE_GAP {
+            hi = k;
+        }
+    }
+    for &k in plain.iter().rev() {
+        if k < lo && lo - k <= LINE_GAP {
+            lo = k;
+        }
+    }
+    Some(lo..=hi)
+}
+
+/// Lines between a symbol's band and a line that read only its start or stop character
+/// for that line to be taken to cross it.
+const LINE_GAP: usize = 4;
 
 /// Numbers of symbol characters (start and check included) between a head group and a
 /// tail group, likeliest first: what whole reads say, else the span over the module when
@@ -759,6 +803,43 @@ mod tests {
             assert_eq!(lines(&v.starts), own, "{}", v.text);
             assert_eq!(lines(&v.ends), own, "{}", v.text);
         }
+    }
+
+    #[test]
+    fn a_start_read_alone_across_another_symbol_is_not_this_ones() {
+        // A sticker's RPPS (lines 0–3) and FINESS (lines 10–13) side by side, starts
+        // aligned; line 14 reads only the FINESS's start character, which fits the RPPS
+        // too. Taken for the RPPS's, it would stretch the RPPS over both symbols.
+        let rpps = codewords("10001045367", CodeSets::Shortest).unwrap();
+        let finess = codewords("190022962", CodeSets::Shortest).unwrap();
+        assert_eq!(rpps[0], finess[0]);
+        let whole = |cw: &[u8]| {
+            let end = 50.0 + 2.0 * (11 * cw.len() + 13) as f64;
+            vec![
+                part(cw, true, 2.0, 50.0, true),
+                part(cw, false, 2.0, end, true),
+            ]
+        };
+        let lines: Vec<Vec<LinePart>> = (0..15)
+            .map(|k| match k {
+                0..=3 => whole(&rpps),
+                10..=13 => whole(&finess),
+                14 => vec![part(&finess[..1], true, 2.0, 50.0, false)],
+                _ => Vec::new(),
+            })
+            .collect();
+        let mut voted: Vec<(String, Vec<usize>)> = combine(&lines, None)
+            .into_iter()
+            .map(|v| (v.text, v.starts.iter().map(|s| s.0).collect()))
+            .collect();
+        voted.sort();
+        assert_eq!(
+            voted,
+            [
+                ("10001045367".to_string(), vec![0, 1, 2, 3]),
+                ("190022962".to_string(), vec![10, 11, 12, 13, 14])
+            ]
+        );
     }
 
     #[test]
