@@ -775,21 +775,33 @@ mod tests {
         ]
     }
 
+    /// A line that read the symbol of `cw` whole, at 2 px/module from t = `start`.
+    fn whole_read(cw: &[u8], start: f64) -> Vec<LinePart> {
+        let end = start + 2.0 * (11 * cw.len() + 13) as f64;
+        vec![
+            part(cw, true, 2.0, start, true),
+            part(cw, false, 2.0, end, true),
+        ]
+    }
+
+    /// The symbols `lines` vote for, each with the lines of its starts, by value.
+    fn starts_by_value(lines: &[Vec<LinePart>]) -> Vec<(String, Vec<usize>)> {
+        let mut voted: Vec<(String, Vec<usize>)> = combine(lines, None)
+            .into_iter()
+            .map(|v| (v.text, v.starts.iter().map(|s| s.0).collect()))
+            .collect();
+        voted.sort();
+        voted
+    }
+
     #[test]
     fn stacked_symbols_with_aligned_starts_keep_their_own_lines() {
         // Lines 0–3 cross an RPPS symbol, lines 4–7 a FINESS symbol below it, both
         // starting at t = 50: one head group, two tail groups.
         let rpps = codewords("10001045367", CodeSets::Shortest).unwrap();
         let finess = codewords("750712184", CodeSets::Shortest).unwrap();
-        let whole = |cw: &[u8]| {
-            let end = 50.0 + 2.0 * (11 * cw.len() + 13) as f64;
-            vec![
-                part(cw, true, 2.0, 50.0, true),
-                part(cw, false, 2.0, end, true),
-            ]
-        };
         let lines: Vec<Vec<LinePart>> = (0..8)
-            .map(|k| whole(if k < 4 { &rpps } else { &finess }))
+            .map(|k| whole_read(if k < 4 { &rpps } else { &finess }, 50.0))
             .collect();
         let voted = combine(&lines, None);
         assert_eq!(voted.len(), 2);
@@ -813,28 +825,16 @@ mod tests {
         let rpps = codewords("10001045367", CodeSets::Shortest).unwrap();
         let finess = codewords("190022962", CodeSets::Shortest).unwrap();
         assert_eq!(rpps[0], finess[0]);
-        let whole = |cw: &[u8]| {
-            let end = 50.0 + 2.0 * (11 * cw.len() + 13) as f64;
-            vec![
-                part(cw, true, 2.0, 50.0, true),
-                part(cw, false, 2.0, end, true),
-            ]
-        };
         let lines: Vec<Vec<LinePart>> = (0..15)
             .map(|k| match k {
-                0..=3 => whole(&rpps),
-                10..=13 => whole(&finess),
+                0..=3 => whole_read(&rpps, 50.0),
+                10..=13 => whole_read(&finess, 50.0),
                 14 => vec![part(&finess[..1], true, 2.0, 50.0, false)],
                 _ => Vec::new(),
             })
             .collect();
-        let mut voted: Vec<(String, Vec<usize>)> = combine(&lines, None)
-            .into_iter()
-            .map(|v| (v.text, v.starts.iter().map(|s| s.0).collect()))
-            .collect();
-        voted.sort();
         assert_eq!(
-            voted,
+            starts_by_value(&lines),
             [
                 ("10001045367".to_string(), vec![0, 1, 2, 3]),
                 ("190022962".to_string(), vec![10, 11, 12, 13, 14])
@@ -848,27 +848,15 @@ mod tests {
         // ends: one head group and one tail group, read whole by two lines each.
         let rpps = codewords("10668759797", CodeSets::Shortest).unwrap();
         let finess = codewords("630947653", CodeSets::Shortest).unwrap();
-        let whole = |cw: &[u8], start: f64| {
-            let end = start + 2.0 * (11 * cw.len() + 13) as f64;
-            vec![
-                part(cw, true, 2.0, start, true),
-                part(cw, false, 2.0, end, true),
-            ]
-        };
         let lines: Vec<Vec<LinePart>> = (0..6)
             .map(|k| match k {
-                0 | 1 => whole(&rpps, 50.0),
-                4 | 5 => whole(&finess, 62.0),
+                0 | 1 => whole_read(&rpps, 50.0),
+                4 | 5 => whole_read(&finess, 62.0),
                 _ => Vec::new(),
             })
             .collect();
-        let mut voted: Vec<(String, Vec<usize>)> = combine(&lines, None)
-            .into_iter()
-            .map(|v| (v.text, v.starts.iter().map(|s| s.0).collect()))
-            .collect();
-        voted.sort();
         assert_eq!(
-            voted,
+            starts_by_value(&lines),
             [
                 ("10668759797".to_string(), vec![0, 1]),
                 ("630947653".to_string(), vec![4, 5])
@@ -878,7 +866,7 @@ mod tests {
         let mut crossed = lines.clone();
         crossed.insert(
             1,
-            whole(&codewords("10001045367", CodeSets::Shortest).unwrap(), 50.0),
+            whole_read(&codewords("10001045367", CodeSets::Shortest).unwrap(), 50.0),
         );
         assert_eq!(stacked(&verified_of(&crossed)), [finess]);
     }
