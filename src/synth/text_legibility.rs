@@ -16,7 +16,10 @@
 //!   check key restores (as the bars' check character restores one lost character);
 //! - a legend's kind is on the image when one of its kind's spellings (the printed one
 //!   among them) is `ODDS` times likelier than every spelling of the other kinds, than
-//!   nothing and than all ink.
+//!   nothing and than all ink;
+//! - a digit (or a legend) more than a tenth of whose ink falls past the image's edge
+//!   (`CUT`) is off the image: the top rows a scan cut short may tell a digit from the
+//!   other digits' top rows by a few pixels, which no reader reads.
 //!
 //! A fax that erased a line to specks, or a black stamp over it, leaves it off the image:
 //! what no reader can see is not counted against the text reader (`ordoscan-eval text`
@@ -149,6 +152,36 @@ impl Window {
         b
     }
 
+    /// The share of the canvas pixels `inked` says are ink that fall off the image.
+    fn cut_share(&self, seen: &Seen, inked: impl Fn(u32, u32) -> bool) -> f64 {
+        let (pw, ph) = seen.page.dimensions();
+        let (pw, ph) = (f64::from(pw), f64::from(ph));
+        let on_page = |[px, py]: [f64; 2]| px >= 0.0 && py >= 0.0 && px < pw && py < ph;
+        let (x0, y0) = (f64::from(self.x0), f64::from(self.y0));
+        let (w, h) = (f64::from(self.w), f64::from(self.h));
+        let corners = [[x0, y0], [x0 + w, y0], [x0 + w, y0 + h], [x0, y0 + h]];
+        if corners.iter().all(|&c| on_page(seen.to_page.apply(c))) {
+            return 0.0;
+        }
+        let (mut ink, mut off) = (0u32, 0u32);
+        for y in 0..self.h {
+            for x in 0..self.w {
+                if inked(x, y) {
+                    ink += 1;
+                    let p = [f64::from(x) + x0, f64::from(y) + y0];
+                    if !on_page(seen.to_page.apply(p)) {
+                        off += 1;
+                    }
+                }
+            }
+        }
+        if ink == 0 {
+            0.0
+        } else {
+            f64::from(off) / f64::from(ink)
+        }
+    }
+
     /// The window with only the points within a pixel of the canvas pixels `inked` says
     /// are ink.
     fn only(&self, inked: impl Fn(u32, u32) -> bool) -> Window {
@@ -216,6 +249,12 @@ fn in_box(window: &Window, masks: &[&[bool]]) -> Vec<bool> {
         .collect()
 }
 
+/// The share of a glyph's (or a legend's) ink that may fall off the image, cut by the
+/// scan's edge, for it to be on the image: what is cut off is not seen, and the top rows of
+/// a digit left by the edge may tell it from the other digits' top rows by a few pixels,
+/// which no reader can read.
+const CUT: f64 = 0.1;
+
 /// How many times likelier the printed text must be than each rival for the oracle to tell
 /// it: a likelihood ratio (a hair's breadth between a few specks and blank paper is not a
 /// legend).
@@ -264,6 +303,14 @@ fn digits_survive_here(seen: &Seen, line: &TextLine) -> bool {
                 let ink = |c: &GrayImage| c.get_pixel(x, y).0[0] < 128;
                 !ink(&before) && with.iter().any(ink)
             });
+            let own_index = chars[i] as usize - '0' as usize;
+            let own_ink = |x, y| {
+                let ink = |c: &GrayImage| c.get_pixel(x, y).0[0] < 128;
+                ink(&with[own_index]) && !ink(&before)
+            };
+            if window.cut_share(seen, own_ink) > CUT {
+                return true;
+            }
             let before = cell.mask(&before);
             let glyphs: Vec<Vec<bool>> = with
                 .iter()
@@ -272,7 +319,6 @@ fn digits_survive_here(seen: &Seen, line: &TextLine) -> bool {
                     w.iter().zip(&before).map(|(&w, &b)| w && !b).collect()
                 })
                 .collect();
-            let own_index = chars[i] as usize - '0' as usize;
             let own = &glyphs[own_index];
             // The cell less its neighbours' ink.
             let take: Vec<bool> = cell
@@ -320,7 +366,10 @@ fn legend_kind_survives_here(
         .max()
         .unwrap_or(0);
     let window = Window::around(seen, line, longest);
-    if window.points.is_empty() {
+    let printed = window.canvas(line, &line.text);
+    if window.points.is_empty()
+        || window.cut_share(seen, |x, y| printed.get_pixel(x, y).0[0] < 128) > CUT
+    {
         return false;
     }
     let own_kind: Vec<Vec<bool>> = spellings
@@ -441,5 +490,33 @@ mod tests {
             }
         }
         assert!(!digits_survive(&seen(&wiped), &hri));
+    }
+
+    #[test]
+    fn digits_or_a_legend_cut_by_the_images_edge_are_off_the_image() {
+        let hri = line("10123456789", 24.0);
+        let legend = line("N° FINESS", 12.0);
+        for (l, on) in [(&hri, true), (&legend, false)] {
+            let page = printed(l);
+            let rows: Vec<u32> = (0..page.height())
+                .filter(|&y| (0..page.width()).any(|x| page.get_pixel(x, y).0[0] < 128))
+                .collect();
+            let (top, foot) = (rows[0], rows[rows.len() - 1] + 1);
+            // The scan ends a row below the print, three quarters of the way down it, and
+            // its top row.
+            for (end, survives) in [
+                (foot + 1, true),
+                (top + (foot - top) * 3 / 4, false),
+                (top + 1, false),
+            ] {
+                let cut = image::imageops::crop_imm(&page, 0, 0, page.width(), end).to_image();
+                let told = if on {
+                    digits_survive(&seen(&cut), l)
+                } else {
+                    legend_kind_survives(&seen(&cut), l, IdKind::Finess, &SPELLINGS)
+                };
+                assert_eq!(told, survives, "{} cut at {end} ({top}..{foot})", l.text);
+            }
+        }
     }
 }
