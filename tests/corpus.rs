@@ -926,3 +926,13 @@ fn a_digit_under_a_stamp_frames_side_reads_once_the_rule_is_away() {
     assert_hri_confirms(31, 220, "290271998", "fax");
     assert_hri_confirms(37, 468, "10916673683", "stamp");
 }
+
+/// Seed 163's page 272 (300 dpi, a fold, a stamp): the top edge of a grey stamp's frame
+/// runs along the feet of a clean "No RPPS", joining its letters into one blob with the
+/// frame. With the grey taken away the line stands alone again and confirms the value's
+/// kind.
+#[test]
+fn a_stamps_frame_along_a_legends_feet_does_not_hide_it() {
+    let read = text_at_truth(163, 272, "10987705448", "stamp");
+    assert_eq!(read.legend_kind, Some(IdKind::Rpps), "{read:?}");
+}
