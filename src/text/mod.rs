@@ -374,6 +374,8 @@ pub fn read_text(
             .collect()
     };
     let above_pieces = std::cell::OnceCell::new();
+    // Whether a reading that only confirms saw another kind than the value's.
+    let named_other = std::cell::Cell::new(false);
     // Small capitals that a thresholded scan broke into specks are joined by smoothing;
     // what smoothing joins may also look like another word, so there the legend only
     // confirms the value's kind, and not against a reading of another kind unsmoothed.
@@ -406,6 +408,7 @@ pub fn read_text(
                         continue;
                     }
                     if m.kind != kind || vetoed(whole) {
+                        named_other.set(true);
                         return None;
                     }
                     found.get_or_insert((whole.clone(), m));
@@ -427,7 +430,10 @@ pub fn read_text(
                     Some((k, text)) if k == kind => {
                         found.get_or_insert((whole.clone(), legend::Match::weighed(text, k)));
                     }
-                    Some(_) => return None,
+                    Some(_) => {
+                        named_other.set(true);
+                        return None;
+                    }
                     None => {}
                 }
             }
@@ -436,9 +442,11 @@ pub fn read_text(
         // A stamp's grey frame run along the letters' feet joins them into one blob with
         // it (seed 163 0272, a clean 300 dpi "No RPPS"): with the grey taken away (the
         // views an HRI is read on), the line stands alone again. This only confirms the
-        // value's kind, and not when a view's line names another.
+        // value's kind, and not when a view's line or an earlier reading's specks name
+        // another (seed 193 0392: a 1 mm misprinted "N°FINESS" on a blurred fax, whose
+        // views matched "N° R.P.P.S.").
         .or_else(|| {
-            let kind = expected?;
+            let kind = expected.filter(|_| !named_other.get())?;
             let greyless = Greyless::of(&above);
             let mut found = None;
             for view in greyless.views() {
