@@ -443,8 +443,8 @@ pub fn read_text(
         // it (seed 163 0272, a clean 300 dpi "No RPPS"): with the grey taken away (the
         // views an HRI is read on), the line stands alone again. This only confirms the
         // value's kind, and not when a view's line or an earlier reading's specks name
-        // another (seed 193 0392: a 1 mm misprinted "N°FINESS" on a blurred fax, whose
-        // views matched "N° R.P.P.S.").
+        // another (each stage runs when the one before gave nothing, a refusal too: a
+        // misprint whose specks were refused must not be confirmed by a view).
         .or_else(|| {
             let kind = expected.filter(|_| !named_other.get())?;
             let greyless = Greyless::of(&above);
