@@ -234,15 +234,20 @@ fn separation(a: [f64; 4], b: [f64; 4]) -> f64 {
     dx.max(dy)
 }
 
-/// A point in the frame of the symbol `quad` (corners from the start's top, along its
-/// length first): its distance along the symbol's length and across it.
-fn in_frame(quad: &[[f64; 2]; 4], p: [f64; 2]) -> [f64; 2] {
+/// The unit vector along the symbol `quad`'s length (corners from the start's top, along
+/// its length first); the page's x axis for a quad of no length.
+fn length_axis(quad: &[[f64; 2]; 4]) -> [f64; 2] {
     let (dx, dy) = (quad[1][0] - quad[0][0], quad[1][1] - quad[0][1]);
     let len = dx.hypot(dy);
     if len == 0.0 {
-        return p;
+        [1.0, 0.0]
+    } else {
+        [dx / len, dy / len]
     }
-    let (ux, uy) = (dx / len, dy / len);
+}
+
+/// A point's distance along `axis` and across it.
+fn in_frame([ux, uy]: [f64; 2], p: [f64; 2]) -> [f64; 2] {
     [p[0] * ux + p[1] * uy, p[1] * ux - p[0] * uy]
 }
 
@@ -256,6 +261,10 @@ fn spacing(page: &Page, out: &mut Vec<Finding>) {
         .map(|(i, s)| (i, s.kind, s.quad))
         .collect();
     for (k, &(i, ki, qi)) in placed.iter().enumerate() {
+        // In this symbol's own frame: on a rotated page, boxes along the page's axes
+        // would take in the corners' slant.
+        let axis = length_axis(&qi);
+        let frame = |q: &[[f64; 2]; 4]| bounds(q.iter().map(|&p| in_frame(axis, p)));
         for &(j, kj, qj) in &placed[k + 1..] {
             let limit = match (ki, kj) {
                 (IdKind::Rpps, IdKind::Rpps) => RPPS_SPACING_MM,
@@ -264,9 +273,6 @@ fn spacing(page: &Page, out: &mut Vec<Finding>) {
                 }
                 _ => continue,
             };
-            // In the first symbol's own frame: on a rotated page, boxes along the page's
-            // axes would take in the corners' slant.
-            let frame = |q: &[[f64; 2]; 4]| bounds(q.iter().map(|&p| in_frame(&qi, p)));
             let gap = mm(separation(frame(&qi), frame(&qj)));
             if gap < limit * (1.0 - TOLERANCE) {
                 out.push(Finding {
