@@ -936,3 +936,14 @@ fn a_stamps_frame_along_a_legends_feet_does_not_hide_it() {
     let read = text_at_truth(163, 272, "10987705448", "stamp");
     assert_eq!(read.legend_kind, Some(IdKind::Rpps), "{read:?}");
 }
+
+/// Seed 149's page 80 (200 dpi, faded, skew): a 1 mm "N°RPPS" printed pale on faded paper
+/// stands out from it by 28 levels, too little for any threshold. Its ink taken further
+/// from the paper, the legend confirms the value's kind; so does the page's "N° A.M.".
+#[test]
+fn a_pale_legend_on_a_faded_page_confirms_the_values_kind() {
+    let read = text_at_truth(149, 80, "10309618964", "faded");
+    assert_eq!(read.legend_kind, Some(IdKind::Rpps), "{read:?}");
+    let read = text_at_truth(149, 80, "391892585", "faded");
+    assert_eq!(read.legend_kind, Some(IdKind::Am), "{read:?}");
+}

@@ -219,6 +219,25 @@ impl Strip {
         Strip { ink, ..*self }
     }
 
+    /// A strip whose darkest ink stands out from its paper too little for any threshold
+    /// ([`MIN_CONTRAST`]) but more than [`FAINT_CONTRAST`] (a small legend printed pale on
+    /// a faded page), its ink taken that much further from the paper that its darkest
+    /// stands out by [`DEEPENED_CONTRAST`]; `None` for any other strip.
+    pub(crate) fn deepened(&self) -> Option<Strip> {
+        let Levels { paper, darkest, .. } = levels(self)?;
+        let contrast = darkest - paper;
+        if contrast <= FAINT_CONTRAST || contrast > MIN_CONTRAST {
+            return None;
+        }
+        let gain = DEEPENED_CONTRAST / contrast;
+        let ink = self
+            .ink
+            .iter()
+            .map(|&v| (paper + (v - paper) * gain).clamp(0.0, 255.0))
+            .collect();
+        Some(Strip { ink, ..*self })
+    }
+
     /// The strip as a grey image (paper white).
     pub(crate) fn to_image(&self) -> GrayImage {
         self.crop_image(
@@ -482,6 +501,11 @@ const STROKE_ANGLES: [f64; 12] = [
 /// Least difference between paper and ink for a threshold (faded print on grey paper
 /// comes down to about 40).
 const MIN_CONTRAST: f32 = 30.0;
+
+/// Least difference between paper and ink for [`Strip::deepened`] (a pale legend on a
+/// faded page comes down to about 28), and the difference it deepens it to.
+const FAINT_CONTRAST: f32 = 20.0;
+const DEEPENED_CONTRAST: f32 = 60.0;
 
 /// Ink thresholds to try on a strip, most likely first, or none when the strip holds no
 /// ink worth the name. The first is midway between paper and the darkest 0.5 % of the
