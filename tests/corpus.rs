@@ -947,3 +947,25 @@ fn a_pale_legend_on_a_faded_page_confirms_the_values_kind() {
     let read = text_at_truth(149, 80, "391892585", "faded");
     assert_eq!(read.legend_kind, Some(IdKind::Am), "{read:?}");
 }
+
+/// Seed 149's page 361 (300 dpi, noise, a stamp): a grey stamp's capitals run into every
+/// digit of a serif RPPS, so the strip as sampled reads no number at all; with the grey
+/// taken away it reads the misprinted last digit (1 for the value's 8), clearly, and so
+/// again sampled a fraction of a sample lower and higher: the misprint stands.
+#[test]
+fn a_misprint_read_only_with_the_grey_away_stands_when_the_sampling_does_not_move_it() {
+    assert_hri_reads(149, 361, "10490165528", "10490165521", "stamp");
+}
+
+/// Seed 181's page 93 (150 dpi, a stamp): with the grey taken away the misprinted last
+/// digit reads clearly as the printed 4, but sampled a fraction of a sample higher as the
+/// value's 1, so the misprint does not stand; nor may a later view, or the strip smoothed,
+/// then confirm the value: the line read clearly otherwise.
+#[test]
+fn a_value_does_not_stand_where_a_greyless_view_read_other_digits_clearly() {
+    let read = text_at_truth(181, 93, "10782063191", "stamp");
+    assert!(
+        read.hri.as_deref() != Some("10782063191") || !read.hri_confident,
+        "{read:?}"
+    );
+}

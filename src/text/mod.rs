@@ -545,14 +545,50 @@ pub fn read_text(
     }
     // Grey ink taken away ([`GREYLESS`]); these readings confirm the value, or differ
     // from it only where the strip as sampled (grey ink and all) read the same digits.
+    // Where it read no number at all (a grey stamp's capitals joined to the digits), a
+    // view's clear reading of other digits than the value's stands when the same view of
+    // the strip sampled a fraction of a sample lower and higher ([`MISMATCH_SHIFTS`])
+    // reads them so again (seed 149 0361): what taking the grey away leaves of a faded
+    // digit hangs on where the samples fell, and a misprint does not. Read so at one of
+    // them too, the line read clearly otherwise twice: no later view, nor the strip
+    // smoothed, confirms the value (seed 181 0093: a misprinted 4 read so, and so again
+    // sampled higher, but lower as the value's 1 — the next view confirmed the 1). Read
+    // so once only, it may be a view's slip (seed 103 0280: a faxed 1 the first view
+    // made a clear 4, which neither sampling read at all).
     let plain = first.as_ref().map(|f| f.1.clone());
+    let mut view_differs = false;
     for k in 0..GREYLESS.len() {
-        if first.as_ref().is_some_and(|f| f.2) || !out.hri_seen {
+        if view_differs || first.as_ref().is_some_and(|f| f.2) || !out.hri_seen {
             break;
         }
-        if let Some(strip) = unshifted.view(k) {
-            let differ = plain.as_deref().map_or(Differ::Nowhere, Differ::AsIn);
-            read_strip(&Greyless::of(strip), differ, &mut first);
+        let Some(strip) = unshifted.view(k) else {
+            continue;
+        };
+        let differ = plain.as_deref().map_or(Differ::Nowhere, Differ::AsIn);
+        read_strip(&Greyless::of(strip), differ, &mut first);
+        if plain.is_some() || first.as_ref().is_some_and(|f| f.2) {
+            continue;
+        }
+        let read_clearly = |strip: &Strip| {
+            let mut read = None;
+            read_strip(&Greyless::of(strip), Differ::Anywhere, &mut read);
+            read.filter(|r| r.2)
+        };
+        let Some(here) = read_clearly(strip) else {
+            continue;
+        };
+        let again = |shift: f64| {
+            let shifted = strip_below(shift);
+            let view = Greyless::of(&shifted);
+            view.view(k).and_then(read_clearly).map(|r| r.1)
+        };
+        let agreeing = MISMATCH_SHIFTS
+            .iter()
+            .filter(|&&shift| again(shift).as_ref() == Some(&here.1))
+            .count();
+        view_differs = agreeing > 0;
+        if agreeing == MISMATCH_SHIFTS.len() {
+            first = Some(here);
         }
     }
     // Digits that a faded fax left as specks run together again when the strip is
@@ -560,10 +596,12 @@ pub fn read_text(
     // look like another digit, so these readings only confirm the value.
     // Not over a digit the strip as sampled clearly reads as another: smoothing runs a
     // pen's stroke into the digit it crosses, and a misprinted 2 so crossed came out a
-    // clear 9, the value's (seed 67 0383).
-    let contrary = value_hint
-        .zip(first.as_ref())
-        .is_some_and(|(value, f)| clearly_contrary(&unshifted_strip, &hri_search, &f.1, value));
+    // clear 9, the value's (seed 67 0383). Nor when a view read other digits clearly
+    // (above).
+    let contrary = view_differs
+        || value_hint
+            .zip(first.as_ref())
+            .is_some_and(|(value, f)| clearly_contrary(&unshifted_strip, &hri_search, &f.1, value));
     if !first.as_ref().is_some_and(|f| f.2) && !contrary {
         on_smoothed(&unshifted_strip, HRI_SMOOTHINGS, |smooth| {
             out.hri_seen |= read_strip(&Greyless::of(smooth), Differ::Nowhere, &mut first);
