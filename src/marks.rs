@@ -211,6 +211,17 @@ impl Evidence {
             && self.ring < PLAIN_RING
     }
 
+    /// Whether a pen's circle or box all around is all there is: ink in every direction
+    /// around the block, in strokes (not specks), a line's worth above and below it (a
+    /// stamp's text or a signature is much more), no stroke through the bars.
+    pub fn clearly_ringed(&self) -> bool {
+        let outline = |ink: f64| (AROUND_MM2..=OUTLINE_MM2).contains(&ink);
+        self.ring.min(self.solid_ring) >= RING
+            && outline(self.above)
+            && outline(self.below)
+            && self.strike.max(self.strike_level) < ALONE_STRIKE
+    }
+
     /// Whether nothing near the symbol could be a mark at all: the other symbols of a pad
     /// must look like this for one mark to single one out (a mark half seen elsewhere
     /// makes the page ambiguous, never another prescriber's).
@@ -342,7 +353,7 @@ pub fn on_page(image: &GrayImage, symbols: &[Symbol], dpi: f64) -> Vec<Option<Ev
         for (e, faint) in all.iter_mut().zip(faint()) {
             if let (Some(e), Some(faint)) = (e.as_mut(), faint)
                 && e.plain()
-                && faint.clearly_ticked()
+                && (faint.clearly_ticked() || faint.clearly_ringed())
             {
                 *e = *faint;
             }

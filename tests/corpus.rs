@@ -969,3 +969,31 @@ fn a_value_does_not_stand_where_a_greyless_view_read_other_digits_clearly() {
         "{read:?}"
     );
 }
+
+/// Seed 199's page 402 (200 dpi, motion blur, turned 45°): two RPPS of a pad are marked,
+/// one by a dark arrow, the other boxed in a pale pen that the usual ink level sees in
+/// part only (half the directions around it). The arrow singled its RPPS out, the page
+/// passed with it as the prescriber; the box, whole at the fainter level, singles the
+/// other out too, and the page is ambiguous, as printed.
+#[test]
+fn a_pale_box_beside_a_dark_arrow_singles_its_symbol_out_too() {
+    let g = corpus::generate(199, 402, 600.0);
+    assert_eq!(g.truth.case, "group_two_marked");
+    let image = ingest::decode_first(&g.bytes).expect("the page decodes");
+    let symbols: Vec<decode::Symbol> = g
+        .truth
+        .symbols
+        .iter()
+        .map(corpus::SymbolTruth::as_found)
+        .collect();
+    let evidence = ordoscan::marks::on_page(&image, &symbols, g.truth.dpi);
+    for (truth, e) in g.truth.symbols.iter().zip(&evidence) {
+        let singled = e.is_some_and(|e| e.singled_out());
+        assert_eq!(
+            singled,
+            truth.marked == Some(true),
+            "{}: {e:?}",
+            truth.value
+        );
+    }
+}
