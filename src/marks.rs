@@ -134,12 +134,6 @@ const PLAIN_HIGHLIGHT: f64 = 12.0;
 /// around, no box, tick or arrow comes near.
 const STAMP_EDGE: f64 = 0.4;
 
-/// Most ink a stamp over a symbol leaves beside its bars on either side, mm², for it to
-/// explain the ink around the symbol: over the group pads of 42 corpora, stamps over
-/// unmarked symbols left at most 4.4; a pen's tick beside a stamped symbol left 6.8 (seed
-/// 223 0358).
-const STAMPED_BESIDE_MM2: f64 = 5.0;
-
 /// What the ink around one symbol shows.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Evidence {
@@ -247,7 +241,6 @@ impl Evidence {
             && self.near >= AROUND_MM2
             && self.ring < RING
             && self.highlight < PLAIN_HIGHLIGHT
-            && self.beside.max(self.other_beside) < STAMPED_BESIDE_MM2
             && !self.singled_out()
             && !self.struck()
     }

@@ -997,35 +997,3 @@ fn a_pale_box_beside_a_dark_arrow_singles_its_symbol_out_too() {
         );
     }
 }
-
-/// Seed 223's page 358 (300 dpi, blur, a stamp): two RPPS of a pad are ticked, one of them
-/// under a stamp whose edge crosses its bars and runs on into its corners. That symbol
-/// counted as stamped (a stamp is no hand mark) and the other's tick singled it out: the
-/// page passed. The tick left 6.8 mm² beside the bars, more than a stamp leaves beside an
-/// unmarked symbol (4.4 at most over 42 corpora): the stamp no longer explains it, and
-/// neither marked symbol is taken as plain.
-#[test]
-fn a_tick_beside_a_stamped_symbol_is_not_explained_by_the_stamp() {
-    let g = corpus::generate(223, 358, 600.0);
-    assert_eq!(g.truth.case, "group_two_marked");
-    let image = ingest::decode_first(&g.bytes).expect("the page decodes");
-    let symbols: Vec<decode::Symbol> = g
-        .truth
-        .symbols
-        .iter()
-        .map(corpus::SymbolTruth::as_found)
-        .collect();
-    let evidence = ordoscan::marks::on_page(&image, &symbols, g.truth.dpi);
-    let marked: Vec<_> = g
-        .truth
-        .symbols
-        .iter()
-        .zip(&evidence)
-        .filter(|(t, _)| t.marked == Some(true))
-        .collect();
-    assert_eq!(marked.len(), 2);
-    for (truth, e) in marked {
-        let e = e.expect("evidence");
-        assert!(!e.plain() && !e.stamped(), "{}: {e:?}", truth.value);
-    }
-}
