@@ -268,6 +268,23 @@ fn a_symbol_at_the_edge_of_a_tall_candidate_is_met_by_the_probe() {
     assert!(read.iter().any(|v| v == "10652914630"), "{read:?}");
 }
 
+/// Page `index` of corpus `seed`, as generated, decoded, and its symbols as the truth
+/// places them.
+fn page_at_truth(
+    seed: u64,
+    index: u32,
+) -> (corpus::Generated, image::GrayImage, Vec<decode::Symbol>) {
+    let g = corpus::generate(seed, index, 600.0);
+    let image = ingest::decode_first(&g.bytes).expect("the page decodes");
+    let symbols = g
+        .truth
+        .symbols
+        .iter()
+        .map(corpus::SymbolTruth::as_found)
+        .collect();
+    (g, image, symbols)
+}
+
 /// The legend and HRI read around `value`'s symbol on page `index` of `seed` (a page
 /// degraded by `degradation`, among others), with the page's other symbols, each placed by
 /// its true quad and its value as the hint (as `ordoscan-eval text` reads them).
@@ -277,15 +294,8 @@ fn text_at_truth(
     value: &str,
     degradation: &str,
 ) -> ordoscan::text::TextRead {
-    let g = corpus::generate(seed, index, 600.0);
+    let (g, image, symbols) = page_at_truth(seed, index);
     assert!(g.truth.degradations.iter().any(|d| d == degradation));
-    let image = ingest::decode_first(&g.bytes).expect("the page decodes");
-    let symbols: Vec<decode::Symbol> = g
-        .truth
-        .symbols
-        .iter()
-        .map(corpus::SymbolTruth::as_found)
-        .collect();
     let hints: Vec<Option<&str>> = symbols.iter().map(|s| Some(s.value.as_str())).collect();
     let at = symbols
         .iter()
@@ -977,15 +987,8 @@ fn a_value_does_not_stand_where_a_greyless_view_read_other_digits_clearly() {
 /// other out too, and the page is ambiguous, as printed.
 #[test]
 fn a_pale_box_beside_a_dark_arrow_singles_its_symbol_out_too() {
-    let g = corpus::generate(199, 402, 600.0);
+    let (g, image, symbols) = page_at_truth(199, 402);
     assert_eq!(g.truth.case, "group_two_marked");
-    let image = ingest::decode_first(&g.bytes).expect("the page decodes");
-    let symbols: Vec<decode::Symbol> = g
-        .truth
-        .symbols
-        .iter()
-        .map(corpus::SymbolTruth::as_found)
-        .collect();
     let evidence = ordoscan::marks::on_page(&image, &symbols, g.truth.dpi);
     for (truth, e) in g.truth.symbols.iter().zip(&evidence) {
         let singled = e.is_some_and(|e| e.singled_out());
