@@ -180,12 +180,7 @@ impl Evidence {
     fn singled_out_beside(&self, alone_strike: f64) -> bool {
         let pen = |ink: f64| (BESIDE_MM2[0]..=BESIDE_MM2[1]).contains(&ink);
         let pen_beside = pen(self.beside);
-        // All around, and so without its specks.
-        let circled = self.ring.min(self.solid_ring) >= RING;
-        // A box is pen lines on every side; a stamp or a signature is much more ink.
-        let outline = |ink: f64| (AROUND_MM2..=OUTLINE_MM2).contains(&ink);
-        let boxed =
-            self.ring >= BOX_RING && outline(self.above) && outline(self.below) && pen_beside;
+        let boxed = self.ring >= BOX_RING && self.outlined() && pen_beside;
         // A tick or an arrow stays level with the block; printed text and logos further
         // above or below do not matter, a stamp or a signature runs on into the corners.
         // Little ink beside (a short stroke, or the edge of a stamp, or a signature's
@@ -197,7 +192,7 @@ impl Evidence {
             corners < AROUND_MM2 && pen(beside) && (beside >= CLEAR_TICK_MM2 || isolated)
         };
         let ticked = tick(self.beside, self.corners) || tick(self.other_beside, self.other_corners);
-        circled || boxed || ticked || self.highlight >= HIGHLIGHT
+        self.circled() || boxed || ticked || self.highlight >= HIGHLIGHT
     }
 
     /// Whether a tick or an arrow beside the bars is all there is: a pen's ink beside them
@@ -215,11 +210,19 @@ impl Evidence {
     /// around the block, in strokes (not specks), a line's worth above and below it (a
     /// stamp's text or a signature is much more), no stroke through the bars.
     pub fn clearly_ringed(&self) -> bool {
-        let outline = |ink: f64| (AROUND_MM2..=OUTLINE_MM2).contains(&ink);
+        self.circled() && self.outlined() && self.strike.max(self.strike_level) < ALONE_STRIKE
+    }
+
+    /// Whether ink lies all around the block, and so without its specks.
+    fn circled(&self) -> bool {
         self.ring.min(self.solid_ring) >= RING
-            && outline(self.above)
-            && outline(self.below)
-            && self.strike.max(self.strike_level) < ALONE_STRIKE
+    }
+
+    /// Whether the ink above and below the block is a pen line's worth each, as a box's
+    /// sides are (a stamp or a signature is much more ink).
+    fn outlined(&self) -> bool {
+        let outline = |ink: f64| (AROUND_MM2..=OUTLINE_MM2).contains(&ink);
+        outline(self.above) && outline(self.below)
     }
 
     /// Whether nothing near the symbol could be a mark at all: the other symbols of a pad

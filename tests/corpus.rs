@@ -304,6 +304,12 @@ fn text_at_truth(
     ordoscan::text::read_texts(&image, &symbols, g.truth.dpi, &hints).swap_remove(at)
 }
 
+/// The legend above `value`'s symbol (see [`text_at_truth`]) names `kind`.
+fn assert_legend_kind(seed: u64, index: u32, value: &str, degradation: &str, kind: IdKind) {
+    let read = text_at_truth(seed, index, value, degradation);
+    assert_eq!(read.legend_kind, Some(kind), "seed {seed}: {read:?}");
+}
+
 /// The HRI under `value`'s symbol (see [`text_at_truth`]) reads as the value, confidently.
 fn assert_hri_confirms(seed: u64, index: u32, value: &str, degradation: &str) {
     assert_hri_reads(seed, index, value, value, degradation);
@@ -459,8 +465,7 @@ fn specks_before_a_legend_are_no_part_of_it() {
 /// threshold finds names no other kind; the legend is still read as an RPPS one.
 #[test]
 fn the_first_letters_of_a_legend_name_no_other_kind() {
-    let read = text_at_truth(149, 181, "10963584015", "blur");
-    assert_eq!(read.legend_kind, Some(IdKind::Rpps), "{read:?}");
+    assert_legend_kind(149, 181, "10963584015", "blur", IdKind::Rpps);
 }
 
 /// The text of `value`'s symbol on page `index` of `seed`, read where the page's own
@@ -567,8 +572,7 @@ fn a_fragment_a_greyless_view_left_does_not_hide_a_clear_misprint() {
 /// kind (smoothed readings only ever confirm it).
 #[test]
 fn a_faded_small_legend_is_read_after_more_smoothing() {
-    let read = text_at_truth(41, 262, "760459271", "speckle");
-    assert_eq!(read.legend_kind, Some(IdKind::Finess), "{read:?}");
+    assert_legend_kind(41, 262, "760459271", "speckle", IdKind::Finess);
 }
 
 /// Seed 41's page 281 (150 dpi) and seed 17's page 72 (300 dpi, ink erosion): a
@@ -943,8 +947,7 @@ fn a_digit_under_a_stamp_frames_side_reads_once_the_rule_is_away() {
 /// kind.
 #[test]
 fn a_stamps_frame_along_a_legends_feet_does_not_hide_it() {
-    let read = text_at_truth(163, 272, "10987705448", "stamp");
-    assert_eq!(read.legend_kind, Some(IdKind::Rpps), "{read:?}");
+    assert_legend_kind(163, 272, "10987705448", "stamp", IdKind::Rpps);
 }
 
 /// Seed 149's page 80 (200 dpi, faded, skew): a 1 mm "N°RPPS" printed pale on faded paper
@@ -952,10 +955,8 @@ fn a_stamps_frame_along_a_legends_feet_does_not_hide_it() {
 /// from the paper, the legend confirms the value's kind; so does the page's "N° A.M.".
 #[test]
 fn a_pale_legend_on_a_faded_page_confirms_the_values_kind() {
-    let read = text_at_truth(149, 80, "10309618964", "faded");
-    assert_eq!(read.legend_kind, Some(IdKind::Rpps), "{read:?}");
-    let read = text_at_truth(149, 80, "391892585", "faded");
-    assert_eq!(read.legend_kind, Some(IdKind::Am), "{read:?}");
+    assert_legend_kind(149, 80, "10309618964", "faded", IdKind::Rpps);
+    assert_legend_kind(149, 80, "391892585", "faded", IdKind::Am);
 }
 
 /// Seed 149's page 361 (300 dpi, noise, a stamp): a grey stamp's capitals run into every

@@ -527,6 +527,16 @@ pub fn read_text(
         let y = h + shift / per_mm;
         frame.strip(image, x_mm, [y + BAR_GAP_MM, y + STRIP_MM], per_mm)
     };
+    // The strip sampled a fraction of a sample lower and higher ([`MISMATCH_SHIFTS`]),
+    // each with its views, made when first asked for (by the greyless readings below and
+    // the test a differing reading is put to last).
+    let shifted_strips: [std::cell::OnceCell<Strip>; 2] = Default::default();
+    let shifted_views: [std::cell::OnceCell<Greyless<'_>>; 2] = Default::default();
+    let shifted = |i: usize| {
+        shifted_views[i].get_or_init(|| {
+            Greyless::of(shifted_strips[i].get_or_init(|| strip_below(MISMATCH_SHIFTS[i])))
+        })
+    };
     // Sampled once: read first, and again with its grey taken away.
     let unshifted_strip = strip_below(0.0);
     let unshifted = Greyless::of(&unshifted_strip);
@@ -577,14 +587,9 @@ pub fn read_text(
         let Some(here) = read_clearly(strip) else {
             continue;
         };
-        let again = |shift: f64| {
-            let shifted = strip_below(shift);
-            let view = Greyless::of(&shifted);
-            view.view(k).and_then(read_clearly).map(|r| r.1)
-        };
-        let agreeing = MISMATCH_SHIFTS
-            .iter()
-            .filter(|&&shift| again(shift).as_ref() == Some(&here.1))
+        let again = |i: usize| shifted(i).view(k).and_then(read_clearly).map(|r| r.1);
+        let agreeing = (0..MISMATCH_SHIFTS.len())
+            .filter(|&i| again(i).as_ref() == Some(&here.1))
             .count();
         view_differs = agreeing > 0;
         if agreeing == MISMATCH_SHIFTS.len() {
@@ -639,13 +644,9 @@ pub fn read_text(
         && first.as_ref().is_some_and(|f| f.2 && f.1 != value)
     {
         let mut agreeing = None;
-        for shift in MISMATCH_SHIFTS {
+        for i in 0..MISMATCH_SHIFTS.len() {
             let mut again = None;
-            read_strip(
-                &Greyless::of(&strip_below(shift)),
-                Differ::Anywhere,
-                &mut again,
-            );
+            read_strip(shifted(i), Differ::Anywhere, &mut again);
             if !again.as_ref().is_some_and(|a| a.2 && a.1 == value) {
                 agreeing = None;
                 break;
