@@ -1001,3 +1001,21 @@ fn a_pale_box_beside_a_dark_arrow_singles_its_symbol_out_too() {
         );
     }
 }
+
+/// Seed 223's page 215 (a 200 dpi fax, a signature): the signature's stroke runs from the
+/// bars into the HRI's last digit, the 7 that "10 8359 5052 7" sets apart by a group
+/// space; the line's characters end at the 2 before it. Looked for a pitch on from the 2,
+/// the space is blank; a pitch and a half on, the 7 is there and reads as the value's.
+#[test]
+fn a_digit_beyond_a_group_space_is_found_when_a_stroke_hid_it() {
+    assert_hri_confirms(223, 215, "10835950527", "signature");
+}
+
+/// Seed 71's page 52 (a 200 dpi fax, a stamp's capitals over the HRI): a line that a pitch
+/// on still has a character at one end is not run on a pitch and a half at the other
+/// (over a group space that "10154679541" does not have, some of the stamp's ink read as
+/// a leading 1 pushed every digit one place on).
+#[test]
+fn a_line_runs_on_across_a_group_space_only_where_neither_end_runs_on() {
+    assert_hri_confirms(71, 52, "10154679541", "stamp");
+}

@@ -1543,11 +1543,15 @@ const NARROW: f64 = 0.7;
 const WIDE: f64 = 1.2;
 /// Ink in a cell must be at least this share of a typical character's to be one.
 const FILL_INK: f64 = 0.4;
+/// Centre to centre, in pitches, of two characters with a group space between them.
+const GROUPED: f64 = 1.5;
 
 /// Characters a pen stroke or a stamp made part of a blob too large to be one: where the
 /// line's characters leave a gap of one or more of their pitches, and (when the value
-/// says how many digits there are) beyond its ends while it is short, cells as wide as
-/// its characters and as high as its band are cut out and read, and put in their places.
+/// says how many digits there are) beyond its ends while it is short (a pitch on, or a
+/// pitch and a half across a group space where neither end has a character a pitch on),
+/// cells as wide as its characters and as high as its band are cut out and read, and put
+/// in their places.
 /// Returns, for each character of the line as it then is, whether it is such a cell.
 fn fill_gaps(
     strip: &Strip,
@@ -1655,8 +1659,14 @@ fn fill_gaps(
         out.push((*b, g.clone(), false));
     }
     while want.is_some_and(|n| out.len() < n) {
-        let before = read(centre(&out[0].0) - pitch);
-        let after = read(centre(&out[out.len() - 1].0) + pitch);
+        // A pitch on at either end; failing both, a pitch and a half on (across a group
+        // space).
+        let (first, last) = (centre(&out[0].0), centre(&out[out.len() - 1].0));
+        let (mut before, mut after) = (read(first - pitch), read(last + pitch));
+        if before.is_none() && after.is_none() {
+            before = read(first - GROUPED * pitch);
+            after = read(last + GROUPED * pitch);
+        }
         let at_start = match (&before, &after) {
             (Some(b), Some(a)) => b.1.distance() < a.1.distance(),
             (b, _) => b.is_some(),
