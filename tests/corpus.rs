@@ -1019,3 +1019,13 @@ fn a_digit_beyond_a_group_space_is_found_when_a_stroke_hid_it() {
 fn a_line_runs_on_across_a_group_space_only_where_neither_end_runs_on() {
     assert_hri_confirms(71, 52, "10154679541", "stamp");
 }
+
+/// Seed 229's page 499 (300 dpi, motion blur, a signature): the signature's stroke dips
+/// from the bars into the group space between "8079" and the last "5" (a whole cell in
+/// this monospaced face), where a digit hidden by a stroke is looked for; the V there
+/// comes down from above the line and stops well above its foot: no digit, and the line
+/// reads as the value.
+#[test]
+fn a_strokes_tip_hanging_into_a_group_space_is_no_digit() {
+    assert_hri_confirms(229, 499, "10884580795", "signature");
+}

@@ -1546,6 +1546,11 @@ const FILL_INK: f64 = 0.4;
 /// Centre to centre, in pitches, of two characters with a group space between them.
 const GROUPED: f64 = 1.5;
 
+/// Ink reaching the first share of the line's height above its top and stopping the
+/// second above its foot hangs from a mark above the line (the digits of one line stand
+/// on its foot and reach its top within a pixel or two).
+const HANGING: [f64; 2] = [0.1, 0.2];
+
 /// Characters a pen stroke or a stamp made part of a blob too large to be one: where the
 /// line's characters leave a gap of one or more of their pitches, and (when the value
 /// says how many digits there are) beyond its ends while it is short (a pitch on, or a
@@ -1628,6 +1633,15 @@ fn fill_gaps(
             area: 0,
         };
         if (ink(&cell) as f64) < FILL_INK * typical {
+            return None;
+        }
+        // Ink that comes down into the cell from above the line and stops well above its
+        // foot hangs from a mark (a signature's stroke dipping into a group space: seed
+        // 229 0499).
+        let inked = |y: usize| (cell.x0..cell.x1).any(|x| strip.at(x, y) > level);
+        let rows = |share: f64| (share * (y1 - y0) as f64).ceil() as usize;
+        let foot = (y0..y1).rev().find(|&y| inked(y))?;
+        if (y0.saturating_sub(rows(HANGING[0]))..y0).any(inked) && foot + rows(HANGING[1]) < y1 {
             return None;
         }
         classify(strip, &cell, line.cap_px).map(|g| (cell, g))
