@@ -1029,3 +1029,12 @@ fn a_line_runs_on_across_a_group_space_only_where_neither_end_runs_on() {
 fn a_strokes_tip_hanging_into_a_group_space_is_no_digit() {
     assert_hri_confirms(229, 499, "10884580795", "signature");
 }
+
+/// Seed 233's page 443 (200 dpi, JPEG, motion blur, noise): a line drawn down through the
+/// HRI's last digit, and one reading lost that digit and gained one before the first —
+/// "11045635664" for "10456356640", every digit clearly its neighbour's, read as a
+/// misprint. A reading one place off is no misprint; the line then reads as the value.
+#[test]
+fn a_line_read_one_place_off_is_no_misprint() {
+    assert_hri_confirms(233, 443, "10456356640", "motion_blur");
+}

@@ -1498,8 +1498,30 @@ fn read_digits(
         };
         digits.push(char::from(b'0' + d));
     }
+    // A line read one place off (a digit lost at one end, a mark read as one at the
+    // other) differs from the value nearly everywhere, each digit reading as its
+    // neighbour in the value: no misprint (seed 233 0443).
+    if value.is_some_and(|v| one_place_off(&digits, v)) {
+        confident = false;
+    }
     Some((digits, confident))
 }
+
+/// Whether `digits`, as long as `value`, differs from it in [`OFF_DIFFERS`] places or
+/// more but, moved one place either way, agrees with it everywhere the two overlap but
+/// once at most.
+fn one_place_off(digits: &str, value: &str) -> bool {
+    let (d, v) = (digits.as_bytes(), value.as_bytes());
+    let differ = |a: &[u8], b: &[u8]| a.iter().zip(b).filter(|(x, y)| x != y).count();
+    let n = d.len();
+    n == v.len()
+        && n > 1
+        && differ(d, v) >= OFF_DIFFERS
+        && (differ(&d[1..], &v[..n - 1]) <= 1 || differ(&d[..n - 1], &v[1..]) <= 1)
+}
+
+/// Places a reading one place off differs from the value in at least.
+const OFF_DIFFERS: usize = 3;
 
 /// Most digits away from a line's marks that may clearly differ from the value for the
 /// line to read as a misprint whatever the marks hide.

@@ -1188,3 +1188,17 @@ fn a_speck_joined_under_a_capital_does_not_hide_the_legends_kind() {
     }
     assert!(specked >= 4, "{specked} dots tried at {feet:?}");
 }
+
+#[test]
+fn a_reading_one_place_off_is_told_from_a_misprint() {
+    // A digit lost at the end and one read before the start: every digit is its
+    // neighbour's.
+    assert!(one_place_off("11045635664", "10456356640"));
+    assert!(one_place_off("04563566407", "10456356640"));
+    // A misprint changes a digit or two in place; another number is no shift of it.
+    assert!(!one_place_off("10456356641", "10456356640"));
+    assert!(!one_place_off("10456356001", "10456356640"));
+    assert!(!one_place_off("29384756102", "10456356640"));
+    // Other lengths are not compared.
+    assert!(!one_place_off("1045635664", "10456356640"));
+}
