@@ -245,6 +245,42 @@ fn a_start_read_across_a_neighbour_does_not_move_a_symbol_onto_it() {
     }
 }
 
+/// Where page `index` of `seed` decodes `value`'s symbol, each corner of its quad lies
+/// within `px` of a corner of the true one.
+fn assert_placed_on_its_bars(seed: u64, index: u32, value: &str, px: f64) {
+    let g = corpus::generate(seed, index, 600.0);
+    let image = ingest::decode_first(&g.bytes).expect("the page decodes");
+    let read = decode::read(&image, Engine::Own);
+    let s = read
+        .iter()
+        .find(|s| s.value == value)
+        .expect("the symbol decodes");
+    let truth = g.truth.symbols.iter().find(|t| t.value == value).unwrap();
+    for p in s.quad {
+        let near = truth
+            .quad
+            .iter()
+            .map(|t| (p[0] - t[0]).hypot(p[1] - t[1]))
+            .fold(f64::INFINITY, f64::min);
+        assert!(near < px, "{:?} against {:?}", s.quad, truth.quad);
+    }
+}
+
+/// Seed 241's page 304 (200 dpi, JPEG, turned over): only one line across an RPPS saw its
+/// start (the others misread its first character), thirty saw its stop. The start was
+/// placed at that one line's level and the stop midway down the symbol: the quad came out
+/// tilted 6° across the bars, a band through them, and neither the legend nor the
+/// misprinted HRI under the symbol was found (the page passed). The stop's edge, seen over
+/// thirty lines, now gives the bars' direction. Seed 31's page 205 (200 dpi fax, turned
+/// 17°, a stamp): one line saw an RPPS's start, five its stop over 36 px; its quad was a
+/// band 25 px high tilted 9° off the bars.
+#[test]
+fn a_start_seen_on_one_line_does_not_tilt_the_symbol() {
+    assert_placed_on_its_bars(241, 304, "10804828712", 4.0);
+    assert_misprint_read_where_decoded(241, 304, "10804828712", "10804828715");
+    assert_placed_on_its_bars(31, 205, "10655093168", 8.0);
+}
+
 /// Seed 67's page 45: a fold's line and its grey shading begin right
 /// after the stop pattern of a FINESS (150 dpi): every line read the symbol from its start
 /// to the stop, which had no quiet zone after it, so no line read it whole and none read a

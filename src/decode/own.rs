@@ -610,24 +610,47 @@ fn geometry(
     // both edges share one slope, and a line that grazed a bar's rounded end or a fold
     // does not tilt the axis by itself.
     let slope = edge_slope(starts, ends);
-    let outer = |seen: &[(usize, f64)]| {
+    // Where the fitted edge crosses the lines: the median of the lines' offsets from the
+    // common slope.
+    let offset = |seen: &[(usize, f64)]| {
         let mut offsets: Vec<f64> = seen.iter().map(|&(k, t)| t - slope * k as f64).collect();
         offsets.sort_by(f64::total_cmp);
-        let offset = offsets[offsets.len() / 2];
-        let (a, b) = (seen[0].0, seen[seen.len() - 1].0);
+        offsets[offsets.len() / 2]
+    };
+    // The point of the fitted edge at line `k`, a fraction of the way between two lines.
+    let (first, next) = (&scanlines[0], &scanlines[1.min(scanlines.len() - 1)]);
+    let on_edge = |offset: f64, k: f64| {
+        let t = offset + slope * k;
+        [
+            first.from[0] + (next.from[0] - first.from[0]) * k + first.dir[0] * t,
+            first.from[1] + (next.from[1] - first.from[1]) * k + first.dir[1] * t,
+        ]
+    };
+    let outer = |seen: &[(usize, f64)]| {
+        let offset = offset(seen);
         let at = |k: usize| scanlines[k].at(offset + slope * k as f64);
-        (at(a), at(b))
+        (at(seen[0].0), at(seen[seen.len() - 1].0))
     };
     let mid = |a: [f64; 2], b: [f64; 2]| [(a[0] + b[0]) / 2.0, (a[1] + b[1]) / 2.0];
     let (s0, s1) = outer(starts);
     let (e0, e1) = outer(ends);
-    let start = mid(s0, s1);
+    let mut start = mid(s0, s1);
     let mut end = mid(e0, e1);
     // The start edges of two lines apart are along the bars: the symbol's axis is
-    // perpendicular to them, whatever the scan direction was.
-    let bar = [s1[0] - s0[0], s1[1] - s0[1]];
-    let bar_len = bar[0].hypot(bar[1]);
-    if bar_len > 3.0 {
+    // perpendicular to them, whatever the scan direction was. Where the lines that met
+    // the start lie too near each other to give a direction (one line only saw it, the
+    // others misread the first character), the stop's edges do when the lines that met it
+    // lie far enough apart: the fitted slope is the bars' on a long stretch only.
+    let edge = |a: [f64; 2], b: [f64; 2]| [b[0] - a[0], b[1] - a[1]];
+    let length = |v: [f64; 2]| v[0].hypot(v[1]);
+    let (first_edge, last_edge) = (edge(s0, s1), edge(e0, e1));
+    let bar = if length(first_edge) > 3.0 {
+        Some(first_edge)
+    } else {
+        Some(last_edge).filter(|&e| length(e) > STOP_EDGE_PX)
+    };
+    if let Some(bar) = bar {
+        let bar_len = length(bar);
         let mut axis = [bar[1] / bar_len, -bar[0] / bar_len];
         let span = [end[0] - start[0], end[1] - start[1]];
         let mut along = span[0] * axis[0] + span[1] * axis[1];
@@ -636,9 +659,24 @@ fn geometry(
             along = -along;
         }
         end = [start[0] + axis[0] * along, start[1] + axis[1] * along];
+    } else {
+        // Neither edge gives the bars' direction: both ends are taken at one level,
+        // midway between the lines that met each, along the fitted edges, and the axis
+        // runs along the lines. The start at its one line's level and the stop midway
+        // down the symbol made a quad tilted across the bars (seed 241 0304).
+        let level = |seen: &[(usize, f64)]| (seen[0].0 + seen[seen.len() - 1].0) as f64 / 2.0;
+        let k = (level(starts) + level(ends)) / 2.0;
+        start = on_edge(offset(starts), k);
+        end = on_edge(offset(ends), k);
     }
     locate::measure(image, start, end, symbology)
 }
+
+/// Shortest stretch of a symbol's stop edge, between the outermost lines that met it,
+/// whose fitted slope gives the bars' direction when the start's does not, pixels: a few
+/// lines close together fit a slope that is off by degrees (seed 181 0136: three lines
+/// 4 px apart, 12° off).
+const STOP_EDGE_PX: f64 = 20.0;
 
 /// How far along its line each next line meets a symbol's first or last bar (pixels per
 /// line): the median of the slopes between every two lines that met the same edge
