@@ -1074,3 +1074,14 @@ fn a_strokes_tip_hanging_into_a_group_space_is_no_digit() {
 fn a_line_read_one_place_off_is_no_misprint() {
     assert_hri_confirms(233, 443, "10456356640", "motion_blur");
 }
+
+/// Seed 263's page 70 (a faded 200 dpi fax): an N° AM printed "01 194 6274" in a serif
+/// face, its 4s left as a stem and the end of their bar, a fax's speck by the foot of the
+/// 1 that follows the group space. Cut from its runs of ink columns, the speck and the 1
+/// made as clear a 4 as the broken 4s do, and the line was read confidently as
+/// 014946274: a false `hri_mismatch`. A character a speck beside it joins is read without
+/// the speck, and the line reads as the value.
+#[test]
+fn a_speck_beside_a_one_does_not_make_it_a_four() {
+    assert_hri_confirms(263, 70, "011946274", "fax");
+}

@@ -937,6 +937,10 @@ fn cut_by_band(strip: &Strip, rows: &std::ops::Range<usize>, line: &TextLine, le
 /// Farthest, in cap heights, a character's own ink may run on past its line's band.
 const CUT_OVER: f64 = 0.5;
 
+/// A run of ink columns at the edge of a character cut from runs whose ink spans less than
+/// this share of the cap height is a speck beside it, not a stroke of it.
+const SPECK_RUN: f64 = 0.3;
+
 /// Most runs of ink columns one character may be cut from.
 const CUT_RUNS: usize = 4;
 /// Widest a character cut from runs may be, in cap heights.
@@ -1018,21 +1022,53 @@ fn cut_to_value(band: &Strip, line: &TextLine, level: f32, value: &str) -> Optio
     if !best[n][m].0.is_finite() {
         return None;
     }
-    // The cut's characters, first to last: their width and their reading.
-    let mut cut: Vec<(usize, &Guess)> = Vec::with_capacity(n);
+    // The cut's characters, first to last: their width, their reading, and, when a run
+    // at either edge is a speck (its ink spans less than [`SPECK_RUN`] of the cap height),
+    // the reading of the runs between (`None` when nothing is left).
+    let speck = |r: (usize, usize)| {
+        let rows = (b.y0..b.y1).filter(|&y| (r.0..r.1).any(|x| band.at(x, y) > level));
+        let (lo, hi) = rows.fold((usize::MAX, 0), |(lo, hi), y| (lo.min(y), hi.max(y + 1)));
+        ((hi.saturating_sub(lo)) as f64) < SPECK_RUN * line.cap_px
+    };
+    type Specked<'a> = Option<Option<&'a Guess>>;
+    let mut cut: Vec<(usize, &Guess, Specked)> = Vec::with_capacity(n);
     let mut k = m;
     for i in (1..=n).rev() {
         let j = best[i][k].1;
-        cut.push((runs[k - 1].1 - runs[j].0, cells[j][k - 1 - j].as_ref()?));
+        let (first, last) = (
+            j + usize::from(speck(runs[j])),
+            k - 1 - usize::from(speck(runs[k - 1])),
+        );
+        let specked = (k - 1 > j && (first, last) != (j, k - 1)).then(|| {
+            (first <= last)
+                .then(|| cells[first][last - first].as_ref())
+                .flatten()
+        });
+        cut.push((
+            runs[k - 1].1 - runs[j].0,
+            cells[j][k - 1 - j].as_ref()?,
+            specked,
+        ));
         k = j;
     }
     cut.reverse();
     let mut read = want.clone();
     let mut differ = 0;
-    for (i, &(_, g)) in cut.iter().enumerate() {
+    for (i, &(_, g, specked)) in cut.iter().enumerate() {
         let v = want[i];
         match against(g, v) {
             Against::Agrees => {}
+            // A character that a speck beside it joins reads as what is left without the
+            // speck: a fax's speck by a 1's foot makes as clear a 4 as a faded 4's stem
+            // and the end of its bar do (seed 263 0070).
+            Against::Differs if specked.is_some() => {
+                if !specked
+                    .flatten()
+                    .is_some_and(|t| against(t, v) == Against::Agrees)
+                {
+                    return None;
+                }
+            }
             Against::Differs
                 if g.digit != 1 && g.by_digit[usize::from(v)] - g.distance() >= CONTRARY_LEAD =>
             {
@@ -1047,7 +1083,7 @@ fn cut_to_value(band: &Strip, line: &TextLine, level: f32, value: &str) -> Optio
     // 0's side read as a 5). Nor is a 1 read against the value: a stem is what is left of
     // many a digit whose thinner strokes broke off (a faded, eroded serif 4 under a pen's
     // stroke, seed 67 0437, cut three quarters as wide as the line's digits).
-    let widths: Vec<(usize, u8)> = cut.iter().zip(&want).map(|(&(w, _), &v)| (w, v)).collect();
+    let widths: Vec<(usize, u8)> = cut.iter().zip(&want).map(|(&(w, ..), &v)| (w, v)).collect();
     let usual = usual_width(&widths);
     let odd = widths.iter().any(|&(w, v)| odd_width(w, v, usual));
     match differ {
