@@ -304,6 +304,20 @@ fn a_symbol_at_the_edge_of_a_tall_candidate_is_met_by_the_probe() {
     assert!(read.iter().any(|v| v == "10652914630"), "{read:?}");
 }
 
+/// Seed 263's page 103 (200 dpi, bilevel, perspective): a FINESS whose first bars ran
+/// together made a candidate over the right third of the symbol only; its lines, reaching
+/// 65 px beyond, began inside the start pattern, met no head or tail, and the symbol was
+/// given up (the page failed with `structure_missing`; zxing-cpp and ZBar miss it too).
+/// Lines that begin or end among bars now send the candidate to be read with longer
+/// lines, as lines among bars at both ends did.
+#[test]
+fn a_candidate_over_a_third_of_a_symbol_reaches_its_start() {
+    let (truth, read) = values_read(263, 103, 600.0);
+    assert!(truth.degradations.iter().any(|d| d == "bilevel"));
+    assert!(read.iter().any(|v| v == "390855369"), "{read:?}");
+    assert!(all_printed(&truth, &read), "{read:?}");
+}
+
 /// Page `index` of corpus `seed`, as generated, decoded, and its symbols as the truth
 /// places them.
 fn page_at_truth(

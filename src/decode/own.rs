@@ -13,8 +13,8 @@ use std::time::Instant;
 use image::GrayImage;
 
 use super::scan::{
-    Line39, LinePart, Scanline, THICKNESS, boundaries, char_at, inside_bars, line_reads, two_level,
-    verified,
+    Line39, LinePart, Scanline, THICKNESS, boundaries, char_at, inside_bars, line_reads,
+    one_end_in_bars, two_level, verified,
 };
 use super::vote::{self, Voted};
 use super::{Symbol, Symbology, push_unique};
@@ -194,11 +194,14 @@ fn read_candidate(page: &Page, c: &Candidate) -> Result<Vec<Symbol>, [[f64; 2]; 
         if found.is_empty() && turn == 0.0 {
             if parts.longest >= PIECE_CHARACTERS {
                 found = read_longer(page, &turned, parts.module);
-            } else if let Some(median) = parts.inside
+            } else if let Some(median) = parts.inside.or(parts.one_end)
                 && c.half_height >= TALL_PIECE * median
             {
                 // The median element is one or two modules: taken for two, the lines
-                // reach far enough.
+                // reach far enough. So too when the lines began or ended among bars: a
+                // candidate over a third of a symbol whose first bars ran together (seed
+                // 263 0103, a bilevel FINESS) puts its lines' start inside the start
+                // pattern.
                 found = read_longer(page, &turned, Some(median / 2.0));
             }
         }
@@ -292,6 +295,9 @@ struct PartsSeen {
     module: Option<f64>,
     longest: usize,
     inside: Option<f64>,
+    /// Without `inside`: the median element of the probe's lines that began or ended
+    /// among bars ([`one_end_in_bars`]), when enough of them did.
+    one_end: Option<f64>,
 }
 
 /// Half-height of a candidate, in median elements of its lines, from which lines running
@@ -325,12 +331,15 @@ const INSIDE_LINES: usize = 2;
 
 impl PartsSeen {
     /// No head or tail seen; `inside` holds the median element of each line that began and
-    /// ended among bars.
-    fn cut_off(inside: &mut [f64]) -> Self {
-        let middle = inside.len() / 2;
+    /// ended among bars, `one_end` of each that began or ended among bars.
+    fn cut_off(inside: &mut [f64], one_end: &mut [f64]) -> Self {
+        let median = |m: &mut [f64]| {
+            let middle = m.len() / 2;
+            (m.len() >= INSIDE_LINES).then(|| *m.select_nth_unstable_by(middle, f64::total_cmp).1)
+        };
         PartsSeen {
-            inside: (inside.len() >= INSIDE_LINES)
-                .then(|| *inside.select_nth_unstable_by(middle, f64::total_cmp).1),
+            inside: median(inside),
+            one_end: median(one_end),
             ..PartsSeen::default()
         }
     }
@@ -394,6 +403,7 @@ fn read_oriented(page: &Page, c: &Candidate) -> (Vec<Symbol>, Option<[[f64; 2]; 
     let mut whole: Vec<Vec<u8>> = Vec::new();
     let mut code39: Vec<(usize, Line39)> = Vec::new();
     let mut inside: Vec<f64> = Vec::new();
+    let mut one_end: Vec<f64> = Vec::new();
     let mut widths: Vec<Option<Vec<f64>>> = vec![None; lines];
     let order: Vec<usize> = spread(lines).map(|k| (k + lines / 2) % lines).collect();
     let probe = probe_lines(&order, spacing, PROBE_GAP_PX);
@@ -405,6 +415,7 @@ fn read_oriented(page: &Page, c: &Candidate) -> (Vec<Symbol>, Option<[[f64; 2]; 
         // Only the probe's lines tell whether the candidate is inside a symbol.
         if done < probe {
             inside.extend(read.widths.as_deref().and_then(inside_bars));
+            one_end.extend(read.widths.as_deref().and_then(one_end_in_bars));
         }
         widths[k] = read.widths;
         whole.extend(parts[k].iter().filter(|p| p.head).filter_map(verified));
@@ -418,7 +429,11 @@ fn read_oriented(page: &Page, c: &Candidate) -> (Vec<Symbol>, Option<[[f64; 2]; 
             && code39.is_empty()
             && !shows_a_symbol(&fresh(page, &scanlines, &parts))
         {
-            return (Vec::new(), None, PartsSeen::cut_off(&mut inside));
+            return (
+                Vec::new(),
+                None,
+                PartsSeen::cut_off(&mut inside, &mut one_end),
+            );
         }
     }
     // Each line's boundaries are summed once, when its grid is first read.
@@ -493,6 +508,7 @@ fn read_oriented(page: &Page, c: &Candidate) -> (Vec<Symbol>, Option<[[f64; 2]; 
             .max()
             .unwrap_or(0),
         inside: None,
+        one_end: None,
     };
     let unread = if symbols.is_empty() && seen.count >= UNREAD_PARTS {
         unread_quad(image, &scanlines, &parts)

@@ -363,6 +363,20 @@ pub(super) fn inside_bars(w: &[f64]) -> Option<f64> {
         .then_some(median)
 }
 
+/// The median element of a line's widths `w` when the line begins or ends among bars (the
+/// other end in a quiet zone, or among bars too): at least [`MIN_RUN`] elements, no space
+/// between as wide as a quiet zone, and its leading or its trailing space narrower. Such
+/// a line starts or stops inside what it crosses: a symbol that reaches beyond it.
+pub(super) fn one_end_in_bars(w: &[f64]) -> Option<f64> {
+    if w.len() < MIN_RUN + 2 {
+        return None;
+    }
+    let median = median_element(w);
+    let quiet = |space: f64| space >= QUIET_RUN * median;
+    let between = w[2..w.len() - 1].iter().step_by(2).all(|&s| !quiet(s));
+    (between && !(quiet(w[0]) && quiet(w[w.len() - 1]))).then_some(median)
+}
+
 /// The median of a line's widths `w` (at least three) between its leading and trailing
 /// spaces.
 fn median_element(w: &[f64]) -> f64 {
@@ -850,6 +864,23 @@ mod tests {
         assert_eq!(inside_bars(&gapped), None);
         // Too few elements to be a piece of a symbol.
         assert_eq!(inside_bars(&inside[..21]), None);
+    }
+
+    #[test]
+    fn a_line_that_begins_among_bars_and_ends_in_a_quiet_zone_has_one_end_in_them() {
+        let inside: Vec<f64> = (0..41).map(|i| f64::from(1 + (i * 7) % 4) * 2.0).collect();
+        // A quiet zone after the stop: one end among bars.
+        let mut ended = inside.clone();
+        ended[40] = 60.0;
+        assert!(one_end_in_bars(&ended).is_some_and(|m| (2.0..=8.0).contains(&m)));
+        // Quiet zones at both ends: the line crossed the whole symbol.
+        let mut whole = ended.clone();
+        whole[0] = 60.0;
+        assert_eq!(one_end_in_bars(&whole), None);
+        // A word's gap between: text, not a symbol.
+        let mut gapped = ended;
+        gapped[20] = 40.0;
+        assert_eq!(one_end_in_bars(&gapped), None);
     }
 
     #[test]

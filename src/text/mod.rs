@@ -1024,51 +1024,39 @@ fn cut_to_value(band: &Strip, line: &TextLine, level: f32, value: &str) -> Optio
     }
     // The cut's characters, first to last: their width, their reading, and, when a run
     // at either edge is a speck (its ink spans less than [`SPECK_RUN`] of the cap height),
-    // the reading of the runs between (`None` when nothing is left).
+    // the reading of the runs between.
     let speck = |r: (usize, usize)| {
         let rows = (b.y0..b.y1).filter(|&y| (r.0..r.1).any(|x| band.at(x, y) > level));
         let (lo, hi) = rows.fold((usize::MAX, 0), |(lo, hi), y| (lo.min(y), hi.max(y + 1)));
         ((hi.saturating_sub(lo)) as f64) < SPECK_RUN * line.cap_px
     };
-    type Specked<'a> = Option<Option<&'a Guess>>;
-    let mut cut: Vec<(usize, &Guess, Specked)> = Vec::with_capacity(n);
+    let mut cut: Vec<(usize, &Guess, Option<&Guess>)> = Vec::with_capacity(n);
     let mut k = m;
     for i in (1..=n).rev() {
         let j = best[i][k].1;
-        let (first, last) = (
-            j + usize::from(speck(runs[j])),
-            k - 1 - usize::from(speck(runs[k - 1])),
-        );
-        let specked = (k - 1 > j && (first, last) != (j, k - 1)).then(|| {
-            (first <= last)
-                .then(|| cells[first][last - first].as_ref())
-                .flatten()
-        });
+        let first = j + usize::from(speck(runs[j]));
+        let last = k - 1 - usize::from(speck(runs[k - 1]));
+        let unspecked = (k - 1 > j && first <= last && (first, last) != (j, k - 1))
+            .then(|| cells[first][last - first].as_ref())
+            .flatten();
         cut.push((
             runs[k - 1].1 - runs[j].0,
             cells[j][k - 1 - j].as_ref()?,
-            specked,
+            unspecked,
         ));
         k = j;
     }
     cut.reverse();
     let mut read = want.clone();
     let mut differ = 0;
-    for (i, &(_, g, specked)) in cut.iter().enumerate() {
+    for (i, &(_, g, unspecked)) in cut.iter().enumerate() {
         let v = want[i];
         match against(g, v) {
             Against::Agrees => {}
-            // A character that a speck beside it joins reads as what is left without the
-            // speck: a fax's speck by a 1's foot makes as clear a 4 as a faded 4's stem
-            // and the end of its bar do (seed 263 0070).
-            Against::Differs if specked.is_some() => {
-                if !specked
-                    .flatten()
-                    .is_some_and(|t| against(t, v) == Against::Agrees)
-                {
-                    return None;
-                }
-            }
+            // A character that differs only with a speck beside it agrees: a fax's speck
+            // by a 1's foot makes as clear a 4 as a faded 4's stem and the end of its bar
+            // do (seed 263 0070).
+            Against::Differs if unspecked.is_some_and(|t| against(t, v) == Against::Agrees) => {}
             Against::Differs
                 if g.digit != 1 && g.by_digit[usize::from(v)] - g.distance() >= CONTRARY_LEAD =>
             {
