@@ -184,6 +184,15 @@ fn values_read(seed: u64, index: u32, max_dpi: f64) -> (CorpusTruth, Vec<String>
     (g.truth, read)
 }
 
+/// Page `index` of `seed` (a page degraded by `degradation`, among others) reads `value`,
+/// and nothing that is not printed on it.
+fn assert_read_with_nothing_unprinted(seed: u64, index: u32, degradation: &str, value: &str) {
+    let (truth, read) = values_read(seed, index, 600.0);
+    assert!(truth.degradations.iter().any(|d| d == degradation));
+    assert!(read.iter().any(|v| v == value), "{read:?}");
+    assert!(all_printed(&truth, &read), "{read:?}");
+}
+
 /// Whether every value read is one printed on the page.
 fn all_printed(truth: &CorpusTruth, read: &[String]) -> bool {
     read.iter()
@@ -248,13 +257,7 @@ fn a_start_read_across_a_neighbour_does_not_move_a_symbol_onto_it() {
 /// Where page `index` of `seed` decodes `value`'s symbol, each corner of its quad lies
 /// within `px` of a corner of the true one.
 fn assert_placed_on_its_bars(seed: u64, index: u32, value: &str, px: f64) {
-    let g = corpus::generate(seed, index, 600.0);
-    let image = ingest::decode_first(&g.bytes).expect("the page decodes");
-    let read = decode::read(&image, Engine::Own);
-    let s = read
-        .iter()
-        .find(|s| s.value == value)
-        .expect("the symbol decodes");
+    let (g, _, s) = decoded(seed, index, value);
     let truth = g.truth.symbols.iter().find(|t| t.value == value).unwrap();
     for p in s.quad {
         let near = truth
@@ -288,10 +291,7 @@ fn a_start_seen_on_one_line_does_not_tilt_the_symbol() {
 /// read back to a start without one do.
 #[test]
 fn a_symbol_whose_stop_runs_into_a_fold_is_read_from_its_heads() {
-    let (truth, read) = values_read(67, 45, 600.0);
-    assert!(truth.degradations.iter().any(|d| d == "fold"));
-    assert!(read.iter().any(|v| v == "750851024"), "{read:?}");
-    assert!(all_printed(&truth, &read), "{read:?}");
+    assert_read_with_nothing_unprinted(67, 45, "fold", "750851024");
 }
 
 /// Seed 37's page 447: an RPPS (300 dpi, turned over) under a stamp whose frame and
@@ -312,10 +312,7 @@ fn a_symbol_at_the_edge_of_a_tall_candidate_is_met_by_the_probe() {
 /// lines, as lines among bars at both ends did.
 #[test]
 fn a_candidate_over_a_third_of_a_symbol_reaches_its_start() {
-    let (truth, read) = values_read(263, 103, 600.0);
-    assert!(truth.degradations.iter().any(|d| d == "bilevel"));
-    assert!(read.iter().any(|v| v == "390855369"), "{read:?}");
-    assert!(all_printed(&truth, &read), "{read:?}");
+    assert_read_with_nothing_unprinted(263, 103, "bilevel", "390855369");
 }
 
 /// Page `index` of corpus `seed`, as generated, decoded, and its symbols as the truth
@@ -520,13 +517,24 @@ fn the_first_letters_of_a_legend_name_no_other_kind() {
 
 /// The text of `value`'s symbol on page `index` of `seed`, read where the page's own
 /// decode puts the symbol, and the page's case.
-fn text_where_decoded(seed: u64, index: u32, value: &str) -> (ordoscan::text::TextRead, String) {
+/// Page `index` of corpus `seed` as generated, its image, and `value`'s symbol as the
+/// page's own decode reads and places it.
+fn decoded(
+    seed: u64,
+    index: u32,
+    value: &str,
+) -> (corpus::Generated, image::GrayImage, decode::Symbol) {
     let g = corpus::generate(seed, index, 600.0);
     let image = ingest::decode_first(&g.bytes).expect("the page decodes");
     let symbol = decode::read(&image, Engine::Own)
         .into_iter()
         .find(|s| s.value == value)
         .expect("the symbol decodes");
+    (g, image, symbol)
+}
+
+fn text_where_decoded(seed: u64, index: u32, value: &str) -> (ordoscan::text::TextRead, String) {
+    let (g, image, symbol) = decoded(seed, index, value);
     let read = ordoscan::text::read_text(&image, &symbol, g.truth.dpi, Some(&symbol.value));
     (read, g.truth.case)
 }

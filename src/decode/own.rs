@@ -642,14 +642,14 @@ fn geometry(
             first.from[1] + (next.from[1] - first.from[1]) * k + first.dir[1] * t,
         ]
     };
-    let outer = |seen: &[(usize, f64)]| {
-        let offset = offset(seen);
+    let outer = |seen: &[(usize, f64)], offset: f64| {
         let at = |k: usize| scanlines[k].at(offset + slope * k as f64);
         (at(seen[0].0), at(seen[seen.len() - 1].0))
     };
     let mid = |a: [f64; 2], b: [f64; 2]| [(a[0] + b[0]) / 2.0, (a[1] + b[1]) / 2.0];
-    let (s0, s1) = outer(starts);
-    let (e0, e1) = outer(ends);
+    let (start_offset, end_offset) = (offset(starts), offset(ends));
+    let (s0, s1) = outer(starts, start_offset);
+    let (e0, e1) = outer(ends, end_offset);
     let mut start = mid(s0, s1);
     let mut end = mid(e0, e1);
     // The start edges of two lines apart are along the bars: the symbol's axis is
@@ -682,8 +682,8 @@ fn geometry(
         // down the symbol made a quad tilted across the bars (seed 241 0304).
         let level = |seen: &[(usize, f64)]| (seen[0].0 + seen[seen.len() - 1].0) as f64 / 2.0;
         let k = (level(starts) + level(ends)) / 2.0;
-        start = on_edge(offset(starts), k);
-        end = on_edge(offset(ends), k);
+        start = on_edge(start_offset, k);
+        end = on_edge(end_offset, k);
     }
     locate::measure(image, start, end, symbology)
 }

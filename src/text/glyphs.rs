@@ -155,14 +155,14 @@ pub(crate) fn split(strip: &Strip, b: &Blob, parts: usize, level: f32) -> Vec<Bl
         .filter(|c| c[1] > c[0])
         .map(|c| {
             // Trim each part to its own ink rows.
-            let rows: Vec<usize> = (b.y0..b.y1)
-                .filter(|&y| (c[0]..c[1]).any(|x| strip.at(x, y) > level))
-                .collect();
+            let rows = strip
+                .ink_rows(c[0]..c[1], b.y0..b.y1, level)
+                .unwrap_or(b.y0..b.y1);
             Blob {
                 x0: c[0],
                 x1: c[1],
-                y0: *rows.first().unwrap_or(&b.y0),
-                y1: rows.last().map_or(b.y1, |y| y + 1),
+                y0: rows.start,
+                y1: rows.end,
                 area: 0,
             }
         })

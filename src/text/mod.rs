@@ -986,17 +986,14 @@ fn cut_to_value(band: &Strip, line: &TextLine, level: f32, value: &str) -> Optio
             if (x1 - x0) as f64 > CUT_WIDE * line.cap_px {
                 break;
             }
-            let rows: Vec<usize> = (b.y0..b.y1)
-                .filter(|&y| (x0..x1).any(|x| band.at(x, y) > level))
-                .collect();
-            let (Some(&y0), Some(&y1)) = (rows.first(), rows.last()) else {
+            let Some(rows) = band.ink_rows(x0..x1, b.y0..b.y1, level) else {
                 continue;
             };
             let cell = Blob {
                 x0,
                 x1,
-                y0,
-                y1: y1 + 1,
+                y0: rows.start,
+                y1: rows.end,
                 area: 0,
             };
             cells[j][span] = classify(band, &cell, line.cap_px);
@@ -1026,9 +1023,8 @@ fn cut_to_value(band: &Strip, line: &TextLine, level: f32, value: &str) -> Optio
     // at either edge is a speck (its ink spans less than [`SPECK_RUN`] of the cap height),
     // the reading of the runs between.
     let speck = |r: (usize, usize)| {
-        let rows = (b.y0..b.y1).filter(|&y| (r.0..r.1).any(|x| band.at(x, y) > level));
-        let (lo, hi) = rows.fold((usize::MAX, 0), |(lo, hi), y| (lo.min(y), hi.max(y + 1)));
-        ((hi.saturating_sub(lo)) as f64) < SPECK_RUN * line.cap_px
+        band.ink_rows(r.0..r.1, b.y0..b.y1, level)
+            .is_none_or(|rows| (rows.len() as f64) < SPECK_RUN * line.cap_px)
     };
     let mut cut: Vec<(usize, &Guess, Option<&Guess>)> = Vec::with_capacity(n);
     let mut k = m;
@@ -1684,10 +1680,11 @@ fn fill_gaps(
         // Ink that comes down into the cell from above the line and stops well above its
         // foot hangs from a mark (a signature's stroke dipping into a group space: seed
         // 229 0499).
-        let inked = |y: usize| (cell.x0..cell.x1).any(|x| strip.at(x, y) > level);
         let rows = |share: f64| (share * (y1 - y0) as f64).ceil() as usize;
-        let foot = (y0..y1).rev().find(|&y| inked(y))?;
-        if (y0.saturating_sub(rows(HANGING[0]))..y0).any(inked) && foot + rows(HANGING[1]) < y1 {
+        let xs = cell.x0..cell.x1;
+        let foot = strip.ink_rows(xs.clone(), y0..y1, level)?.end;
+        let above = y0.saturating_sub(rows(HANGING[0]))..y0;
+        if strip.ink_rows(xs, above, level).is_some() && foot + rows(HANGING[1]) <= y1 {
             return None;
         }
         classify(strip, &cell, line.cap_px).map(|g| (cell, g))

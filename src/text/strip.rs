@@ -31,6 +31,20 @@ impl Strip {
         self.ink[y * self.w + x]
     }
 
+    /// The rows of `ys`, from the first to the last, on which columns `xs` hold ink above
+    /// `level` (`None` without any).
+    pub(crate) fn ink_rows(
+        &self,
+        xs: std::ops::Range<usize>,
+        ys: std::ops::Range<usize>,
+        level: f32,
+    ) -> Option<std::ops::Range<usize>> {
+        let inked = |y: &usize| xs.clone().any(|x| self.at(x, *y) > level);
+        let first = ys.clone().find(inked)?;
+        let last = ys.rev().find(inked)?;
+        Some(first..last + 1)
+    }
+
     /// The strip with the ink off `rows` taken away: a mark running through a line of
     /// text from above or below leaves only its piece across the line.
     pub(crate) fn band(&self, rows: std::ops::Range<usize>) -> Strip {
