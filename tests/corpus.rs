@@ -1107,3 +1107,14 @@ fn a_line_read_one_place_off_is_no_misprint() {
 fn a_speck_beside_a_one_does_not_make_it_a_four() {
     assert_hri_confirms(263, 70, "011946274", "fax");
 }
+
+/// Seed 7's page 308 (a JPEG, ink spread, a signature): an RPPS misprinted in its last
+/// digit (7 printed, 4 encoded), a signature's stroke through its eighth and ninth
+/// digits. Where the page's own decode puts the symbol, the line read from its pieces
+/// reads the 7 clearly at every threshold, and at one of them the stroke makes a 7 of
+/// the 2 it crosses too, unsure: that reading still reads the misprinted digit as the
+/// others do, and the misprint is reported.
+#[test]
+fn an_unsure_digit_under_a_stroke_does_not_hide_a_misprint_read_from_pieces() {
+    assert_misprint_read_where_decoded(7, 308, "10995426714", "10995426717");
+}

@@ -1082,11 +1082,15 @@ fn cut_to_value(band: &Strip, line: &TextLine, level: f32, value: &str) -> Optio
 const PIECES_LEVELS: usize = 2;
 
 /// The line nearest the bars in `strip` read from its pieces ([`pieces`]) at every
-/// threshold it is found at, with the value `hint`, when every reading made is clear and
-/// the same, and how many thresholds read it (a threshold at which the pieces make no row
-/// of digits says nothing).
+/// threshold it is found at, with the value `hint`, when every clear reading made is the
+/// same and every unclear one reads its digits where it differs from the value, and how
+/// many thresholds read it clearly (a threshold at which the pieces make no row of
+/// digits says nothing). An unclear reading may be unsure elsewhere: a signature's
+/// stroke through a digit the value agrees with made a 2 there a 7 at one threshold
+/// (seed 7 0308), where the misprinted last digit read the same at every threshold.
 fn pieces_agree(strip: &Strip, search: &Search, hint: &str) -> Option<(TextLine, String, usize)> {
     let mut agreed: Option<(TextLine, String)> = None;
+    let mut unclear: Vec<String> = Vec::new();
     let mut levels = 0;
     for level in thresholds(strip) {
         let Some(line) = line_at(strip, search, level) else {
@@ -1100,13 +1104,31 @@ fn pieces_agree(strip: &Strip, search: &Search, hint: &str) -> Option<(TextLine,
         else {
             continue;
         };
-        if !clear || agreed.as_ref().is_some_and(|(_, a)| *a != digits) {
+        if !clear {
+            unclear.push(digits);
+            continue;
+        }
+        if agreed.as_ref().is_some_and(|(_, a)| *a != digits) {
             return None;
         }
         levels += 1;
         agreed.get_or_insert((whole, digits));
     }
-    agreed.map(|(line, digits)| (line, digits, levels))
+    let (line, digits) = agreed?;
+    let same_where_it_differs = |other: &str| {
+        other == digits
+            || (other.len() == digits.len()
+                && hint.len() == digits.len()
+                && digits
+                    .bytes()
+                    .zip(other.bytes())
+                    .zip(hint.bytes())
+                    .all(|((d, o), v)| d == v || d == o))
+    };
+    unclear
+        .iter()
+        .all(|u| same_where_it_differs(u))
+        .then_some((line, digits, levels))
 }
 
 /// The line `line` of `band` taken from its pieces ([`pieces`]) and its digits read
