@@ -1118,3 +1118,33 @@ fn a_speck_beside_a_one_does_not_make_it_a_four() {
 fn an_unsure_digit_under_a_stroke_does_not_hide_a_misprint_read_from_pieces() {
     assert_misprint_read_where_decoded(7, 308, "10995426714", "10995426717");
 }
+
+/// Seed 269's page 371 (150 dpi, bilevel, a fold, motion blur): an RPPS under a
+/// misprinted serif "N°FINESS" that a fold's dashed line runs through. Where the page's
+/// own decode puts the symbol, the line looks like "N°FINESS" at about half its
+/// spelling's correlation: too little to name it, enough to have confirmed it. Weighing
+/// its pixels as the page prints its legends (the FINESS's "FINESS" beside it) then
+/// confirms nothing: no RPPS legend is read over it.
+#[test]
+fn a_line_like_another_kinds_legend_is_not_confirmed_as_the_page_prints_them() {
+    let g = corpus::generate(269, 371, 600.0);
+    assert_eq!(g.truth.case, "fault_legend_mismatch");
+    let image = ingest::decode_first(&g.bytes).expect("the page decodes");
+    let symbols = decode::read(&image, Engine::Own);
+    let hints: Vec<Option<&str>> = symbols.iter().map(|s| Some(s.value.as_str())).collect();
+    let reads = ordoscan::text::read_texts(&image, &symbols, g.truth.dpi, &hints);
+    let read = symbols
+        .iter()
+        .zip(&reads)
+        .find(|(s, _)| s.value == "10643749566")
+        .map(|(_, r)| r)
+        .expect("the RPPS decodes");
+    assert!(read.legend_like_other, "{read:?}");
+    assert_ne!(read.legend_kind, Some(IdKind::Rpps), "{read:?}");
+    // The FINESS beside it is read, and says how the page prints its legends.
+    let finess = symbols.iter().position(|s| s.value == "860878545");
+    assert_eq!(
+        finess.and_then(|i| reads[i].legend_kind),
+        Some(IdKind::Finess)
+    );
+}

@@ -60,6 +60,10 @@ pub struct TextRead {
     /// How the legend is printed, when it was recognised by its shape: what the page's
     /// other legends are expected to share ([`read_texts`]).
     pub legend_print: Option<LegendPrint>,
+    /// Whether a line above the symbol, as scanned, looked enough like another kind than
+    /// the value's to have confirmed that kind, though not clearly enough to name it:
+    /// the page's way of printing legends then confirms nothing there ([`read_texts`]).
+    pub legend_like_other: bool,
 }
 
 /// How a legend is printed, in its symbol's frame (mm along the bars from the symbol's
@@ -107,6 +111,12 @@ pub fn read_texts(
         else {
             continue;
         };
+        // A line that looked like another kind's legend (seed 269 0371: a misprinted
+        // serif "N°FINESS" a fold runs through, over an RPPS, at 0.47 of its spelling):
+        // weighing its pixels as the page prints legends made "N° RPPS" of it.
+        if read.legend_like_other {
+            continue;
+        }
         let (x_mm, _, per_mm) = extent(&frame, dpi);
         let above = frame.strip(image, x_mm, [-STRIP_MM, -BAR_GAP_MM], per_mm);
         let px = |mm: f64, origin: f64| (mm - origin) * per_mm;
@@ -304,6 +314,8 @@ pub fn read_text(
     // "N° RPPS" whose last letters broke off at one threshold leaves "N° RP", which looks
     // like "N° AM").
     let contrary = std::cell::RefCell::new(Vec::new());
+    // Whether such a line was more than the first letters of a line of the value's kind.
+    let like_other = std::cell::Cell::new(false);
     let vetoed = |line: &TextLine| contrary.borrow().iter().any(|c| !starts(c, line));
     let mut match_legend = |strip: &Strip| {
         let scanned = strip;
@@ -350,6 +362,7 @@ pub fn read_text(
                 if other_kind && part_of_the_values() {
                     return None;
                 }
+                like_other.set(like_other.get() || (other_kind && m.would_confirm()));
                 let confirms = expected == Some(m.kind) && m.is_clear();
                 (m.accepted(expected) && (!line.crossed || confirms)).then_some((line, m))
             };
@@ -385,6 +398,7 @@ pub fn read_text(
     // 0374: weighed as bold where the page's other legend was, a misprinted thin "FINESS"
     // came out likelier as a bold "RPPS :" and confirmed the RPPS under it).
     let printed_as_scanned = as_scanned.is_some();
+    out.legend_like_other = like_other.get();
     let legend = as_scanned
         .or_else(|| {
             on_smoothed(&above, LEGEND_SMOOTHINGS, |smooth| {
