@@ -284,20 +284,6 @@ fn a_start_seen_on_one_line_does_not_tilt_the_symbol() {
     assert_placed_on_its_bars(31, 205, "10655093168", 8.0);
 }
 
-/// Seed 269's page 222 (a motion-blurred fax, a group pad): two lines 8 px apart saw an
-/// RPPS's start, five its stop over 13 px, the stop's edge drifting under the blur. The
-/// slope fitted to so few lines was five times the true one, and the start's short edge,
-/// taken for the bars' direction, tilted the quad 3.7°: it ran out of the bars at two
-/// thirds of their length, the rest of them counted as ink beside the symbol, and the
-/// pad failed as ambiguous. Neither edge is long enough to give a direction: both ends
-/// are taken at one level, the symbol lies on its bars and the arrowed RPPS alone is
-/// singled out.
-#[test]
-fn a_start_seen_on_a_few_close_lines_does_not_tilt_the_symbol() {
-    assert_placed_on_its_bars(269, 222, "10737105311", 5.0);
-    assert_singled_out_as_marked(&[(269, 222)], "motion_blur", 4);
-}
-
 /// Seed 67's page 45: a fold's line and its grey shading begin right
 /// after the stop pattern of a FINESS (150 dpi): every line read the symbol from its start
 /// to the stop, which had no quiet zone after it, so no line read it whole and none read a

@@ -655,15 +655,16 @@ fn geometry(
     // The start edges of two lines apart are along the bars: the symbol's axis is
     // perpendicular to them, whatever the scan direction was. Where the lines that met
     // the start lie too near each other to give a direction (one line only saw it, the
-    // others misread the first character; or a few close together, whose fitted slope
-    // is off by degrees: seed 269 0222), the stop's edges do when the lines that met it
+    // others misread the first character), the stop's edges do when the lines that met it
     // lie far enough apart: the fitted slope is the bars' on a long stretch only.
     let edge = |a: [f64; 2], b: [f64; 2]| [b[0] - a[0], b[1] - a[1]];
     let length = |v: [f64; 2]| v[0].hypot(v[1]);
     let (first_edge, last_edge) = (edge(s0, s1), edge(e0, e1));
-    let bar = [first_edge, last_edge]
-        .into_iter()
-        .find(|&e| length(e) > BAR_EDGE_PX);
+    let bar = if length(first_edge) > 3.0 {
+        Some(first_edge)
+    } else {
+        Some(last_edge).filter(|&e| length(e) > STOP_EDGE_PX)
+    };
     if let Some(bar) = bar {
         let bar_len = length(bar);
         let mut axis = [bar[1] / bar_len, -bar[0] / bar_len];
@@ -687,11 +688,11 @@ fn geometry(
     locate::measure(image, start, end, symbology)
 }
 
-/// Shortest stretch of a symbol's start or stop edge, between the outermost lines that
-/// met it, whose fitted slope gives the bars' direction, pixels: a few lines close
-/// together fit a slope that is off by degrees (seed 181 0136: three lines 4 px apart
-/// across a stop, 12° off; seed 269 0222: two lines 8 px apart across a start, 3.7°).
-const BAR_EDGE_PX: f64 = 20.0;
+/// Shortest stretch of a symbol's stop edge, between the outermost lines that met it,
+/// whose fitted slope gives the bars' direction when the start's does not, pixels: a few
+/// lines close together fit a slope that is off by degrees (seed 181 0136: three lines
+/// 4 px apart, 12° off).
+const STOP_EDGE_PX: f64 = 20.0;
 
 /// How far along its line each next line meets a symbol's first or last bar (pixels per
 /// line): the median of the slopes between every two lines that met the same edge
