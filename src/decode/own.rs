@@ -666,10 +666,10 @@ fn geometry(
     let (first_edge, last_edge) = (edge(s0, s1), edge(e0, e1));
     let settled = || spread <= SLOPE_DOUBT * length(edge(first.from, next.from));
     let first_len = length(first_edge);
-    let bar = if first_len > STOP_EDGE_PX || (first_len > 3.0 && settled()) {
+    let bar = if first_len > BAR_EDGE_PX || (first_len > 3.0 && settled()) {
         Some(first_edge)
     } else {
-        Some(last_edge).filter(|&e| length(e) > STOP_EDGE_PX)
+        Some(last_edge).filter(|&e| length(e) > BAR_EDGE_PX)
     };
     if let Some(bar) = bar {
         let bar_len = length(bar);
@@ -694,11 +694,12 @@ fn geometry(
     locate::measure(image, start, end, symbology)
 }
 
-/// Shortest stretch of a symbol's stop edge, between the outermost lines that met it,
-/// whose fitted slope gives the bars' direction when the start's does not, pixels: a few
-/// lines close together fit a slope that is off by degrees (seed 181 0136: three lines
-/// 4 px apart, 12° off).
-const STOP_EDGE_PX: f64 = 20.0;
+/// Shortest stretch of a symbol's start or stop edge, between the outermost lines that
+/// met it, whose fitted slope gives the bars' direction whatever the lines' slopes
+/// between them ([`SLOPE_DOUBT`] is asked of a shorter start edge; a shorter stop edge
+/// gives none), pixels: a few lines close together fit a slope that is off by degrees
+/// (seed 181 0136: three lines 4 px apart across a stop, 12° off).
+const BAR_EDGE_PX: f64 = 20.0;
 
 /// Most spread of the slopes between lines that met a symbol's edges (their middle half),
 /// as the tangent of a tilt across the lines, for the slope fitted to a short start edge
