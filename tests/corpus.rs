@@ -1144,6 +1144,18 @@ fn an_unsure_digit_under_a_stroke_does_not_hide_a_misprint_read_from_pieces() {
     assert_misprint_read_where_decoded(7, 308, "10995426714", "10995426717");
 }
 
+/// Seed 257's page 472 (200 dpi, faded, skewed, specks, a signature): an RPPS misprinted
+/// in its last digit (7 printed, 4 encoded), a signature's stroke through the middle of
+/// its first eight digits at a few degrees off the line, as pale as the faded print and
+/// joining them into one blob with the rest of the signature. Where the page's own decode
+/// puts the symbol, the view without long lines along the text takes the stroke away and
+/// lets the digits' stems run on through it (filled across the stroke, down the columns):
+/// the line reads whole, and the misprint is reported.
+#[test]
+fn a_pen_stroke_along_the_digits_is_taken_away_and_the_stems_run_on() {
+    assert_misprint_read_where_decoded(257, 472, "10381917474", "10381917477");
+}
+
 /// Seed 269's page 371 (150 dpi, bilevel, a fold, motion blur): an RPPS under a
 /// misprinted serif "N°FINESS" that a fold's dashed line runs through. Where the page's
 /// own decode puts the symbol, the line looks like "N°FINESS" at about half its

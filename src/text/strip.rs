@@ -142,8 +142,12 @@ impl Strip {
 
     /// The strip with the ink that runs straight and unbroken longer than `long_mm` at
     /// one of `angles` (degrees from the line of text, 90 down the strip) taken away,
-    /// each row of it filled from its two sides where it is at most `wide_mm` wide.
+    /// each run of it across the lines filled from its two ends where it is at most
+    /// `wide_mm` long: along the rows, or down the columns when every angle is within 30°
+    /// of the line of text (a run along a row of such a line is as long as the line, and
+    /// a digit's stem through it was cut in two).
     fn without_lines(&self, angles: &[f64], long_mm: f64, wide_mm: f64) -> Option<Strip> {
+        let down = angles.iter().all(|a| a.to_radians().sin().abs() < 0.5);
         let Levels { paper, ink, .. } = inked_levels(self)?;
         let level = paper + 0.5 * (ink - paper);
         let (w, h) = (self.w, self.h);
@@ -177,35 +181,39 @@ impl Strip {
             return None;
         }
         // With the line's inked edge pixels along each row (no one run of samples follows
-        // a line's edge all the way): a row of it then may be two pixels wider.
+        // a line's edge all the way): a row of it then may be two pixels wider. (Not down
+        // the columns for a line along the strip: the feet of digits standing on it went.)
         let core = line.clone();
         for i in 0..w * h {
             let x = i % w;
             let beside = (x > 0 && core[i - 1]) || (x + 1 < w && core[i + 1]);
             line[i] |= beside && inked[i];
         }
+        // Across the lines: lanes (rows, or columns for lines along the strip) of `len`
+        // pixels each; the pixel `k` of lane `lane`.
+        let (lanes, len) = if down { (w, h) } else { (h, w) };
+        let at = |lane: usize, k: usize| if down { k * w + lane } else { lane * w + k };
         let mut out = Strip {
             ink: self.ink.clone(),
             ..*self
         };
-        for y in 0..h {
-            let row = y * w;
-            let mut x = 0;
-            while x < w {
-                if !line[row + x] {
-                    x += 1;
+        for lane in 0..lanes {
+            let mut k = 0;
+            while k < len {
+                if !line[at(lane, k)] {
+                    k += 1;
                     continue;
                 }
-                let a = x;
-                while x < w && line[row + x] {
-                    x += 1;
+                let a = k;
+                while k < len && line[at(lane, k)] {
+                    k += 1;
                 }
-                let through = if x - a <= wide + 2 && a > 0 && x < w {
-                    self.ink[row + a - 1].min(self.ink[row + x])
+                let through = if k - a <= wide + 2 && a > 0 && k < len {
+                    self.ink[at(lane, a - 1)].min(self.ink[at(lane, k)])
                 } else {
                     paper
                 };
-                out.ink[row + a..row + x].fill(through.max(paper));
+                (a..k).for_each(|j| out.ink[at(lane, j)] = through.max(paper));
             }
         }
         Some(out)
