@@ -1156,6 +1156,34 @@ fn a_pen_stroke_along_the_digits_is_taken_away_and_the_stems_run_on() {
     assert_misprint_read_where_decoded(257, 472, "10381917474", "10381917477");
 }
 
+/// Seed 307's page 104 (150 dpi, blurred, skewed): an RPPS under a misprinted
+/// "N°FINESS", the FINESS beside it under the same words in the same face. Where the
+/// page's own decode puts the symbols, the small blurred capitals over the RPPS look like
+/// "N°FINESS" at 0.59 only, not clearly enough to name a FINESS by their shape; laid over
+/// the FINESS's legend, as the page prints it, they are the same print: the RPPS's legend
+/// is read as "N°FINESS", and the page fails on `legend_mismatch`.
+#[test]
+fn a_legend_printed_as_another_symbols_is_that_legend() {
+    let (g, image, symbols) = page_decoded(307, 104, "fault_legend_mismatch");
+    let hints: Vec<Option<&str>> = symbols.iter().map(|s| Some(s.value.as_str())).collect();
+    let reads = ordoscan::text::read_texts(&image, &symbols, g.truth.dpi, &hints);
+    let legend_of = |value: &str| {
+        let i = symbols
+            .iter()
+            .position(|s| s.value == value)
+            .expect("the symbol decodes");
+        (reads[i].legend.clone(), reads[i].legend_kind)
+    };
+    assert_eq!(
+        legend_of("10706492146"),
+        (Some("N°FINESS".to_owned()), Some(IdKind::Finess))
+    );
+    assert_eq!(
+        legend_of("030312615"),
+        (Some("N°FINESS".to_owned()), Some(IdKind::Finess))
+    );
+}
+
 /// Seed 269's page 371 (150 dpi, bilevel, a fold, motion blur): an RPPS under a
 /// misprinted serif "N°FINESS" that a fold's dashed line runs through. Where the page's
 /// own decode puts the symbol, the line looks like "N°FINESS" at about half its

@@ -926,10 +926,16 @@ pub(crate) fn normalised(strip: &Strip, b: &Blob, cols: usize, rows: usize) -> O
         }
         out.extend(sums.iter().map(|s| s / 4.0));
     }
-    let mean = out.iter().sum::<f32>() / out.len() as f32;
-    out.iter_mut().for_each(|v| *v -= mean);
-    let norm = out.iter().map(|v| v * v).sum::<f32>().sqrt();
-    (norm > 1e-3).then(|| out.iter().map(|v| v / norm).collect())
+    centred(out)
+}
+
+/// `values` less their mean, scaled to unit norm (so that [`dot`] gives the correlation of
+/// two such); `None` when they are flat.
+pub(crate) fn centred(mut values: Vec<f32>) -> Option<Vec<f32>> {
+    let mean = values.iter().sum::<f32>() / values.len() as f32;
+    values.iter_mut().for_each(|v| *v -= mean);
+    let norm = values.iter().map(|v| v * v).sum::<f32>().sqrt();
+    (norm > 1e-3).then(|| values.iter().map(|v| v / norm).collect())
 }
 
 /// Everything [`normalised`] reads of `strip` for the box `b`: the strip's size, the box,
