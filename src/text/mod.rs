@@ -103,12 +103,20 @@ pub fn read_texts(
         .zip(hints)
         .map(|(s, h)| read_text(image, s, dpi, *h))
         .collect();
-    like_the_pages_legends(image, symbols, dpi, &mut reads);
+    // Each symbol's strip above its bars, made once when a stage below first asks for it.
+    let aboves: Vec<std::cell::OnceCell<Option<Above>>> =
+        symbols.iter().map(|_| Default::default()).collect();
+    let above = |i: usize| {
+        aboves[i]
+            .get_or_init(|| Above::of(image, &symbols[i], dpi))
+            .as_ref()
+    };
+    like_the_pages_legends(&above, &mut reads);
     let prints: Vec<LegendPrint> = reads.iter().filter_map(|r| r.legend_print).collect();
     let Some(print) = page_print(&prints) else {
         return reads;
     };
-    for ((read, symbol), hint) in reads.iter_mut().zip(symbols).zip(hints) {
+    for (i, (read, hint)) in reads.iter_mut().zip(hints).enumerate() {
         let expected = hint
             .map(crate::ids::kind_from_shape)
             .filter(|&k| k != IdKind::Unknown);
@@ -121,34 +129,27 @@ pub fn read_texts(
         if read.legend_like_other {
             continue;
         }
-        let Some(above) = Above::of(image, symbol, dpi) else {
+        let Some(above) = above(i) else {
             continue;
         };
-        let Above {
-            frame,
-            x_mm,
-            per_mm,
-            strip: above,
-        } = above;
-        let px = |mm: f64, origin: f64| (mm - origin) * per_mm;
         let anchors: Vec<legend::Anchor> = print
             .left
-            .map(|l| legend::Anchor::Left(px(l, x_mm[0])))
+            .map(|l| legend::Anchor::Left(above.x(l)))
             .into_iter()
             .chain(
                 print
                     .centre
-                    .map(|c| legend::Anchor::Centre(px(c + frame.length_mm / 2.0, x_mm[0]))),
+                    .map(|c| legend::Anchor::Centre(above.x(c + above.frame.length_mm / 2.0))),
             )
             .collect();
-        let foot = px(print.foot_mm, -STRIP_MM);
+        let foot = above.y(print.foot_mm);
         let mut found = None;
-        for level in thresholds(&above) {
+        for level in thresholds(&above.strip) {
             match legend::kind_as_printed(
-                &above,
+                &above.strip,
                 level,
                 &print.faces,
-                print.cap_mm * per_mm,
+                print.cap_mm * above.per_mm,
                 &anchors,
                 foot,
             ) {
@@ -166,7 +167,7 @@ pub fn read_texts(
             read.legend = Some(text.to_owned());
             read.legend_kind = Some(kind);
             read.legend_height_mm = Some(print.cap_mm);
-            read.legend_quad = Some(frame.page_quad(&above, &placed));
+            read.legend_quad = Some(above.frame.page_quad(&above.strip, &placed));
         }
     }
     reads
@@ -194,12 +195,19 @@ impl Above {
         })
     }
 
-    /// The strip's column at `mm` along the bars, and its row at `mm` across them.
+    /// Where `mm` along the bars lies across the strip, pixels (and the nearest column).
+    fn x(&self, mm: f64) -> f64 {
+        (mm - self.x_mm[0]) * self.per_mm
+    }
     fn column(&self, mm: f64) -> i64 {
-        ((mm - self.x_mm[0]) * self.per_mm).round() as i64
+        self.x(mm).round() as i64
+    }
+    /// Where `mm` across the bars lies down the strip, pixels (and the nearest row).
+    fn y(&self, mm: f64) -> f64 {
+        (mm + STRIP_MM) * self.per_mm
     }
     fn row(&self, mm: f64) -> i64 {
-        ((mm + STRIP_MM) * self.per_mm).round() as i64
+        self.y(mm).round() as i64
     }
 }
 
@@ -212,20 +220,23 @@ impl Above {
 /// alike. A misprinted legend too small or blurred for its kind to be named clearly by
 /// its shape (seed 307 0104: a FINESS's "N°FINESS" over an RPPS at 150 dpi, blurred,
 /// 0.59 from its spelling, 0.14 ahead of another kind's) matches the FINESS's own legend
-/// at 0.999. Nothing is named when legends of two kinds match.
-fn like_the_pages_legends(image: &GrayImage, symbols: &[Symbol], dpi: f64, reads: &mut [TextRead]) {
+/// at 0.999. Nothing is named when legends of two kinds match. `above(i)` is symbol `i`'s
+/// strip above its bars (made once for this and the page-print stage).
+fn like_the_pages_legends<'a>(above: &dyn Fn(usize) -> Option<&'a Above>, reads: &mut [TextRead]) {
     if reads.iter().all(|r| r.legend.is_some()) || reads.iter().all(|r| r.legend_print.is_none()) {
         return;
     }
-    let aboves: Vec<Option<Above>> = symbols.iter().map(|s| Above::of(image, s, dpi)).collect();
     let legends: Vec<PageLegend> = reads
         .iter()
-        .zip(&aboves)
         .enumerate()
-        .filter_map(|(j, (read, above))| PageLegend::of(j, read, above.as_ref()?))
+        .filter(|(_, read)| read.legend_print.is_some())
+        .filter_map(|(j, read)| PageLegend::of(j, read, above(j)?))
         .collect();
-    for (i, (read, above)) in reads.iter_mut().zip(&aboves).enumerate() {
-        let Some(above) = above.as_ref().filter(|_| read.legend.is_none()) else {
+    for (i, read) in reads.iter_mut().enumerate() {
+        if read.legend.is_some() {
+            continue;
+        }
+        let Some(above) = above(i) else {
             continue;
         };
         // The best match of each legend of the page, where it would lie here.
