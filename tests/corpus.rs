@@ -731,6 +731,17 @@ fn a_legend_left_as_specks_confirms_the_values_kind_weighed() {
     );
 }
 
+/// Seed 283's page 17 (150 dpi, bilevel, skewed): a 1 mm "N°FINESS" left as specks a
+/// pixel or two across, too small to make a line of letters as scanned. Smoothed, they
+/// make one, which looks a little like "N° AM" by its shape (0.34, not enough to name
+/// it). Weighed pixel by pixel as scanned, where the smoothed line lies, the specks name
+/// FINESS, tens of thousands of times likelier than any other kind: the value's kind is
+/// confirmed.
+#[test]
+fn specks_too_small_for_a_line_are_weighed_where_smoothing_finds_it() {
+    assert_legend_kind(283, 17, "490485968", "bilevel", IdKind::Finess);
+}
+
 /// Seed 13's page 21 again: two more of its 1 mm RPPS legends left as specks that no
 /// line of letters can be found in (weighed along the line, "N° AM" fits their specks
 /// nearly as well). The page's FINESS and one RPPS legend are read by their shape: the pad
