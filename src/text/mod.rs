@@ -1754,11 +1754,43 @@ fn read_digits(
         }
         away >= RUN_DIGITS && (1..=MARKED_DIFFERS).contains(&differ)
     });
+    // A misprinted digit a mark only touches (a signature's stroke run down onto the last
+    // digit's top, seed 233 0107 and 307 0084) is joined to the mark and read from a cell
+    // cut where the line's pitch puts it: when that cell is the line's one mark, every
+    // other character reads as the value's digit, and the cell reads clearly as another
+    // digit than 1, the value's (not a 1 either) far behind ([`CONTRARY_LEAD`]), the
+    // digit differs. Not in a line printed in groups: a cell a pitch on from a group's
+    // end may lie across the space before the next group and half over its digit (seed 7
+    // 0465, a fold through a grouped RPPS's last 3: the cell read a clear 4).
+    let touched_misprint = hint
+        .as_ref()
+        .filter(|_| marks == 1 && ungrouped(&chars))
+        .and_then(|h| {
+            let k = marked.iter().position(|&m| m)?;
+            let g = &guesses[k];
+            let b = &chars[k];
+            let only_cut = filled[k]
+                && !is_far(g)
+                && (b.h() as f64) >= SHORT * usual
+                && !taller_than(b.h(), usual)
+                && !odd_width(b.w(), g.digit, usual_width);
+            let others_agree = (0..guesses.len())
+                .filter(|&i| i != k)
+                .all(|i| against(&guesses[i], h[i]) == Against::Agrees);
+            (only_cut
+                && others_agree
+                && against(g, h[k]) == Against::Differs
+                && g.digit != 1
+                && h[k] != 1
+                && g.by_digit[usize::from(h[k])] - g.distance() >= CONTRARY_LEAD)
+                .then_some(k)
+        });
     for (i, g) in guesses.iter().enumerate() {
         let d = match &hint {
             Some(h) => match against(g, h[i]) {
                 Against::Agrees => h[i],
                 _ if grey_made(i, h[i]) => h[i],
+                Against::Differs if touched_misprint == Some(i) => g.digit,
                 // Next to a marked character, what differs may be the mark.
                 Against::Differs if !near_marks(i) => g.digit,
                 _ if misprint_beside_marks => h[i],
@@ -2032,15 +2064,30 @@ const RUN_DIFFERS: usize = 2;
 /// character missing there, not the space between groups of digits.
 const RUN_GAP: f64 = 1.75;
 
+/// Whether the characters of a line follow each other at one pitch, with no space between
+/// groups of digits (no gap between two characters' centres wider than [`UNGROUPED`]
+/// times the usual one).
+fn ungrouped(chars: &[Blob]) -> bool {
+    widest_gap(chars).is_some_and(|w| w <= UNGROUPED)
+}
+
+/// Widest gap between two characters' centres of a line printed without group spaces, in
+/// usual gaps (halfway to a group space's [`GROUPED`]).
+const UNGROUPED: f64 = 1.25;
+
 /// Whether the characters of a line follow each other with no character missing between
 /// them (a run cut short at its ends only).
 fn evenly_spaced(chars: &[Blob]) -> bool {
+    widest_gap(chars).is_some_and(|w| w <= RUN_GAP)
+}
+
+/// The widest gap between two successive characters' centres, in usual (median) gaps.
+fn widest_gap(chars: &[Blob]) -> Option<f64> {
     let centres: Vec<f64> = chars.iter().map(|b| (b.x0 + b.x1) as f64 / 2.0).collect();
     let mut gaps: Vec<f64> = centres.windows(2).map(|w| w[1] - w[0]).collect();
     let widest = gaps.iter().copied().fold(0.0, f64::max);
     gaps.sort_by(f64::total_cmp);
-    gaps.get(gaps.len() / 2)
-        .is_some_and(|&usual| widest <= RUN_GAP * usual)
+    gaps.get(gaps.len() / 2).map(|&usual| widest / usual)
 }
 
 /// A reading shorter than `value` (the digits at one end hidden under a pen stroke or a
