@@ -199,6 +199,28 @@ fn all_printed(truth: &CorpusTruth, read: &[String]) -> bool {
         .all(|v| truth.symbols.iter().any(|s| &s.value == v))
 }
 
+/// Seed 317's page 253 (300 dpi, faded, JPEG): a clean RPPS at 3.2 pixels a module whose
+/// faded bars (paper 219, bars 125) ripple by a fifth of the contrast inside (the JPEG's
+/// ringing). The ripples made edges of their own — a thin space inside the start's first
+/// bar — and no line read it, by its edges, sharpened, or by templates; zxing-cpp read
+/// it. Read where the lines cross the level halfway from ink to paper, it reads.
+#[test]
+fn faded_bars_rippling_inside_are_read_at_the_halfway_level() {
+    assert_read_with_nothing_unprinted(317, 253, "jpeg", "10003387114");
+}
+
+/// Seed 149's page 144 (a blurred, faded 200 dpi fax of six RPPS, none marked): read at
+/// the halfway level too on every line its edges did not read whole, one line's tail put
+/// an RPPS's stop 72 px short of its bars, the quad came out tilted 2.8° and a mark was
+/// seen on the bars left outside it (the page passed). A symbol read by its edges keeps
+/// the quad its edges give.
+#[test]
+fn a_threshold_read_does_not_move_a_symbol_its_edges_read() {
+    assert_placed_on_its_bars(149, 144, "10681341714", 8.0);
+    let (truth, read) = values_read(149, 144, 600.0);
+    assert_eq!(read.len(), truth.symbols.len(), "{read:?}");
+}
+
 /// Seed 11's page 228 is a group pad faxed with motion blur and thinned ink, four of its
 /// symbols struck through: the stroke spoils a different character on each line, and no
 /// line reads them whole, by their edges or by the pixel model. The sure characters the
