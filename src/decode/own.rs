@@ -219,7 +219,6 @@ fn read_candidate(page: &Page, c: &Candidate) -> Result<Vec<Symbol>, [[f64; 2]; 
         if found.is_empty()
             && turn == 0.0
             && !page.two_level
-            && !page.halfway
             && (parts.count > 0 || c.cells >= HALFWAY_CELLS)
         {
             let halfway = Page {

@@ -1687,17 +1687,22 @@ fn read_digits(
         .map(|(b, g)| (b.w(), g.digit))
         .collect();
     let usual_width = usual_width(&widths);
-    let marked: Vec<bool> = filled
+    // Marked by its own shape or reading (apart from having been cut out of a blob).
+    let misshapen: Vec<bool> = guesses
         .iter()
-        .zip(&guesses)
         .zip(&chars)
-        .map(|((&f, g), b)| {
+        .map(|(g, b)| {
             let h = b.h() as f64;
-            f || is_far(g)
+            is_far(g)
                 || h < SHORT * usual
                 || taller_than(b.h(), usual)
                 || odd_width(b.w(), g.digit, usual_width)
         })
+        .collect();
+    let marked: Vec<bool> = filled
+        .iter()
+        .zip(&misshapen)
+        .map(|(&f, &m)| f || m)
         .collect();
     let marks = marked.iter().filter(|&&m| m).count();
     let near_marks =
@@ -1768,12 +1773,7 @@ fn read_digits(
         .and_then(|h| {
             let k = marked.iter().position(|&m| m)?;
             let g = &guesses[k];
-            let b = &chars[k];
-            let only_cut = filled[k]
-                && !is_far(g)
-                && (b.h() as f64) >= SHORT * usual
-                && !taller_than(b.h(), usual)
-                && !odd_width(b.w(), g.digit, usual_width);
+            let only_cut = filled[k] && !misshapen[k];
             let others_agree = (0..guesses.len())
                 .filter(|&i| i != k)
                 .all(|i| against(&guesses[i], h[i]) == Against::Agrees);
