@@ -802,6 +802,23 @@ fn a_legend_left_as_specks_is_weighed_where_the_page_prints_its_legends() {
     );
 }
 
+/// Seed 317's page 333 (a blurred 200 dpi fax): seven legends with 1.2 mm capitals, each
+/// left as about ten specks, none of which makes a line of letters, as scanned or
+/// smoothed, and none read by its shape to say how the pad prints them. Laid over one
+/// another on the symbols' starts and averaged, the strips make the line none makes alone:
+/// weighed there, as every spelling in every face at that size, the specks of five of
+/// them name RPPS.
+#[test]
+fn legends_all_left_as_specks_are_weighed_where_their_strips_overlaid_make_a_line() {
+    assert_legends_read(
+        IdKind::Rpps,
+        &[
+            (317, 333, "10913787775", "fax"),
+            (317, 333, "10285968607", "fax"),
+        ],
+    );
+}
+
 /// Seed 79's page 374 (a faded fax): an RPPS under a misprinted "FINESS", in a thin face
 /// the fax left as strokes apart. The page's other legend, "N° FINESS", was read by its
 /// shape only once smoothed, which thickens strokes: it looked bold, and the page was
