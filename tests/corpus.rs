@@ -819,6 +819,26 @@ fn legends_all_left_as_specks_are_weighed_where_their_strips_overlaid_make_a_lin
     );
 }
 
+/// Seed 283's page 196 (a 200 dpi fax): a stamp frame's black top edge runs under a clear
+/// "FINESS" and holds the letters' feet; letters and edge make one blob longer than any
+/// line. Taken away as a long line along the text, the edge took the feet with it, and
+/// the letters, a fifth short, matched their spelling at 0.25. Where the letters stand on
+/// it they now run on through it, and the legend is read.
+#[test]
+fn a_legend_standing_on_a_frame_edge_is_read_with_its_feet_run_through_it() {
+    assert_legend_kind(283, 196, "870257409", "stamp", IdKind::Finess);
+}
+
+/// Seed 263's page 490 (a 200 dpi fax): a stamp frame's black bottom edge runs along the
+/// tops of a FINESS's printed digits, which hang from it. Seed 163's page 450 (150 dpi): a
+/// signature's stroke runs along the tops of the last digits. With the line taken away
+/// and the digits run on through it, both lines read as their values.
+#[test]
+fn digits_hanging_from_a_line_along_them_are_read_with_their_tops_run_through_it() {
+    assert_hri_confirms(263, 490, "340133677", "fax");
+    assert_hri_confirms(163, 450, "550484778", "signature");
+}
+
 /// Seed 79's page 374 (a faded fax): an RPPS under a misprinted "FINESS", in a thin face
 /// the fax left as strokes apart. The page's other legend, "N° FINESS", was read by its
 /// shape only once smoothed, which thickens strokes: it looked bold, and the page was

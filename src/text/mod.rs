@@ -1089,16 +1089,18 @@ const HRI_SMOOTHINGS: usize = 6;
 /// A strip with its grey ink (a stamp, a fold's shadow) taken away: by level, then by
 /// distance from the darkest strokes, then by a level near the print's; then, black as
 /// the print, its vertical rules taken away (a stamp frame's side through a digit), a
-/// pen's long straight strokes, and last long lines along the text (a fold or a frame's
-/// edge along the digits' tops) ([`Strip::unruled`], [`Strip::unstroked`],
-/// [`Strip::unlined`]).
-const GREYLESS: [fn(&Strip) -> Option<Strip>; 6] = [
+/// pen's long straight strokes, long lines along the text (a fold or a frame's edge along
+/// the digits' tops), and last such lines with the characters standing on them run on
+/// through them ([`Strip::unruled`], [`Strip::unstroked`], [`Strip::unlined`],
+/// [`Strip::unlined_standing`]).
+const GREYLESS: [fn(&Strip) -> Option<Strip>; 7] = [
     Strip::clipped,
     |s| s.cored(CORE_REACH),
     |s| s.clipped_at(DARK_CLIP),
     |s| s.unruled(RULE_LONG_MM, RULE_WIDE_MM),
     |s| s.unstroked(STROKE_LONG_MM, RULE_WIDE_MM),
     |s| s.unlined(RULE_LONG_MM, RULE_WIDE_MM),
+    |s| s.unlined_standing(RULE_LONG_MM, RULE_WIDE_MM),
 ];
 /// Ink running straight longer than this (mm), well off the line of text and the
 /// vertical, is a pen's stroke (a digit's longest slanting stroke is about its height).

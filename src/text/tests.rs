@@ -1147,6 +1147,54 @@ fn a_long_line_along_the_text_is_taken_away() {
     );
 }
 
+/// A character standing on a long line along the text (a legend on a stamp frame's top
+/// edge, seed 283 0196) loses its foot with the line when the line is taken away as
+/// [`Strip::unlined`] takes it, and runs on through it as
+/// [`Strip::unlined_standing`] takes it; paper on both sides of the line stays paper.
+#[test]
+fn a_character_standing_on_a_line_runs_on_through_it_once_the_line_goes() {
+    let (w, h) = (120, 40);
+    let mut ink = vec![0.0f32; w * h];
+    // A line 3 px thick along rows 20..23, 15 mm long.
+    for x in 0..w {
+        for y in 20..23 {
+            ink[y * w + x] = 255.0;
+        }
+    }
+    // A stem 2 px wide down rows 8..22, standing on the line at columns 50..52.
+    for y in 8..22 {
+        for x in 50..52 {
+            ink[y * w + x] = 255.0;
+        }
+    }
+    let strip = Strip {
+        w,
+        h,
+        ink,
+        origin_mm: [0.0, 0.0],
+        per_mm: 8.0,
+    };
+    let cut = strip.unlined(5.5, 0.5).expect("a line");
+    let standing = strip.unlined_standing(5.5, 0.5).expect("a line");
+    for y in 8..20 {
+        assert!(
+            cut.at(50, y) > 128.0 && standing.at(50, y) > 128.0,
+            "row {y}"
+        );
+    }
+    for y in 20..23 {
+        assert!(cut.at(50, y) < 128.0, "cut at the line, row {y}");
+        assert!(
+            standing.at(50, y) > 128.0,
+            "run on through the line, row {y}"
+        );
+        assert!(
+            standing.at(20, y) < 128.0,
+            "the line away from the stem, row {y}"
+        );
+    }
+}
+
 /// A speck joined under one capital of a legend (a stamp's dot touching its foot) makes
 /// the line's box taller than its letters; matched on that box alone, a clearly printed
 /// misprinted "N° FINESS" over an RPPS did not name its kind (seed 127 0363, a 200 dpi
