@@ -807,7 +807,9 @@ fn a_legend_left_as_specks_is_weighed_where_the_page_prints_its_legends() {
 /// smoothed, and none read by its shape to say how the pad prints them. Laid over one
 /// another on the symbols' starts and averaged, the strips make the line none makes alone:
 /// weighed there, as every spelling in every face at that size, the specks of five of
-/// them name RPPS.
+/// them name RPPS. Seed 283's page 289 (a faded 200 dpi fax, seven symbols): three legends
+/// read, but not by their shape as scanned, so none says how the page prints them; with
+/// their strips laid over the four others', the specks of an "N°RPPS" name RPPS.
 #[test]
 fn legends_all_left_as_specks_are_weighed_where_their_strips_overlaid_make_a_line() {
     assert_legends_read(
@@ -815,6 +817,7 @@ fn legends_all_left_as_specks_are_weighed_where_their_strips_overlaid_make_a_lin
         &[
             (317, 333, "10913787775", "fax"),
             (317, 333, "10285968607", "fax"),
+            (283, 289, "10141691633", "fax"),
         ],
     );
 }

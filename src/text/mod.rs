@@ -114,11 +114,14 @@ pub fn read_texts(
     like_the_pages_legends(&above, &mut reads);
     let prints: Vec<LegendPrint> = reads.iter().filter_map(|r| r.legend_print).collect();
     let print = if prints.is_empty() {
-        let unread: Vec<&Above> = (0..reads.len())
-            .filter(|&i| reads[i].legend.is_none() && !reads[i].legend_like_other)
+        if reads.iter().all(|r| r.legend.is_some()) {
+            return reads;
+        }
+        let strips: Vec<&Above> = (0..reads.len())
+            .filter(|&i| !reads[i].legend_like_other)
             .filter_map(above)
             .collect();
-        specks_print(&unread)
+        specks_print(&strips)
     } else {
         page_print(&prints)
     };
@@ -388,14 +391,15 @@ struct PagePrint {
     centre: Option<f64>,
 }
 
-/// How a page prints its legends when none was recognised by its shape: the strips above
-/// its symbols without a legend (`aboves`), laid over one another left-aligned on the
+/// How a page prints its legends when none was recognised by its shape as scanned: the
+/// strips above its symbols (`aboves`), laid over one another left-aligned on the
 /// symbols' starts, or centred on their middles, and averaged. A legend a faded fax left
 /// as specks keeps a few pixels of each letter, other ones on each symbol, and a pad
 /// prints its legends alike: averaged, the specks make the line that none of the strips
 /// makes alone (seed 317 0333: seven legends of about ten pixels each, 1.2 mm capitals
-/// at 200 dpi). Its size, foot and first ink (or middle) are the page's print, in every
-/// face. The place is found in every symbol's ink whatever its kind, so it favours no
+/// at 200 dpi). A legend read, but not by its shape as scanned, says no print of its own;
+/// its strip adds its ink to the others' (seed 283 0289). Its size, foot and first ink
+/// (or middle) are the page's print, in every face. The place is found in every symbol's ink whatever its kind, so it favours no
 /// kind on any one symbol (a legend's own pixels choosing its place is a selection its
 /// odds do not pay for: [`legend::kind_as_printed`] weighs each kind at the same few
 /// places).
