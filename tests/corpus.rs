@@ -822,6 +822,21 @@ fn legends_all_left_as_specks_are_weighed_where_their_strips_overlaid_make_a_lin
     );
 }
 
+/// Seed 281's page 240 (a blurred 200 dpi fax, turned): three legends of specks, none read.
+/// Overlaid, their strips make a line 8 px high, but only the highest specks reach that
+/// high. Weighed at that size, the specks name no kind. Weighed also one and two pixels
+/// taller, those of the two RPPS name RPPS.
+#[test]
+fn legends_of_specks_are_weighed_a_little_taller_than_their_overlaid_line() {
+    assert_legends_read(
+        IdKind::Rpps,
+        &[
+            (281, 240, "10964162530", "fax"),
+            (281, 240, "10479177684", "fax"),
+        ],
+    );
+}
+
 /// Seed 283's page 196 (a 200 dpi fax): a stamp frame's black top edge runs under a clear
 /// "FINESS" and holds the letters' feet; letters and edge make one blob longer than any
 /// line. Taken away as a long line along the text, the edge took the feet with it, and
