@@ -1155,18 +1155,15 @@ fn a_long_line_along_the_text_is_taken_away() {
 fn a_character_standing_on_a_line_runs_on_through_it_once_the_line_goes() {
     let (w, h) = (120, 40);
     let mut ink = vec![0.0f32; w * h];
-    // A line 3 px thick along rows 20..23, 15 mm long.
-    for x in 0..w {
-        for y in 20..23 {
-            ink[y * w + x] = 255.0;
+    let mut fill = |xs: std::ops::Range<usize>, ys: std::ops::Range<usize>| {
+        for y in ys {
+            ink[y * w..(y + 1) * w][xs.clone()].fill(255.0);
         }
-    }
-    // A stem 2 px wide down rows 8..22, standing on the line at columns 50..52.
-    for y in 8..22 {
-        for x in 50..52 {
-            ink[y * w + x] = 255.0;
-        }
-    }
+    };
+    // A line 3 px thick along rows 20..23, 15 mm long, and a stem 2 px wide down rows
+    // 8..22 standing on it at columns 50..52.
+    fill(0..w, 20..23);
+    fill(50..52, 8..22);
     let strip = Strip {
         w,
         h,
