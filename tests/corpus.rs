@@ -837,6 +837,16 @@ fn legends_of_specks_are_weighed_a_little_taller_than_their_overlaid_line() {
     );
 }
 
+/// Seed 163's page 210 (a 150 dpi JPEG, folded): the fold's faint line runs into the "N"
+/// of a faint "N° FINESS", and the line found crossed lost its "N°" (its "FINESS" matched
+/// at 0.399). The strip's greyless views take their levels from its darkest ink, the
+/// symbol above's HRI, and none read the legend. Made of a band about the line, one does
+/// ("FINESS" at 0.575).
+#[test]
+fn a_crossed_legend_is_read_on_the_views_of_its_own_band() {
+    assert_legend_kind(163, 210, "200952182", "fold", IdKind::Finess);
+}
+
 /// Seed 283's page 196 (a 200 dpi fax): a stamp frame's black top edge runs under a clear
 /// "FINESS" and holds the letters' feet; letters and edge make one blob longer than any
 /// line. Taken away as a long line along the text, the edge took the feet with it, and

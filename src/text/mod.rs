@@ -693,7 +693,21 @@ pub fn read_text(
                 return matched(line, strip);
             }
             let band = strip.band(line.bbox.y0..line.bbox.y1);
-            matched(line, strip).or_else(|| matched(line_at(&band, &legend_search, level)?, &band))
+            // The greyless views take their levels from the strip's darkest ink, which may
+            // be another line's (above 163 0210's faint 150 dpi "N° FINESS", the dark HRI
+            // of the symbol above): made of a band a capital's height either side of the
+            // line, they take them from the line's own ink and the mark's.
+            let pad = line.cap_px.ceil() as usize;
+            let rows = line.bbox.y0.saturating_sub(pad)..(line.bbox.y1 + pad).min(strip.h);
+            matched(line.clone(), strip)
+                .or_else(|| matched(line_at(&band, &legend_search, level)?, &band))
+                .or_else(|| {
+                    let around = strip.band(rows);
+                    let views = Greyless::of(&around);
+                    views
+                        .views()
+                        .find_map(|v| matched(find_line(v, &legend_search)?.0, v))
+                })
         })
     };
     // The line nearest the bars at each threshold of `strip`, with every piece of ink in
