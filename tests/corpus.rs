@@ -847,6 +847,15 @@ fn a_crossed_legend_is_read_on_the_views_of_its_own_band() {
     assert_legend_kind(163, 210, "200952182", "fold", IdKind::Finess);
 }
 
+/// Seed 269's page 226 (600 dpi): a signature's zigzag runs down onto the tops of a
+/// misprinted RPPS's middle digits, in straight strokes from about 15° to 30° off the
+/// line of text. With pens' strokes looked for from 15° (they were from 20°), they are
+/// taken away and the line reads clearly as printed: the misprint is caught.
+#[test]
+fn a_flat_signature_stroke_through_the_digits_is_taken_away() {
+    assert_hri_reads(269, 226, "10903423019", "10903423012", "signature");
+}
+
 /// Seed 283's page 196 (a 200 dpi fax): a stamp frame's black top edge runs under a clear
 /// "FINESS" and holds the letters' feet; letters and edge make one blob longer than any
 /// line. Taken away as a long line along the text, the edge took the feet with it, and

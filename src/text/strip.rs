@@ -537,9 +537,11 @@ const LEVEL_ANGLES: [f64; 7] = [0.0, 3.0, 6.0, 9.0, 171.0, 174.0, 177.0];
 
 /// Angles (degrees from the line of text) at which [`Strip::unstroked`] looks for a pen's
 /// straight strokes: well off the line of text (a row of digits is long that way) and off
-/// the vertical (rules; a tall digit's stem).
-const STROKE_ANGLES: [f64; 12] = [
-    20.0, 30.0, 40.0, 50.0, 60.0, 70.0, 110.0, 120.0, 130.0, 140.0, 150.0, 160.0,
+/// the vertical (rules; a tall digit's stem). From 15°: with 15° and 165° added to the
+/// angles from 20°, twelve HRIs more over 22 corpora read as printed (a signature's
+/// flat stroke through the digits; 269 0226's misprint caught), two read unsure.
+const STROKE_ANGLES: [f64; 14] = [
+    15.0, 20.0, 30.0, 40.0, 50.0, 60.0, 70.0, 110.0, 120.0, 130.0, 140.0, 150.0, 160.0, 165.0,
 ];
 
 /// Least difference between paper and ink for a threshold (faded print on grey paper
