@@ -402,10 +402,10 @@ struct PagePrint {
 /// makes alone (seed 317 0333: seven legends of about ten pixels each, 1.2 mm capitals
 /// at 200 dpi). A legend read, but not by its shape as scanned, says no print of its own;
 /// its strip adds its ink to the others' (seed 283 0289). Its size, foot and first ink
-/// (or middle) are the page's print, in every face. The place is found in every symbol's ink whatever its kind, so it favours no
-/// kind on any one symbol (a legend's own pixels choosing its place is a selection its
-/// odds do not pay for: [`legend::kind_as_printed`] weighs each kind at the same few
-/// places).
+/// (or middle) are the page's print, in every face. The place is found in every
+/// symbol's ink whatever its kind, so it favours no kind on any one symbol (a legend's
+/// own pixels choosing its place is a selection its odds do not pay for:
+/// [`legend::kind_as_printed`] weighs each kind at the same few places).
 fn specks_print(aboves: &[&Above]) -> Option<PagePrint> {
     let first = aboves.first().filter(|_| aboves.len() >= 2)?;
     let per_mm = first.per_mm;
@@ -699,7 +699,7 @@ pub fn read_text(
             // line, they take them from the line's own ink and the mark's.
             let pad = line.cap_px.ceil() as usize;
             let rows = line.bbox.y0.saturating_sub(pad)..(line.bbox.y1 + pad).min(strip.h);
-            matched(line.clone(), strip)
+            matched(line, strip)
                 .or_else(|| matched(line_at(&band, &legend_search, level)?, &band))
                 .or_else(|| {
                     let around = strip.band(rows);

@@ -121,7 +121,7 @@ impl Strip {
     /// runs on through it), and where wider, paper. `None` when the strip has no ink worth
     /// the name or no rule.
     pub(crate) fn unruled(&self, long_mm: f64, wide_mm: f64) -> Option<Strip> {
-        self.without_lines(&[90.0], long_mm, wide_mm, false)
+        self.without_lines(&[90.0], long_mm, wide_mm, f32::min)
     }
 
     /// The strip with the straight pen strokes of a signature across it taken away, as
@@ -129,7 +129,7 @@ impl Strip {
     /// `long_mm`, at an angle well off the line of text and off the vertical (a
     /// character has no straight stroke as long there).
     pub(crate) fn unstroked(&self, long_mm: f64, wide_mm: f64) -> Option<Strip> {
-        self.without_lines(&STROKE_ANGLES, long_mm, wide_mm, false)
+        self.without_lines(&STROKE_ANGLES, long_mm, wide_mm, f32::min)
     }
 
     /// The strip with long straight lines along the line of text taken away (a fold, a
@@ -137,7 +137,7 @@ impl Strip {
     /// longer than `long_mm` within a few degrees of the line (longer than two digits:
     /// the characters of a line stand apart).
     pub(crate) fn unlined(&self, long_mm: f64, wide_mm: f64) -> Option<Strip> {
-        self.without_lines(&LEVEL_ANGLES, long_mm, wide_mm, false)
+        self.without_lines(&LEVEL_ANGLES, long_mm, wide_mm, f32::min)
     }
 
     /// The strip with long straight lines along the line of text taken away as
@@ -146,7 +146,7 @@ impl Strip {
     /// (seed 283 0196) holds the letters' feet, and taken away with them it left letters
     /// a fifth short, too short to be matched.
     pub(crate) fn unlined_standing(&self, long_mm: f64, wide_mm: f64) -> Option<Strip> {
-        self.without_lines(&LEVEL_ANGLES, long_mm, wide_mm, true)
+        self.without_lines(&LEVEL_ANGLES, long_mm, wide_mm, f32::max)
     }
 
     /// The strip with the ink that runs straight and unbroken longer than `long_mm` at
@@ -154,15 +154,15 @@ impl Strip {
     /// each run of it across the lines filled from its two ends where it is at most
     /// `wide_mm` long: along the rows, or down the columns when every angle is within 30°
     /// of the line of text (a run along a row of such a line is as long as the line, and
-    /// a digit's stem through it was cut in two). A run is filled with the fainter ink of
-    /// its two ends (a stroke across the line runs on, a character beside it ends at it),
-    /// or with the darker when `standing` (a character on either side runs on).
+    /// a digit's stem through it was cut in two). A run is filled with `fill` of the ink
+    /// at its two ends: the fainter (a stroke across the line runs on, a character
+    /// beside it ends at it), or the darker (a character on either side runs on).
     fn without_lines(
         &self,
         angles: &[f64],
         long_mm: f64,
         wide_mm: f64,
-        standing: bool,
+        fill: fn(f32, f32) -> f32,
     ) -> Option<Strip> {
         let down = angles.iter().all(|a| a.to_radians().sin().abs() < 0.5);
         let Levels { paper, ink, .. } = inked_levels(self)?;
@@ -226,12 +226,7 @@ impl Strip {
                     k += 1;
                 }
                 let through = if k - a <= wide + 2 && a > 0 && k < len {
-                    let ends = (self.ink[at(lane, a - 1)], self.ink[at(lane, k)]);
-                    if standing {
-                        ends.0.max(ends.1)
-                    } else {
-                        ends.0.min(ends.1)
-                    }
+                    fill(self.ink[at(lane, a - 1)], self.ink[at(lane, k)])
                 } else {
                     paper
                 };
