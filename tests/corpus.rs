@@ -856,6 +856,16 @@ fn a_flat_signature_stroke_through_the_digits_is_taken_away() {
     assert_hri_reads(269, 226, "10903423019", "10903423012", "signature");
 }
 
+/// Seed 331's page 233 (a faded 150 dpi JPEG): the RPPS's last digit is misprinted, a
+/// clear 9 for the value's 6, and the 4 beside it, like the line's other 4s, lost its
+/// apex to the fading: 11 pixels high where the line's digits are 13. A character only
+/// short lost part of itself and no mark runs on from it, so the 9 beside it still
+/// differs: the misprint is caught.
+#[test]
+fn a_misprint_beside_a_digit_that_lost_its_top_is_read() {
+    assert_hri_reads(331, 233, "10949274046", "10949274049", "faded");
+}
+
 /// Seed 283's page 196 (a 200 dpi fax): a stamp frame's black top edge runs under a clear
 /// "FINESS" and holds the letters' feet; letters and edge make one blob longer than any
 /// line. Taken away as a long line along the text, the edge took the feet with it, and

@@ -1812,8 +1812,11 @@ fn read_digits(
     // 101 0100) and one clearly wider (a stamp frame's post joined to a blurred 2 read as
     // a 7); one clearly shorter than the others lost part of itself
     // (a 2 without its foot reads as a 7), as has one that reads as a digit other than 1
-    // and is clearly narrower than the others that do (half an 8 reads as a 5): they and
-    // their neighbours (a stroke rarely stops at a character's edge) only confirm.
+    // and is clearly narrower than the others that do (half an 8 reads as a 5): they only
+    // confirm, and but for one that is only short, so do their neighbours (a stroke
+    // rarely stops at a character's edge; what a character lost off its top or foot tells
+    // nothing of the next: seed 331 0233, a faded 150 dpi "…4049" whose 4s lost their
+    // apexes, 11 pixels high of 13, hid the misprinted 9 beside them).
     let usual = median(chars.iter().map(Blob::h))? as f64;
     let widths: Vec<(usize, u8)> = chars
         .iter()
@@ -1821,26 +1824,27 @@ fn read_digits(
         .map(|(b, g)| (b.w(), g.digit))
         .collect();
     let usual_width = usual_width(&widths);
-    // Marked by its own shape or reading (apart from having been cut out of a blob).
-    let misshapen: Vec<bool> = guesses
+    // Marked by its own shape or reading (apart from having been cut out of a blob): short,
+    // or otherwise misshapen.
+    let short: Vec<bool> = chars
+        .iter()
+        .map(|b| (b.h() as f64) < SHORT * usual)
+        .collect();
+    let odd: Vec<bool> = guesses
         .iter()
         .zip(&chars)
         .map(|(g, b)| {
-            let h = b.h() as f64;
-            is_far(g)
-                || h < SHORT * usual
-                || taller_than(b.h(), usual)
-                || odd_width(b.w(), g.digit, usual_width)
+            is_far(g) || taller_than(b.h(), usual) || odd_width(b.w(), g.digit, usual_width)
         })
         .collect();
-    let marked: Vec<bool> = filled
-        .iter()
-        .zip(&misshapen)
-        .map(|(&f, &m)| f || m)
+    let misshapen = |i: usize| short[i] || odd[i];
+    let marked: Vec<bool> = (0..chars.len())
+        .map(|i| filled[i] || misshapen(i))
         .collect();
     let marks = marked.iter().filter(|&&m| m).count();
-    let near_marks =
-        |i: usize| marked[i.saturating_sub(1)..(i + 2).min(marked.len())].contains(&true);
+    let near_marks = |i: usize| {
+        marked[i] || (i.saturating_sub(1)..(i + 2).min(marked.len())).any(|j| filled[j] || odd[j])
+    };
     // A value of another length cannot confirm anything, and a reading of another length
     // than the value is more likely a lost character than a misprint: not trusted, unless
     // it is a run of the value's digits that a pen or a stamp cut short and it clearly
@@ -1907,7 +1911,7 @@ fn read_digits(
         .and_then(|h| {
             let k = marked.iter().position(|&m| m)?;
             let g = &guesses[k];
-            let only_cut = filled[k] && !misshapen[k];
+            let only_cut = filled[k] && !misshapen(k);
             let others_agree = (0..guesses.len())
                 .filter(|&i| i != k)
                 .all(|i| against(&guesses[i], h[i]) == Against::Agrees);
