@@ -866,6 +866,16 @@ fn a_misprint_beside_a_digit_that_lost_its_top_is_read() {
     assert_hri_reads(331, 233, "10949274046", "10949274049", "faded");
 }
 
+/// Seed 293's page 411 (a faded 200 dpi fax): a thin serif RPPS broken into pieces, its
+/// last digit misprinted, a 1 for the value's 8. Read from its pieces, two thresholds read
+/// the line clearly as printed; the darkest broke the 1 to its stem, which read, unclearly,
+/// as a 4. A reading that only tells that the value's 8 is not there does not stand
+/// against the two: the misprint is caught.
+#[test]
+fn a_misprint_read_from_pieces_stands_against_a_threshold_that_broke_it_further() {
+    assert_hri_reads(293, 411, "10605589968", "10605589961", "fax");
+}
+
 /// Seed 283's page 196 (a 200 dpi fax): a stamp frame's black top edge runs under a clear
 /// "FINESS" and holds the letters' feet; letters and edge make one blob longer than any
 /// line. Taken away as a long line along the text, the edge took the feet with it, and

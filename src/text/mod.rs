@@ -1451,11 +1451,14 @@ const PIECES_LEVELS: usize = 2;
 
 /// The line nearest the bars in `strip` read from its pieces ([`pieces`]) at every
 /// threshold it is found at, with the value `hint`, when every clear reading made is the
-/// same and every unclear one reads its digits where it differs from the value, and how
-/// many thresholds read it clearly (a threshold at which the pieces make no row of
+/// same and no unclear one reads the value's digit where it differs from the value, and
+/// how many thresholds read it clearly (a threshold at which the pieces make no row of
 /// digits says nothing). An unclear reading may be unsure elsewhere: a signature's
 /// stroke through a digit the value agrees with made a 2 there a 7 at one threshold
-/// (seed 7 0308), where the misprinted last digit read the same at every threshold.
+/// (seed 7 0308), where the misprinted last digit read the same at every threshold. Where
+/// it differs, it may read another digit still: the darkest threshold broke a thin serif
+/// misprinted 1 on a faded fax to its stem, 4 pixels wide, which read as a 4 (seed 293
+/// 0411; two thresholds read the 1 clearly).
 fn pieces_agree(strip: &Strip, search: &Search, hint: &str) -> Option<(TextLine, String, usize)> {
     let mut agreed: Option<(TextLine, String)> = None;
     let mut unclear: Vec<String> = Vec::new();
@@ -1483,7 +1486,7 @@ fn pieces_agree(strip: &Strip, search: &Search, hint: &str) -> Option<(TextLine,
         agreed.get_or_insert((whole, digits));
     }
     let (line, digits) = agreed?;
-    let same_where_it_differs = |other: &str| {
+    let differs_where_it_differs = |other: &str| {
         other == digits
             || (other.len() == digits.len()
                 && hint.len() == digits.len()
@@ -1491,11 +1494,11 @@ fn pieces_agree(strip: &Strip, search: &Search, hint: &str) -> Option<(TextLine,
                     .bytes()
                     .zip(other.bytes())
                     .zip(hint.bytes())
-                    .all(|((d, o), v)| d == v || d == o))
+                    .all(|((d, o), v)| d == v || o != v))
     };
     unclear
         .iter()
-        .all(|u| same_where_it_differs(u))
+        .all(|u| differs_where_it_differs(u))
         .then_some((line, digits, levels))
 }
 
