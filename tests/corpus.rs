@@ -876,6 +876,16 @@ fn a_misprint_read_from_pieces_stands_against_a_threshold_that_broke_it_further(
     assert_hri_reads(293, 411, "10605589968", "10605589961", "fax");
 }
 
+/// Seed 271's page 157 (200 dpi): a signature's stroke runs through the middle digits of
+/// an RPPS and on onto the top of its last digit, a misprinted 1 for the value's 8, which
+/// the strip as sampled reads as an unsure 7. A view with the pen's strokes taken away
+/// reads the 1 clearly, and so does the same view of the strip sampled a little lower and
+/// higher: the misprint is caught.
+#[test]
+fn a_misprint_under_a_pen_stroke_read_unsure_stands_where_a_view_reads_it_three_times() {
+    assert_hri_reads(271, 157, "10980484538", "10980484531", "signature");
+}
+
 /// Seed 283's page 196 (a 200 dpi fax): a stamp frame's black top edge runs under a clear
 /// "FINESS" and holds the letters' feet; letters and edge make one blob longer than any
 /// line. Taken away as a long line along the text, the edge took the feet with it, and

@@ -921,11 +921,13 @@ pub fn read_text(
     }
     // Grey ink taken away ([`GREYLESS`]); these readings confirm the value, or differ
     // from it only where the strip as sampled (grey ink and all) read the same digits.
-    // Where it read no number at all (a grey stamp's capitals joined to the digits), a
-    // view's clear reading of other digits than the value's stands when the same view of
-    // the strip sampled a fraction of a sample lower and higher ([`MISMATCH_SHIFTS`])
-    // reads them so again (seed 149 0361): what taking the grey away leaves of a faded
-    // digit hangs on where the samples fell, and a misprint does not. Read so at one of
+    // Where it read no number at all (a grey stamp's capitals joined to the digits), or
+    // none clearly (a signature's stroke run onto a misprinted 1's top made an unsure 7
+    // of it, which the view without the stroke reads as the 1: seed 271 0157), a view's
+    // clear reading of other digits than the value's stands when the same view of the
+    // strip sampled a fraction of a sample lower and higher ([`MISMATCH_SHIFTS`]) reads
+    // them so again (seed 149 0361): what taking the grey away leaves of a faded digit
+    // hangs on where the samples fell, and a misprint does not. Read so at one of
     // them too, the line read clearly otherwise twice: no later view, nor the strip
     // smoothed, confirms the value (seed 181 0093: a misprinted 4 read so, and so again
     // sampled higher, but lower as the value's 1 — the next view confirmed the 1). Read
@@ -942,7 +944,7 @@ pub fn read_text(
         };
         let differ = plain.as_deref().map_or(Differ::Nowhere, Differ::AsIn);
         read_strip(&Greyless::of(strip), differ, &mut first);
-        if plain.is_some() || first.as_ref().is_some_and(|f| f.2) {
+        if first.as_ref().is_some_and(|f| f.2) {
             continue;
         }
         let read_clearly = |strip: &Strip| {
