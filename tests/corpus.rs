@@ -886,6 +886,15 @@ fn a_misprint_under_a_pen_stroke_read_unsure_stands_where_a_view_reads_it_three_
     assert_hri_reads(271, 157, "10980484538", "10980484531", "signature");
 }
 
+/// Seed 181's page 93 (150 dpi): a grey stamp's capitals lie behind an RPPS's digits, the
+/// last a misprinted 4 for the value's 1, which reads clearly as a 4. A view without the
+/// grey thinned the 4's strokes: still nearest a 4 there, the value's 1 came as near as
+/// makes no difference. That is no 1 read again: the misprint is caught.
+#[test]
+fn a_misprint_a_view_only_blurs_towards_the_value_is_read() {
+    assert_hri_reads(181, 93, "10782063191", "10782063194", "stamp");
+}
+
 /// Seed 283's page 196 (a 200 dpi fax): a stamp frame's black top edge runs under a clear
 /// "FINESS" and holds the letters' feet; letters and edge make one blob longer than any
 /// line. Taken away as a long line along the text, the edge took the feet with it, and

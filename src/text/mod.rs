@@ -1872,12 +1872,17 @@ fn read_digits(
     // of a faded digit once a view took most of its strokes away) does not take back a
     // digit the strip as sampled clearly reads as another (seed 131 0237: a clear,
     // faded, misprinted 3 whose long strokes the pen-stroke view took away; the
-    // fragment left, 0.69 from every digit, was nearest the value's 0).
+    // fragment left, 0.69 from every digit, was nearest the value's 0). Nor does one
+    // nearest the digit the strip reads, with the value's as near as makes no difference
+    // (seed 181 0093: a misprinted 4 under a grey stamp's capitals, clearly a 4 as
+    // sampled; a view that took its thinned strokes away left a 4 at 0.38, the value's 1
+    // at 0.42).
     let grey_made = |i: usize, v: u8| {
         let clearly_other = against(&guesses[i], v) == Against::Differs;
         greyless.views().any(|c| {
             classify(c, &chars[i], line.cap_px).is_some_and(|g| {
-                against(&g, v) == Against::Agrees && !(clearly_other && is_far(&g))
+                against(&g, v) == Against::Agrees
+                    && !(clearly_other && (is_far(&g) || g.digit == guesses[i].digit))
             })
         })
     };
