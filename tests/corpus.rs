@@ -822,6 +822,29 @@ fn legends_all_left_as_specks_are_weighed_where_their_strips_overlaid_make_a_lin
     );
 }
 
+/// Seed 163's page 172 (a faded 200 dpi fax, blurred and turned), seed 7's page 193 and
+/// seed 281's page 390 (200 dpi faxes): legends left as a few specks on paper the fax left
+/// nearly clean (about one pixel in a thousand is ink). Weighed where the page prints its
+/// legends as if paper showed as ink one pixel in twenty, the specks named no kind; on
+/// paper as clean as their strip's, they name the value's.
+#[test]
+fn legends_of_specks_on_clean_paper_are_weighed_on_paper_that_clean() {
+    assert_legends_read(
+        IdKind::Rpps,
+        &[
+            (163, 172, "10473227592", "fax"),
+            (7, 193, "10459239488", "fax"),
+        ],
+    );
+    assert_legends_read(
+        IdKind::Finess,
+        &[
+            (163, 172, "280715772", "fax"),
+            (281, 390, "390050706", "fax"),
+        ],
+    );
+}
+
 /// Seed 281's page 240 (a blurred 200 dpi fax, turned): three legends of specks, none read.
 /// Overlaid, their strips make a line 8 px high, but only the highest specks reach that
 /// high. Weighed at that size, the specks name no kind. Weighed also one and two pixels

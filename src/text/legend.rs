@@ -392,6 +392,27 @@ pub(crate) fn likeliest_kind(
 /// first).
 const SPECKS: (f32, f32) = NOISES[1];
 
+/// The chances that paper shows as ink the specks of a legend are weighed under
+/// ([`kind_as_printed`]), the strip thresholded at `level`: [`SPECKS`]'s, and the share of
+/// the strip's pixels that are ink (an upper bound, the legend's own ink among them), no
+/// less than [`CLEAN_PAPER`]. A fax may leave its paper far cleaner than one pixel in
+/// twenty (seed 163 0172: one in a thousand): there a speck where a letter was printed
+/// tells much more, and weighed as if paper were that dirty, a longer word's specks lost
+/// to the shortest spelling that fits its "N°".
+pub(crate) fn paper_chances(strip: &Strip, level: f32) -> Vec<f32> {
+    let inked = strip.ink.iter().filter(|&&v| v > level).count() as f32;
+    let share = (inked / strip.ink.len().max(1) as f32).clamp(CLEAN_PAPER, SPECKS.1);
+    if share < SPECKS.1 {
+        vec![SPECKS.1, share]
+    } else {
+        vec![SPECKS.1]
+    }
+}
+
+/// The cleanest paper a legend's specks are weighed on ([`paper_chances`]): a speck where
+/// a letter was printed is weighed as at most this many times likelier ink than paper.
+const CLEAN_PAPER: f32 = 0.002;
+
 /// Where a page prints its legends, in one symbol's strip above the bars: the column of
 /// the line's first ink (legends left-aligned) or of its middle (centred).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -405,9 +426,12 @@ pub(crate) enum Anchor {
 /// (half a pixel either way), placed as one of `anchors` says and its foot on row `foot`
 /// (a pixel either way). The page's other legends say where and how: every kind is
 /// weighed at the same few places, so that no rival is weighed wherever fits it best (as
-/// [`likeliest_kind`] must). `Some` when, as specks ([`SPECKS`]), one kind's spellings
-/// make the pixels [`ODDS`] times likelier than every spelling of another kind, blank
-/// paper and the word's box all inked; with the spelling and its box.
+/// [`likeliest_kind`] must). `Some` when, as specks ([`SPECKS`], paper showing as ink
+/// with the chance `paper`), one kind's spellings make the pixels [`ODDS`] times likelier
+/// than every spelling of another kind, blank paper and the word's box all inked; with
+/// the spelling and its box. The odds a speck counts for grow as paper is cleaner, and so
+/// do the odds asked for: a blurred speck covers several pixels, weighed as if each came
+/// out on its own, and the odds found overstate as much.
 pub(crate) fn kind_as_printed(
     strip: &Strip,
     level: f32,
@@ -415,9 +439,11 @@ pub(crate) fn kind_as_printed(
     cap_px: f64,
     anchors: &[Anchor],
     foot: f64,
+    paper: f32,
 ) -> Option<(IdKind, &'static str, Blob)> {
     let inked = ink_above(strip, level);
-    let (hit, miss) = weights(SPECKS);
+    let (hit, miss) = weights((SPECKS.0, paper));
+    let odds = ODDS.ln() * hit / weights(SPECKS).0;
     let kinds = [IdKind::Rpps, IdKind::Finess, IdKind::Am];
     // By kind: the best log-likelihood ratio against blank paper, the spelling, its box.
     let mut best: [Option<(f32, &'static str, Blob)>; 3] = [None; 3];
@@ -481,5 +507,5 @@ pub(crate) fn kind_as_printed(
         .filter(|&j| j != k)
         .filter_map(|j| best[j].map(|b| b.0))
         .fold(all_ink.max(0.0), f32::max);
-    (llr - rival >= ODDS.ln()).then_some((kinds[k], text, placed))
+    (llr - rival >= odds).then_some((kinds[k], text, placed))
 }
