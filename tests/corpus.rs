@@ -918,6 +918,31 @@ fn a_misprint_a_view_only_blurs_towards_the_value_is_read() {
     assert_hri_reads(181, 93, "10782063191", "10782063194", "stamp");
 }
 
+/// Seed 317's page 14 (a faded, rotated page, a stamp over the digits): a misprinted RPPS
+/// (…35 for the value's …32). Where the page's own decode puts the symbol, its quad a
+/// pixel above the bars' true feet, the HRI read as printed but unsurely; read again with
+/// the quad moved a pixel down its bars, it reads so confidently, and the misprint is
+/// caught. Seed 317's page 55 (150 dpi, faded): a FINESS read unsurely where its true quad
+/// lies, confirmed a pixel off.
+#[test]
+fn an_hri_read_unsurely_is_read_again_a_pixel_down_and_up_its_bars() {
+    let (g, image, symbols) = page_decoded(317, 14, "fault_hri_mismatch");
+    let hints: Vec<Option<&str>> = symbols.iter().map(|s| Some(s.value.as_str())).collect();
+    let reads = ordoscan::text::read_texts(&image, &symbols, g.truth.dpi, &hints);
+    let at = symbols
+        .iter()
+        .position(|s| s.value == "10195204432")
+        .expect("the RPPS is decoded");
+    assert_eq!(
+        reads[at].hri.as_deref(),
+        Some("10195204435"),
+        "{:?}",
+        reads[at]
+    );
+    assert!(reads[at].hri_confident, "{:?}", reads[at]);
+    assert_hri_confirms(317, 55, "830981296", "faded");
+}
+
 /// Seed 283's page 196 (a 200 dpi fax): a stamp frame's black top edge runs under a clear
 /// "FINESS" and holds the letters' feet; letters and edge make one blob longer than any
 /// line. Taken away as a long line along the text, the edge took the feet with it, and
