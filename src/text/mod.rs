@@ -115,16 +115,23 @@ pub fn read_texts(
     // moves the edge it finds), and a faint or crossed HRI may read clearly only where its
     // strip is sampled a pixel lower or higher (seed 317 0014: a misprinted RPPS under a
     // stamp, read as printed but unsurely where the decoder's quad put it, a pixel above
-    // the bars' true feet). An HRI seen but not read confidently is read again with the
+    // the bars' true feet). An HRI read unsurely as the value or nearly (a misprint, or a
+    // digit or two unsure: [`NUDGED_DIFFERS`]) is read again, without its legend, with the
     // quad moved a pixel down and up its bars ([`QUAD_NUDGES`]); the readings made
-    // confidently there stand when they are all the same.
+    // confidently there stand when they are all the same. (An unsure reading is the
+    // costliest to make, every view and smoothing tried: read again whatever it read,
+    // the text of seed 113 took a third longer.)
     for ((read, symbol), hint) in reads.iter_mut().zip(symbols).zip(hints) {
-        if read.hri_confident || !read.hri_seen || hint.is_none() {
+        let near_value = read.hri.as_deref().zip(*hint).is_some_and(|(r, v)| {
+            r.len() == v.len()
+                && r.bytes().zip(v.bytes()).filter(|(a, b)| a != b).count() <= NUDGED_DIFFERS
+        });
+        if read.hri_confident || !near_value {
             continue;
         }
         let again: Vec<TextRead> = QUAD_NUDGES
             .iter()
-            .map(|&px| read_text(image, &moved_down(symbol, px), dpi, *hint))
+            .map(|&px| read_text_with(image, &moved_down(symbol, px), dpi, *hint, false))
             .filter(|r| r.hri_confident)
             .collect();
         if let Some(first) = again.first()
@@ -220,6 +227,10 @@ pub fn read_texts(
 
 /// Page pixels a symbol's quad is moved across its bars to read its HRI again.
 const QUAD_NUDGES: [f64; 2] = [1.0, -1.0];
+
+/// Most places an HRI read unsurely may differ from the value for it to be read again with
+/// the quad moved ([`QUAD_NUDGES`]).
+const NUDGED_DIFFERS: usize = 2;
 
 /// `symbol` with its quad moved `px` page pixels down its bars (from their tops towards
 /// their feet).
@@ -656,6 +667,17 @@ pub fn read_text(
     dpi: f64,
     value_hint: Option<&str>,
 ) -> TextRead {
+    read_text_with(image, symbol, dpi, value_hint, true)
+}
+
+/// [`read_text`], the legend read or not (`with_legend`).
+fn read_text_with(
+    image: &GrayImage,
+    symbol: &Symbol,
+    dpi: f64,
+    value_hint: Option<&str>,
+    with_legend: bool,
+) -> TextRead {
     // What reading a symbol remembers is of its own strips: met again within it, hardly
     // ever in another (and a benchmark reading one symbol over and over reads it anew).
     glyphs::forget();
@@ -666,245 +688,248 @@ pub fn read_text(
     let (x_mm, span, per_mm) = extent(&frame, dpi);
     let mut out = TextRead::default();
 
-    let above = frame.strip(image, x_mm, [-STRIP_MM, -BAR_GAP_MM], per_mm);
     let search = |bars_below, cap_mm: [f64; 2]| Search {
         span,
         bars_below,
         cap: cap_mm.map(|v| v * per_mm),
         reach: REACH_MM * per_mm,
     };
-    let legend_search = search(true, LEGEND_CAP_MM);
-    let expected = value_hint
-        .map(crate::ids::kind_from_shape)
-        .filter(|&k| k != IdKind::Unknown);
-    let mut legend_seen = false;
-    // The lines read that look enough like another kind than the value's to have
-    // confirmed that kind: then no smoothing may confirm the value's (a misprint hidden)
-    // — unless such a line is only the first letters of the line that confirms (a small
-    // "N° RPPS" whose last letters broke off at one threshold leaves "N° RP", which looks
-    // like "N° AM").
-    let contrary = std::cell::RefCell::new(Vec::new());
-    // Whether such a line was more than the first letters of a line of the value's kind.
-    let like_other = std::cell::Cell::new(false);
-    let vetoed = |line: &TextLine| contrary.borrow().iter().any(|c| !starts(c, line));
-    let mut match_legend = |strip: &Strip| {
-        let scanned = strip;
-        // The line at every threshold of the strip, made when a line names another kind
-        // than the value's.
-        let lines = std::cell::OnceCell::new();
-        let every_line = || {
-            lines.get_or_init(|| {
-                thresholds(strip)
-                    .into_iter()
-                    .filter_map(|level| line_at(strip, &legend_search, level))
-                    .collect::<Vec<_>>()
+    if with_legend {
+        let above = frame.strip(image, x_mm, [-STRIP_MM, -BAR_GAP_MM], per_mm);
+        let legend_search = search(true, LEGEND_CAP_MM);
+        let expected = value_hint
+            .map(crate::ids::kind_from_shape)
+            .filter(|&k| k != IdKind::Unknown);
+        let mut legend_seen = false;
+        // The lines read that look enough like another kind than the value's to have
+        // confirmed that kind: then no smoothing may confirm the value's (a misprint hidden)
+        // — unless such a line is only the first letters of the line that confirms (a small
+        // "N° RPPS" whose last letters broke off at one threshold leaves "N° RP", which looks
+        // like "N° AM").
+        let contrary = std::cell::RefCell::new(Vec::new());
+        // Whether such a line was more than the first letters of a line of the value's kind.
+        let like_other = std::cell::Cell::new(false);
+        let vetoed = |line: &TextLine| contrary.borrow().iter().any(|c| !starts(c, line));
+        let mut match_legend = |strip: &Strip| {
+            let scanned = strip;
+            // The line at every threshold of the strip, made when a line names another kind
+            // than the value's.
+            let lines = std::cell::OnceCell::new();
+            let every_line = || {
+                lines.get_or_init(|| {
+                    thresholds(strip)
+                        .into_iter()
+                        .filter_map(|level| line_at(strip, &legend_search, level))
+                        .collect::<Vec<_>>()
+                })
+            };
+            thresholds(strip).into_iter().find_map(|level| {
+                let line = line_at(strip, &legend_search, level)?;
+                legend_seen = true;
+                // A mark through the line may hide part of it (a fold's edge cut
+                // "N° R.P.P.S." to "N° R.P", which looks like "N° A.M.", and "FINESS" to a
+                // word a little like "RPPS"): such a line only confirms the value's kind,
+                // and clearly. In the line's band alone the characters the mark ran into
+                // stand apart again and the line runs on past it: read whole there, it is
+                // matched as any line.
+                let matched = |line: TextLine, strip: &Strip| {
+                    let m = legend::line_match(strip, &line)?;
+                    let other_kind = expected.is_some_and(|e| e != m.kind);
+                    if other_kind && m.would_confirm() {
+                        contrary.borrow_mut().push(line.clone());
+                    }
+                    // A line that is only the first letters of a line another threshold
+                    // finds, one that looks most like the value's kind, names no other kind:
+                    // a 1 mm "N°RPPS" on a blurred 150 dpi scan whose last letters fell short
+                    // of a character's height at one threshold left "N°R", which matched
+                    // "N° AM" clearly (seed 149 0181). A longer line that does not look like
+                    // the value's kind (a misprinted "FINESS" run on into a fold's edge, seed
+                    // 109 0230) leaves the part to speak.
+                    let part_of_the_values = || {
+                        every_line().iter().any(|whole| {
+                            starts(&line, whole)
+                                && legend::line_match(scanned, whole)
+                                    .is_some_and(|w| Some(w.kind) == expected)
+                        })
+                    };
+                    if other_kind && part_of_the_values() {
+                        return None;
+                    }
+                    like_other.set(like_other.get() || (other_kind && m.would_confirm()));
+                    let confirms = expected == Some(m.kind) && m.is_clear();
+                    (m.accepted(expected) && (!line.crossed || confirms)).then_some((line, m))
+                };
+                if !line.crossed {
+                    return matched(line, strip);
+                }
+                let band = strip.band(line.bbox.y0..line.bbox.y1);
+                // The greyless views take their levels from the strip's darkest ink, which may
+                // be another line's (above 163 0210's faint 150 dpi "N° FINESS", the dark HRI
+                // of the symbol above): made of a band a capital's height either side of the
+                // line, they take them from the line's own ink and the mark's.
+                let pad = line.cap_px.ceil() as usize;
+                let rows = line.bbox.y0.saturating_sub(pad)..(line.bbox.y1 + pad).min(strip.h);
+                matched(line, strip)
+                    .or_else(|| matched(line_at(&band, &legend_search, level)?, &band))
+                    .or_else(|| {
+                        let around = strip.band(rows);
+                        let views = Greyless::of(&around);
+                        views
+                            .views()
+                            .find_map(|v| matched(find_line(v, &legend_search)?.0, v))
+                    })
             })
         };
-        thresholds(strip).into_iter().find_map(|level| {
-            let line = line_at(strip, &legend_search, level)?;
-            legend_seen = true;
-            // A mark through the line may hide part of it (a fold's edge cut
-            // "N° R.P.P.S." to "N° R.P", which looks like "N° A.M.", and "FINESS" to a
-            // word a little like "RPPS"): such a line only confirms the value's kind,
-            // and clearly. In the line's band alone the characters the mark ran into
-            // stand apart again and the line runs on past it: read whole there, it is
-            // matched as any line.
-            let matched = |line: TextLine, strip: &Strip| {
-                let m = legend::line_match(strip, &line)?;
-                let other_kind = expected.is_some_and(|e| e != m.kind);
-                if other_kind && m.would_confirm() {
-                    contrary.borrow_mut().push(line.clone());
-                }
-                // A line that is only the first letters of a line another threshold
-                // finds, one that looks most like the value's kind, names no other kind:
-                // a 1 mm "N°RPPS" on a blurred 150 dpi scan whose last letters fell short
-                // of a character's height at one threshold left "N°R", which matched
-                // "N° AM" clearly (seed 149 0181). A longer line that does not look like
-                // the value's kind (a misprinted "FINESS" run on into a fold's edge, seed
-                // 109 0230) leaves the part to speak.
-                let part_of_the_values = || {
-                    every_line().iter().any(|whole| {
-                        starts(&line, whole)
-                            && legend::line_match(scanned, whole)
-                                .is_some_and(|w| Some(w.kind) == expected)
-                    })
-                };
-                if other_kind && part_of_the_values() {
-                    return None;
-                }
-                like_other.set(like_other.get() || (other_kind && m.would_confirm()));
-                let confirms = expected == Some(m.kind) && m.is_clear();
-                (m.accepted(expected) && (!line.crossed || confirms)).then_some((line, m))
-            };
-            if !line.crossed {
-                return matched(line, strip);
-            }
-            let band = strip.band(line.bbox.y0..line.bbox.y1);
-            // The greyless views take their levels from the strip's darkest ink, which may
-            // be another line's (above 163 0210's faint 150 dpi "N° FINESS", the dark HRI
-            // of the symbol above): made of a band a capital's height either side of the
-            // line, they take them from the line's own ink and the mark's.
-            let pad = line.cap_px.ceil() as usize;
-            let rows = line.bbox.y0.saturating_sub(pad)..(line.bbox.y1 + pad).min(strip.h);
-            matched(line, strip)
-                .or_else(|| matched(line_at(&band, &legend_search, level)?, &band))
-                .or_else(|| {
-                    let around = strip.band(rows);
-                    let views = Greyless::of(&around);
-                    views
-                        .views()
-                        .find_map(|v| matched(find_line(v, &legend_search)?.0, v))
+        // The line nearest the bars at each threshold of `strip`, with every piece of ink in
+        // its rows that follows on from it ([`legend_pieces`]); for the strip as scanned, made
+        // once for the last two readings.
+        let pieces_of = |strip: &Strip| -> Vec<(f32, Strip, TextLine)> {
+            thresholds(strip)
+                .into_iter()
+                .filter_map(|level| {
+                    let line = line_at(strip, &legend_search, level)?;
+                    let (band, whole) = legend_pieces(strip, line, level);
+                    Some((level, band, whole))
                 })
-        })
-    };
-    // The line nearest the bars at each threshold of `strip`, with every piece of ink in
-    // its rows that follows on from it ([`legend_pieces`]); for the strip as scanned, made
-    // once for the last two readings.
-    let pieces_of = |strip: &Strip| -> Vec<(f32, Strip, TextLine)> {
-        thresholds(strip)
-            .into_iter()
-            .filter_map(|level| {
-                let line = line_at(strip, &legend_search, level)?;
-                let (band, whole) = legend_pieces(strip, line, level);
-                Some((level, band, whole))
+                .collect()
+        };
+        let above_pieces = std::cell::OnceCell::new();
+        let smoothed_pieces = std::cell::OnceCell::new();
+        // Whether a reading that only confirms saw another kind than the value's.
+        let named_other = std::cell::Cell::new(false);
+        // Small capitals that a thresholded scan broke into specks are joined by smoothing;
+        // what smoothing joins may also look like another word, so there the legend only
+        // confirms the value's kind, and not against a reading of another kind unsmoothed.
+        let as_scanned = match_legend(&above);
+        // Only a legend matched as scanned tells how the page prints its legends: smoothing
+        // thickens strokes, and a thin face's small capitals smoothed looked bold (seed 79
+        // 0374: weighed as bold where the page's other legend was, a misprinted thin "FINESS"
+        // came out likelier as a bold "RPPS :" and confirmed the RPPS under it).
+        let printed_as_scanned = as_scanned.is_some();
+        out.legend_like_other = like_other.get();
+        let legend = as_scanned
+            .or_else(|| {
+                on_smoothed(&above, LEGEND_SMOOTHINGS, |smooth| {
+                    match_legend(smooth).filter(|(l, m)| expected == Some(m.kind) && !vetoed(l))
+                })
             })
-            .collect()
-    };
-    let above_pieces = std::cell::OnceCell::new();
-    let smoothed_pieces = std::cell::OnceCell::new();
-    // Whether a reading that only confirms saw another kind than the value's.
-    let named_other = std::cell::Cell::new(false);
-    // Small capitals that a thresholded scan broke into specks are joined by smoothing;
-    // what smoothing joins may also look like another word, so there the legend only
-    // confirms the value's kind, and not against a reading of another kind unsmoothed.
-    let as_scanned = match_legend(&above);
-    // Only a legend matched as scanned tells how the page prints its legends: smoothing
-    // thickens strokes, and a thin face's small capitals smoothed looked bold (seed 79
-    // 0374: weighed as bold where the page's other legend was, a misprinted thin "FINESS"
-    // came out likelier as a bold "RPPS :" and confirmed the RPPS under it).
-    let printed_as_scanned = as_scanned.is_some();
-    out.legend_like_other = like_other.get();
-    let legend = as_scanned
-        .or_else(|| {
-            on_smoothed(&above, LEGEND_SMOOTHINGS, |smooth| {
-                match_legend(smooth).filter(|(l, m)| expected == Some(m.kind) && !vetoed(l))
+            // A small legend that a scan broke into specks may make a line of some of its
+            // letters only (the others fell short of a character's height): with every
+            // piece of ink in its rows that follows on from it, as scanned or smoothed once,
+            // it only confirms the value's kind, and not when any such line would confirm
+            // another (smoothed more, a tiny misprinted "FINESS" came to look like "RPPS").
+            .or_else(|| {
+                let kind = expected?;
+                let mut found = None;
+                let mut consider = |pieces: &[(f32, Strip, TextLine)]| {
+                    for (_, band, whole) in pieces {
+                        let Some(m) = legend::best_match(band, &whole.bbox, whole.cap_px) else {
+                            continue;
+                        };
+                        if !m.would_confirm() {
+                            continue;
+                        }
+                        if m.kind != kind || vetoed(whole) {
+                            named_other.set(true);
+                            return None;
+                        }
+                        found.get_or_insert((whole.clone(), m));
+                    }
+                    Some(())
+                };
+                consider(above_pieces.get_or_init(|| pieces_of(&above)))?;
+                consider(smoothed_pieces.get_or_init(|| pieces_of(&above.smoothed())))?;
+                found
             })
-        })
-        // A small legend that a scan broke into specks may make a line of some of its
-        // letters only (the others fell short of a character's height): with every
-        // piece of ink in its rows that follows on from it, as scanned or smoothed once,
-        // it only confirms the value's kind, and not when any such line would confirm
-        // another (smoothed more, a tiny misprinted "FINESS" came to look like "RPPS").
-        .or_else(|| {
-            let kind = expected?;
-            let mut found = None;
-            let mut consider = |pieces: &[(f32, Strip, TextLine)]| {
-                for (_, band, whole) in pieces {
-                    let Some(m) = legend::best_match(band, &whole.bbox, whole.cap_px) else {
-                        continue;
-                    };
-                    if !m.would_confirm() {
-                        continue;
+            // Weighed pixel by pixel, the specks of a small legend on a faded fax may still name
+            // the value's kind ([`legend::likeliest_kind`]); this only confirms, and not when
+            // any threshold's specks name another kind. Specks too small to make a line at
+            // any threshold as scanned (a 1 mm legend on a 150 dpi bilevel scan, seed 283
+            // 0017) are weighed as scanned where the strip smoothed once makes one, at each
+            // threshold of the strip as scanned.
+            .or_else(|| {
+                let kind = expected?;
+                let mut found = None;
+                let scanned = above_pieces.get_or_init(|| pieces_of(&above));
+                let lines: Vec<(f32, &TextLine)> = if scanned.is_empty() {
+                    let levels = thresholds(&above);
+                    smoothed_pieces
+                        .get_or_init(|| pieces_of(&above.smoothed()))
+                        .iter()
+                        .flat_map(|(_, _, whole)| levels.iter().map(move |&l| (l, whole)))
+                        .collect()
+                } else {
+                    scanned.iter().map(|(l, _, whole)| (*l, whole)).collect()
+                };
+                for (level, whole) in lines {
+                    match legend::likeliest_kind(&above, &whole.bbox, whole.cap_px, level) {
+                        Some((k, text)) if k == kind => {
+                            found.get_or_insert((whole.clone(), legend::Match::weighed(text, k)));
+                        }
+                        Some(_) => {
+                            named_other.set(true);
+                            return None;
+                        }
+                        None => {}
                     }
-                    if m.kind != kind || vetoed(whole) {
-                        named_other.set(true);
-                        return None;
-                    }
-                    found.get_or_insert((whole.clone(), m));
                 }
-                Some(())
-            };
-            consider(above_pieces.get_or_init(|| pieces_of(&above)))?;
-            consider(smoothed_pieces.get_or_init(|| pieces_of(&above.smoothed())))?;
-            found
-        })
-        // Weighed pixel by pixel, the specks of a small legend on a faded fax may still name
-        // the value's kind ([`legend::likeliest_kind`]); this only confirms, and not when
-        // any threshold's specks name another kind. Specks too small to make a line at
-        // any threshold as scanned (a 1 mm legend on a 150 dpi bilevel scan, seed 283
-        // 0017) are weighed as scanned where the strip smoothed once makes one, at each
-        // threshold of the strip as scanned.
-        .or_else(|| {
-            let kind = expected?;
-            let mut found = None;
-            let scanned = above_pieces.get_or_init(|| pieces_of(&above));
-            let lines: Vec<(f32, &TextLine)> = if scanned.is_empty() {
-                let levels = thresholds(&above);
-                smoothed_pieces
-                    .get_or_init(|| pieces_of(&above.smoothed()))
-                    .iter()
-                    .flat_map(|(_, _, whole)| levels.iter().map(move |&l| (l, whole)))
-                    .collect()
-            } else {
-                scanned.iter().map(|(l, _, whole)| (*l, whole)).collect()
-            };
-            for (level, whole) in lines {
-                match legend::likeliest_kind(&above, &whole.bbox, whole.cap_px, level) {
-                    Some((k, text)) if k == kind => {
-                        found.get_or_insert((whole.clone(), legend::Match::weighed(text, k)));
+                found
+            })
+            // A stamp's grey frame run along the letters' feet joins them into one blob with
+            // it (seed 163 0272, a clean 300 dpi "No RPPS"): with the grey taken away (the
+            // views an HRI is read on), the line stands alone again. This only confirms the
+            // value's kind, and not when a view's line or an earlier reading's specks name
+            // another (each stage runs when the one before gave nothing, a refusal too: a
+            // misprint whose specks were refused must not be confirmed by a view).
+            .or_else(|| {
+                let kind = expected.filter(|_| !named_other.get())?;
+                let greyless = Greyless::of(&above);
+                let mut found = None;
+                for view in greyless.views() {
+                    match match_legend(view) {
+                        Some((line, m)) if m.kind == kind && !vetoed(&line) => {
+                            found.get_or_insert((line, m));
+                        }
+                        Some(_) => return None,
+                        None => {}
                     }
-                    Some(_) => {
-                        named_other.set(true);
-                        return None;
-                    }
-                    None => {}
                 }
-            }
-            found
-        })
-        // A stamp's grey frame run along the letters' feet joins them into one blob with
-        // it (seed 163 0272, a clean 300 dpi "No RPPS"): with the grey taken away (the
-        // views an HRI is read on), the line stands alone again. This only confirms the
-        // value's kind, and not when a view's line or an earlier reading's specks name
-        // another (each stage runs when the one before gave nothing, a refusal too: a
-        // misprint whose specks were refused must not be confirmed by a view).
-        .or_else(|| {
-            let kind = expected.filter(|_| !named_other.get())?;
-            let greyless = Greyless::of(&above);
-            let mut found = None;
-            for view in greyless.views() {
-                match match_legend(view) {
-                    Some((line, m)) if m.kind == kind && !vetoed(&line) => {
-                        found.get_or_insert((line, m));
-                    }
-                    Some(_) => return None,
-                    None => {}
-                }
-            }
-            found
-        })
-        // A small legend printed pale on a faded page stands out from the paper too
-        // little for any threshold (seed 149 0080, 28 levels): its ink taken further
-        // from the paper ([`Strip::deepened`]), as scanned or smoothed (which quiets the
-        // paper's grain that deepening brings up too), it only confirms the value's kind.
-        .or_else(|| {
-            let kind = expected?;
-            let deep = above.deepened()?;
-            let mut confirms =
-                |strip: &Strip| match_legend(strip).filter(|(l, m)| m.kind == kind && !vetoed(l));
-            confirms(&deep).or_else(|| on_smoothed(&deep, LEGEND_SMOOTHINGS, confirms))
-        });
-    out.legend_seen = legend_seen;
-    if let Some((line, m)) = &legend
-        && m.face != usize::MAX
-        && printed_as_scanned
-    {
-        let mm = |x: usize, origin: f64| origin + x as f64 / above.per_mm;
-        let b = &line.bbox;
-        out.legend_print = Some(LegendPrint {
-            face: m.face,
-            cap_mm: line.cap_px / per_mm,
-            left_mm: mm(b.x0, above.origin_mm[0]),
-            centre_mm: (mm(b.x0, above.origin_mm[0]) + mm(b.x1, above.origin_mm[0])) / 2.0
-                - frame.length_mm / 2.0,
-            foot_mm: mm(b.y1, above.origin_mm[1]),
-        });
-    }
-    if let Some((line, m)) = legend {
-        out.legend = Some(m.text.to_owned());
-        out.legend_kind = Some(m.kind);
-        out.legend_height_mm = Some(line.cap_px / per_mm);
-        out.legend_quad = Some(frame.page_quad(&above, &line.bbox));
+                found
+            })
+            // A small legend printed pale on a faded page stands out from the paper too
+            // little for any threshold (seed 149 0080, 28 levels): its ink taken further
+            // from the paper ([`Strip::deepened`]), as scanned or smoothed (which quiets the
+            // paper's grain that deepening brings up too), it only confirms the value's kind.
+            .or_else(|| {
+                let kind = expected?;
+                let deep = above.deepened()?;
+                let mut confirms = |strip: &Strip| {
+                    match_legend(strip).filter(|(l, m)| m.kind == kind && !vetoed(l))
+                };
+                confirms(&deep).or_else(|| on_smoothed(&deep, LEGEND_SMOOTHINGS, confirms))
+            });
+        out.legend_seen = legend_seen;
+        if let Some((line, m)) = &legend
+            && m.face != usize::MAX
+            && printed_as_scanned
+        {
+            let mm = |x: usize, origin: f64| origin + x as f64 / above.per_mm;
+            let b = &line.bbox;
+            out.legend_print = Some(LegendPrint {
+                face: m.face,
+                cap_mm: line.cap_px / per_mm,
+                left_mm: mm(b.x0, above.origin_mm[0]),
+                centre_mm: (mm(b.x0, above.origin_mm[0]) + mm(b.x1, above.origin_mm[0])) / 2.0
+                    - frame.length_mm / 2.0,
+                foot_mm: mm(b.y1, above.origin_mm[1]),
+            });
+        }
+        if let Some((line, m)) = legend {
+            out.legend = Some(m.text.to_owned());
+            out.legend_kind = Some(m.kind);
+            out.legend_height_mm = Some(line.cap_px / per_mm);
+            out.legend_quad = Some(frame.page_quad(&above, &line.bbox));
+        }
     }
 
     let h = frame.height_mm;
