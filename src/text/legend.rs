@@ -399,7 +399,7 @@ const SPECKS: (f32, f32) = NOISES[1];
 /// twenty (seed 163 0172: one in a thousand): there a speck where a letter was printed
 /// tells much more, and weighed as if paper were that dirty, a longer word's specks lost
 /// to the shortest spelling that fits its "N°".
-pub(crate) fn paper_chances(strip: &Strip, level: f32) -> Vec<f32> {
+fn paper_chances(strip: &Strip, level: f32) -> Vec<f32> {
     let inked = strip.ink.iter().filter(|&&v| v > level).count() as f32;
     let share = (inked / strip.ink.len().max(1) as f32).clamp(CLEAN_PAPER, SPECKS.1);
     if share < SPECKS.1 {
@@ -412,6 +412,10 @@ pub(crate) fn paper_chances(strip: &Strip, level: f32) -> Vec<f32> {
 /// The cleanest paper a legend's specks are weighed on ([`paper_chances`]): a speck where
 /// a letter was printed is weighed as at most this many times likelier ink than paper.
 const CLEAN_PAPER: f32 = 0.002;
+
+/// A spelling weighed where a page prints its legends: its log-likelihood ratio against
+/// blank paper, its text and its box ([`kind_as_printed`]).
+type Weighed = (f32, &'static str, Blob);
 
 /// Where a page prints its legends, in one symbol's strip above the bars: the column of
 /// the line's first ink (legends left-aligned) or of its middle (centred).
@@ -426,8 +430,9 @@ pub(crate) enum Anchor {
 /// (half a pixel either way), placed as one of `anchors` says and its foot on row `foot`
 /// (a pixel either way). The page's other legends say where and how: every kind is
 /// weighed at the same few places, so that no rival is weighed wherever fits it best (as
-/// [`likeliest_kind`] must). `Some` when, as specks ([`SPECKS`], paper showing as ink
-/// with the chance `paper`), one kind's spellings make the pixels [`ODDS`] times likelier
+/// [`likeliest_kind`] must). For each chance of paper showing as ink the specks are
+/// weighed under ([`paper_chances`]): `Some` when, as specks ([`SPECKS`], paper showing
+/// as ink with that chance), one kind's spellings make the pixels [`ODDS`] times likelier
 /// than every spelling of another kind, blank paper and the word's box all inked; with
 /// the spelling and its box. The odds a speck counts for grow as paper is cleaner, and so
 /// do the odds asked for: a blurred speck covers several pixels, weighed as if each came
@@ -439,14 +444,16 @@ pub(crate) fn kind_as_printed(
     cap_px: f64,
     anchors: &[Anchor],
     foot: f64,
-    paper: f32,
-) -> Option<(IdKind, &'static str, Blob)> {
+) -> Vec<Option<(IdKind, &'static str, Blob)>> {
     let inked = ink_above(strip, level);
-    let (hit, miss) = weights((SPECKS.0, paper));
-    let odds = ODDS.ln() * hit / weights(SPECKS).0;
+    let papers: Vec<(f32, f32)> = paper_chances(strip, level)
+        .into_iter()
+        .map(|paper| weights((SPECKS.0, paper)))
+        .collect();
     let kinds = [IdKind::Rpps, IdKind::Finess, IdKind::Am];
-    // By kind: the best log-likelihood ratio against blank paper, the spelling, its box.
-    let mut best: [Option<(f32, &'static str, Blob)>; 3] = [None; 3];
+    // By paper and kind: the best log-likelihood ratio against blank paper, the spelling,
+    // its box.
+    let mut best: Vec<[Option<Weighed>; 3]> = vec![[None; 3]; papers.len()];
     for cap in [cap_px - 0.5, cap_px, cap_px + 0.5] {
         if cap < 4.0 {
             continue;
@@ -475,37 +482,46 @@ pub(crate) fn kind_as_printed(
                         .iter()
                         .filter(|&&(px, py)| inked(x + px as i64, y + py as i64))
                         .count() as f32;
-                    let llr = hits * hit + (pixels.len() as f32 - hits) * miss;
-                    if best[k].is_none_or(|b| llr > b.0) {
-                        let (x, y) = (x as usize, y as usize);
-                        let placed = Blob {
-                            x0: x,
-                            y0: y,
-                            x1: x + w as usize,
-                            y1: y + h as usize,
-                            area: 0,
-                        };
-                        best[k] = Some((llr, r.text, placed));
+                    let (x, y) = (x as usize, y as usize);
+                    let placed = Blob {
+                        x0: x,
+                        y0: y,
+                        x1: x + w as usize,
+                        y1: y + h as usize,
+                        area: 0,
+                    };
+                    for (best, &(hit, miss)) in best.iter_mut().zip(&papers) {
+                        let llr = hits * hit + (pixels.len() as f32 - hits) * miss;
+                        if best[k].is_none_or(|b| llr > b.0) {
+                            best[k] = Some((llr, r.text, placed));
+                        }
                     }
                 }
             }
         }
     }
-    let k = (0..3).max_by(|&a, &b| {
-        let llr = |i: usize| best[i].map_or(f32::MIN, |b| b.0);
-        llr(a).total_cmp(&llr(b))
-    })?;
-    let (llr, text, placed) = best[k]?;
-    let mut box_hits = 0.0f32;
-    for y in placed.y0..placed.y1 {
-        for x in placed.x0..placed.x1 {
-            box_hits += f32::from(u8::from(inked(x as i64, y as i64)));
+    let judged = |best: &[Option<Weighed>; 3], (hit, miss): (f32, f32)| {
+        let k = (0..3).max_by(|&a, &b| {
+            let llr = |i: usize| best[i].map_or(f32::MIN, |b| b.0);
+            llr(a).total_cmp(&llr(b))
+        })?;
+        let (llr, text, placed) = best[k]?;
+        let mut box_hits = 0.0f32;
+        for y in placed.y0..placed.y1 {
+            for x in placed.x0..placed.x1 {
+                box_hits += f32::from(u8::from(inked(x as i64, y as i64)));
+            }
         }
-    }
-    let all_ink = box_hits * hit + ((placed.w() * placed.h()) as f32 - box_hits) * miss;
-    let rival = (0..3)
-        .filter(|&j| j != k)
-        .filter_map(|j| best[j].map(|b| b.0))
-        .fold(all_ink.max(0.0), f32::max);
-    (llr - rival >= odds).then_some((kinds[k], text, placed))
+        let all_ink = box_hits * hit + ((placed.w() * placed.h()) as f32 - box_hits) * miss;
+        let rival = (0..3)
+            .filter(|&j| j != k)
+            .filter_map(|j| best[j].map(|b| b.0))
+            .fold(all_ink.max(0.0), f32::max);
+        let odds = ODDS.ln() * hit / weights(SPECKS).0;
+        (llr - rival >= odds).then_some((kinds[k], text, placed))
+    };
+    best.iter()
+        .zip(papers)
+        .map(|(best, weights)| judged(best, weights))
+        .collect()
 }

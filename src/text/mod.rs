@@ -189,29 +189,25 @@ pub fn read_texts(
         let foot = above.y(print.foot_mm);
         let mut found = None;
         'levels: for level in thresholds(&above.strip) {
-            let papers = legend::paper_chances(&above.strip, level);
-            for (&cap_mm, &paper) in print
-                .caps_mm
-                .iter()
-                .flat_map(|c| papers.iter().map(move |p| (c, p)))
-            {
-                match legend::kind_as_printed(
+            for &cap_mm in &print.caps_mm {
+                for named in legend::kind_as_printed(
                     &above.strip,
                     level,
                     &print.faces,
                     cap_mm * above.per_mm,
                     &anchors,
                     foot,
-                    paper,
                 ) {
-                    Some((k, text, placed)) if k == kind => {
-                        found.get_or_insert((text, placed, cap_mm));
+                    match named {
+                        Some((k, text, placed)) if k == kind => {
+                            found.get_or_insert((text, placed, cap_mm));
+                        }
+                        Some(_) => {
+                            found = None;
+                            break 'levels;
+                        }
+                        None => {}
                     }
-                    Some(_) => {
-                        found = None;
-                        break 'levels;
-                    }
-                    None => {}
                 }
             }
         }
