@@ -961,15 +961,23 @@ fn an_hri_read_unsurely_is_read_again_a_pixel_down_and_up_its_bars() {
 }
 
 /// Seed 269's page 291 (a bilevel page turned a quarter, a stamp's dotted line over the
-/// bars) and seed 149's page 412 (a grey stamp's capitals on the digits): misprinted RPPSs
-/// (…52 for …59, …18 for …15) read unsurely where the page's own decode puts the symbol,
-/// its quad measured where `locate::sample` reads a pixel, half a pixel before and above
-/// where the strips take it. Read again there, they read as printed, confidently, and the
-/// misprints are caught.
+/// bars): a misprinted RPPS (…52 for …59) read unsurely where the page's own decode puts
+/// the symbol, its quad measured where `locate::sample` reads a pixel, half a pixel before
+/// and above where the strips take it. Read again there, it reads as printed, confidently,
+/// and the misprint is caught.
 #[test]
 fn an_hri_read_unsurely_is_read_again_where_its_pixels_centres_put_it() {
     assert_decoded_hri_reads(269, 291, "fault_hri_mismatch", "10945622859", "10945622852");
-    assert_decoded_hri_reads(149, 412, "fault_hri_mismatch", "10668621815", "10668621818");
+}
+
+/// Seed 347's page 192 (a skewed 200 dpi page): a FINESS's digits printed at the paper's
+/// foot, cut through their middles by its edge, read unsurely as "600541437" for
+/// 690551437. Where the pixels' centres put the quad, the cut 9's top read as a clear 0,
+/// and the 4 as the value's 5: a false misprint. Read there, a misprint stands only as
+/// first read.
+#[test]
+fn an_hri_read_again_half_a_pixel_on_differs_only_as_first_read() {
+    assert_no_misprint_read(347, 192, "690551437", "skew");
 }
 
 /// The HRI of the symbol of `value` on page `index` (of `case`) of corpus `seed`, where
