@@ -111,63 +111,8 @@ pub fn read_texts(
             .get_or_init(|| Above::of(image, &symbols[i], dpi))
             .as_ref()
     };
-    // The decoder places a symbol's quad within a pixel or so of its bars' edges (blur
-    // moves the edge it finds), and a faint or crossed HRI may read clearly only where its
-    // strip is sampled a pixel lower or higher (seed 317 0014: a misprinted RPPS under a
-    // stamp, read as printed but unsurely where the decoder's quad put it, a pixel above
-    // the bars' true feet). An HRI read unsurely as the value or nearly (a misprint, or a
-    // digit or two unsure: [`NUDGED_DIFFERS`]) is read again, without its legend, with the
-    // quad moved a pixel down and up its bars ([`QUAD_NUDGES`]), and where its pixels'
-    // centres put it ([`pixel_centred`]: the decoder measures a quad where `locate::sample`
-    // reads a pixel, the strips take its value over the pixel's square, half a pixel on;
-    // seed 269 0291, a misprint read unsurely half a pixel off); the readings made
-    // confidently there stand when they are all the same. (An unsure
-    // reading is the costliest to make, every view and smoothing tried: read again
-    // whatever it read, the text of seed 113 took a third longer.)
     for ((read, symbol), hint) in reads.iter_mut().zip(symbols).zip(hints) {
-        let near_value = read.hri.as_deref().zip(*hint).is_some_and(|(r, v)| {
-            r.len() == v.len()
-                && r.bytes().zip(v.bytes()).filter(|(a, b)| a != b).count() <= NUDGED_DIFFERS
-        });
-        // A misprint read confidently must not hang on where the quad put the strip's
-        // samples either (seed 233 0395: a stamp's grey C over a 1 made a clear 3 of it
-        // where the decoder's quad lies; half a pixel on, where its pixels' centres put
-        // it, the 1 reads clearly, and the page failed on a false `hri_mismatch`): read
-        // as the value, confidently, with the quad moved half a pixel on and half a pixel
-        // back ([`PIXEL_CENTRE`]), it is left unsure. A false mismatch is worse than none.
-        if read.hri_confident {
-            let differs = near_value && read.hri.as_deref() != *hint;
-            let as_value = |moved_by: f64| {
-                let there = read_text_with(image, &moved(symbol, [moved_by; 2]), dpi, *hint, false);
-                there.hri_confident && there.hri.as_deref() == *hint
-            };
-            if differs && as_value(PIXEL_CENTRE) && as_value(-PIXEL_CENTRE) {
-                read.hri_confident = false;
-            }
-            continue;
-        }
-        if !near_value {
-            continue;
-        }
-        // Where the pixels' centres put the quad, a misprint stands only as the quad
-        // read it (seed 347 0192: digits a paper's edge cut through their middles, read
-        // unsurely as "600541437" for 690551437, read there "600551437", clearly).
-        let centred = read_text_with(image, &pixel_centred(symbol), dpi, *hint, false);
-        let as_read = centred.hri == read.hri || centred.hri.as_deref() == *hint;
-        let again: Vec<TextRead> = QUAD_NUDGES
-            .iter()
-            .map(|&px| read_text_with(image, &moved_down(symbol, px), dpi, *hint, false))
-            .chain(as_read.then_some(centred))
-            .filter(|r| r.hri_confident)
-            .collect();
-        if let Some(first) = again.first()
-            && again.iter().all(|r| r.hri == first.hri)
-        {
-            read.hri.clone_from(&first.hri);
-            read.hri_confident = true;
-            read.hri_height_mm = first.hri_height_mm;
-            read.hri_quad = first.hri_quad;
-        }
+        read_hri_again(image, symbol, dpi, *hint, read);
     }
     like_the_pages_legends(&above, &mut reads);
     let prints: Vec<LegendPrint> = reads.iter().filter_map(|r| r.legend_print).collect();
@@ -245,6 +190,72 @@ pub fn read_texts(
         }
     }
     reads
+}
+
+/// Reads again, a little off where the decoder put the symbol, an HRI `read` as the value
+/// `hint` or nearly (a misprint, or a digit or two unsure: [`NUDGED_DIFFERS`]), without its
+/// legend. The decoder places a quad within a pixel or so of its bars' edges (blur moves
+/// the edge it finds), and half a pixel from where the strips take a pixel
+/// ([`pixel_centred`]), so a faint or crossed HRI may read clearly only a little off.
+/// - Read unsurely, it is read with the quad moved a pixel down and up its bars
+///   ([`QUAD_NUDGES`]; seed 317 0014, a misprint under a stamp read unsurely a pixel above
+///   the bars' true feet) and where its pixels' centres put it (seed 269 0291); the
+///   readings made confidently there stand when they are all the same. Where the pixels'
+///   centres put it, a misprint stands only as first read (seed 347 0192: digits a
+///   paper's edge cut through their middles, read unsurely as "600541437" for 690551437,
+///   read there "600551437", clearly). (An unsure reading is the costliest to make, every
+///   view and smoothing tried: read again whatever it read, the text of seed 113 took a
+///   third longer.)
+/// - Read confidently as a misprint, it must not hang on where the quad put the strip's
+///   samples either (seed 233 0395: a stamp's grey C over a 1 made a clear 3 of it where
+///   the decoder's quad lies, and the page failed on a false `hri_mismatch`): read as the
+///   value, confidently, with the quad moved half a pixel on and half a pixel back
+///   ([`PIXEL_CENTRE`]), it is left unsure. A false mismatch is worse than none.
+fn read_hri_again(
+    image: &GrayImage,
+    symbol: &Symbol,
+    dpi: f64,
+    hint: Option<&str>,
+    read: &mut TextRead,
+) {
+    let Some((printed, value)) = read.hri.as_deref().zip(hint) else {
+        return;
+    };
+    let differing = printed
+        .bytes()
+        .zip(value.bytes())
+        .filter(|(a, b)| a != b)
+        .count();
+    if printed.len() != value.len() || differing > NUDGED_DIFFERS {
+        return;
+    }
+    let again = |s: &Symbol| read_text_with(image, s, dpi, hint, false);
+    if read.hri_confident {
+        let as_value = |r: TextRead| r.hri_confident && r.hri.as_deref() == hint;
+        if differing > 0
+            && as_value(again(&pixel_centred(symbol)))
+            && as_value(again(&moved(symbol, [-PIXEL_CENTRE; 2])))
+        {
+            read.hri_confident = false;
+        }
+        return;
+    }
+    let centred = again(&pixel_centred(symbol));
+    let as_read = centred.hri == read.hri || centred.hri.as_deref() == hint;
+    let confident: Vec<TextRead> = QUAD_NUDGES
+        .iter()
+        .map(|&px| again(&moved_down(symbol, px)))
+        .chain(as_read.then_some(centred))
+        .filter(|r| r.hri_confident)
+        .collect();
+    if let Some(first) = confident.first()
+        && confident.iter().all(|r| r.hri == first.hri)
+    {
+        read.hri.clone_from(&first.hri);
+        read.hri_confident = true;
+        read.hri_height_mm = first.hri_height_mm;
+        read.hri_quad = first.hri_quad;
+    }
 }
 
 /// Page pixels a symbol's quad is moved across its bars to read its HRI again.
