@@ -970,6 +970,15 @@ fn an_hri_read_unsurely_is_read_again_where_its_pixels_centres_put_it() {
     assert_decoded_hri_reads(269, 291, "fault_hri_mismatch", "10945622859", "10945622852");
 }
 
+/// Seed 293's page 411 (a faded 200 dpi fax): a misprinted RPPS (…61 for …68) whose
+/// digits the fax left as specks, read where the page's own decode puts the symbol as
+/// "45555553", no number near the value. Read again where its pixels' centres put the
+/// quad, it reads as printed, confidently, and the misprint is caught.
+#[test]
+fn an_hri_read_as_no_number_near_the_value_is_read_again_where_its_pixels_centres_put_it() {
+    assert_decoded_hri_reads(293, 411, "fault_hri_mismatch", "10605589968", "10605589961");
+}
+
 /// Seed 347's page 192 (a skewed 200 dpi page): a FINESS's digits printed at the paper's
 /// foot, cut through their middles by its edge, read unsurely as "600541437" for
 /// 690551437. Where the pixels' centres put the quad, the cut 9's top read as a clear 0,
