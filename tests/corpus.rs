@@ -979,6 +979,20 @@ fn an_hri_read_as_no_number_near_the_value_is_read_again_where_its_pixels_centre
     assert_decoded_hri_reads(293, 411, "fault_hri_mismatch", "10605589968", "10605589961");
 }
 
+/// Seed 149's page 191 (a 200 dpi page, motion-blurred, a stamp over the digits): a
+/// misprinted RPPS (…46 for …43) read unsurely as junk where its true quad puts it.
+/// Half a pixel off, the blurred 6 reads nearly as well as the value's 3, and the line
+/// reads as the value, confidently. Read again there, only a misprint stands, so the
+/// misprint is not hidden behind a confirmed value.
+#[test]
+fn an_hri_read_again_as_junk_is_not_confirmed_half_a_pixel_off() {
+    let read = text_at_truth(149, 191, "10274314243", "motion_blur");
+    assert!(
+        !(read.hri_confident && read.hri.as_deref() == Some("10274314243")),
+        "{read:?}"
+    );
+}
+
 /// Seed 347's page 192 (a skewed 200 dpi page): a FINESS's digits printed at the paper's
 /// foot, cut through their middles by its edge, read unsurely as "600541437" for
 /// 690551437. Where the pixels' centres put the quad, the cut 9's top read as a clear 0,
