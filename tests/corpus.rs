@@ -420,7 +420,11 @@ fn assert_hri_reads(seed: u64, index: u32, value: &str, printed: &str, degradati
 /// The HRI under `value`'s symbol (see [`text_at_truth`]) reads as no other number
 /// confidently: no misprint is reported.
 fn assert_no_misprint_read(seed: u64, index: u32, value: &str, degradation: &str) {
-    let read = text_at_truth(seed, index, value, degradation);
+    assert_no_misprint(&text_at_truth(seed, index, value, degradation), value);
+}
+
+/// `read`'s HRI reads as no other number than `value` confidently.
+fn assert_no_misprint(read: &ordoscan::text::TextRead, value: &str) {
     assert!(
         !read.hri_confident || read.hri.as_deref() == Some(value),
         "{read:?}"
@@ -934,18 +938,8 @@ fn a_misprint_a_view_only_blurs_towards_the_value_is_read() {
 /// clearly: the reading that differs is left unsure, and the page passes.
 #[test]
 fn a_misprint_read_only_where_the_quad_lies_is_left_unsure() {
-    let (g, image, symbols) = page_decoded(233, 395, "sticker");
-    let hints: Vec<Option<&str>> = symbols.iter().map(|s| Some(s.value.as_str())).collect();
-    let reads = ordoscan::text::read_texts(&image, &symbols, g.truth.dpi, &hints);
-    let at = symbols
-        .iter()
-        .position(|s| s.value == "10702019307")
-        .expect("the RPPS is decoded");
-    let read = &reads[at];
-    assert!(
-        !read.hri_confident || read.hri.as_deref() == Some("10702019307"),
-        "{read:?}"
-    );
+    let value = "10702019307";
+    assert_no_misprint(&text_decoded(233, 395, "sticker", value), value);
 }
 
 /// Seed 317's page 14 (a faded, rotated page, a stamp over the digits): a misprinted RPPS
@@ -1006,15 +1000,22 @@ fn an_hri_read_again_half_a_pixel_on_differs_only_as_first_read() {
 /// The HRI of the symbol of `value` on page `index` (of `case`) of corpus `seed`, where
 /// the page's own decode puts the symbol: read confidently as `printed`.
 fn assert_decoded_hri_reads(seed: u64, index: u32, case: &str, value: &str, printed: &str) {
+    let read = text_decoded(seed, index, case, value);
+    assert_eq!(read.hri.as_deref(), Some(printed), "{read:?}");
+    assert!(read.hri_confident, "{read:?}");
+}
+
+/// The legend and HRI read around `value`'s symbol on page `index` (of `case`) of corpus
+/// `seed`, with the page's other symbols, all where the page's own decode puts them and
+/// their values as hints (as `ordoscan scan` reads them).
+fn text_decoded(seed: u64, index: u32, case: &str, value: &str) -> ordoscan::text::TextRead {
     let (g, image, symbols) = page_decoded(seed, index, case);
     let hints: Vec<Option<&str>> = symbols.iter().map(|s| Some(s.value.as_str())).collect();
-    let reads = ordoscan::text::read_texts(&image, &symbols, g.truth.dpi, &hints);
     let at = symbols
         .iter()
         .position(|s| s.value == value)
         .expect("the symbol is decoded");
-    assert_eq!(reads[at].hri.as_deref(), Some(printed), "{:?}", reads[at]);
-    assert!(reads[at].hri_confident, "{:?}", reads[at]);
+    ordoscan::text::read_texts(&image, &symbols, g.truth.dpi, &hints).swap_remove(at)
 }
 
 /// Seed 283's page 196 (a 200 dpi fax): a stamp frame's black top edge runs under a clear

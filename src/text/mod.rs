@@ -267,12 +267,13 @@ fn take_hri(read: &mut TextRead, again: &TextRead) {
 /// How many places `printed` differs from `value` in, when as long and no more than
 /// [`NUDGED_DIFFERS`].
 fn near_value(printed: &str, value: &str) -> Option<usize> {
-    let differing = printed
-        .bytes()
-        .zip(value.bytes())
-        .filter(|(a, b)| a != b)
-        .count();
+    let differing = differing_places(printed.as_bytes(), value.as_bytes());
     (printed.len() == value.len() && differing <= NUDGED_DIFFERS).then_some(differing)
+}
+
+/// How many places `a` and `b` differ in, over the shorter one's length.
+fn differing_places(a: &[u8], b: &[u8]) -> usize {
+    a.iter().zip(b).filter(|(x, y)| x != y).count()
 }
 
 /// Reads again an HRI `read` unsurely as no number near the value, where its pixels'
@@ -2132,12 +2133,12 @@ fn read_digits(
 /// once at most.
 fn one_place_off(digits: &str, value: &str) -> bool {
     let (d, v) = (digits.as_bytes(), value.as_bytes());
-    let differ = |a: &[u8], b: &[u8]| a.iter().zip(b).filter(|(x, y)| x != y).count();
     let n = d.len();
     n == v.len()
         && n > 1
-        && differ(d, v) >= OFF_DIFFERS
-        && (differ(&d[1..], &v[..n - 1]) <= 1 || differ(&d[..n - 1], &v[1..]) <= 1)
+        && differing_places(d, v) >= OFF_DIFFERS
+        && (differing_places(&d[1..], &v[..n - 1]) <= 1
+            || differing_places(&d[..n - 1], &v[1..]) <= 1)
 }
 
 /// Places a reading one place off differs from the value in at least.
