@@ -987,6 +987,23 @@ fn an_hri_read_again_as_junk_is_not_confirmed_half_a_pixel_off() {
     );
 }
 
+/// The same page, where its own decode puts the symbol: read again where the pixels'
+/// centres put it, the stamped first digits read unsurely, the misprinted 6 as a 6.
+/// Smoothed, the line reads as the value's but for the 6, confidently, and the misprint
+/// is caught.
+#[test]
+fn a_smoothed_line_may_differ_once_where_the_line_read_before_did() {
+    assert_decoded_hri_reads(149, 191, "fault_hri_mismatch", "10274314243", "10274314246");
+}
+
+/// Seed 227's page 225 (a motion-blurred 300 dpi page folded across a FINESS's digits):
+/// the fold's line made 7s of two 2s, read so as sampled and smoothed. Two places differ:
+/// no misprint is read.
+#[test]
+fn a_smoothed_line_differing_in_two_places_is_no_misprint() {
+    assert_no_misprint_read(227, 225, "230724130", "fold");
+}
+
 /// Seed 347's page 192 (a skewed 200 dpi page): a FINESS's digits printed at the paper's
 /// foot, cut through their middles by its edge, read unsurely as "600541437" for
 /// 690551437. Where the pixels' centres put the quad, the cut 9's top read as a clear 0,

@@ -1131,7 +1131,12 @@ fn read_text_with(
     }
     // Digits that a faded fax left as specks run together again when the strip is
     // smoothed, the more passes the more broken they are; what smoothing joins may also
-    // look like another digit, so these readings only confirm the value.
+    // look like another digit, so these readings confirm the value, or differ from it in
+    // one place only, where the unsure reading before read the same digit (seed 149 0191,
+    // re-read where its pixels' centres put it: a stamp's grey capitals over the first
+    // digits of a blurred RPPS left them unsure, the misprinted 6 at its end read as a
+    // 6; smoothed, the stamped digits read as the value's and the 6 again. A fold's line
+    // through a blurred FINESS, seed 227 0225, made 7s of two 2s, as read and smoothed).
     // Not over a digit the strip as sampled clearly reads as another: smoothing runs a
     // pen's stroke into the digit it crosses, and a misprinted 2 so crossed came out a
     // clear 9, the value's (seed 67 0383). Nor when a view read other digits clearly
@@ -1141,8 +1146,10 @@ fn read_text_with(
             .zip(first.as_ref())
             .is_some_and(|(value, f)| clearly_contrary(&unshifted_strip, &hri_search, &f.1, value));
     if !first.as_ref().is_some_and(|f| f.2) && !contrary {
+        let earlier = first.as_ref().map(|f| f.1.clone());
+        let differ = earlier.as_deref().map_or(Differ::Nowhere, Differ::OnceAsIn);
         on_smoothed(&unshifted_strip, HRI_SMOOTHINGS, |smooth| {
-            out.hri_seen |= read_strip(&Greyless::of(smooth), Differ::Nowhere, &mut first);
+            out.hri_seen |= read_strip(&Greyless::of(smooth), differ, &mut first);
             first.as_ref().is_some_and(|f| f.2).then_some(())
         });
     }
@@ -1250,6 +1257,10 @@ enum Differ<'a> {
     /// a character, two characters run together) holds a digit at the same place counted
     /// from the end it agrees with up to that digit.
     AsIn(&'a str),
+    /// As [`Differ::AsIn`], in one place only: a smoothed view, which may have made
+    /// strokes of a mark's (a fold's line made 7s of two 2s, seed 227 0225), but settles
+    /// digits a stamp left unsure.
+    OnceAsIn(&'a str),
 }
 
 impl Differ<'_> {
@@ -1259,6 +1270,12 @@ impl Differ<'_> {
             _ if digits == value => true,
             Differ::Anywhere => true,
             Differ::Nowhere => false,
+            // A Corsican FINESS's letter ("2A…") reads as no digit, or as a digit by chance.
+            Differ::OnceAsIn(plain) => {
+                value.bytes().all(|c| c.is_ascii_digit())
+                    && differing_places(digits.as_bytes(), value.as_bytes()) == 1
+                    && Differ::AsIn(plain).allows(digits, value)
+            }
             Differ::AsIn(plain) => {
                 let (d, p) = (digits.as_bytes(), plain.as_bytes());
                 let aligned = |i: usize| {
