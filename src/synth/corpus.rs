@@ -192,6 +192,12 @@ fn hri_text(rng: &mut Rng, value: &str) -> String {
 /// Generates page `index` of the corpus of `seed`, at most `max_dpi` (a smaller committed
 /// corpus caps the resolution; the other random choices do not change).
 pub fn generate(seed: u64, index: u32, max_dpi: f64) -> Generated {
+    generate_in(seed, index, max_dpi, &Typeface::ALL)
+}
+
+/// [`generate`], with the legends and HRIs printed in one of `faces` (the same pages
+/// whatever the faces: a face is picked with one draw, however many there are).
+pub fn generate_in(seed: u64, index: u32, max_dpi: f64, faces: &[Typeface]) -> Generated {
     let mut rng = Rng::for_item(seed, u64::from(index));
     let case = weighted(&mut rng, &CASES).to_owned();
     let group = case.starts_with("group");
@@ -273,7 +279,7 @@ pub fn generate(seed: u64, index: u32, max_dpi: f64) -> Generated {
         rng.range(4.0, 10.0)
     };
     let style = TextStyle {
-        typeface: *rng.pick(&Typeface::ALL),
+        typeface: *rng.pick(faces),
         legend_mm: rng.range(1.2, 3.0),
         hri_mm: rng.range(2.0, 3.2),
     };
@@ -908,6 +914,47 @@ mod tests {
             }
         }
         assert!(grey_symbols > 30);
+    }
+
+    #[test]
+    fn a_corpus_in_the_office_faces_is_the_same_pages_printed_otherwise() {
+        let mut redrawn = 0;
+        for i in 1..=6 {
+            let (dejavu, office) = (
+                generate(11, i, 200.0),
+                generate_in(11, i, 200.0, &Typeface::OFFICE),
+            );
+            assert_eq!(dejavu.truth, office.truth, "page {i}");
+            redrawn += usize::from(dejavu.bytes != office.bytes);
+        }
+        assert!(redrawn >= 5, "{redrawn} of 6 pages redrawn");
+    }
+
+    /// Rows of `face`'s digits drawn at `cap` pixels.
+    fn digit_rows(face: Typeface, cap: f64) -> (u32, u32) {
+        let mut img = GrayImage::from_pixel(600, 120, Luma([255]));
+        crate::synth::draw_text(&mut img, face, 10.0, 40.0, cap, "1023456789");
+        let ink: Vec<u32> = (0..img.height())
+            .filter(|&y| (0..img.width()).any(|x| img.get_pixel(x, y).0[0] < 128))
+            .collect();
+        (ink[0], ink[ink.len() - 1])
+    }
+
+    #[test]
+    fn the_office_faces_print_digits_as_high_and_where_dejavu_does() {
+        for cap in [20.0, 40.0] {
+            let (top, foot) = digit_rows(Typeface::Sans, cap);
+            // Within a twentieth of the height (DejaVu's capitals start a little below
+            // where they are asked to).
+            let near = |a: u32, b: u32| f64::from(a.abs_diff(b)) <= (0.05 * cap).max(1.0);
+            for face in Typeface::OFFICE {
+                let (t, f) = digit_rows(face, cap);
+                assert!(
+                    near(t, top) && near(f, foot),
+                    "{face:?} at {cap}: {t}..{f}, DejaVu {top}..{foot}"
+                );
+            }
+        }
     }
 
     #[test]
