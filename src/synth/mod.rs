@@ -83,6 +83,19 @@ impl Typeface {
         Typeface::Serif,
     ];
 
+    /// Every face the text reader knows: [`Typeface::ALL`] and [`Typeface::OFFICE`].
+    pub const READ: [Typeface; 9] = [
+        Typeface::Sans,
+        Typeface::SansBold,
+        Typeface::Condensed,
+        Typeface::Mono,
+        Typeface::Serif,
+        Typeface::OfficeSans,
+        Typeface::OfficeSansBold,
+        Typeface::OfficeSerif,
+        Typeface::OfficeMono,
+    ];
+
     /// The faces office software prints in (Arial, Times New Roman, Courier New), as
     /// their metric clones: the text reader's glyphs are rendered from [`Typeface::ALL`]
     /// only, and a corpus printed in these measures how far that carries

@@ -6,7 +6,7 @@
 //! rotated, skewed or photographed symbol reads like an upright one. In each strip the
 //! line of text nearest the bars and overlapping the symbol is taken (left-aligned or
 //! centred alike). The legend is matched as a whole line against the known spellings
-//! rendered from the DejaVu faces ([`legend`]); the HRI is cut into characters (touching
+//! rendered from the DejaVu and office faces ([`legend`]); the HRI is cut into characters (touching
 //! ones split at their faintest column) and each is classified as a digit against
 //! reference glyphs rendered at start-up ([`glyphs`]). Pure Rust, no OCR engine.
 //!
@@ -72,7 +72,7 @@ pub struct TextRead {
 /// start, and across them from the bars' top, negative above).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct LegendPrint {
-    /// Of [`crate::synth::Typeface::ALL`], the face it looks most like.
+    /// Of [`crate::synth::Typeface::READ`], the face it looks most like.
     face: usize,
     /// Cap height, mm.
     cap_mm: f64,
@@ -592,7 +592,7 @@ fn specks_print(aboves: &[&Above]) -> Option<PagePrint> {
     }
     let line = line?;
     Some(PagePrint {
-        faces: (0..crate::synth::Typeface::ALL.len()).collect(),
+        faces: (0..crate::synth::Typeface::READ.len()).collect(),
         caps_mm: (0..=SPECKS_TALLER)
             .map(|more| (line.cap_px + more as f64) / per_mm)
             .collect(),
