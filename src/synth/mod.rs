@@ -128,30 +128,33 @@ impl Typeface {
 }
 
 impl Typeface {
-    /// How far below the top of the box imageproc draws in the face's capitals start, as
-    /// a share of the scale it is drawn at (the face's ascent to descent).
-    fn cap_drop_em(self) -> f64 {
-        if self.is_dejavu() {
-            return 0.2;
-        }
-        let (ascent, cap, height) = self.vertical_units();
-        (ascent - cap) / height
-    }
-
-    fn is_dejavu(self) -> bool {
+    pub(crate) fn is_dejavu(self) -> bool {
         Typeface::ALL.contains(&self)
     }
 
-    /// The share of the scale it is drawn at that [`draw_text`] takes the face's capitals
-    /// to fill. The DejaVu faces' [`CAP_HEIGHT_EM`] draws their capitals at 0.86 of the
-    /// size asked for; the other faces are drawn as high as DejaVu's.
-    fn cap_height_em(self) -> f64 {
+    /// How [`draw_text`] scales the face: the share of the scale it is drawn at (the
+    /// face's ascent to descent) its capitals fill, and how far below the top of the box
+    /// imageproc draws in they start, as a share of that scale. The DejaVu faces'
+    /// [`CAP_HEIGHT_EM`] draws their capitals at 0.86 of the size asked for; the other
+    /// faces are drawn as high as DejaVu's. Measured once per face.
+    fn scaling(self) -> (f64, f64) {
         if self.is_dejavu() {
-            return CAP_HEIGHT_EM;
+            return (CAP_HEIGHT_EM, 0.2);
         }
-        let (_, cap, height) = self.vertical_units();
-        let (_, dejavu_cap, dejavu_height) = Typeface::Sans.vertical_units();
-        cap / height * CAP_HEIGHT_EM / (dejavu_cap / dejavu_height)
+        static OFFICE: std::sync::OnceLock<[(f64, f64); Typeface::OFFICE.len()]> =
+            std::sync::OnceLock::new();
+        let office = OFFICE.get_or_init(|| {
+            let (_, dejavu_cap, dejavu_height) = Typeface::Sans.vertical_units();
+            Typeface::OFFICE.map(|face| {
+                let (ascent, cap, height) = face.vertical_units();
+                (
+                    cap / height * CAP_HEIGHT_EM / (dejavu_cap / dejavu_height),
+                    (ascent - cap) / height,
+                )
+            })
+        });
+        let i = Typeface::OFFICE.iter().position(|&f| f == self);
+        i.map_or((CAP_HEIGHT_EM, 0.2), |i| office[i])
     }
 
     /// The face's ascent, capital height and ascent to descent, in font units.
@@ -303,9 +306,10 @@ const CAP_HEIGHT_EM: f64 = 0.73;
 
 /// Draws `text` with its capitals' top at (`x`, `y`) pixels, `size` pixels cap height.
 pub fn draw_text(img: &mut GrayImage, typeface: Typeface, x: f64, y: f64, size: f64, text: &str) {
-    let em = size / typeface.cap_height_em();
-    // imageproc places the em box top at y; capitals start about 0.2 em below it.
-    let top = y - em * typeface.cap_drop_em();
+    let (cap_share, drop) = typeface.scaling();
+    let em = size / cap_share;
+    // imageproc places the em box top at y; capitals start `drop` (about 0.2) em below it.
+    let top = y - em * drop;
     imageproc::drawing::draw_text_mut(
         img,
         Luma([0]),

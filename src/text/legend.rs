@@ -141,7 +141,7 @@ const OFFICE_CAP_PX: f64 = 10.0;
 /// page's other legend looked most like Liberation Serif, came out likelier as
 /// "N° R.P.P.S.", and the misprint was hidden.
 fn dejavu(r: &&Reference) -> bool {
-    r.face < Typeface::ALL.len()
+    Typeface::READ[r.face].is_dejavu()
 }
 
 /// The size [`references`] are rendered at for capitals `cap_px` high, in half pixels.
@@ -159,12 +159,13 @@ fn references(cap_px: f64) -> Arc<Vec<Reference>> {
         return r;
     }
     let mut refs = Vec::new();
+    // Indices into [`Typeface::READ`], whose first faces are [`Typeface::ALL`].
+    let faces = if f64::from(key) / 2.0 >= OFFICE_CAP_PX {
+        &Typeface::READ[..]
+    } else {
+        &Typeface::ALL[..]
+    };
     for (text, _) in SPELLINGS {
-        let faces = if f64::from(key) / 2.0 >= OFFICE_CAP_PX {
-            &Typeface::READ[..]
-        } else {
-            &Typeface::ALL[..]
-        };
         for (face, &typeface) in faces.iter().enumerate() {
             let ink = from_image(&render(typeface, text, f64::from(key) / 2.0));
             if let Some(bbox) = ink_box(&ink, REFERENCE_INK) {
@@ -479,13 +480,14 @@ pub(crate) fn kind_as_printed(
     // By paper and kind: the best log-likelihood ratio against blank paper, the spelling,
     // its box.
     let mut best: Vec<[Option<Weighed>; 3]> = vec![[None; 3]; papers.len()];
+    let any_face = !faces.iter().any(|&f| Typeface::READ[f].is_dejavu());
     for cap in [cap_px - 0.5, cap_px, cap_px + 0.5] {
         if cap < 4.0 {
             continue;
         }
         for r in references(cap)
             .iter()
-            .filter(|r| faces.contains(&r.face) || !faces.iter().any(|&f| f < Typeface::ALL.len()))
+            .filter(|r| any_face || faces.contains(&r.face))
             .filter(dejavu)
         {
             let Some(k) = SPELLINGS
