@@ -22,7 +22,7 @@ pub(crate) mod strip;
 
 use image::GrayImage;
 
-use self::glyphs::{Guess, classify, split};
+use self::glyphs::{Guess, Hand, classify, hand_of, split};
 use self::strip::{
     Blob, Frame, Search, Strip, TextLine, blobs, centred, dot, nearest_line, thresholds,
 };
@@ -1228,9 +1228,10 @@ fn clearly_contrary(strip: &Strip, search: &Search, plain: &str, value: &str) ->
             return false;
         };
         let chars = characters(strip, &line, level);
+        let hand = line_hand(strip, &chars, line.cap_px);
         chars.len() == value.len()
             && differing.iter().any(|&(i, p, v)| {
-                classify(strip, &chars[i], line.cap_px).is_some_and(|g| {
+                classify(strip, &chars[i], line.cap_px, hand).is_some_and(|g| {
                     g.digit == p && g.by_digit[usize::from(v)] - g.distance() >= CONTRARY_LEAD
                 })
             })
@@ -1514,6 +1515,23 @@ fn cut_to_value(band: &Strip, line: &TextLine, level: f32, value: &str) -> Optio
     if !value.bytes().all(|c| c.is_ascii_digit()) {
         return None;
     }
+    let dejavu = cut_to_value_in(band, line, level, value, Hand::DEJAVU);
+    match line_hand(band, &line.tall, line.cap_px) {
+        hand if hand != Hand::DEJAVU && dejavu.as_deref() != Some(value) => {
+            cut_to_value_in(band, line, level, value, hand).or(dejavu)
+        }
+        _ => dejavu,
+    }
+}
+
+/// [`cut_to_value`] with the cut's characters read in `hand`.
+fn cut_to_value_in(
+    band: &Strip,
+    line: &TextLine,
+    level: f32,
+    value: &str,
+    hand: Hand,
+) -> Option<String> {
     let want: Vec<u8> = value.bytes().map(|c| c - b'0').collect();
     let b = line.bbox;
     let inked = |x: usize| (b.y0..b.y1).any(|y| band.at(x, y) > level);
@@ -1548,7 +1566,7 @@ fn cut_to_value(band: &Strip, line: &TextLine, level: f32, value: &str) -> Optio
                 y1: rows.end,
                 area: 0,
             };
-            cells[j][span] = classify(band, &cell, line.cap_px);
+            cells[j][span] = classify(band, &cell, line.cap_px, hand);
         }
     }
     // best[i][k]: least summed distance of the first i digits cut from runs 0..k, and
@@ -1928,7 +1946,10 @@ fn characters(strip: &Strip, line: &TextLine, level: f32) -> Vec<Blob> {
 }
 
 /// The digits of an HRI line and whether they were read clearly; `None` when the line is
-/// not a row of digits.
+/// not a row of digits. The line is read in the DejaVu faces; when its characters look
+/// more like an office face's ([`hand_of`]) and that reading does not confirm the value
+/// `hint`, in that face, and that reading is kept when it is clear, or when the DejaVu
+/// faces read no row of digits. Without a value, the line is read in its hand.
 fn read_digits(
     greyless: &Greyless,
     line: &TextLine,
@@ -1936,11 +1957,43 @@ fn read_digits(
     hint: Option<&str>,
 ) -> Option<(String, bool)> {
     let strip = greyless.strip;
-    let mut chars = characters(strip, line, level);
-    let mut guesses: Vec<Guess> = chars
+    let chars = characters(strip, line, level);
+    let guesses: Vec<Guess> = chars
         .iter()
-        .map(|b| classify(strip, b, line.cap_px))
+        .map(|b| classify(strip, b, line.cap_px, Hand::DEJAVU))
         .collect::<Option<_>>()?;
+    let hand = hand_of(&guesses);
+    let read_in = |hand: Hand| {
+        let guesses = guesses.iter().map(|g| g.in_hand(hand)).collect();
+        read_digits_in(greyless, line, level, hint, chars.clone(), guesses, hand)
+    };
+    if hand == Hand::DEJAVU || hint.is_none() {
+        return read_in(hand);
+    }
+    let dejavu = read_in(Hand::DEJAVU);
+    if dejavu
+        .as_ref()
+        .is_some_and(|(d, clear)| *clear && hint == Some(d.as_str()))
+    {
+        return dejavu;
+    }
+    match read_in(hand) {
+        Some(office) if office.1 || dejavu.is_none() => Some(office),
+        _ => dejavu,
+    }
+}
+
+/// [`read_digits`] of the line's characters `chars`, read as `guesses` in `hand`.
+fn read_digits_in(
+    greyless: &Greyless,
+    line: &TextLine,
+    level: f32,
+    hint: Option<&str>,
+    mut chars: Vec<Blob>,
+    mut guesses: Vec<Guess>,
+    hand: Hand,
+) -> Option<(String, bool)> {
+    let strip = greyless.strip;
     let value: Option<&str> = hint.filter(|h| h.bytes().all(|c| c.is_ascii_digit()));
     // A line longer than an HRI can be has taken in marks at its ends (a stamp's letters
     // in the same band): characters that are no digit, or taller than the line's clear
@@ -1990,6 +2043,7 @@ fn read_digits(
         &mut chars,
         &mut guesses,
         value.map(str::len),
+        hand,
     );
     if guesses.len() > HRI_MAX_DIGITS {
         return None;
@@ -2062,7 +2116,7 @@ fn read_digits(
     let grey_made = |i: usize, v: u8| {
         let clearly_other = against(&guesses[i], v) == Against::Differs;
         greyless.views().any(|c| {
-            classify(c, &chars[i], line.cap_px).is_some_and(|g| {
+            classify(c, &chars[i], line.cap_px, hand).is_some_and(|g| {
                 against(&g, v) == Against::Agrees
                     && !(clearly_other && (is_far(&g) || g.digit == guesses[i].digit))
             })
@@ -2145,6 +2199,15 @@ fn read_digits(
     Some((digits, confident))
 }
 
+/// The hand the characters `chars` of a line of `strip` are printed in ([`hand_of`]).
+fn line_hand(strip: &Strip, chars: &[Blob], cap_px: f64) -> Hand {
+    let guesses: Vec<Guess> = chars
+        .iter()
+        .filter_map(|b| classify(strip, b, cap_px, Hand::DEJAVU))
+        .collect();
+    hand_of(&guesses)
+}
+
 /// Whether `digits`, as long as `value`, differs from it in [`OFF_DIFFERS`] places or
 /// more but, moved one place either way, agrees with it everywhere the two overlap but
 /// once at most.
@@ -2225,6 +2288,7 @@ fn fill_gaps(
     chars: &mut Vec<Blob>,
     guesses: &mut Vec<Guess>,
     want: Option<usize>,
+    hand: Hand,
 ) -> Vec<bool> {
     let as_found = vec![false; chars.len()];
     if chars.len() < 3 {
@@ -2305,7 +2369,7 @@ fn fill_gaps(
         if strip.ink_rows(xs, above, level).is_some() && foot + rows(HANGING[1]) <= y1 {
             return None;
         }
-        classify(strip, &cell, line.cap_px).map(|g| (cell, g))
+        classify(strip, &cell, line.cap_px, hand).map(|g| (cell, g))
     };
     let better = |a: Option<(Blob, Guess)>, b: Option<(Blob, Guess)>| match (a, b) {
         (Some(a), Some(b)) => Some(if b.1.distance() < a.1.distance() {

@@ -250,10 +250,9 @@ fn clear_guesses(digits: &str) -> Vec<Guess> {
     digits
         .bytes()
         .map(|c| {
-            let digit = c - b'0';
             let mut by_digit = [0.5; 10];
-            by_digit[usize::from(digit)] = 0.1;
-            Guess { digit, by_digit }
+            by_digit[usize::from(c - b'0')] = 0.1;
+            Guess::new(by_digit)
         })
         .collect()
 }
