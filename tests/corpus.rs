@@ -462,6 +462,17 @@ fn a_misprinted_hri_in_an_office_face_is_read_as_printed() {
     }
 }
 
+/// Seed 7 page 35: a blurred 300 dpi FINESS whose ink spread joined its digits in twos
+/// under a stamp, and seed 283 page 75, an AM number on a fax under a signature: cut into
+/// the value's digits from its runs of ink columns, each line had a run as wide as two
+/// digits that no cut could split. Such a run is cut at its faintest column, and the
+/// lines read as their values.
+#[test]
+fn a_run_of_ink_as_wide_as_two_digits_is_cut_in_two() {
+    assert_hri_confirms(7, 35, "150406759", "ink_spread");
+    assert_hri_confirms(283, 75, "941098519", "signature");
+}
+
 /// The HRI under `value`'s symbol (see [`text_at_truth`]) reads as the value, confidently.
 fn assert_hri_confirms(seed: u64, index: u32, value: &str, degradation: &str) {
     assert_hri_reads(seed, index, value, value, degradation);

@@ -196,16 +196,6 @@ pub(crate) fn hand_of(guesses: &[Guess]) -> Hand {
             .sum::<f32>()
     };
     let dejavu = total(Hand::DEJAVU);
-    if std::env::var("ORDOSCAN_TRACE").is_ok() {
-        eprintln!(
-            "HAND n={} {:?}",
-            near.len(),
-            std::iter::once(Hand::DEJAVU)
-                .chain(OFFICE_HANDS)
-                .map(|h| total(h) / near.len().max(1) as f32)
-                .collect::<Vec<_>>()
-        );
-    }
     OFFICE_HANDS
         .map(|h| (h, total(h)))
         .into_iter()

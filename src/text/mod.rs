@@ -1494,6 +1494,8 @@ const CUT_OVER: f64 = 0.5;
 /// this share of the cap height is a speck beside it, not a stroke of it.
 const SPECK_RUN: f64 = 0.3;
 
+/// A run of ink columns at least this wide, in cap heights, is cut in two.
+const SPLIT_WIDE: f64 = 0.9;
 /// Most runs of ink columns one character may be cut from.
 const CUT_RUNS: usize = 4;
 /// Widest a character cut from runs may be, in cap heights.
@@ -1501,7 +1503,8 @@ const CUT_WIDE: f64 = 1.1;
 
 /// The line `line` of `band` cut into the value's digits (`None` for a value that is not
 /// all digits): its columns of ink fall in runs (a serif 0 whose thin top and bottom a
-/// threshold took away is two), and of every way of cutting the runs into as many
+/// threshold took away is two; two digits whose columns touch are one, cut in two at its
+/// faintest column when it is as wide as two, [`SPLIT_WIDE`]), and of every way of cutting the runs into as many
 /// characters as the value has digits, each a few runs at most and no wider than a
 /// digit, the one whose characters read nearest the value's digits is read. The value
 /// when each character reads as the value's digit ([`Against::Agrees`]); when all do
@@ -1543,6 +1546,24 @@ fn cut_to_value_in(
                 _ => runs.push((x, x + 1)),
             }
         }
+    }
+    // A run as wide as two digits is two characters whose columns touch (a serif face's
+    // digits on a fax, thick strokes close together): it is cut at its faintest column
+    // between a third and two thirds of the way along.
+    let column = |x: usize| (b.y0..b.y1).map(|y| band.at(x, y)).sum::<f32>();
+    let mut k = 0;
+    while k < runs.len() {
+        let (x0, x1) = runs[k];
+        if ((x1 - x0) as f64) < SPLIT_WIDE * line.cap_px {
+            k += 1;
+            continue;
+        }
+        let w = x1 - x0;
+        let cut = (x0 + w / 3..x1 - w / 3)
+            .min_by(|&a, &c| column(a).total_cmp(&column(c)))
+            .unwrap_or(x0 + w / 2);
+        runs[k] = (x0, cut);
+        runs.insert(k + 1, (cut, x1));
     }
     let (m, n) = (runs.len(), want.len());
     if m < n || n == 0 {
