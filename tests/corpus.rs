@@ -1587,3 +1587,27 @@ fn a_line_like_another_kinds_legend_is_not_confirmed_as_the_page_prints_them() {
         Some(IdKind::Finess)
     );
 }
+
+/// Office seed 19's page 456: a fax whose second FINESS ink spread ran into solid blocks
+/// but a few bars, under a clear "26 097 7806". Its texture made 21 cells, too few to be
+/// measured as an unreadable symbol, and the page passed with the one FINESS that
+/// decoded. Its digits are now read, and the page fails as ambiguous.
+#[test]
+fn a_symbol_ink_ran_into_blocks_is_read_from_its_digits() {
+    let g = corpus::generate_in(19, 456, 600.0, &Typeface::OFFICE);
+    assert_eq!(g.truth.case, "fault_two_finess");
+    let page = ingest::Page {
+        image: ingest::decode_first(&g.bytes).expect("the page decodes"),
+        dpi: g.truth.dpi,
+        dpi_source: ordoscan::report::DpiSource::File,
+    };
+    let mut records = process_page(&page, "0456", 1, ReadSettings::default(), Rules::default());
+    let report = records.remove(0).report;
+    let recovered: Vec<(&str, &str)> = report
+        .symbols
+        .iter()
+        .map(|s| (s.value.as_str(), s.read_from.as_str()))
+        .collect();
+    assert!(recovered.contains(&("260977806", "hri")), "{recovered:?}");
+    assert_eq!(report.verdict, ordoscan::report::Verdict::Fail);
+}

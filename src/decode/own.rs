@@ -251,16 +251,26 @@ const HALFWAY_CELLS: usize = 20;
 /// unreadable symbol rather than text or a picture.
 const UNREAD_PARTS: usize = 4;
 
+/// Texture cells of a candidate on a noisy page that make it worth reading again with
+/// thick lines (a symbol's texture: text and rules under noise make small candidates).
+const SMEARED_CELLS: usize = 40;
+
 /// Texture cells of a candidate whose lines met no head or tail at all that still make it
 /// worth measuring as an unreadable symbol: a blurred fax runs a symbol's bars together
-/// (no start or stop pattern is left) and leaves the digits under it readable.
-const SMEARED_CELLS: usize = 40;
+/// (no start or stop pattern is left) and leaves the digits under it readable. Half what
+/// a noisy page's retry needs: where ink spread closed most spaces, only the symbol's
+/// few bars still apart make texture (office seed 19 0456, a fax's second FINESS, 21
+/// cells); what is measured counts only when the digits under it read, clearly, as a
+/// number with a valid key.
+const SMEARED_UNREAD_CELLS: usize = 20;
 
 /// Whether a candidate that read nothing may be a symbol whose bars ran together: large,
 /// longer than high, and no longer than the longest identifier symbol at 600 dpi (its
 /// measure walks every row, so a page-wide texture is not measured).
 fn smeared(c: &Candidate) -> bool {
-    c.cells >= SMEARED_CELLS && c.half_height < c.half_length && c.half_length <= SMEARED_MAX_HALF
+    c.cells >= SMEARED_UNREAD_CELLS
+        && c.half_height < c.half_length
+        && c.half_length <= SMEARED_MAX_HALF
 }
 
 /// Half the length of the longest symbol worth measuring when smeared, pixels: 220

@@ -703,14 +703,20 @@ pub fn read_unreadable(
                 px_per_module: None,
                 code_sets: None,
             };
+            // The digits alone first: most regions seen are no symbol, and their legend
+            // is not worth reading.
+            let number = |text: &TextRead| {
+                let hri = text.hri.clone().filter(|_| text.hri_confident)?;
+                let kind = crate::ids::kind_from_shape(&hri);
+                let valid = kind != IdKind::Unknown
+                    && crate::ids::check_key_valid(kind, &hri) == Some(true);
+                valid.then_some(hri)
+            };
+            number(&read_text_with(image, &blank, dpi, None, false))?;
             let text = read_text(image, &blank, dpi, None);
-            let hri = text.hri.clone().filter(|_| text.hri_confident)?;
-            let kind = crate::ids::kind_from_shape(&hri);
-            let valid =
-                kind != IdKind::Unknown && crate::ids::check_key_valid(kind, &hri) == Some(true);
-            valid.then_some((
+            Some((
                 Symbol {
-                    value: hri,
+                    value: number(&text)?,
                     ..blank
                 },
                 text,
