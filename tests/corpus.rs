@@ -473,6 +473,27 @@ fn a_run_of_ink_as_wide_as_two_digits_is_cut_in_two() {
     assert_hri_confirms(283, 75, "941098519", "signature");
 }
 
+/// Office seed 7's pages 275 and 427: faded 200 dpi faxes of Liberation Serif (Times)
+/// HRIs, whose hairlines the fax took away: a 7 left as its bar, a 0 as its two sides.
+/// Cut into the value's digits, a 7's bar was too short a cell to read and no cut was
+/// found. Such a cell is read over the line's height, and the lines read as their values.
+/// A cut with such a cell only confirms: seed 7's page 461, a faded fax whose FINESS
+/// such cells let be cut, read one of its digits clearly as a 3 for the value's 4; it
+/// now reads as its value, and no misprint.
+#[test]
+fn a_digit_a_fax_left_only_its_bar_of_is_read_over_the_lines_height() {
+    for (index, value, degradation) in [
+        (275, "10482272209", "faded"),
+        (275, "10913478391", "faded"),
+        (427, "10738151975", "blur"),
+    ] {
+        let read = text_at_truth_in(7, index, value, degradation, &Typeface::OFFICE);
+        assert_eq!(read.hri.as_deref(), Some(value), "page {index}: {read:?}");
+        assert!(read.hri_confident, "page {index}: {read:?}");
+    }
+    assert_no_misprint_read(7, 461, "660357344", "fax");
+}
+
 /// The HRI under `value`'s symbol (see [`text_at_truth`]) reads as the value, confidently.
 fn assert_hri_confirms(seed: u64, index: u32, value: &str, degradation: &str) {
     assert_hri_reads(seed, index, value, value, degradation);

@@ -1500,6 +1500,9 @@ const CUT_OVER: f64 = 0.5;
 /// this share of the cap height is a speck beside it, not a stroke of it.
 const SPECK_RUN: f64 = 0.3;
 
+/// A cell of runs whose ink spans less of the cap height than this is read over the
+/// line's height (the share below which a character is too short to classify).
+const PARTIAL_HIGH: f64 = 0.7;
 /// A run of ink columns at least this wide, in cap heights, is cut in two.
 const SPLIT_WIDE: f64 = 0.9;
 /// Most runs of ink columns one character may be cut from.
@@ -1510,7 +1513,8 @@ const CUT_WIDE: f64 = 1.1;
 /// The line `line` of `band` cut into the value's digits (`None` for a value that is not
 /// all digits): its columns of ink fall in runs (a serif 0 whose thin top and bottom a
 /// threshold took away is two; two digits whose columns touch are one, cut in two at its
-/// faintest column when it is as wide as two, [`SPLIT_WIDE`]), and of every way of cutting the runs into as many
+/// faintest column when it is as wide as two, [`SPLIT_WIDE`]; a cell whose ink is too
+/// short to read alone is read over the line's height, [`PARTIAL_HIGH`]), and of every way of cutting the runs into as many
 /// characters as the value has digits, each a few runs at most and no wider than a
 /// digit, the one whose characters read nearest the value's digits is read. The value
 /// when each character reads as the value's digit ([`Against::Agrees`]); when all do
@@ -1577,6 +1581,9 @@ fn cut_to_value_in(
     }
     // The reading of runs j..=k as one character, when it may be one.
     let mut cells: Vec<Vec<Option<Guess>>> = vec![vec![None; CUT_RUNS]; m];
+    // Whether the cell's ink was too short to read alone and was read over the line's
+    // height.
+    let mut partial = vec![[false; CUT_RUNS]; m];
     for j in 0..m {
         for span in 0..CUT_RUNS.min(m - j) {
             let (x0, x1) = (runs[j].0, runs[j + span].1);
@@ -1586,6 +1593,12 @@ fn cut_to_value_in(
             let Some(rows) = band.ink_rows(x0..x1, b.y0..b.y1, level) else {
                 continue;
             };
+            // A digit a fax left only part of (a serif 7's bar, the hairlines gone) is read
+            // over the line's height; a cut with such a cell only confirms the value
+            // (seed 7 0461: a faded fax FINESS such cells let be cut, another of whose
+            // digits then read clearly as a 3 for the value's 4).
+            partial[j][span] = (rows.len() as f64) < PARTIAL_HIGH * line.cap_px;
+            let rows = if partial[j][span] { b.y0..b.y1 } else { rows };
             let cell = Blob {
                 x0,
                 x1,
@@ -1623,7 +1636,7 @@ fn cut_to_value_in(
         band.ink_rows(r.0..r.1, b.y0..b.y1, level)
             .is_none_or(|rows| (rows.len() as f64) < SPECK_RUN * line.cap_px)
     };
-    let mut cut: Vec<(usize, &Guess, Option<&Guess>)> = Vec::with_capacity(n);
+    let mut cut: Vec<(usize, &Guess, Option<&Guess>, bool)> = Vec::with_capacity(n);
     let mut k = m;
     for i in (1..=n).rev() {
         let j = best[i][k].1;
@@ -1636,13 +1649,15 @@ fn cut_to_value_in(
             runs[k - 1].1 - runs[j].0,
             cells[j][k - 1 - j].as_ref()?,
             unspecked,
+            partial[j][k - 1 - j],
         ));
         k = j;
     }
     cut.reverse();
     let mut read = want.clone();
     let mut differ = 0;
-    for (i, &(_, g, unspecked)) in cut.iter().enumerate() {
+    let any_partial = cut.iter().any(|&(.., partial)| partial);
+    for (i, &(_, g, unspecked, _)) in cut.iter().enumerate() {
         let v = want[i];
         match against(g, v) {
             Against::Agrees => {}
@@ -1651,7 +1666,9 @@ fn cut_to_value_in(
             // do (seed 263 0070).
             Against::Differs if unspecked.is_some_and(|t| against(t, v) == Against::Agrees) => {}
             Against::Differs
-                if g.digit != 1 && g.by_digit[usize::from(v)] - g.distance() >= CONTRARY_LEAD =>
+                if !any_partial
+                    && g.digit != 1
+                    && g.by_digit[usize::from(v)] - g.distance() >= CONTRARY_LEAD =>
             {
                 read[i] = g.digit;
                 differ += 1;
