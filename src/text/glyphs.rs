@@ -68,7 +68,8 @@ impl Guess {
 
     fn in_faces(by_face: [[f32; 10]; FACES], hand: Hand) -> Guess {
         let mut by_digit = [f32::MAX; 10];
-        for (_, distances) in by_face.iter().enumerate().filter(|&(f, _)| hand.has(f)) {
+        let in_hand = by_face.iter().enumerate().filter(|&(f, _)| hand.has(f));
+        for distances in in_hand.map(|(_, d)| d) {
             for (slot, &d) in by_digit.iter_mut().zip(distances) {
                 *slot = slot.min(d);
             }
@@ -91,6 +92,14 @@ impl Guess {
     /// The distance of the likeliest digit in the face at `f`.
     fn best_in(&self, f: usize) -> f32 {
         self.by_face[f].iter().copied().fold(f32::MAX, f32::min)
+    }
+
+    /// The distance of the likeliest digit in any face of `hand`.
+    fn best_in_hand(&self, hand: Hand) -> f32 {
+        (0..FACES)
+            .filter(|&f| hand.has(f))
+            .map(|f| self.best_in(f))
+            .fold(f32::MAX, f32::min)
     }
 
     pub(crate) fn distance(&self) -> f32 {
@@ -185,35 +194,16 @@ pub(crate) fn hand_of(guesses: &[Guess]) -> Hand {
     if near.len() < HAND_CHARS {
         return Hand::DEJAVU;
     }
-    let total = |hand: Hand| {
-        near.iter()
-            .map(|g| {
-                (0..FACES)
-                    .filter(|&f| hand.has(f))
-                    .map(|f| g.best_in(f))
-                    .fold(f32::MAX, f32::min)
-            })
-            .sum::<f32>()
-    };
+    let total = |hand: Hand| near.iter().map(|g| g.best_in_hand(hand)).sum::<f32>();
     let dejavu = total(Hand::DEJAVU);
-    OFFICE_HANDS
+    // The office faces follow the DejaVu faces in [`Typeface::READ`]: one hand each.
+    (Typeface::ALL.len()..FACES)
+        .map(|f| Hand(Some(f)))
         .map(|h| (h, total(h)))
-        .into_iter()
         .filter(|&(_, t)| t < dejavu - HAND_LEAD * near.len() as f32)
         .min_by(|a, b| a.1.total_cmp(&b.1))
         .map_or(Hand::DEJAVU, |(h, _)| h)
 }
-
-/// The office faces' hands, one face each.
-const OFFICE_HANDS: [Hand; FACES - Typeface::ALL.len()] = {
-    let mut hands = [Hand::DEJAVU; FACES - Typeface::ALL.len()];
-    let mut i = 0;
-    while i < hands.len() {
-        hands[i] = Hand(Some(Typeface::ALL.len() + i));
-        i += 1;
-    }
-    hands
-};
 
 /// How much nearer, a character, a line's characters must lie to an office face's digits
 /// than to the nearest DejaVu face's for the line to be read in that face.

@@ -1514,8 +1514,8 @@ const CUT_WIDE: f64 = 1.1;
 /// all digits): its columns of ink fall in runs (a serif 0 whose thin top and bottom a
 /// threshold took away is two; two digits whose columns touch are one, cut in two at its
 /// faintest column when it is as wide as two, [`SPLIT_WIDE`]; a cell whose ink is too
-/// short to read alone is read over the line's height, [`PARTIAL_HIGH`]), and of every way of cutting the runs into as many
-/// characters as the value has digits, each a few runs at most and no wider than a
+/// short to read alone is read over the line's height, [`PARTIAL_HIGH`]), and of every
+/// way of cutting the runs into as many characters as the value has digits, each a few runs at most and no wider than a
 /// digit, the one whose characters read nearest the value's digits is read. The value
 /// when each character reads as the value's digit ([`Against::Agrees`]); when all do
 /// but one, which even so cut reads clearly as another digit than 1, the value's far
@@ -1529,11 +1529,12 @@ fn cut_to_value(band: &Strip, line: &TextLine, level: f32, value: &str) -> Optio
         return None;
     }
     let dejavu = cut_to_value_in(band, line, level, value, Hand::DEJAVU);
+    if dejavu.as_deref() == Some(value) {
+        return dejavu;
+    }
     match line_hand(band, &line.tall, line.cap_px) {
-        hand if hand != Hand::DEJAVU && dejavu.as_deref() != Some(value) => {
-            cut_to_value_in(band, line, level, value, hand).or(dejavu)
-        }
-        _ => dejavu,
+        Hand::DEJAVU => dejavu,
+        hand => cut_to_value_in(band, line, level, value, hand).or(dejavu),
     }
 }
 
@@ -1990,10 +1991,11 @@ fn characters(strip: &Strip, line: &TextLine, level: f32) -> Vec<Blob> {
 }
 
 /// The digits of an HRI line and whether they were read clearly; `None` when the line is
-/// not a row of digits. The line is read in the DejaVu faces; when its characters look
-/// more like an office face's ([`hand_of`]) and that reading does not confirm the value
-/// `hint`, in that face, and that reading is kept when it is clear, or when the DejaVu
-/// faces read no row of digits. Without a value, the line is read in its hand.
+/// not a row of digits. The line is read in the DejaVu faces first. When its characters
+/// look more like an office face's ([`hand_of`]) and that reading does not confirm the
+/// value `hint`, it is read again in that face, and that reading is kept when it is
+/// clear or when the DejaVu faces read no row of digits. Without a value, the line is
+/// read in its hand alone.
 fn read_digits(
     greyless: &Greyless,
     line: &TextLine,
