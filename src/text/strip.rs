@@ -98,19 +98,45 @@ impl Strip {
         let faint = paper + CORE_FAINT * (ink - paper);
         let dark = paper + CORE_DARK * (darkest - paper);
         let (w, h) = (self.w, self.h);
-        let is_dark: Vec<bool> = self.ink.iter().map(|&v| v > dark).collect();
-        // Dark ink within `reach` along the row, then within `reach` of that across rows.
-        let window = |i: usize, len: usize| i.saturating_sub(reach)..(i + reach + 1).min(len);
-        let along: Vec<bool> = (0..w * h)
-            .map(|i| window(i % w, w).any(|x| is_dark[i - i % w + x]))
-            .collect();
-        let ink = (0..w * h)
-            .map(|i| {
-                let (x, v) = (i % w, self.ink[i]);
-                let near = window(i / w, h).any(|y| along[y * w + x]);
-                if near && v > faint { v } else { paper }
-            })
-            .collect();
+        // Dark ink within `reach` along the row, then within `reach` of that across rows:
+        // counted over each window as it slides.
+        let mut along = vec![false; w * h];
+        for (row, out) in self.ink.chunks_exact(w).zip(along.chunks_exact_mut(w)) {
+            let is_dark = |x: usize| usize::from(row[x] > dark);
+            let mut count: usize = (0..reach.min(w)).map(is_dark).sum();
+            for (x, out) in out.iter_mut().enumerate() {
+                if x + reach < w {
+                    count += is_dark(x + reach);
+                }
+                if x > reach {
+                    count -= is_dark(x - reach - 1);
+                }
+                *out = count > 0;
+            }
+        }
+        let row = |y: usize| &along[y * w..][..w];
+        let mut near = vec![0isize; w];
+        let count = |near: &mut [isize], y: usize, by: isize| {
+            for (n, &a) in near.iter_mut().zip(row(y)) {
+                *n += by * isize::from(a);
+            }
+        };
+        (0..reach.min(h)).for_each(|y| count(&mut near, y, 1));
+        let mut ink = vec![paper; w * h];
+        for y in 0..h {
+            if y + reach < h {
+                count(&mut near, y + reach, 1);
+            }
+            if y > reach {
+                count(&mut near, y - reach - 1, -1);
+            }
+            let (from, to) = (&self.ink[y * w..][..w], &mut ink[y * w..][..w]);
+            for ((out, &v), &n) in to.iter_mut().zip(from).zip(&near) {
+                if n > 0 && v > faint {
+                    *out = v;
+                }
+            }
+        }
         Some(Strip { ink, ..*self })
     }
 
@@ -201,10 +227,15 @@ impl Strip {
         // a line's edge all the way): a row of it then may be two pixels wider. (Not down
         // the columns for a line along the strip: the feet of digits standing on it went.)
         let core = line.clone();
-        for i in 0..w * h {
-            let x = i % w;
-            let beside = (x > 0 && core[i - 1]) || (x + 1 < w && core[i + 1]);
-            line[i] |= beside && inked[i];
+        for ((row, core), inked) in line
+            .chunks_exact_mut(w)
+            .zip(core.chunks_exact(w))
+            .zip(inked.chunks_exact(w))
+        {
+            for x in 0..w {
+                let beside = (x > 0 && core[x - 1]) || (x + 1 < w && core[x + 1]);
+                row[x] |= beside && inked[x];
+            }
         }
         // Across the lines: lanes (rows, or columns for lines along the strip) of `len`
         // pixels each; the pixel `k` of lane `lane`.
@@ -475,8 +506,8 @@ fn mark_runs(
 ) -> bool {
     let [across, steps] = dims;
     let index = |a: usize, s: usize| if rows { s * across + a } else { a * steps + s };
-    let need = (long as f64 / (1.0 + slope * slope).sqrt()).ceil() as usize;
-    if need.max(1) > inked_steps {
+    let need = ((long as f64 / (1.0 + slope * slope).sqrt()).ceil() as usize).max(1);
+    if need > inked_steps {
         return false;
     }
     let shift: Vec<isize> = (0..steps)
@@ -500,17 +531,30 @@ fn mark_runs(
                 shift.partition_point(|&v| lane + v >= 0),
             )
         };
-        let mut count = 0;
-        for s in s0..=s1 {
-            if s < s1 && inked[at(lane, s)] {
-                count += 1;
+        // A run `need` steps long has ink at the step `need - 1` after any step it
+        // starts at or after: from a step after one without ink only that step is
+        // looked at, and the run about it is followed only when it has ink.
+        let inked_at = |s: usize| inked[at(lane, s)];
+        let mut s = s0;
+        while s + need <= s1 {
+            let probe = s + need - 1;
+            if !inked_at(probe) {
+                s = probe + 1;
                 continue;
             }
-            if count >= need.max(1) {
-                any = true;
-                (s - count..s).for_each(|k| line[at(lane, k)] = true);
+            let mut start = probe;
+            while start > s && inked_at(start - 1) {
+                start -= 1;
             }
-            count = 0;
+            let mut end = probe + 1;
+            while end < s1 && inked_at(end) {
+                end += 1;
+            }
+            if end - start >= need {
+                any = true;
+                (start..end).for_each(|k| line[at(lane, k)] = true);
+            }
+            s = end + 1;
         }
     }
     any
@@ -1094,6 +1138,96 @@ pub(crate) fn from_image(img: &GrayImage) -> Strip {
 mod tests {
     use super::*;
     use crate::decode::Symbology;
+
+    /// [`mark_runs`] as a walk over every step of every lane: each step with ink counted,
+    /// each run as long as a line marked where it ends.
+    fn mark_runs_step_by_step(
+        inked: &[bool],
+        [across, steps]: [usize; 2],
+        rows: bool,
+        slope: f64,
+        long: usize,
+    ) -> Vec<bool> {
+        let mut line = vec![false; inked.len()];
+        let need = ((long as f64 / (1.0 + slope * slope).sqrt()).ceil() as usize).max(1);
+        let shift = |s: usize| (s as f64 * slope).round() as isize;
+        let (lo, hi) = (0..steps)
+            .map(shift)
+            .fold((0, 0), |(l, h), v| (v.min(l), v.max(h)));
+        for lane in -hi..across as isize - lo {
+            let mut run: Vec<usize> = Vec::new();
+            for s in 0..=steps {
+                let a = if s < steps { lane + shift(s) } else { -1 };
+                let i = (0..across as isize).contains(&a).then(|| {
+                    let a = a as usize;
+                    if rows { s * across + a } else { a * steps + s }
+                });
+                match i {
+                    Some(i) if inked[i] => run.push(i),
+                    _ => {
+                        if run.len() >= need {
+                            run.iter().for_each(|&i| line[i] = true);
+                        }
+                        run.clear();
+                    }
+                }
+            }
+        }
+        line
+    }
+
+    proptest::proptest! {
+        /// [`Strip::cored`] keeps a sample's ink exactly where dark ink lies within
+        /// `reach` of it along its row, then across rows, and makes the rest paper.
+        #[test]
+        fn a_cored_strip_keeps_ink_within_reach_of_dark_ink(
+            values in proptest::collection::vec(0u8..=255, 16..300),
+            w in 1usize..24,
+            reach in 0usize..5,
+        ) {
+            let h = values.len().div_ceil(w);
+            let mut ink: Vec<f32> = values.iter().map(|&v| f32::from(v)).collect();
+            ink.resize(w * h, 0.0);
+            let strip = Strip { w, h, ink, origin_mm: [0.0, 0.0], per_mm: 8.0 };
+            let (cored, levels) = (strip.cored(reach), inked_levels(&strip));
+            proptest::prop_assert_eq!(cored.is_some(), levels.is_some());
+            let (Some(cored), Some(Levels { paper, ink, darkest })) = (cored, levels) else {
+                return Ok(());
+            };
+            let faint = paper + CORE_FAINT * (ink - paper);
+            let dark = paper + CORE_DARK * (darkest - paper);
+            let is_dark = |x: usize, y: usize| strip.ink[y * w + x] > dark;
+            let within = |i: usize, len: usize| i.saturating_sub(reach)..(i + reach + 1).min(len);
+            for y in 0..h {
+                for x in 0..w {
+                    let near = within(y, h).any(|yy| within(x, w).any(|xx| is_dark(xx, yy)));
+                    let v = strip.ink[y * w + x];
+                    let want = if near && v > faint { v } else { paper };
+                    proptest::prop_assert_eq!(cored.at(x, y), want, "({}, {})", x, y);
+                }
+            }
+        }
+
+        /// Looking only at every `need`-th step until one has ink marks the same runs as
+        /// walking every step.
+        #[test]
+        fn mark_runs_marks_what_a_step_by_step_walk_marks(
+            inked in proptest::collection::vec(proptest::bool::weighted(0.6), 1..400),
+            across in 1usize..30,
+            rows in proptest::bool::ANY,
+            slope in -0.6f64..0.6,
+            long in 1usize..12,
+        ) {
+            let steps = inked.len().div_ceil(across);
+            let mut inked = inked;
+            inked.resize(across * steps, false);
+            let mut line = vec![false; inked.len()];
+            let any = mark_runs(&inked, [across, steps], rows, slope, long, steps, &mut line);
+            let walked = mark_runs_step_by_step(&inked, [across, steps], rows, slope, long);
+            proptest::prop_assert_eq!(any, walked.contains(&true));
+            proptest::prop_assert_eq!(line, walked);
+        }
+    }
 
     #[test]
     fn a_strip_samples_the_page_through_its_frame_on_and_off_the_page() {
