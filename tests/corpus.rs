@@ -1064,17 +1064,6 @@ fn an_hri_read_unsurely_is_read_again_where_its_pixels_centres_put_it() {
     assert_decoded_hri_reads(269, 291, "fault_hri_mismatch", "10945622859", "10945622852");
 }
 
-/// Seed 149's page 412 (200 dpi, skewed, a stamp over the digits): a misprinted RPPS
-/// (…18 for …15) read unsurely as "10568621818" where the page's own decode puts the
-/// symbol, and so again a pixel down and up its bars. Where its pixels' centres put the
-/// quad it reads as printed, clearly: not as first read, it was dropped, and the page
-/// passed. It differs from the value only where every other reading read the same digit
-/// as it (the last 8): it stands, and the misprint is caught.
-#[test]
-fn a_clear_reading_differing_only_where_every_reading_differs_stands() {
-    assert_decoded_hri_reads(149, 412, "fault_hri_mismatch", "10668621815", "10668621818");
-}
-
 /// Office seed 7's page 21 (150 dpi, turned a quarter, a grey stamp's capitals behind a
 /// Liberation Mono RPPS): a misprint (…35 for …32) read unsurely where the page's own
 /// decode puts the symbol. Read again, it read as printed where the pixels' centres put

@@ -205,10 +205,6 @@ pub fn read_texts(
 ///   the one that most of the readings (the first too, however unsure) make stands
 ///   (office seed 7 0021: a misprint under a stamp's grey capitals read unsurely, then
 ///   clearly and unsurely again as printed, and a pixel down clearly as other digits).
-///   With none confident but where the pixels' centres put it, not as first read, that
-///   one stands when it differs from the value only where the first reading and both
-///   nudged ones read the same digits as it ([`misprint_read_everywhere`]; seed 149
-///   0412, a misprint under a stamp read unsurely with another digit wrong three times).
 ///   Where the pixels' centres put it, a misprint stands only as first read (seed 347
 ///   0192: digits a paper's edge cut through their middles, read unsurely as "600541437"
 ///   for 690551437, read there "600551437", clearly). (An unsure reading is the costliest to make, every
@@ -260,9 +256,6 @@ fn read_hri_again(
         .filter(|r| r.hri_confident)
         .collect();
     let Some(&first) = confident.first() else {
-        if centred.hri_confident && misprint_read_everywhere(&centred, read, &nudged, value) {
-            take_hri(read, &centred);
-        }
         return;
     };
     if confident.iter().all(|r| r.hri == first.hri) {
@@ -280,35 +273,6 @@ fn read_hri_again(
     if let Some(&most) = confident.iter().find(|r| 2 * backed(r) > all.len()) {
         take_hri(read, most);
     }
-}
-
-/// Whether `centred`'s HRI differs from `value`, in a place or two, only where `first`
-/// and every one of `nudged` read the same digit as it (however unsurely).
-fn misprint_read_everywhere(
-    centred: &TextRead,
-    first: &TextRead,
-    nudged: &[TextRead],
-    value: &str,
-) -> bool {
-    let Some(printed) = centred.hri.as_deref() else {
-        return false;
-    };
-    if printed == value || near_value(printed, value).is_none() {
-        return false;
-    }
-    let others: Vec<&[u8]> = std::iter::once(first)
-        .chain(nudged)
-        .filter_map(|r| r.hri.as_deref())
-        .filter(|o| o.len() == printed.len())
-        .map(str::as_bytes)
-        .collect();
-    others.len() == 1 + nudged.len()
-        && printed
-            .bytes()
-            .zip(value.bytes())
-            .enumerate()
-            .filter(|(_, (p, v))| p != v)
-            .all(|(i, (p, _))| others.iter().all(|o| o[i] == p))
 }
 
 /// `read`'s HRI made `again`'s, confidently read.
