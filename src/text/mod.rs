@@ -207,9 +207,9 @@ pub fn read_texts(
 ///   clearly and unsurely again as printed, and a pixel down clearly as other digits).
 ///   Where the pixels' centres put it, a misprint stands only as first read (seed 347
 ///   0192: digits a paper's edge cut through their middles, read unsurely as "600541437"
-///   for 690551437, read there "600551437", clearly). (An unsure reading is the costliest to make, every
-///   view and smoothing tried: read again whatever it read, the text of seed 113 took a
-///   third longer.)
+///   for 690551437, read there "600551437", clearly). (An unsure reading is the costliest
+///   to make, every view and smoothing tried: read again whatever it read, the text of
+///   seed 113 took a third longer.)
 /// - Read confidently as a misprint, it must not hang on where the quad put the strip's
 ///   samples either (seed 233 0395: a stamp's grey C over a 1 made a clear 3 of it where
 ///   the decoder's quad lies, and the page failed on a false `hri_mismatch`): read as the
