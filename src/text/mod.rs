@@ -1534,8 +1534,9 @@ const CUT_WIDE: f64 = 1.1;
 /// threshold took away is two; two digits whose columns touch are one, cut in two at its
 /// faintest column when it is as wide as two, [`SPLIT_WIDE`]; a cell whose ink is too
 /// short to read alone is read over the line's height, [`PARTIAL_HIGH`]), and of every
-/// way of cutting the runs into as many characters as the value has digits, each a few runs at most and no wider than a
-/// digit, the one whose characters read nearest the value's digits is read. The value
+/// way of cutting the runs into as many characters as the value has digits, each a few
+/// runs at most and no wider than a digit, the one whose characters read nearest the
+/// value's digits is read. The value
 /// when each character reads as the value's digit ([`Against::Agrees`]); when all do
 /// but one, which even so cut reads clearly as another digit than 1, the value's far
 /// behind ([`CONTRARY_LEAD`]), and every character is as wide as the line's digits,

@@ -116,19 +116,20 @@ impl Strip {
         }
         let row = |y: usize| &along[y * w..][..w];
         let mut near = vec![0isize; w];
-        let count = |near: &mut [isize], y: usize, by: isize| {
+        // Adds row `y` of `along` to the columns' counts (`by` 1), or takes it off (−1).
+        let tally = |near: &mut [isize], y: usize, by: isize| {
             for (n, &a) in near.iter_mut().zip(row(y)) {
                 *n += by * isize::from(a);
             }
         };
-        (0..reach.min(h)).for_each(|y| count(&mut near, y, 1));
+        (0..reach.min(h)).for_each(|y| tally(&mut near, y, 1));
         let mut ink = vec![paper; w * h];
         for y in 0..h {
             if y + reach < h {
-                count(&mut near, y + reach, 1);
+                tally(&mut near, y + reach, 1);
             }
             if y > reach {
-                count(&mut near, y - reach - 1, -1);
+                tally(&mut near, y - reach - 1, -1);
             }
             let (from, to) = (&self.ink[y * w..][..w], &mut ink[y * w..][..w]);
             for ((out, &v), &n) in to.iter_mut().zip(from).zip(&near) {
