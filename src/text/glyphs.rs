@@ -46,9 +46,13 @@ impl Hand {
 struct Reference {
     digit: u8,
     face: usize,
-    shape: Vec<f32>,
+    shape: Shape,
     ln_aspect: f32,
 }
+
+/// A character's shape as [`normalised`] makes it, [`COLS`] × [`ROWS`] samples: of a
+/// size known where it is compared ([`dot`] with a fixed number of steps).
+type Shape = [f32; COLS * ROWS];
 
 /// A character's best reading in one hand: the digit, its distance, and the distance of
 /// every digit; and the distance of every digit in every face.
@@ -155,7 +159,7 @@ fn references() -> &'static [Reference] {
                         let Some(b) = ink_box(&strip, level) else {
                             continue;
                         };
-                        if let Some(shape) = normalised(&strip, &b, COLS, ROWS) {
+                        if let Some(shape) = normalised_shape(&strip, &b) {
                             refs.push(Reference {
                                 digit,
                                 face: f,
@@ -225,9 +229,14 @@ pub(crate) fn forget() {
     GUESSES.with_borrow_mut(Recall::clear);
 }
 
+/// The [`Shape`] of the character cut out as `b` in `strip` ([`normalised`]).
+fn normalised_shape(strip: &Strip, b: &Blob) -> Option<Shape> {
+    normalised(strip, b, COLS, ROWS)?.try_into().ok()
+}
+
 /// [`classify`] without the size check or the memory.
 fn guess(strip: &Strip, b: &Blob) -> Option<Guess> {
-    let shape = normalised(strip, b, COLS, ROWS)?;
+    let shape = normalised_shape(strip, b)?;
     let ln_aspect = (b.w() as f32 / b.h() as f32).ln();
     let mut by_face = [[f32::MAX; 10]; FACES];
     for r in references() {

@@ -24,7 +24,7 @@ use image::GrayImage;
 
 use self::glyphs::{Guess, Hand, classify, hand_of, split};
 use self::strip::{
-    Blob, Frame, Search, Strip, TextLine, blobs, centred, dot, nearest_line, thresholds,
+    Blob, Frame, Inked, Search, Strip, TextLine, blobs, centred, dot, nearest_line, thresholds,
 };
 use crate::decode::Symbol;
 use crate::ids::IdKind;
@@ -1060,7 +1060,7 @@ fn read_text_with(
     let read_strip = |greyless: &Greyless, may_differ: Differ, first: &mut Option<_>| {
         let below = greyless.strip;
         let mut seen = false;
-        for level in thresholds(below) {
+        for level in greyless.thresholds() {
             let Some(line) = line_at(below, &hri_search, level) else {
                 continue;
             };
@@ -1097,14 +1097,15 @@ fn read_text_with(
     let unshifted_strip = strip_below(0.0);
     let unshifted = Greyless::of(&unshifted_strip);
     for shift in HRI_SHIFTS {
-        let shifted;
-        let below = if shift == 0.0 {
-            &unshifted
+        out.hri_seen |= if shift == 0.0 {
+            read_strip(&unshifted, Differ::Anywhere, &mut first)
         } else {
-            shifted = strip_below(shift);
-            &Greyless::of(&shifted)
+            read_strip(
+                &Greyless::of(&strip_below(shift)),
+                Differ::Anywhere,
+                &mut first,
+            )
         };
-        out.hri_seen |= read_strip(below, Differ::Anywhere, &mut first);
         if first.is_some() || !out.hri_seen {
             break;
         }
@@ -1133,19 +1134,23 @@ fn read_text_with(
             continue;
         };
         let differ = plain.as_deref().map_or(Differ::Nowhere, Differ::AsIn);
-        read_strip(&Greyless::of(strip), differ, &mut first);
+        let view = Greyless::of(strip);
+        read_strip(&view, differ, &mut first);
         if first.as_ref().is_some_and(|f| f.2) {
             continue;
         }
-        let read_clearly = |strip: &Strip| {
+        let read_clearly = |greyless: &Greyless| {
             let mut read = None;
-            read_strip(&Greyless::of(strip), Differ::Anywhere, &mut read);
+            read_strip(greyless, Differ::Anywhere, &mut read);
             read.filter(|r| r.2)
         };
-        let Some(here) = read_clearly(strip) else {
+        let Some(here) = read_clearly(&view) else {
             continue;
         };
-        let again = |i: usize| shifted(i).view(k).and_then(read_clearly).map(|r| r.1);
+        let again = |i: usize| {
+            let strip = shifted(i).view(k)?;
+            read_clearly(&Greyless::of(strip)).map(|r| r.1)
+        };
         let agreeing = (0..MISMATCH_SHIFTS.len())
             .filter(|&i| again(i).as_ref() == Some(&here.1))
             .count();
@@ -1331,12 +1336,12 @@ const HRI_SMOOTHINGS: usize = 6;
 /// the print, its vertical rules taken away (a stamp frame's side through a digit), a
 /// pen's long straight strokes, long lines along the text (a fold or a frame's edge along
 /// the digits' tops), and last such lines with the characters standing on them run on
-/// through them ([`Strip::unruled`], [`Strip::unstroked`], [`Strip::unlined`],
-/// [`Strip::unlined_standing`]).
-const GREYLESS: [fn(&Strip) -> Option<Strip>; 7] = [
-    Strip::clipped,
-    |s| s.cored(CORE_REACH),
-    |s| s.clipped_at(DARK_CLIP),
+/// through them ([`Inked::unruled`], [`Inked::unstroked`], [`Inked::unlined`],
+/// [`Inked::unlined_standing`]).
+const GREYLESS: [fn(&Inked) -> Option<Strip>; 7] = [
+    |s| Some(s.clipped()),
+    |s| Some(s.cored(CORE_REACH)),
+    |s| Some(s.clipped_at(DARK_CLIP)),
     |s| s.unruled(RULE_LONG_MM, RULE_WIDE_MM),
     |s| s.unstroked(STROKE_LONG_MM, RULE_WIDE_MM),
     |s| s.unlined(RULE_LONG_MM, RULE_WIDE_MM),
@@ -1350,10 +1355,11 @@ const STROKE_LONG_MM: f64 = 3.5;
 const RULE_LONG_MM: f64 = 5.5;
 /// …and a rule at most this wide (mm) lets a digit's stroke across it run on through it.
 const RULE_WIDE_MM: f64 = 0.9;
-/// A strip and its [`GREYLESS`] views, each made when first asked for (once for all the
-/// levels and lines a strip is read at).
+/// A strip, its ink's levels and its [`GREYLESS`] views, each worked out when first asked
+/// for (once for all the levels and lines a strip is read at).
 struct Greyless<'a> {
     strip: &'a Strip,
+    inked: std::cell::OnceCell<Option<Inked<'a>>>,
     views: [std::cell::OnceCell<Option<Strip>>; GREYLESS.len()],
 }
 
@@ -1361,14 +1367,25 @@ impl<'a> Greyless<'a> {
     fn of(strip: &'a Strip) -> Self {
         Greyless {
             strip,
+            inked: Default::default(),
             views: Default::default(),
         }
+    }
+
+    /// The strip with its levels ([`Strip::inked`]); `None` for a strip without ink.
+    fn inked(&self) -> Option<&Inked<'a>> {
+        self.inked.get_or_init(|| self.strip.inked()).as_ref()
+    }
+
+    /// The ink thresholds to try on the strip ([`thresholds`]).
+    fn thresholds(&self) -> Vec<f32> {
+        self.inked().map_or_else(Vec::new, Inked::thresholds)
     }
 
     /// View `k`, made when first asked for; `None` for a strip without ink.
     fn view(&self, k: usize) -> Option<&Strip> {
         self.views[k]
-            .get_or_init(|| GREYLESS[k](self.strip))
+            .get_or_init(|| GREYLESS[k](self.inked()?))
             .as_ref()
     }
 
@@ -1379,11 +1396,11 @@ impl<'a> Greyless<'a> {
 }
 
 /// Share of the way from paper to the strip's darkest ink below which the last greyless
-/// view of an HRI takes ink away ([`Strip::clipped_at`]): a stamp inked two thirds as dark
+/// view of an HRI takes ink away ([`Inked::clipped_at`]): a stamp inked two thirds as dark
 /// as the print, whose letters the first views leave joined to the digits.
 const DARK_CLIP: f32 = 0.65;
 /// Pixels around its darkest strokes within which a strip's faint ink is kept when a grey
-/// stamp is taken off an HRI ([`Strip::cored`]).
+/// stamp is taken off an HRI ([`Inked::cored`]).
 const CORE_REACH: usize = 2;
 
 /// The first thing `read` finds on `strip` smoothed once, twice, … up to `passes` times;

@@ -60,212 +60,15 @@ impl Strip {
         band
     }
 
-    /// The strip with grey ink (a stamp, a fold's shadow) taken away ([`Strip::clipped_at`]
-    /// [`GREY_FLOOR`]).
-    pub(crate) fn clipped(&self) -> Option<Strip> {
-        self.clipped_at(GREY_FLOOR)
-    }
-
-    /// The strip with ink lighter than `share` of the way from paper to the darkest ink
-    /// taken away (made paper) and the rest stretched back to full range. `None` when the
-    /// strip has no ink worth the name.
-    pub(crate) fn clipped_at(&self, share: f32) -> Option<Strip> {
-        let Levels { paper, darkest, .. } = inked_levels(self)?;
-        let floor = paper + share * (darkest - paper);
-        let gain = 255.0 / (255.0 - floor).max(1.0);
-        Some(Strip {
-            ink: self
-                .ink
-                .iter()
-                .map(|&v| ((v - floor).max(0.0) * gain).min(255.0))
-                .collect(),
-            ..*self
+    /// The strip with its [`Levels`] when its darkest ink stands out from its paper by more
+    /// than [`MIN_CONTRAST`], for the views that take ink away; `None` for a strip without
+    /// ink worth the name.
+    pub(crate) fn inked(&self) -> Option<Inked<'_>> {
+        let levels = levels(self).filter(|l| l.darkest - l.paper > MIN_CONTRAST)?;
+        Some(Inked {
+            strip: self,
+            levels,
         })
-    }
-
-    /// The strip with only the ink at and around its darkest strokes: ink above a faint
-    /// level is kept where it lies within `reach` pixels of ink near the darkest, and the
-    /// rest becomes paper. Black print keeps its strokes whole, edges and all, while a grey
-    /// stamp's letters touching it keep only their pixels next to it; a small or blurred
-    /// digit whose thin strokes a dark threshold breaks is whole again. `None` when the
-    /// strip has no ink worth the name.
-    pub(crate) fn cored(&self, reach: usize) -> Option<Strip> {
-        let Levels {
-            paper,
-            ink,
-            darkest,
-        } = inked_levels(self)?;
-        let faint = paper + CORE_FAINT * (ink - paper);
-        let dark = paper + CORE_DARK * (darkest - paper);
-        let (w, h) = (self.w, self.h);
-        // Dark ink within `reach` along the row, then within `reach` of that across rows:
-        // counted over each window as it slides.
-        let mut along = vec![false; w * h];
-        for (row, out) in self.ink.chunks_exact(w).zip(along.chunks_exact_mut(w)) {
-            let is_dark = |x: usize| usize::from(row[x] > dark);
-            let mut count: usize = (0..reach.min(w)).map(is_dark).sum();
-            for (x, out) in out.iter_mut().enumerate() {
-                if x + reach < w {
-                    count += is_dark(x + reach);
-                }
-                if x > reach {
-                    count -= is_dark(x - reach - 1);
-                }
-                *out = count > 0;
-            }
-        }
-        let row = |y: usize| &along[y * w..][..w];
-        let mut near = vec![0isize; w];
-        // Adds row `y` of `along` to the columns' counts (`by` 1), or takes it off (−1).
-        let tally = |near: &mut [isize], y: usize, by: isize| {
-            for (n, &a) in near.iter_mut().zip(row(y)) {
-                *n += by * isize::from(a);
-            }
-        };
-        (0..reach.min(h)).for_each(|y| tally(&mut near, y, 1));
-        let mut ink = vec![paper; w * h];
-        for y in 0..h {
-            if y + reach < h {
-                tally(&mut near, y + reach, 1);
-            }
-            if y > reach {
-                tally(&mut near, y - reach - 1, -1);
-            }
-            let (from, to) = (&self.ink[y * w..][..w], &mut ink[y * w..][..w]);
-            for ((out, &v), &n) in to.iter_mut().zip(from).zip(&near) {
-                if n > 0 && v > faint {
-                    *out = v;
-                }
-            }
-        }
-        Some(Strip { ink, ..*self })
-    }
-
-    /// The strip with its vertical rules (a stamp frame's side, a table's line) taken away:
-    /// ink that runs down one column, unbroken, longer than `long_mm` (more than any
-    /// character is high) is a rule; where it is at most `wide_mm` wide, each of its rows
-    /// takes the fainter of the ink on its two sides (a digit's stroke across the rule
-    /// runs on through it), and where wider, paper. `None` when the strip has no ink worth
-    /// the name or no rule.
-    pub(crate) fn unruled(&self, long_mm: f64, wide_mm: f64) -> Option<Strip> {
-        self.without_lines(&[90.0], long_mm, wide_mm, f32::min)
-    }
-
-    /// The strip with the straight pen strokes of a signature across it taken away, as
-    /// [`Strip::unruled`] takes rules: ink running straight, unbroken, longer than
-    /// `long_mm`, at an angle well off the line of text and off the vertical (a
-    /// character has no straight stroke as long there).
-    pub(crate) fn unstroked(&self, long_mm: f64, wide_mm: f64) -> Option<Strip> {
-        self.without_lines(&STROKE_ANGLES, long_mm, wide_mm, f32::min)
-    }
-
-    /// The strip with long straight lines along the line of text taken away (a fold, a
-    /// stamp frame's edge touching the digits' tops): ink running straight, unbroken,
-    /// longer than `long_mm` within a few degrees of the line (longer than two digits:
-    /// the characters of a line stand apart).
-    pub(crate) fn unlined(&self, long_mm: f64, wide_mm: f64) -> Option<Strip> {
-        self.without_lines(&LEVEL_ANGLES, long_mm, wide_mm, f32::min)
-    }
-
-    /// The strip with long straight lines along the line of text taken away as
-    /// [`Strip::unlined`] takes them, but a character that stands on one (or hangs from
-    /// it) runs on through it: a stamp frame's black top edge under a fax's "FINESS"
-    /// (seed 283 0196) holds the letters' feet, and taken away with them it left letters
-    /// a fifth short, too short to be matched.
-    pub(crate) fn unlined_standing(&self, long_mm: f64, wide_mm: f64) -> Option<Strip> {
-        self.without_lines(&LEVEL_ANGLES, long_mm, wide_mm, f32::max)
-    }
-
-    /// The strip with the ink that runs straight and unbroken longer than `long_mm` at
-    /// one of `angles` (degrees from the line of text, 90 down the strip) taken away,
-    /// each run of it across the lines filled from its two ends where it is at most
-    /// `wide_mm` long: along the rows, or down the columns when every angle is within 30°
-    /// of the line of text (a run along a row of such a line is as long as the line, and
-    /// a digit's stem through it was cut in two). A run is filled with `fill` of the ink
-    /// at its two ends: the fainter (a stroke across the line runs on, a character
-    /// beside it ends at it), or the darker (a character on either side runs on).
-    fn without_lines(
-        &self,
-        angles: &[f64],
-        long_mm: f64,
-        wide_mm: f64,
-        fill: fn(f32, f32) -> f32,
-    ) -> Option<Strip> {
-        let down = angles.iter().all(|a| a.to_radians().sin().abs() < 0.5);
-        let Levels { paper, ink, .. } = inked_levels(self)?;
-        let level = paper + 0.5 * (ink - paper);
-        let (w, h) = (self.w, self.h);
-        let long = (long_mm * self.per_mm).ceil() as usize;
-        let wide = (wide_mm * self.per_mm).round().max(1.0) as usize;
-        let inked: Vec<bool> = self.ink.iter().map(|&v| v > level).collect();
-        let mut line = vec![false; w * h];
-        // A line takes ink at as many rows (columns) in a row as it has steps down them
-        // (along them): none is looked for where no such rows (columns) have any.
-        let inked_rows = longest_run(h, |y| inked[y * w..(y + 1) * w].contains(&true));
-        let inked_columns = longest_run(w, |x| (0..h).any(|y| inked[y * w + x]));
-        let mut any = false;
-        for &angle in angles {
-            let (sin, cos) = angle.to_radians().sin_cos();
-            // Steep lines are followed row by row, shallow ones column by column.
-            any |= if sin.abs() >= cos.abs() {
-                mark_runs(&inked, [w, h], true, cos / sin, long, inked_rows, &mut line)
-            } else {
-                mark_runs(
-                    &inked,
-                    [h, w],
-                    false,
-                    sin / cos,
-                    long,
-                    inked_columns,
-                    &mut line,
-                )
-            };
-        }
-        if !any {
-            return None;
-        }
-        // With the line's inked edge pixels along each row (no one run of samples follows
-        // a line's edge all the way): a row of it then may be two pixels wider. (Not down
-        // the columns for a line along the strip: the feet of digits standing on it went.)
-        let core = line.clone();
-        for ((row, core), inked) in line
-            .chunks_exact_mut(w)
-            .zip(core.chunks_exact(w))
-            .zip(inked.chunks_exact(w))
-        {
-            for x in 0..w {
-                let beside = (x > 0 && core[x - 1]) || (x + 1 < w && core[x + 1]);
-                row[x] |= beside && inked[x];
-            }
-        }
-        // Across the lines: lanes (rows, or columns for lines along the strip) of `len`
-        // pixels each; the pixel `k` of lane `lane`.
-        let (lanes, len) = if down { (w, h) } else { (h, w) };
-        let at = |lane: usize, k: usize| if down { k * w + lane } else { lane * w + k };
-        let mut out = Strip {
-            ink: self.ink.clone(),
-            ..*self
-        };
-        for lane in 0..lanes {
-            let mut k = 0;
-            while k < len {
-                if !line[at(lane, k)] {
-                    k += 1;
-                    continue;
-                }
-                let a = k;
-                while k < len && line[at(lane, k)] {
-                    k += 1;
-                }
-                let through = if k - a <= wide + 2 && a > 0 && k < len {
-                    fill(self.ink[at(lane, a - 1)], self.ink[at(lane, k)])
-                } else {
-                    paper
-                };
-                (a..k).for_each(|j| out.ink[at(lane, j)] = through.max(paper));
-            }
-        }
-        Some(out)
     }
 
     /// The strip smoothed by a 3 × 3 binomial kernel: the specks that a thresholded scan
@@ -331,6 +134,241 @@ impl Strip {
             let v = self.at(x0 + x as usize, y0 + y as usize);
             image::Luma([(255.0 - v).clamp(0.0, 255.0) as u8])
         })
+    }
+}
+
+/// A strip whose ink stands out from its paper ([`Strip::inked`]), with its [`Levels`]
+/// worked out once for all the views made of it.
+#[derive(Clone, Copy)]
+pub(crate) struct Inked<'a> {
+    pub(crate) strip: &'a Strip,
+    levels: Levels,
+}
+
+impl Inked<'_> {
+    /// The strip with grey ink (a stamp, a fold's shadow) taken away ([`Inked::clipped_at`]
+    /// [`GREY_FLOOR`]).
+    pub(crate) fn clipped(&self) -> Strip {
+        self.clipped_at(GREY_FLOOR)
+    }
+
+    /// The strip with ink lighter than `share` of the way from paper to the darkest ink
+    /// taken away (made paper) and the rest stretched back to full range.
+    pub(crate) fn clipped_at(&self, share: f32) -> Strip {
+        let Levels { paper, darkest, .. } = self.levels;
+        let floor = paper + share * (darkest - paper);
+        let gain = 255.0 / (255.0 - floor).max(1.0);
+        Strip {
+            ink: self
+                .strip
+                .ink
+                .iter()
+                .map(|&v| ((v - floor).max(0.0) * gain).min(255.0))
+                .collect(),
+            ..*self.strip
+        }
+    }
+
+    /// The strip with only the ink at and around its darkest strokes: ink above a faint
+    /// level is kept where it lies within `reach` pixels of ink near the darkest, and the
+    /// rest becomes paper. Black print keeps its strokes whole, edges and all, while a grey
+    /// stamp's letters touching it keep only their pixels next to it; a small or blurred
+    /// digit whose thin strokes a dark threshold breaks is whole again.
+    pub(crate) fn cored(&self, reach: usize) -> Strip {
+        let Levels {
+            paper,
+            ink,
+            darkest,
+        } = self.levels;
+        let strip = self.strip;
+        let faint = paper + CORE_FAINT * (ink - paper);
+        let dark = paper + CORE_DARK * (darkest - paper);
+        let (w, h) = (strip.w, strip.h);
+        // Dark ink within `reach` along the row, then within `reach` of that across rows:
+        // counted over each window as it slides.
+        let mut along = vec![false; w * h];
+        for (row, out) in strip.ink.chunks_exact(w).zip(along.chunks_exact_mut(w)) {
+            let is_dark = |x: usize| usize::from(row[x] > dark);
+            let mut count: usize = (0..reach.min(w)).map(is_dark).sum();
+            for (x, out) in out.iter_mut().enumerate() {
+                if x + reach < w {
+                    count += is_dark(x + reach);
+                }
+                if x > reach {
+                    count -= is_dark(x - reach - 1);
+                }
+                *out = count > 0;
+            }
+        }
+        let row = |y: usize| &along[y * w..][..w];
+        let mut near = vec![0isize; w];
+        // Adds row `y` of `along` to the columns' counts (`by` 1), or takes it off (−1).
+        let tally = |near: &mut [isize], y: usize, by: isize| {
+            for (n, &a) in near.iter_mut().zip(row(y)) {
+                *n += by * isize::from(a);
+            }
+        };
+        (0..reach.min(h)).for_each(|y| tally(&mut near, y, 1));
+        let mut ink = vec![paper; w * h];
+        for y in 0..h {
+            if y + reach < h {
+                tally(&mut near, y + reach, 1);
+            }
+            if y > reach {
+                tally(&mut near, y - reach - 1, -1);
+            }
+            let (from, to) = (&strip.ink[y * w..][..w], &mut ink[y * w..][..w]);
+            for ((out, &v), &n) in to.iter_mut().zip(from).zip(&near) {
+                if n > 0 && v > faint {
+                    *out = v;
+                }
+            }
+        }
+        Strip { ink, ..*strip }
+    }
+
+    /// The strip with its vertical rules (a stamp frame's side, a table's line) taken away:
+    /// ink that runs down one column, unbroken, longer than `long_mm` (more than any
+    /// character is high) is a rule; where it is at most `wide_mm` wide, each of its rows
+    /// takes the fainter of the ink on its two sides (a digit's stroke across the rule
+    /// runs on through it), and where wider, paper. `None` when the strip has no rule.
+    pub(crate) fn unruled(&self, long_mm: f64, wide_mm: f64) -> Option<Strip> {
+        self.without_lines(&[90.0], long_mm, wide_mm, f32::min)
+    }
+
+    /// The strip with the straight pen strokes of a signature across it taken away, as
+    /// [`Inked::unruled`] takes rules: ink running straight, unbroken, longer than
+    /// `long_mm`, at an angle well off the line of text and off the vertical (a
+    /// character has no straight stroke as long there).
+    pub(crate) fn unstroked(&self, long_mm: f64, wide_mm: f64) -> Option<Strip> {
+        self.without_lines(&STROKE_ANGLES, long_mm, wide_mm, f32::min)
+    }
+
+    /// The strip with long straight lines along the line of text taken away (a fold, a
+    /// stamp frame's edge touching the digits' tops): ink running straight, unbroken,
+    /// longer than `long_mm` within a few degrees of the line (longer than two digits:
+    /// the characters of a line stand apart).
+    pub(crate) fn unlined(&self, long_mm: f64, wide_mm: f64) -> Option<Strip> {
+        self.without_lines(&LEVEL_ANGLES, long_mm, wide_mm, f32::min)
+    }
+
+    /// The strip with long straight lines along the line of text taken away as
+    /// [`Inked::unlined`] takes them, but a character that stands on one (or hangs from
+    /// it) runs on through it: a stamp frame's black top edge under a fax's "FINESS"
+    /// (seed 283 0196) holds the letters' feet, and taken away with them it left letters
+    /// a fifth short, too short to be matched.
+    pub(crate) fn unlined_standing(&self, long_mm: f64, wide_mm: f64) -> Option<Strip> {
+        self.without_lines(&LEVEL_ANGLES, long_mm, wide_mm, f32::max)
+    }
+
+    /// The strip with the ink that runs straight and unbroken longer than `long_mm` at
+    /// one of `angles` (degrees from the line of text, 90 down the strip) taken away,
+    /// each run of it across the lines filled from its two ends where it is at most
+    /// `wide_mm` long: along the rows, or down the columns when every angle is within 30°
+    /// of the line of text (a run along a row of such a line is as long as the line, and
+    /// a digit's stem through it was cut in two). A run is filled with `fill` of the ink
+    /// at its two ends: the fainter (a stroke across the line runs on, a character
+    /// beside it ends at it), or the darker (a character on either side runs on).
+    fn without_lines(
+        &self,
+        angles: &[f64],
+        long_mm: f64,
+        wide_mm: f64,
+        fill: fn(f32, f32) -> f32,
+    ) -> Option<Strip> {
+        let down = angles.iter().all(|a| a.to_radians().sin().abs() < 0.5);
+        let Levels { paper, ink, .. } = self.levels;
+        let strip = self.strip;
+        let level = paper + 0.5 * (ink - paper);
+        let (w, h) = (strip.w, strip.h);
+        let long = (long_mm * strip.per_mm).ceil() as usize;
+        let wide = (wide_mm * strip.per_mm).round().max(1.0) as usize;
+        let inked: Vec<bool> = strip.ink.iter().map(|&v| v > level).collect();
+        let mut line = vec![false; w * h];
+        // A line takes ink at as many rows (columns) in a row as it has steps down them
+        // (along them): none is looked for where no such rows (columns) have any.
+        let inked_rows = longest_run(h, |y| inked[y * w..(y + 1) * w].contains(&true));
+        let inked_columns = longest_run(w, |x| (0..h).any(|y| inked[y * w + x]));
+        let mut any = false;
+        for &angle in angles {
+            let (sin, cos) = angle.to_radians().sin_cos();
+            // Steep lines are followed row by row, shallow ones column by column.
+            any |= if sin.abs() >= cos.abs() {
+                mark_runs(&inked, [w, h], true, cos / sin, long, inked_rows, &mut line)
+            } else {
+                mark_runs(
+                    &inked,
+                    [h, w],
+                    false,
+                    sin / cos,
+                    long,
+                    inked_columns,
+                    &mut line,
+                )
+            };
+        }
+        if !any {
+            return None;
+        }
+        // With the line's inked edge pixels along each row (no one run of samples follows
+        // a line's edge all the way): a row of it then may be two pixels wider. (Not down
+        // the columns for a line along the strip: the feet of digits standing on it went.)
+        let core = line.clone();
+        for ((row, core), inked) in line
+            .chunks_exact_mut(w)
+            .zip(core.chunks_exact(w))
+            .zip(inked.chunks_exact(w))
+        {
+            for x in 0..w {
+                let beside = (x > 0 && core[x - 1]) || (x + 1 < w && core[x + 1]);
+                row[x] |= beside && inked[x];
+            }
+        }
+        // Across the lines: lanes (rows, or columns for lines along the strip) of `len`
+        // pixels each; the pixel `k` of lane `lane`.
+        let (lanes, len) = if down { (w, h) } else { (h, w) };
+        let at = |lane: usize, k: usize| if down { k * w + lane } else { lane * w + k };
+        let mut out = Strip {
+            ink: strip.ink.clone(),
+            ..*strip
+        };
+        for lane in 0..lanes {
+            let mut k = 0;
+            while k < len {
+                if !line[at(lane, k)] {
+                    k += 1;
+                    continue;
+                }
+                let a = k;
+                while k < len && line[at(lane, k)] {
+                    k += 1;
+                }
+                let through = if k - a <= wide + 2 && a > 0 && k < len {
+                    fill(strip.ink[at(lane, a - 1)], strip.ink[at(lane, k)])
+                } else {
+                    paper
+                };
+                (a..k).for_each(|j| out.ink[at(lane, j)] = through.max(paper));
+            }
+        }
+        Some(out)
+    }
+
+    /// Ink thresholds to try on the strip, most likely first ([`thresholds`]).
+    pub(crate) fn thresholds(&self) -> Vec<f32> {
+        let Levels {
+            paper,
+            ink,
+            darkest,
+        } = self.levels;
+        let mut out: Vec<f32> = Vec::with_capacity(4);
+        for (top, at) in [(ink, 0.5), (darkest, 0.5), (darkest, 0.75), (ink, 0.3)] {
+            let level = paper + at * (top - paper);
+            if top - paper > MIN_CONTRAST && out.iter().all(|&l| (l - level).abs() > 12.0) {
+                out.push(level);
+            }
+        }
+        out
     }
 }
 
@@ -571,11 +609,11 @@ fn longest_run(n: usize, has: impl Fn(usize) -> bool) -> usize {
     most
 }
 
-/// Angles (degrees from the line of text) at which [`Strip::unlined`] looks for a line
+/// Angles (degrees from the line of text) at which [`Inked::unlined`] looks for a line
 /// along the text.
 const LEVEL_ANGLES: [f64; 7] = [0.0, 3.0, 6.0, 9.0, 171.0, 174.0, 177.0];
 
-/// Angles (degrees from the line of text) at which [`Strip::unstroked`] looks for a pen's
+/// Angles (degrees from the line of text) at which [`Inked::unstroked`] looks for a pen's
 /// straight strokes: well off the line of text (a row of digits is long that way) and off
 /// the vertical (rules; a tall digit's stem). From 15°: with 15° and 165° added to the
 /// angles from 20°, twelve HRIs more over 22 corpora read as printed (a signature's
@@ -600,44 +638,26 @@ const DEEPENED_CONTRAST: f32 = 60.0;
 /// the darkest ink, dropping a grey stamp or fold shadow that crosses black print; the
 /// last sits nearer the paper, joining thin or faded strokes that the others break.
 pub(crate) fn thresholds(strip: &Strip) -> Vec<f32> {
-    let Some(Levels {
-        paper,
-        ink,
-        darkest,
-    }) = levels(strip)
-    else {
-        return Vec::new();
-    };
-    let mut out: Vec<f32> = Vec::with_capacity(4);
-    for (top, at) in [(ink, 0.5), (darkest, 0.5), (darkest, 0.75), (ink, 0.3)] {
-        let level = paper + at * (top - paper);
-        if top - paper > MIN_CONTRAST && out.iter().all(|&l| (l - level).abs() > 12.0) {
-            out.push(level);
-        }
-    }
-    out
+    strip
+        .inked()
+        .map_or_else(Vec::new, |inked| inked.thresholds())
 }
 
 /// Shares of the way from paper to the strip's ink, and to its darkest ink, of the faint
-/// ink [`Strip::cored`] keeps near ink past the dark level.
+/// ink [`Inked::cored`] keeps near ink past the dark level.
 const CORE_FAINT: f32 = 0.3;
 const CORE_DARK: f32 = 0.75;
 
-/// Share of the way from paper to the darkest ink below which [`Strip::clipped`] drops ink.
+/// Share of the way from paper to the darkest ink below which [`Inked::clipped`] drops ink.
 const GREY_FLOOR: f32 = 0.4;
 
 /// A strip's paper (its median), its ink (the darkest 0.5 %) and its darkest ink (the
 /// darkest 0.05 %).
+#[derive(Clone, Copy)]
 struct Levels {
     paper: f32,
     ink: f32,
     darkest: f32,
-}
-
-/// The strip's [`Levels`] when its darkest ink stands out from the paper by more than
-/// [`MIN_CONTRAST`].
-fn inked_levels(strip: &Strip) -> Option<Levels> {
-    levels(strip).filter(|l| l.darkest - l.paper > MIN_CONTRAST)
 }
 
 fn levels(strip: &Strip) -> Option<Levels> {
@@ -1110,16 +1130,10 @@ fn four_samples(inside: &Interior, p: &mut [f64; 3], d: [f64; 3]) -> [f32; 4] {
 /// The dot product of two shapes of the same length (their correlation, the shapes being
 /// [`normalised`]), eight products at a time.
 pub(crate) fn dot(a: &[f32], b: &[f32]) -> f32 {
-    let (a8, b8) = (a.chunks_exact(8), b.chunks_exact(8));
-    let tail: f32 = a8
-        .remainder()
-        .iter()
-        .zip(b8.remainder())
-        .map(|(x, y)| x * y)
-        .sum();
-    let lanes = a8.zip(b8).fold(f32x8::ZERO, |sum, (x, y)| {
-        let lane = |v: &[f32]| f32x8::new(v.try_into().expect("8 values"));
-        sum + lane(x) * lane(y)
+    let ((a8, a_tail), (b8, b_tail)) = (a.as_chunks::<8>(), b.as_chunks::<8>());
+    let tail: f32 = a_tail.iter().zip(b_tail).map(|(x, y)| x * y).sum();
+    let lanes = a8.iter().zip(b8).fold(f32x8::ZERO, |sum, (&x, &y)| {
+        sum + f32x8::new(x) * f32x8::new(y)
     });
     lanes.reduce_add() + tail
 }
@@ -1178,7 +1192,7 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// [`Strip::cored`] keeps a sample's ink exactly where dark ink lies within
+        /// [`Inked::cored`] keeps a sample's ink exactly where dark ink lies within
         /// `reach` of it along its row, then across rows, and makes the rest paper.
         #[test]
         fn a_cored_strip_keeps_ink_within_reach_of_dark_ink(
@@ -1190,7 +1204,8 @@ mod tests {
             let mut ink: Vec<f32> = values.iter().map(|&v| f32::from(v)).collect();
             ink.resize(w * h, 0.0);
             let strip = Strip { w, h, ink, origin_mm: [0.0, 0.0], per_mm: 8.0 };
-            let (cored, levels) = (strip.cored(reach), inked_levels(&strip));
+            let inked = strip.inked();
+            let (cored, levels) = (inked.map(|i| i.cored(reach)), inked.map(|i| i.levels));
             proptest::prop_assert_eq!(cored.is_some(), levels.is_some());
             let (Some(cored), Some(Levels { paper, ink, darkest })) = (cored, levels) else {
                 return Ok(());

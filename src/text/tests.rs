@@ -397,7 +397,7 @@ fn a_clipped_strip_keeps_the_dark_ink_only() {
     }
     img.put_pixel(70, 20, Luma([60]));
     let strip = strip::from_image(&img);
-    let clipped = strip.clipped().expect("ink");
+    let clipped = strip.inked().expect("ink").clipped();
     assert_eq!(clipped.at(5, 5), 0.0);
     assert_eq!(clipped.at(20, 20), 0.0, "the grey is gone");
     assert!(clipped.at(55, 20) > 250.0, "black stays");
@@ -832,7 +832,7 @@ fn a_cored_strip_keeps_black_strokes_and_drops_grey_ink_away_from_them() {
         }
     }
     let strip = strip::from_image(&img);
-    let cored = strip.cored(2).expect("ink");
+    let cored = strip.inked().expect("ink").cored(2);
     for x in 9..14 {
         assert_eq!(cored.at(x, 8), strip.at(x, 8), "stroke column {x}");
     }
@@ -932,7 +932,10 @@ fn a_rule_is_taken_away_and_strokes_across_it_run_on() {
         ],
     );
     // Rules are longer than 5 mm (40 px) and seen through up to 0.5 mm (4 px).
-    let clean = strip.unruled(5.0, 0.5).expect("a rule");
+    let clean = strip
+        .inked()
+        .and_then(|s| s.unruled(5.0, 0.5))
+        .expect("a rule");
     for y in 0..h {
         let across = (40..43).contains(&y);
         for x in 20..23 {
@@ -947,11 +950,9 @@ fn a_rule_is_taken_away_and_strokes_across_it_run_on() {
             "stem at {y}"
         );
     }
-    // Without a rule, no view.
-    let mut short = clean;
-    short.ink.iter_mut().for_each(|v| *v = 0.0);
-    short.ink[10 * w + 5] = 255.0;
-    assert!(short.unruled(5.0, 0.5).is_none());
+    // Without a rule (ink, but none running down longer than a character), no view.
+    let short = painted([w, h], &[(45..47, 30..50)]);
+    assert!(short.inked().expect("ink").unruled(5.0, 0.5).is_none());
 }
 
 /// A legend line's box takes in the pieces of ink in its rows that follow on from it gap
@@ -1018,7 +1019,10 @@ fn a_pens_long_slanting_stroke_is_taken_away() {
         per_mm: 8.0,
     };
     // Strokes longer than 3.5 mm (28 px) go; fill through up to 0.5 mm (4 px).
-    let clean = strip.unstroked(3.5, 0.5).expect("a stroke");
+    let clean = strip
+        .inked()
+        .and_then(|s| s.unstroked(3.5, 0.5))
+        .expect("a stroke");
     for y in (5..55).filter(|&y| y != 30) {
         assert!(clean.at(at(y), y) < 128.0, "the long stroke at row {y}");
     }
@@ -1029,7 +1033,7 @@ fn a_pens_long_slanting_stroke_is_taken_away() {
     let mut rule = vec![0.0f32; w * h];
     (0..h).for_each(|y| rule[y * w + 10] = 255.0);
     let ruled = Strip { ink: rule, ..strip };
-    assert!(ruled.unstroked(3.5, 0.5).is_none());
+    assert!(ruled.inked().expect("ink").unstroked(3.5, 0.5).is_none());
 }
 
 /// A page of three blocks, legends `legend_mm` high in `face` at `dpi`: an RPPS and a
@@ -1152,7 +1156,10 @@ fn a_long_line_along_the_text_is_taken_away() {
         per_mm: 8.0,
     };
     // Lines longer than 5.5 mm (44 px) go.
-    let clean = strip.unlined(5.5, 0.5).expect("a line");
+    let clean = strip
+        .inked()
+        .and_then(|s| s.unlined(5.5, 0.5))
+        .expect("a line");
     for x in (0..w).filter(|x| !(100..102).contains(x)) {
         for d in 0..3 {
             assert!(clean.at(x, at(x) + d) < 128.0, "the line at column {x}");
@@ -1177,6 +1184,8 @@ fn a_long_line_along_the_text_is_taken_away() {
             ink: strokes,
             ..strip
         }
+        .inked()
+        .expect("ink")
         .unlined(5.5, 0.5)
         .is_none()
     );
@@ -1184,8 +1193,8 @@ fn a_long_line_along_the_text_is_taken_away() {
 
 /// A character standing on a long line along the text (a legend on a stamp frame's top
 /// edge, seed 283 0196) loses its foot with the line when the line is taken away as
-/// [`Strip::unlined`] takes it, and runs on through it as
-/// [`Strip::unlined_standing`] takes it; paper on both sides of the line stays paper.
+/// [`Inked::unlined`] takes it, and runs on through it as
+/// [`Inked::unlined_standing`] takes it; paper on both sides of the line stays paper.
 #[test]
 fn a_character_standing_on_a_line_runs_on_through_it_once_the_line_goes() {
     let (w, h) = (120, 40);
@@ -1206,8 +1215,14 @@ fn a_character_standing_on_a_line_runs_on_through_it_once_the_line_goes() {
         origin_mm: [0.0, 0.0],
         per_mm: 8.0,
     };
-    let cut = strip.unlined(5.5, 0.5).expect("a line");
-    let standing = strip.unlined_standing(5.5, 0.5).expect("a line");
+    let cut = strip
+        .inked()
+        .and_then(|s| s.unlined(5.5, 0.5))
+        .expect("a line");
+    let standing = strip
+        .inked()
+        .and_then(|s| s.unlined_standing(5.5, 0.5))
+        .expect("a line");
     for y in 8..20 {
         assert!(
             cut.at(50, y) > 128.0 && standing.at(50, y) > 128.0,
