@@ -92,14 +92,25 @@ impl<'a> Interior<'a> {
         // Through i32: cheaper conversions both ways than through usize, the same values
         // for points on a page.
         let (x0, y0) = (x as i32, y as i32);
-        let k = y0 as usize * self.stride + x0 as usize;
-        // One bounds check for the four pixels.
-        let four = &self.raw[k..k + self.stride + 2];
-        let p = |k: usize| f64::from(four[k]);
         (
-            [p(0), p(1), p(self.stride), p(self.stride + 1)],
+            self.pixels_at(y0 as usize * self.stride + x0 as usize)
+                .map(f64::from),
             [f64::from(x0), f64::from(y0)],
         )
+    }
+
+    /// The four pixels from the one at `k` in the raw image (row by row): it, the next,
+    /// and the two below them.
+    #[inline]
+    pub(crate) fn pixels_at(&self, k: usize) -> [u8; 4] {
+        // One bounds check for the four pixels.
+        let four = &self.raw[k..k + self.stride + 2];
+        [four[0], four[1], four[self.stride], four[self.stride + 1]]
+    }
+
+    /// Pixels from one row to the next in the raw image.
+    pub(crate) fn stride(&self) -> usize {
+        self.stride
     }
 }
 

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::thread::LocalKey;
 
 use image::GrayImage;
-use wide::{f32x8, f64x4};
+use wide::{f32x8, f64x4, i32x4};
 
 use crate::decode::Symbol;
 use crate::locate::{Interior, sample};
@@ -288,7 +288,11 @@ impl Inked<'_> {
         // A line takes ink at as many rows (columns) in a row as it has steps down them
         // (along them): none is looked for where no such rows (columns) have any.
         let inked_rows = longest_run(h, |y| inked[y * w..(y + 1) * w].contains(&true));
-        let inked_columns = longest_run(w, |x| (0..h).any(|y| inked[y * w + x]));
+        let mut column_inked = vec![false; w];
+        for row in inked.chunks_exact(w) {
+            column_inked.iter_mut().zip(row).for_each(|(c, &i)| *c |= i);
+        }
+        let inked_columns = longest_run(w, |x| column_inked[x]);
         let mut any = false;
         for &angle in angles {
             let (sin, cos) = angle.to_radians().sin_cos();
@@ -703,6 +707,7 @@ pub(crate) fn blobs(strip: &Strip, level: f32) -> Vec<Blob> {
     // above it touches (diagonals too), and each blob is named by its first run.
     // (Not ink is at most `level`: a sample that is no number is ink, as no level clears it.)
     let paper = |v: f32| v <= level;
+    let eight_levels = f32x8::splat(level);
     let mut runs: Vec<Blob> = Vec::new();
     let mut first: Vec<usize> = Vec::new();
     let mut above = 0..0;
@@ -716,6 +721,13 @@ pub(crate) fn blobs(strip: &Strip, level: f32) -> Vec<Blob> {
         let mut cursor = above.start;
         let mut x = 0;
         while x < row.len() {
+            // Paper, eight samples at a time where it can be.
+            if let Some(&eight) = row.get(x..).and_then(|r| r.first_chunk::<8>())
+                && f32x8::new(eight).simd_le(eight_levels).all()
+            {
+                x += 8;
+                continue;
+            }
             if paper(row[x]) {
                 x += 1;
                 continue;
@@ -1092,6 +1104,10 @@ impl<V: Clone + 'static> Recall<V> {
 /// emptied for each symbol anyway, a character being met again within its own symbol).
 const RECALL_WORDS: usize = 1 << 20;
 
+/// 2^52: a non-negative double below 2^51 with this added holds its nearest integer in
+/// its low bits (ties to even), and with it taken off again is that integer.
+const INTEGER_BITS: f64 = 4_503_599_627_370_496.0;
+
 /// The ink at four points of a row inside the page, from the homogeneous point `p` in
 /// steps of `d` (`p` is left at the fifth): the same operations as [`Interior::sample`]
 /// one by one, lane by lane.
@@ -1107,19 +1123,25 @@ fn four_samples(inside: &Interior, p: &mut [f64; 3], d: [f64; 3]) -> [f32; 4] {
     let (xs, ys, ws) = (f64x4::new(xs), f64x4::new(ys), f64x4::new(ws));
     let (inv, half) = (f64x4::ONE / ws, f64x4::splat(0.5));
     let (x, y) = (xs * inv - half, ys * inv - half);
-    let (xa, ya) = (x.to_array(), y.to_array());
-    let mut pixels = [[0.0; 4]; 4];
-    let mut origin = [[0.0; 4]; 2];
-    for lane in 0..4 {
-        let (c, o) = inside.corners(xa[lane], ya[lane]);
+    // The top left pixels' columns and rows, and their places in the raw image, worked
+    // out as doubles: integers far below 2^51 on a page, so exactly the values
+    // [`Interior::corners`] works out through integers.
+    let (big, one) = (f64x4::splat(INTEGER_BITS), f64x4::ONE);
+    let floor = |v: f64x4| {
+        let nearest = (v + big) - big;
+        nearest - (nearest.simd_gt(v) & one)
+    };
+    let (x0, y0) = (floor(x), floor(y));
+    let places = (y0 * f64x4::splat(inside.stride() as f64) + x0 + big).to_array();
+    let mut pixels = [[0; 4]; 4];
+    for (lane, place) in places.into_iter().enumerate() {
+        let c = inside.pixels_at((place.to_bits() - INTEGER_BITS.to_bits()) as usize);
         for (corner, v) in pixels.iter_mut().zip(c) {
-            corner[lane] = v;
+            corner[lane] = i32::from(v);
         }
-        (origin[0][lane], origin[1][lane]) = (o[0], o[1]);
     }
-    let [tl, tr, bl, br] = pixels.map(f64x4::new);
-    let [x0, y0] = origin.map(f64x4::new);
-    let (fx, fy, one) = (x - x0, y - y0, f64x4::ONE);
+    let [tl, tr, bl, br] = pixels.map(|c| f64x4::from_i32x4(i32x4::new(c)));
+    let (fx, fy) = (x - x0, y - y0);
     let top = tl * (one - fx) + tr * fx;
     let bottom = bl * (one - fx) + br * fx;
     (f64x4::splat(255.0) - (top * (one - fy) + bottom * fy))
