@@ -1214,6 +1214,43 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// [`four_samples`] gives, bit for bit, what [`Interior::sample`] gives at each of
+        /// its four points: on whole pixels and half pixels (where a floor worked out from
+        /// the nearest integer could be off by one) as anywhere else.
+        #[test]
+        fn four_samples_are_the_interiors_samples_bit_for_bit(
+            pixels in proptest::collection::vec(0u8..=255, 160..400),
+            w in 8u32..20,
+            quarters in proptest::array::uniform4(0u32..24),
+            w_step in -0.01f64..0.01,
+        ) {
+            let h = pixels.len() as u32 / w;
+            let img = GrayImage::from_fn(w, h, |x, y| image::Luma([pixels[(y * w + x) as usize]]));
+            let inside = Interior::new(&img);
+            // A homogeneous start and step whose four points lie inside the page: whole,
+            // half and quarter pixels when the step keeps the weight at 1.
+            let q = |i: usize, limit: u32| {
+                f64::from(quarters[i] % (4 * (limit - 4))) / 4.0 + 0.5
+            };
+            let (pw, dw) = (1.0, if quarters[0] % 2 == 0 { 0.0 } else { w_step });
+            let start = [q(0, w) * pw, q(1, h) * pw, pw];
+            let step = [0.25 + f64::from(quarters[2] % 3) * 0.25, f64::from(quarters[3] % 2) * 0.5, dw];
+            let points: Vec<[f64; 2]> = (0..4)
+                .scan(start, |at, _| {
+                    let inv = 1.0 / at[2];
+                    let point = [at[0] * inv - 0.5, at[1] * inv - 0.5];
+                    *at = [at[0] + step[0], at[1] + step[1], at[2] + step[2]];
+                    Some(point)
+                })
+                .collect();
+            proptest::prop_assume!(points.iter().all(|&p| inside.holds(p)));
+            let got = four_samples(&inside, &mut start.clone(), step);
+            for (lane, [x, y]) in got.into_iter().zip(points) {
+                let want = (255.0 - inside.sample(x, y)) as f32;
+                proptest::prop_assert_eq!(lane.to_bits(), want.to_bits(), "at ({}, {})", x, y);
+            }
+        }
+
         /// [`Inked::cored`] keeps a sample's ink exactly where dark ink lies within
         /// `reach` of it along its row, then across rows, and makes the rest paper.
         #[test]
