@@ -139,7 +139,6 @@ impl Strip {
 
 /// A strip whose ink stands out from its paper ([`Strip::inked`]), with its [`Levels`]
 /// worked out once for all the views made of it.
-#[derive(Clone, Copy)]
 pub(crate) struct Inked<'a> {
     pub(crate) strip: &'a Strip,
     levels: Levels,
@@ -1232,8 +1231,8 @@ mod tests {
             let q = |i: usize, limit: u32| {
                 f64::from(quarters[i] % (4 * (limit - 4))) / 4.0 + 0.5
             };
-            let (pw, dw) = (1.0, if quarters[0] % 2 == 0 { 0.0 } else { w_step });
-            let start = [q(0, w) * pw, q(1, h) * pw, pw];
+            let dw = if quarters[0] % 2 == 0 { 0.0 } else { w_step };
+            let start = [q(0, w), q(1, h), 1.0];
             let step = [0.25 + f64::from(quarters[2] % 3) * 0.25, f64::from(quarters[3] % 2) * 0.5, dw];
             let points: Vec<[f64; 2]> = (0..4)
                 .scan(start, |at, _| {
@@ -1263,12 +1262,16 @@ mod tests {
             let mut ink: Vec<f32> = values.iter().map(|&v| f32::from(v)).collect();
             ink.resize(w * h, 0.0);
             let strip = Strip { w, h, ink, origin_mm: [0.0, 0.0], per_mm: 8.0 };
+            // The views (the cored one among them) are made of a strip exactly when its
+            // darkest ink stands out from its paper by more than the least contrast.
             let inked = strip.inked();
-            let (cored, levels) = (inked.map(|i| i.cored(reach)), inked.map(|i| i.levels));
-            proptest::prop_assert_eq!(cored.is_some(), levels.is_some());
-            let (Some(cored), Some(Levels { paper, ink, darkest })) = (cored, levels) else {
+            let contrasted = levels(&strip).is_some_and(|l| l.darkest - l.paper > MIN_CONTRAST);
+            proptest::prop_assert_eq!(inked.is_some(), contrasted);
+            let Some(inked) = inked else {
                 return Ok(());
             };
+            let cored = inked.cored(reach);
+            let Levels { paper, ink, darkest } = inked.levels;
             let faint = paper + CORE_FAINT * (ink - paper);
             let dark = paper + CORE_DARK * (darkest - paper);
             let is_dark = |x: usize, y: usize| strip.ink[y * w + x] > dark;
