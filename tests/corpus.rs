@@ -342,6 +342,42 @@ fn a_slope_the_lines_disagree_on_does_not_tilt_the_symbol() {
     assert_singled_out_as_marked(&[(269, 222)], "motion_blur", 4);
 }
 
+/// Seed 397's page 178 (300 dpi, perspective): the page photographed at a slant made each
+/// symbol a parallelogram, its bars' tops falling 13 px along an RPPS whose bars are
+/// upright. Its quad was the rectangle within the bars, 3° off its top edge, and the
+/// misprinted "N°FINESS" above it ran off the strip's rows: unread, the page passed.
+/// Seed 271's page 245 (motion blur, perspective) was the same. Each end of the bars is
+/// now measured on its own, the quad follows them, and the legend is read.
+#[test]
+fn a_symbol_seen_at_a_slant_is_placed_on_its_bars_ends() {
+    for (seed, index, value) in [(397, 178, "10830591482"), (271, 245, "10767267635")] {
+        assert_placed_on_its_bars(seed, index, value, 3.0);
+        let (read, case) = text_where_decoded(seed, index, value);
+        assert_eq!(case, "fault_legend_mismatch");
+        assert_eq!(
+            read.legend_kind,
+            Some(IdKind::Finess),
+            "seed {seed}: {read:?}"
+        );
+    }
+}
+
+/// Seed 389's page 198 (150 dpi, noise): a faint 1 mm "FINESS" under the HRI of the RPPS
+/// above it. The nearest line found was that HRI, crossed by a table's rule; read again in
+/// its band alone, a few of its digits' feet further along the band matched "N° A.M."
+/// clearly, and the FINESS was reported an AM. A line found again in a crossed line's
+/// band is that line only where it lies along it.
+///
+/// Seed 307's page 404 (150 dpi, bilevel, noise): an RPPS under a misprinted "FINESS",
+/// read clearly at one threshold; at another, specks beside it made a wider line that
+/// looked a little like "RPPS :", and the clear FINESS was taken for that line's first
+/// letters. Only a line that would confirm the value's kind speaks for it so.
+#[test]
+fn a_legend_is_not_taken_from_another_line_near_it() {
+    assert_legend_kind(389, 198, "390790418", "noise", IdKind::Finess);
+    assert_legend_kind(307, 404, "10518224240", "bilevel", IdKind::Finess);
+}
+
 /// Seed 67's page 45: a fold's line and its grey shading begin right
 /// after the stop pattern of a FINESS (150 dpi): every line read the symbol from its start
 /// to the stop, which had no quiet zone after it, so no line read it whole and none read a

@@ -862,12 +862,15 @@ fn read_text_with(
                     // of a character's height at one threshold left "N°R", which matched
                     // "N° AM" clearly (seed 149 0181). A longer line that does not look like
                     // the value's kind (a misprinted "FINESS" run on into a fold's edge, seed
-                    // 109 0230) leaves the part to speak.
+                    // 109 0230) leaves the part to speak. Only a line that would confirm the
+                    // value's kind speaks for it so: specks beside a clear, misprinted "FINESS"
+                    // made a wider line at another threshold that looked a little like
+                    // "RPPS :" (seed 307 0404).
                     let part_of_the_values = || {
                         every_line().iter().any(|whole| {
                             starts(&line, whole)
                                 && legend::line_match(scanned, whole)
-                                    .is_some_and(|w| Some(w.kind) == expected)
+                                    .is_some_and(|w| Some(w.kind) == expected && w.would_confirm())
                         })
                     };
                     if other_kind && part_of_the_values() {
@@ -887,14 +890,25 @@ fn read_text_with(
                 // line, they take them from the line's own ink and the mark's.
                 let pad = line.cap_px.ceil() as usize;
                 let rows = line.bbox.y0.saturating_sub(pad)..(line.bbox.y1 + pad).min(strip.h);
+                // A line found again in the band, or in a view of it, is this line where it
+                // lies along it: further along the band, a few digits' feet of another
+                // symbol's HRI, crossed by a table's rule, matched "N° A.M." clearly over a
+                // faint FINESS (seed 389 0198).
+                let across = line.bbox.x0..line.bbox.x1;
+                let same_line = |l: &TextLine| l.bbox.x0 < across.end && across.start < l.bbox.x1;
                 matched(line, strip)
-                    .or_else(|| matched(line_at(&band, &legend_search, level)?, &band))
+                    .or_else(|| {
+                        let part = line_at(&band, &legend_search, level).filter(same_line)?;
+                        matched(part, &band)
+                    })
                     .or_else(|| {
                         let around = strip.band(rows);
                         let views = Greyless::of(&around);
-                        views
-                            .views()
-                            .find_map(|v| matched(find_line(v, &legend_search)?.0, v))
+                        views.views().find_map(|v| {
+                            let (part, _) =
+                                find_line(v, &legend_search).filter(|(l, _)| same_line(l))?;
+                            matched(part, v)
+                        })
                     })
             })
         };

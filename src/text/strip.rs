@@ -438,18 +438,23 @@ impl Frame {
             let mut py = m[3] * x + m[4] * y + m[5];
             let mut pw = m[6] * x + m[7] * y + m[8];
             // A row whose ends lie a pixel inside the page's interior lies in it (a
-            // straight line on the page), whatever the stepping's rounding.
+            // straight line on the page), whatever the stepping's rounding, when its
+            // homogeneous weight keeps its sign between them: where the weight passes
+            // through 0 (a frame from a quad far from a rectangle), the row runs off to
+            // infinity and back.
             // So does a run of samples whose ends do: a row running off the page is
             // sampled through the interior four at a time as far as it lies in it.
             let inside_from = |[px, py, pw]: [f64; 3], n: usize| {
+                let last = (n - 1) as f64;
                 let end = |k: f64| {
                     let (qx, qy, qw) = (px + dx * k, py + dy * k, pw + dw * k);
                     [qx / qw - 0.5, qy / qw - 0.5]
                 };
                 let slack = |p: [f64; 2], d: f64| [p[0] + d, p[1] + d];
-                [end(0.0), end((n - 1) as f64)]
-                    .iter()
-                    .all(|&p| inside.holds(slack(p, -1.0)) && inside.holds(slack(p, 1.0)))
+                pw * (pw + dw * last) > 0.0
+                    && [end(0.0), end(last)]
+                        .iter()
+                        .all(|&p| inside.holds(slack(p, -1.0)) && inside.holds(slack(p, 1.0)))
             };
             let fast = inside_from([px, py, pw], w);
             // One sample with bounds (the same value as through the interior, bit for bit).
@@ -1339,6 +1344,47 @@ mod tests {
             }
         }
         assert!(off_page > 0, "the strip should run off the page");
+    }
+
+    proptest::proptest! {
+        /// A strip samples the page where its frame puts each sample, whatever quad the
+        /// frame is made from: a quad far from a rectangle makes a frame whose rows may
+        /// run off to infinity between two ends on the page (an unread symbol's quad, seed
+        /// 397 0005, took a sample past the end of the page's pixels).
+        #[test]
+        fn a_strip_from_any_quad_samples_the_page_where_its_frame_puts_each_sample(
+            corners in proptest::array::uniform8(0.0f64..120.0),
+            rows in proptest::array::uniform2(-12.0f64..12.0),
+        ) {
+            let img = GrayImage::from_fn(120, 100, |x, y| {
+                image::Luma([((x * 37 + y * 101) % 256) as u8])
+            });
+            let c = |i: usize| [corners[2 * i], corners[2 * i + 1] * 100.0 / 120.0];
+            let symbol = Symbol {
+                value: "10001045367".to_owned(),
+                symbology: Symbology::Code128,
+                quad: [c(0), c(1), c(2), c(3)],
+                px_per_module: None,
+                code_sets: None,
+            };
+            let Some(frame) = Frame::new(&symbol, 254.0) else {
+                return Ok(());
+            };
+            let (x_mm, per_mm) = ([-4.0, frame.length_mm + 4.0], 4.0);
+            let y_mm = [rows[0].min(rows[1]), rows[0].max(rows[1]) + 0.5];
+            let strip = frame.strip(&img, x_mm, y_mm, per_mm);
+            for j in 0..strip.h {
+                for i in 0..strip.w {
+                    let p = frame.to_page.apply([
+                        x_mm[0] + (i as f64 + 0.5) / per_mm,
+                        y_mm[0] + (j as f64 + 0.5) / per_mm,
+                    ]);
+                    let want = 255.0 - sample(&img, p[0] - 0.5, p[1] - 0.5);
+                    let got = f64::from(strip.at(i, j));
+                    proptest::prop_assert!((got - want).abs() <= 0.01, "({}, {}): {} vs {}", i, j, got, want);
+                }
+            }
+        }
     }
 
     /// A strip of pseudo-random ink (a fixed linear congruential sequence), `dense` the
