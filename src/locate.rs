@@ -497,9 +497,12 @@ fn measure_around(
         let heights = [up[0] + down[0], up[1] + down[1]];
         (heights[0] - heights[1]).abs() <= SHEAR_HEIGHTS * heights[0].max(heights[1])
     };
+    // The top's ends first: most symbols are upright and their feet are not measured.
+    let ends = |sign: f64| Some([reach(sign, 0), reach(sign, 1)]).filter(|e| leads(sign, e));
     let sheared = (part >= SHEAR_PART_MIN)
-        .then(|| [1.0, -1.0].map(|sign| [reach(sign, 0), reach(sign, 1)]))
-        .filter(|[up, down]| leads(1.0, up) && leads(-1.0, down) && as_high(&[*up, *down]));
+        .then(|| Some([ends(1.0)?, ends(-1.0)?]))
+        .flatten()
+        .filter(as_high);
     let [up, down] = match sheared {
         Some(ends) => {
             // A part's rows show its bars until a few of them end (the share of bars
