@@ -440,17 +440,21 @@ fn measure_around(
     // Rows where a pen stroke (a struck-out symbol, a cross) darkens many spaces do not
     // show the same bars: the bars go on beyond a short run of them.
     let max_misses = ((length * ROW_GAP) as usize).max(2);
-    let extent = |sign: f64| -> f64 {
+    // How far rows of `line` show `bits` from the centre row, up (`sign` 1) or down.
+    let extent = |line: &Line, bits: &[bool], sign: f64| -> f64 {
         let same = |k: usize| {
             same_bars(
-                bars_line.lazy_row(image, centre + sign * k as f64),
-                symbol_bits,
+                line.lazy_row(image, centre + sign * k as f64),
+                bits,
                 threshold,
             )
         };
         last_row(same, (length * 2.0).ceil() as usize, max_misses) as f64 + 0.5
     };
-    let (up, down) = (extent(1.0), extent(-1.0));
+    let (up, down) = (
+        extent(&bars_line, symbol_bits, 1.0),
+        extent(&bars_line, symbol_bits, -1.0),
+    );
     // A symbol seen at a slant (a photographed page) is a parallelogram, or a trapezoid:
     // its bars run on past the row that crosses all of them at one end. Rows across only
     // the first and the last quarter of the bars tell how far each end goes. The edges
@@ -471,15 +475,7 @@ fn measure_around(
         } else {
             &symbol_bits[symbol_bits.len() - part..]
         };
-        let line = part_line(k);
-        let same = |j: usize| {
-            same_bars(
-                line.lazy_row(image, centre + sign * j as f64),
-                bits,
-                threshold,
-            )
-        };
-        last_row(same, (length * 2.0).ceil() as usize, max_misses) as f64 + 0.5
+        extent(&part_line(k), bits, sign)
     };
     // One end runs past the other by [`SHEAR`], and past the nearer end's rows there is
     // paper, its bars ended: a pen's stroke across the bars near one end (a struck-out
@@ -738,6 +734,16 @@ mod tests {
         (img, x)
     }
 
+    /// The geometry of the bars [`slanted_bars`] drew, measured along row 75 to `end`.
+    fn measured_across(img: &GrayImage, end: u32) -> Geometry {
+        measure(
+            img,
+            [20.0, 75.0],
+            [f64::from(end), 75.0],
+            Symbology::Code128,
+        )
+    }
+
     #[test]
     fn a_slanted_symbols_quad_follows_its_bars_ends() {
         // Seen at a slant, the bars' tops and feet fall 1 px every 20 along the symbol
@@ -745,12 +751,7 @@ mod tests {
         // legend's line off the text).
         let slope = |x: u32| f64::from(x - 20) / 20.0;
         let (img, end) = slanted_bars(|x| 40.0 + slope(x), |x| 110.0 + slope(x));
-        let g = measure(
-            &img,
-            [20.0, 75.0],
-            [f64::from(end), 75.0],
-            Symbology::Code128,
-        );
+        let g = measured_across(&img, end);
         let [tl, tr, br, bl] = g.quad;
         let near = |p: [f64; 2], x: f64, y: f64| (p[0] - x).abs() < 1.5 && (p[1] - y).abs() < 1.5;
         let x1 = f64::from(end);
@@ -772,12 +773,7 @@ mod tests {
                 img.put_pixel(x, y, image::Luma([0]));
             }
         }
-        let g = measure(
-            &img,
-            [20.0, 75.0],
-            [f64::from(end), 75.0],
-            Symbology::Code128,
-        );
+        let g = measured_across(&img, end);
         let [tl, tr, br, bl] = g.quad;
         assert!(
             (tl[1] - tr[1]).abs() < 0.5 && (bl[1] - br[1]).abs() < 0.5,

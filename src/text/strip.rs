@@ -1333,11 +1333,7 @@ mod tests {
         let mut off_page = 0;
         for j in 0..strip.h {
             for i in 0..strip.w {
-                let p = frame.to_page.apply([
-                    x_mm[0] + (i as f64 + 0.5) / per_mm,
-                    y_mm[0] + (j as f64 + 0.5) / per_mm,
-                ]);
-                let want = 255.0 - sample(&img, p[0] - 0.5, p[1] - 0.5);
+                let (p, want) = frame_sample(&frame, &img, &strip, [i, j]);
                 off_page += usize::from(p[0] < 0.5);
                 let got = f64::from(strip.at(i, j));
                 assert!((got - want).abs() <= 0.01, "({i}, {j}): {got} vs {want}");
@@ -1375,16 +1371,27 @@ mod tests {
             let strip = frame.strip(&img, x_mm, y_mm, per_mm);
             for j in 0..strip.h {
                 for i in 0..strip.w {
-                    let p = frame.to_page.apply([
-                        x_mm[0] + (i as f64 + 0.5) / per_mm,
-                        y_mm[0] + (j as f64 + 0.5) / per_mm,
-                    ]);
-                    let want = 255.0 - sample(&img, p[0] - 0.5, p[1] - 0.5);
+                    let (_, want) = frame_sample(&frame, &img, &strip, [i, j]);
                     let got = f64::from(strip.at(i, j));
                     proptest::prop_assert!((got - want).abs() <= 0.01, "({}, {}): {} vs {}", i, j, got, want);
                 }
             }
         }
+    }
+
+    /// Where `frame` puts the sample `[i, j]` of `strip` (taken from it) on the page, and
+    /// the ink [`sample`] gives there.
+    fn frame_sample(
+        frame: &Frame,
+        img: &GrayImage,
+        strip: &Strip,
+        [i, j]: [usize; 2],
+    ) -> ([f64; 2], f64) {
+        let p = frame.to_page.apply([
+            strip.origin_mm[0] + (i as f64 + 0.5) / strip.per_mm,
+            strip.origin_mm[1] + (j as f64 + 0.5) / strip.per_mm,
+        ]);
+        (p, 255.0 - sample(img, p[0] - 0.5, p[1] - 0.5))
     }
 
     /// A strip of pseudo-random ink (a fixed linear congruential sequence), `dense` the
