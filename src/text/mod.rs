@@ -711,6 +711,13 @@ pub fn read_unreadable(
     quad: [[f64; 2]; 4],
     dpi: f64,
 ) -> Option<(Symbol, TextRead)> {
+    // Most regions seen are no symbol, and most of those are flat: a line of text or a
+    // signature's stroke whose rows look a little like bars.
+    let d = crate::decode::distance;
+    let height_mm = (d(quad[1], quad[2]) + d(quad[0], quad[3])) / 2.0 / (dpi / 25.4);
+    if height_mm < UNREAD_LEAST_HEIGHT_MM {
+        return None;
+    }
     let turned = [quad[2], quad[3], quad[0], quad[1]];
     let reads: Vec<(Symbol, TextRead)> = [quad, turned]
         .into_iter()
@@ -747,6 +754,12 @@ pub fn read_unreadable(
         _ => None,
     }
 }
+
+/// Least height of a region that did not decode for its digits to be read, mm: half the
+/// least a symbol is printed (Annexe I: 4 mm). Over 34 corpora, 6,422 of 9,830 such
+/// regions were flatter and none of them read as a number (the flattest that did, 3.3 mm);
+/// they took four fifths of the time spent reading them.
+const UNREAD_LEAST_HEIGHT_MM: f64 = 2.0;
 
 /// Offsets (in strip samples) at which the strip below the bars is sampled, in turn, while
 /// an HRI line is seen there and not read.

@@ -1309,3 +1309,19 @@ fn a_reading_one_place_off_is_told_from_a_misprint() {
     // Other lengths are not compared.
     assert!(!one_place_off("1045635664", "10456356640"));
 }
+
+/// The digits under a region that did not decode are read when the region is as high as
+/// a symbol may be printed, and not when it is flatter than half that (a line of text,
+/// a stroke): over the bars of a symbol whose HRI reads, a region 1.5 mm high over the
+/// same foot reads nothing.
+#[test]
+fn the_digits_under_a_flat_region_are_not_read() {
+    let value = "10959010959";
+    let (img, symbol) = rpps_page(value);
+    let (read, _) = read_unreadable(&img, symbol.quad, 300.0).expect("the HRI reads");
+    assert_eq!(read.value, value);
+    let [_, _, br, bl] = symbol.quad;
+    let up = 1.5 * 300.0 / 25.4;
+    let flat = [[bl[0], bl[1] - up], [br[0], br[1] - up], br, bl];
+    assert!(read_unreadable(&img, flat, 300.0).is_none());
+}
