@@ -461,21 +461,19 @@ fn measure_around(
     // follow them when, at the top and at the bottom both, one end goes past the other by
     // [`SHEAR`] (a mark over one end's bars stops its rows at one edge only).
     let part = symbol_bits.len() / 4;
-    let part_line = |k: usize| Line {
-        from: bars_line.at(
-            if k == 0 { 0 } else { symbol_bits.len() - part } as f64,
-            0.0,
-        ),
-        n: part,
-        ..bars_line
+    // The first (`k` 0) or the last quarter of the bars: its line and its bits.
+    let part_of = |k: usize| {
+        let a = if k == 0 { 0 } else { symbol_bits.len() - part };
+        let line = Line {
+            from: bars_line.at(a as f64, 0.0),
+            n: part,
+            ..bars_line
+        };
+        (line, &symbol_bits[a..a + part])
     };
     let reach = |sign: f64, k: usize| {
-        let bits = if k == 0 {
-            &symbol_bits[..part]
-        } else {
-            &symbol_bits[symbol_bits.len() - part..]
-        };
-        extent(&part_line(k), bits, sign)
+        let (line, bits) = part_of(k);
+        extent(&line, bits, sign)
     };
     // One end runs past the other by [`SHEAR`], and past the nearer end's rows there is
     // paper, its bars ended: a pen's stroke across the bars near one end (a struck-out
@@ -483,7 +481,9 @@ fn measure_around(
     let leads = |sign: f64, ends: &[f64; 2]| {
         let (near, far) = (ends[0].min(ends[1]), ends[0].max(ends[1]));
         let short = usize::from(ends[1] < ends[0]);
-        let row = part_line(short).row(image, centre + sign * (near + far) / 2.0);
+        let row = part_of(short)
+            .0
+            .row(image, centre + sign * (near + far) / 2.0);
         let dark = row.iter().filter(|&&v| v < threshold).count();
         far - near >= SHEAR_PX.max(SHEAR * length) && (dark as f64) < SHEAR_PAPER * part as f64
     };

@@ -711,24 +711,24 @@ pub fn read_unreadable(
     quad: [[f64; 2]; 4],
     dpi: f64,
 ) -> Option<(Symbol, TextRead)> {
+    let blank = |q: [[f64; 2]; 4]| Symbol {
+        value: String::new(),
+        symbology: crate::decode::Symbology::Code128,
+        quad: q,
+        px_per_module: None,
+        code_sets: None,
+    };
     // Most regions seen are no symbol, and most of those are flat: a line of text or a
-    // signature's stroke whose rows look a little like bars.
-    let d = crate::decode::distance;
-    let height_mm = (d(quad[1], quad[2]) + d(quad[0], quad[3])) / 2.0 / (dpi / 25.4);
-    if height_mm < UNREAD_LEAST_HEIGHT_MM {
+    // signature's stroke whose rows look a little like bars. (A region with no frame
+    // reads nothing either way.)
+    if Frame::new(&blank(quad), dpi)?.height_mm < UNREAD_LEAST_HEIGHT_MM {
         return None;
     }
     let turned = [quad[2], quad[3], quad[0], quad[1]];
     let reads: Vec<(Symbol, TextRead)> = [quad, turned]
         .into_iter()
         .filter_map(|q| {
-            let blank = Symbol {
-                value: String::new(),
-                symbology: crate::decode::Symbology::Code128,
-                quad: q,
-                px_per_module: None,
-                code_sets: None,
-            };
+            let blank = blank(q);
             // The digits alone first: most regions seen are no symbol, and their legend
             // is not worth reading.
             let number = |text: &TextRead| {
