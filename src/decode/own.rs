@@ -13,7 +13,7 @@ use std::time::Instant;
 use image::GrayImage;
 
 use super::scan::{
-    Line39, LinePart, Scanline, THICKNESS, boundaries, char_at, inside_bars, line_reads,
+    Line39, LinePart, SampledLine, Scanline, THICKNESS, boundaries, char_at, inside_bars,
     one_end_in_bars, two_level, verified,
 };
 use super::vote::{self, Voted};
@@ -195,7 +195,9 @@ fn read_candidate(page: &Page, c: &Candidate) -> Result<Vec<Symbol>, [[f64; 2]; 
             ],
             ..c.clone()
         };
-        let (mut found, quad, parts) = read_oriented(page, &turned);
+        // The halfway re-read below reads the same lines: each is sampled once.
+        let mut lines = Lines::default();
+        let (mut found, quad, parts) = read_oriented(page, &turned, &mut lines);
         if found.is_empty() && turn == 0.0 {
             if parts.longest >= PIECE_CHARACTERS {
                 found = read_longer(page, &turned, parts.module);
@@ -225,7 +227,7 @@ fn read_candidate(page: &Page, c: &Candidate) -> Result<Vec<Symbol>, [[f64; 2]; 
                 halfway: true,
                 ..*page
             };
-            found = read_oriented(&halfway, &turned).0;
+            found = read_oriented(&halfway, &turned, &mut lines).0;
         }
         if !found.is_empty() {
             return Ok(found);
@@ -318,7 +320,7 @@ fn read_longer(page: &Page, c: &Candidate, module: Option<f64>) -> Vec<Symbol> {
         half_length,
         ..c.clone()
     };
-    read_oriented(page, &longer).0
+    read_oriented(page, &longer, &mut Lines::default()).0
 }
 
 /// How far a candidate's lines reach beyond its ends, in half-lengths.
@@ -406,7 +408,11 @@ fn line_start(start: [f64; 2], dir: [f64; 2], two_level: bool) -> [f64; 2] {
 
 /// The symbols read along a candidate's orientation; when none, where the symbol lies if
 /// its lines met enough heads and tails of one; and the heads and tails they met.
-fn read_oriented(page: &Page, c: &Candidate) -> (Vec<Symbol>, Option<[[f64; 2]; 4]>, PartsSeen) {
+fn read_oriented(
+    page: &Page,
+    c: &Candidate,
+    memo: &mut Lines,
+) -> (Vec<Symbol>, Option<[[f64; 2]; 4]>, PartsSeen) {
     let (image, two_level) = (page.image, page.two_level);
     let along = [-c.across[1], c.across[0]];
     // Candidates may cover only part of a symbol (cells at its ends, or inside its widest
@@ -446,13 +452,9 @@ fn read_oriented(page: &Page, c: &Candidate) -> (Vec<Symbol>, Option<[[f64; 2]; 
     let order: Vec<usize> = spread(lines).map(|k| (k + lines / 2) % lines).collect();
     let probe = probe_lines(&order, spacing, PROBE_GAP_PX);
     for (done, &k) in order.iter().enumerate() {
-        let read = line_reads(
-            image,
-            &scanlines[k],
-            two_level,
-            page.thickness,
-            page.halfway,
-        );
+        let read = memo
+            .read(image, k, &scanlines[k], page.thickness)
+            .meets(two_level, page.halfway);
         parts[k] = read.parts;
         loose[k] = read.loose;
         code39.extend(read.code39.map(|r| (k, r)));
@@ -560,6 +562,34 @@ fn read_oriented(page: &Page, c: &Candidate) -> (Vec<Symbol>, Option<[[f64; 2]; 
         None
     };
     (symbols, unread, seen)
+}
+
+/// The lines of a candidate read so far ([`SampledLine`]), by their place in its lines,
+/// each with the line and the samples across it it was read with.
+#[derive(Default)]
+struct Lines(Vec<Option<(Scanline, usize, SampledLine)>>);
+
+impl Lines {
+    /// Line `k`, `line` with `thickness` samples across it: read when first asked for.
+    fn read(
+        &mut self,
+        image: &GrayImage,
+        k: usize,
+        line: &Scanline,
+        thickness: usize,
+    ) -> &SampledLine {
+        if self.0.len() <= k {
+            self.0.resize_with(k + 1, || None);
+        }
+        let slot = &mut self.0[k];
+        if !slot
+            .as_ref()
+            .is_some_and(|(l, t, _)| l == line && *t == thickness)
+        {
+            *slot = Some((*line, thickness, SampledLine::new(image, line, thickness)));
+        }
+        &slot.as_ref().expect("just read").2
+    }
 }
 
 /// The heads and tails of each line that lie off the symbols already read.
@@ -855,6 +885,35 @@ mod tests {
             known: &[],
         };
         read_candidate(&page, &piece)
+    }
+
+    /// A candidate's lines are sampled once for both its reads, but a line kept at a place
+    /// is read again when asked for another line there (or with more samples across it).
+    #[test]
+    fn a_kept_line_serves_only_the_line_it_was_read_as() {
+        let img = long_symbol();
+        let line = |y: f64, len: usize| Scanline {
+            from: [0.0, y],
+            dir: [1.0, 0.0],
+            len,
+        };
+        let widths = |s: &SampledLine| s.meets(false, false).widths;
+        let fresh = |l: &Scanline, thickness| widths(&SampledLine::new(&img, l, thickness));
+        let mut lines = Lines::default();
+        let across = line(45.0, 600);
+        assert_eq!(
+            widths(lines.read(&img, 0, &across, THICKNESS)),
+            fresh(&across, THICKNESS)
+        );
+        // Another line at the same place: over the paper above the bars, or stopping
+        // inside them.
+        for other in [line(5.0, 600), line(45.0, 300)] {
+            let read = widths(lines.read(&img, 0, &other, THICKNESS));
+            assert_eq!(read, fresh(&other, THICKNESS));
+            assert_ne!(read, fresh(&across, THICKNESS));
+        }
+        let thick = widths(lines.read(&img, 0, &across, 21));
+        assert_eq!(thick, fresh(&across, 21));
     }
 
     #[test]

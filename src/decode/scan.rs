@@ -350,15 +350,85 @@ pub fn line_reads(
     thickness: usize,
     halfway: bool,
 ) -> LineMeets {
-    let profile = line.profile_across(image, thickness);
-    let w = widths(&profile);
-    let (parts, loose) = code128_parts(&profile, w.as_deref(), two_level, halfway);
-    LineMeets {
-        parts,
-        loose,
-        code39: w.as_deref().and_then(code39_of),
-        widths: w,
+    SampledLine::new(image, line, thickness).meets(two_level, halfway)
+}
+
+/// What a line shows before it is read one way or another: its profile, its widths, the
+/// heads and tails its edges give (as sampled and sharpened), and what templates read on
+/// it, worked out when first asked for. A candidate read again with lines thresholded
+/// halfway ([`SampledLine::meets`]) reads the same lines: each is sampled and read by its
+/// edges once.
+pub struct SampledLine {
+    profile: Vec<f64>,
+    widths: Option<Vec<f64>>,
+    /// The heads and tails of the line's edges, and of its sharpened edges when those
+    /// read no whole symbol.
+    edges: Vec<LinePart>,
+    templates: OnceCell<Templates>,
+}
+
+impl SampledLine {
+    /// Samples `line` (`thickness` samples across it) and reads it by its edges.
+    pub fn new(image: &GrayImage, line: &Scanline, thickness: usize) -> SampledLine {
+        let profile = line.profile_across(image, thickness);
+        let widths = widths(&profile);
+        let mut edges = widths.as_deref().map_or_else(Vec::new, parts_of_widths);
+        // Blur pulls the edges of narrow elements apart: when no symbol reads whole, read
+        // the line again sharpened (a second, harder pass read nothing more on the corpus).
+        if !read_whole(&edges) {
+            for p in parts_of(&sharpen(&profile)) {
+                if !edges.contains(&p) {
+                    edges.push(p);
+                }
+            }
+        }
+        SampledLine {
+            profile,
+            widths,
+            edges,
+            templates: OnceCell::new(),
+        }
     }
+
+    /// What the line meets ([`line_reads`]).
+    pub fn meets(&self, two_level: bool, halfway: bool) -> LineMeets {
+        let (profile, w) = (&self.profile, self.widths.as_deref());
+        let mut parts = self.edges.clone();
+        // Ripples inside faded bars (a JPEG's ringing: a bar's middle as far from its
+        // edges as a fifth of the contrast, seed 317 0253) make edges of their own, and
+        // thin spaces inside bars: when asked, and no symbol reads whole, the line is read
+        // again where it crosses the level halfway from its ink to its paper, as a
+        // thresholding reader does.
+        if halfway && !read_whole(&parts) {
+            for p in crossings(profile).map_or_else(Vec::new, |w| parts_of_widths(&w)) {
+                if !parts.contains(&p) {
+                    parts.push(p);
+                }
+            }
+        }
+        // Blur too strong for edges: match rendered characters on the grey profile.
+        let mut loose = Vec::new();
+        if !read_whole(&parts) {
+            let templates = self
+                .templates
+                .get_or_init(|| template_parts(profile, w, two_level));
+            parts.extend(templates.whole.iter().cloned());
+            loose = templates.loose.clone();
+        }
+        LineMeets {
+            parts,
+            loose,
+            code39: w.and_then(code39_of),
+            widths: self.widths.clone(),
+        }
+    }
+}
+
+/// Whether some of `parts` read a symbol from start to stop whose check character holds:
+/// one whose check character fails is not read (blur moved the edges of some narrow
+/// element by a module).
+fn read_whole(parts: &[LinePart]) -> bool {
+    parts.iter().any(|p| verified(p).is_some())
 }
 
 /// The median element of a line's widths `w` when the line begins and ends among bars:
@@ -421,51 +491,10 @@ fn code39_of(w: &[f64]) -> Option<Line39> {
     })
 }
 
-/// [`line_parts`] from the line's profile and its widths.
 /// The symbol characters of a part that read a whole symbol with a right check character.
 pub(super) fn verified(p: &LinePart) -> Option<Vec<u8>> {
     let values: Vec<u8> = p.part.chars.iter().map(|c| c.0).collect();
     (p.part.whole && check_ok(&values)).then_some(values)
-}
-
-fn code128_parts(
-    profile: &[f64],
-    w: Option<&[f64]>,
-    two_level: bool,
-    halfway: bool,
-) -> (Vec<LinePart>, Vec<LinePart>) {
-    let mut parts = w.map_or_else(Vec::new, parts_of_widths);
-    // A symbol read from start to stop whose check character fails is not read: blur
-    // moved the edges of some narrow element by a module.
-    let read_whole = |parts: &[LinePart]| parts.iter().any(|p| verified(p).is_some());
-    // Blur pulls the edges of narrow elements apart: when no symbol reads whole, read the
-    // line again sharpened (a second, harder pass read nothing more on the corpus).
-    if !read_whole(&parts) {
-        for p in parts_of(&sharpen(profile)) {
-            if !parts.contains(&p) {
-                parts.push(p);
-            }
-        }
-    }
-    // Ripples inside faded bars (a JPEG's ringing: a bar's middle as far from its edges
-    // as a fifth of the contrast, seed 317 0253) make edges of their own, and thin spaces
-    // inside bars: when asked, and no symbol reads whole, the line is read again where it
-    // crosses the level halfway from its ink to its paper, as a thresholding reader does.
-    if halfway && !read_whole(&parts) {
-        for p in crossings(profile).map_or_else(Vec::new, |w| parts_of_widths(&w)) {
-            if !parts.contains(&p) {
-                parts.push(p);
-            }
-        }
-    }
-    // Blur too strong for edges: match rendered characters on the grey profile.
-    let mut loose = Vec::new();
-    if !read_whole(&parts) {
-        let templates = template_parts(profile, w, two_level);
-        parts.extend(templates.whole);
-        loose = templates.loose;
-    }
-    (parts, loose)
 }
 
 /// Quiet zones are spaces at least this many times the line's median element.
@@ -752,6 +781,46 @@ mod tests {
         } else {
             img
         }
+    }
+
+    /// A line sampled once and read both ways (by its edges alone, then halfway too, then
+    /// by its edges again) reads each way as the same line read afresh: the templates it
+    /// keeps from its first read are the ones a fresh read works out.
+    #[test]
+    fn a_line_read_again_halfway_reads_as_a_fresh_line() {
+        // Faded bars rippling inside (a JPEG's ringing) on a grey paper, and blurred grey
+        // print whose edges misread a character (read from templates).
+        let mut rippled = symbol_image("10001045367", 3.0, 0.0);
+        for (x, _, p) in rippled.enumerate_pixels_mut() {
+            p.0[0] = if p.0[0] < 128 {
+                [130, 112, 128][x as usize % 3]
+            } else {
+                219
+            };
+        }
+        let mut blurred = symbol_image("10001045367", 2.4, 1.4);
+        for p in blurred.pixels_mut() {
+            p.0[0] = 90 + (u16::from(p.0[0]) * 110 / 255) as u8;
+        }
+        let fields = |m: LineMeets| (m.parts, m.loose, m.widths);
+        let mut halfway_adds = false;
+        for img in [&rippled, &blurred] {
+            for y in [20.5, 30.5, 40.5] {
+                let line = Scanline {
+                    from: [0.0, y],
+                    dir: [1.0, 0.0],
+                    len: 600,
+                };
+                let sampled = SampledLine::new(img, &line, THICKNESS);
+                let fresh = |halfway| fields(line_reads(img, &line, false, THICKNESS, halfway));
+                let (edges, halfway) = (fresh(false), fresh(true));
+                assert!(fields(sampled.meets(false, false)) == edges, "{y}");
+                assert!(fields(sampled.meets(false, true)) == halfway, "{y}");
+                assert!(fields(sampled.meets(false, false)) == edges, "{y}");
+                halfway_adds |= halfway.0.len() > edges.0.len();
+            }
+        }
+        assert!(halfway_adds, "some line reads more halfway");
     }
 
     #[test]
