@@ -49,6 +49,26 @@ pub fn min_max(values: &[f64]) -> (f64, f64) {
         .fold((f64::MAX, f64::MIN), |(lo, hi), &v| (lo.min(v), hi.max(v)))
 }
 
+/// The key [`f64::total_cmp`] compares `x` by: ordering the keys as integers orders the
+/// values as `total_cmp` does. Selecting among keys worked out once compares integers,
+/// not two values' bits reworked at every comparison.
+pub fn total_key(x: f64) -> i64 {
+    let bits = x.to_bits() as i64;
+    bits ^ (((bits >> 63) as u64) >> 1) as i64
+}
+
+/// The value whose [`total_key`] is `key`.
+pub fn from_total_key(key: i64) -> f64 {
+    f64::from_bits((key ^ (((key >> 63) as u64) >> 1) as i64) as u64)
+}
+
+/// The value at place `k` of `keys` ([`total_key`]) were they sorted (as
+/// `select_nth_unstable_by(k, f64::total_cmp)` finds it among the values); `keys` is
+/// left reordered.
+pub fn nth_smallest(keys: &mut [i64], k: usize) -> f64 {
+    from_total_key(*keys.select_nth_unstable(k).1)
+}
+
 /// [`sample`] for points whose four pixels are on the page, strictly inside its last row
 /// and column: no bounds per point, the same values bit for bit.
 pub(crate) struct Interior<'a> {
@@ -256,6 +276,27 @@ impl Line {
         profile(image, self.at(0.0, off), self.u, self.n)
     }
 
+    /// The rows `centre - spread ..= centre + spread`, kept in `rows` (row `centre + d` at
+    /// `d` past its middle) and sampled there when first asked for.
+    fn band<'r>(
+        &self,
+        image: &GrayImage,
+        centre: f64,
+        spread: i32,
+        rows: &'r mut [Option<Vec<f64>>],
+    ) -> Vec<&'r [f64]> {
+        let middle = (rows.len() / 2) as i32;
+        for d in -spread..=spread {
+            rows[(middle + d) as usize]
+                .get_or_insert_with(|| self.row(image, centre + f64::from(d)));
+        }
+        rows[(middle - spread) as usize..=(middle + spread) as usize]
+            .iter()
+            .flatten()
+            .map(Vec::as_slice)
+            .collect()
+    }
+
     /// The samples of [`Line::row`] as `row(i)` asks for them, taken [`ROW_BLOCK`] at a
     /// time: the same values, none taken past the last one asked for.
     fn lazy_row<'a>(&'a self, image: &'a GrayImage, off: f64) -> impl FnMut(usize) -> f64 + 'a {
@@ -334,7 +375,12 @@ pub fn measure(
     // bars' true height (the taller of the two is the symbol's).
     let narrow = (length / 50.0).ceil().max(2.0) as i32;
     let wide = (length / 20.0).ceil().max(2.0) as i32;
-    let at = |spread| measure_around(image, &line, centre, spread, [margin, length], symbology);
+    // The rows around the centre, each sampled once for both bands.
+    let mut rows: Vec<Option<Vec<f64>>> = vec![None; 2 * narrow.max(wide) as usize + 1];
+    let mut at = |spread| {
+        let band = line.band(image, centre, spread, &mut rows);
+        measure_around(image, &line, centre, &band, [margin, length], symbology)
+    };
     let first = at(narrow);
     // Only a symbol measured flatter than any printed one (Annexe I: 4 mm for at most
     // 35 mm) is measured again.
@@ -368,18 +414,16 @@ fn measure_around(
     image: &GrayImage,
     line: &Line,
     centre: f64,
-    spread: i32,
+    rows: &[&[f64]],
     [margin, length]: [f64; 2],
     symbology: Symbology,
 ) -> Option<Geometry> {
-    let rows: Vec<Vec<f64>> = (-spread..=spread)
-        .map(|d| line.row(image, centre + f64::from(d)))
-        .collect();
+    let mut column: Vec<i64> = Vec::with_capacity(rows.len());
     let centre_row: Vec<f64> = (0..line.n)
         .map(|i| {
-            let mut column: Vec<f64> = rows.iter().map(|r| r[i]).collect();
-            let middle = column.len() / 2;
-            *column.select_nth_unstable_by(middle, f64::total_cmp).1
+            column.clear();
+            column.extend(rows.iter().map(|r| total_key(r[i])));
+            nth_smallest(&mut column, rows.len() / 2)
         })
         .collect();
     let (bits, threshold, contrast) = binarise(&centre_row);
@@ -637,8 +681,34 @@ pub fn within(quad: &[[f64; 2]; 4], p: [f64; 2], margin: f64) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::strategy::Strategy;
 
     proptest::proptest! {
+        /// Integer keys select the value `total_cmp` selects, whatever the values: signed
+        /// zeros, infinities and NaNs of either sign included.
+        #[test]
+        fn keys_select_the_value_total_cmp_selects(
+            bits in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::num::u64::ANY,
+                    proptest::sample::select(vec![
+                        0.0f64.to_bits(), (-0.0f64).to_bits(), f64::INFINITY.to_bits(),
+                        f64::NEG_INFINITY.to_bits(), f64::NAN.to_bits(), (-f64::NAN).to_bits(),
+                    ]),
+                    (0u32..256).prop_map(|v| (f64::from(v) / 4.0).to_bits()),
+                ],
+                1..60,
+            ),
+            at in 0.0f64..1.0,
+        ) {
+            let values: Vec<f64> = bits.into_iter().map(f64::from_bits).collect();
+            let k = ((values.len() - 1) as f64 * at) as usize;
+            let mut sorted = values.clone();
+            let want = *sorted.select_nth_unstable_by(k, f64::total_cmp).1;
+            let mut keys: Vec<i64> = values.iter().map(|&v| total_key(v)).collect();
+            proptest::prop_assert_eq!(nth_smallest(&mut keys, k).to_bits(), want.to_bits());
+        }
+
         /// Leaping ahead over rows that show the bars finds the same last row as walking
         /// row by row, whatever rows a pen or a stamp spoils.
         #[test]
@@ -661,6 +731,35 @@ mod tests {
                 }
             }
             proptest::prop_assert_eq!(last_row(same, end, max_misses), walked);
+        }
+    }
+
+    /// The rows of a band, kept for a wider band after, are the rows sampled afresh, in
+    /// order from the lowest offset.
+    #[test]
+    fn a_band_kept_for_a_wider_one_holds_the_rows_sampled_afresh() {
+        let img = GrayImage::from_fn(120, 90, |x, y| {
+            image::Luma([((x * 7 + y * 13) % 256) as u8])
+        });
+        let (s, c) = 0.3f64.sin_cos();
+        let line = Line {
+            from: [10.0, 30.0],
+            u: [c, s],
+            up: [s, -c],
+            n: 80,
+        };
+        let centre = 2.5;
+        let mut rows = vec![None; 2 * 6 + 1];
+        for spread in [2, 6, 4] {
+            let band = line.band(&img, centre, spread, &mut rows);
+            let fresh: Vec<Vec<f64>> = (-spread..=spread)
+                .map(|d| line.row(&img, centre + f64::from(d)))
+                .collect();
+            assert_eq!(band.len(), fresh.len());
+            assert!(
+                band.iter().zip(&fresh).all(|(a, b)| *a == b.as_slice()),
+                "{spread}"
+            );
         }
     }
 

@@ -9,7 +9,7 @@ use image::GrayImage;
 use super::code39;
 use super::code128::{Decoded, Partial, check_ok, classify, decode_all, heads, tails};
 use super::template::{self, TemplateRead};
-use crate::locate::{min_max, sample};
+use crate::locate::{min_max, nth_smallest, sample, total_key};
 
 /// An edge's slope must exceed this many times the noise's slope spread.
 const NOISE_EDGE: f64 = 3.0;
@@ -137,9 +137,9 @@ pub fn edges(profile: &[f64]) -> Option<Vec<f64>> {
     // An edge must stand out of the contrast range and of the noise: the noise's slope
     // spread is estimated from the quietest quarter of the slopes (flat paper and solid
     // bars), where |slope| of Gaussian noise has its 25th percentile at 0.32 σ.
-    let mut quiet: Vec<f64> = d.iter().map(|v| v.abs()).collect();
+    let mut quiet: Vec<i64> = d.iter().map(|v| total_key(v.abs())).collect();
     let q = quiet.len() / 4;
-    let noise = *quiet.select_nth_unstable_by(q, f64::total_cmp).1 / 0.32;
+    let noise = nth_smallest(&mut quiet, q) / 0.32;
     let min_strength = (0.06 * range).max(NOISE_EDGE * noise);
     // Local extrema of the derivative, with their sign: (position, strength, falling).
     let mut found: Vec<(f64, f64, bool)> = Vec::new();
@@ -464,9 +464,9 @@ pub(super) fn one_end_in_bars(w: &[f64]) -> Option<f64> {
 /// The median of a line's widths `w` (at least three) between its leading and trailing
 /// spaces.
 fn median_element(w: &[f64]) -> f64 {
-    let mut inner: Vec<f64> = w[1..w.len() - 1].to_vec();
+    let mut inner: Vec<i64> = w[1..w.len() - 1].iter().map(|&v| total_key(v)).collect();
     let middle = inner.len() / 2;
-    *inner.select_nth_unstable_by(middle, f64::total_cmp).1
+    nth_smallest(&mut inner, middle)
 }
 
 /// The Code 39 symbol on a line's widths, read in either direction.
@@ -531,10 +531,14 @@ fn template_parts(profile: &[f64], w: Option<&[f64]>, two_level: bool) -> Templa
     let paper = OnceCell::new();
     let grey = |i: usize| {
         let paper = *paper.get_or_init(|| {
-            let mut on_page: Vec<f64> = profile.iter().copied().filter(|v| !v.is_nan()).collect();
+            let mut on_page: Vec<i64> = profile
+                .iter()
+                .filter(|v| !v.is_nan())
+                .map(|&v| total_key(v))
+                .collect();
             let mut percentile = |p: f64| {
                 let k = ((on_page.len() - 1) as f64 * p) as usize;
-                *on_page.select_nth_unstable_by(k, f64::total_cmp).1
+                nth_smallest(&mut on_page, k)
             };
             let (ink, paper) = (percentile(0.05), percentile(0.95));
             ink + QUIET_LIGHT * (paper - ink)
