@@ -57,16 +57,37 @@ pub fn total_key(x: f64) -> i64 {
     bits ^ (((bits >> 63) as u64) >> 1) as i64
 }
 
-/// The value whose [`total_key`] is `key`.
-pub fn from_total_key(key: i64) -> f64 {
-    f64::from_bits((key ^ (((key >> 63) as u64) >> 1) as i64) as u64)
+/// [`total_key`] for an `f32`.
+pub fn total_key32(x: f32) -> i32 {
+    let bits = x.to_bits() as i32;
+    bits ^ (((bits >> 31) as u32) >> 1) as i32
 }
 
-/// The value at place `k` of `keys` ([`total_key`]) were they sorted (as
-/// `select_nth_unstable_by(k, f64::total_cmp)` finds it among the values); `keys` is
-/// left reordered.
-pub fn nth_smallest(keys: &mut [i64], k: usize) -> f64 {
-    from_total_key(*keys.select_nth_unstable(k).1)
+/// A [`total_key`] or a [`total_key32`]: the value it is the key of.
+pub trait TotalKey: Ord + Copy {
+    type Float;
+    fn float(self) -> Self::Float;
+}
+
+impl TotalKey for i64 {
+    type Float = f64;
+    fn float(self) -> f64 {
+        f64::from_bits((self ^ (((self >> 63) as u64) >> 1) as i64) as u64)
+    }
+}
+
+impl TotalKey for i32 {
+    type Float = f32;
+    fn float(self) -> f32 {
+        f32::from_bits((self ^ (((self >> 31) as u32) >> 1) as i32) as u32)
+    }
+}
+
+/// The value at place `k` of `keys` ([`total_key`], [`total_key32`]) were they sorted (as
+/// `select_nth_unstable_by(k, total_cmp)` finds it among the values); `keys` is left
+/// reordered.
+pub fn nth_smallest<K: TotalKey>(keys: &mut [K], k: usize) -> K::Float {
+    keys.select_nth_unstable(k).1.float()
 }
 
 /// [`sample`] for points whose four pixels are on the page, strictly inside its last row
@@ -706,6 +727,12 @@ mod tests {
             let mut sorted = values.clone();
             let want = *sorted.select_nth_unstable_by(k, f64::total_cmp).1;
             let mut keys: Vec<i64> = values.iter().map(|&v| total_key(v)).collect();
+            proptest::prop_assert_eq!(nth_smallest(&mut keys, k).to_bits(), want.to_bits());
+            // The same for the values as f32 (each f64's high bits, so NaNs stay NaNs).
+            let values: Vec<f32> = values.iter().map(|v| f32::from_bits((v.to_bits() >> 32) as u32)).collect();
+            let mut sorted = values.clone();
+            let want = *sorted.select_nth_unstable_by(k, f32::total_cmp).1;
+            let mut keys: Vec<i32> = values.iter().map(|&v| total_key32(v)).collect();
             proptest::prop_assert_eq!(nth_smallest(&mut keys, k).to_bits(), want.to_bits());
         }
 

@@ -22,6 +22,7 @@ use std::cell::OnceCell;
 use image::GrayImage;
 
 use crate::decode::Symbol;
+use crate::locate::{nth_smallest, total_key32};
 use crate::text::strip::{Frame, Strip};
 
 /// Samples per mm of the window.
@@ -1037,8 +1038,15 @@ fn strike(image: &GrayImage, frame: &Frame, dpi: f64) -> Strike {
     let first = Lines::new(&grid, w, h, half);
     let wide = Lines::new(&grid, w, h, RUN_ON_BAND_MM * per_mm);
     let space_columns: Vec<usize> = (x0..x1).filter(|&i| space[i - x0]).collect();
+    // A line inks only the columns with some ink (the same for both bands): the spaces of
+    // an unmarked symbol have none.
+    let inked_spaces: Vec<usize> = space_columns
+        .iter()
+        .copied()
+        .filter(|&i| first.any(i))
+        .collect();
     let covers = |lines: &Lines, (a, b): (f64, f64)| {
-        let covered = space_columns
+        let covered = inked_spaces
             .iter()
             .copied()
             .filter(|&i| {
@@ -1155,14 +1163,32 @@ impl Lines {
         Lines { prefix, h, half }
     }
 
+    /// Whether column `i` is inked anywhere.
+    fn any(&self, i: usize) -> bool {
+        self.prefix[i * (self.h + 1) + self.h] > 0
+    }
+
     /// Whether column `i` is inked within the band around row `y`.
     fn inked(&self, i: usize, y: f64) -> bool {
         let h = self.h as f64;
         if !(0.0..h).contains(&y) {
             return false;
         }
-        let lo = (y - self.half).floor().clamp(0.0, h) as usize;
-        let hi = (y + self.half).ceil().clamp(0.0, h) as usize;
+        // The band's ends, floored and ceiled within the column (by truncation: `floor` and
+        // `ceil` are calls into libm on a baseline x86-64, and this is the inner loop of
+        // [`strike`]'s search).
+        let (from, to) = (y - self.half, y + self.half);
+        let lo = if from > 0.0 {
+            (from as usize).min(self.h)
+        } else {
+            0
+        };
+        let hi = if to > 0.0 {
+            let t = to as usize;
+            (t + usize::from((t as f64) < to)).min(self.h)
+        } else {
+            0
+        };
         self.prefix[i * (self.h + 1) + hi] > self.prefix[i * (self.h + 1) + lo]
     }
 }
@@ -1246,9 +1272,9 @@ fn percentile(v: &[f32], q: f64) -> f32 {
     if v.is_empty() {
         return 0.0;
     }
-    let mut v = v.to_vec();
+    let mut keys: Vec<i32> = v.iter().map(|&x| total_key32(x)).collect();
     let k = ((v.len() - 1) as f64 * q) as usize;
-    *v.select_nth_unstable_by(k, f32::total_cmp).1
+    nth_smallest(&mut keys, k)
 }
 
 #[cfg(test)]
@@ -1256,6 +1282,27 @@ mod tests {
     use super::*;
     use crate::synth::code128::CodeSets;
     use crate::synth::{Block, TextStyle, draw_block, stroke_ink};
+
+    proptest::proptest! {
+        /// Whether a band of a column holds ink is what the band's rows, floored and
+        /// ceiled within the column, hold: the truncations stand for `floor` and `ceil`.
+        #[test]
+        fn a_band_is_inked_as_its_floored_and_ceiled_rows_are(
+            column in proptest::collection::vec(proptest::bool::weighted(0.2), 1..40),
+            y in -3.0f64..45.0,
+            half in 0.25f64..6.0,
+        ) {
+            let h = column.len();
+            let lines = Lines::new(&column, 1, h, half);
+            let hf = h as f64;
+            let want = (0.0..hf).contains(&y) && {
+                let lo = (y - half).floor().clamp(0.0, hf) as usize;
+                let hi = (y + half).ceil().clamp(0.0, hf) as usize;
+                column[lo..hi].contains(&true)
+            };
+            proptest::prop_assert_eq!(lines.inked(0, y), want);
+        }
+    }
 
     const DPI: f64 = 300.0;
 
