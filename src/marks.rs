@@ -446,6 +446,8 @@ struct Around {
     /// The window's ruled lines ([`ruled_lines`]), found on the first look: whatever
     /// share of the bars' ink is counted as a mark's, they are looked for at the faint one.
     ruled: OnceCell<Vec<Ruled>>,
+    /// The median ink of the quiet zones, left and right: the same at every level.
+    quiet: OnceCell<[f32; 2]>,
 }
 
 /// [`Around`] a symbol; `None` when its quad gives no frame or its bars no ink.
@@ -508,6 +510,7 @@ fn around(image: &GrayImage, symbol: &Symbol, dpi: f64) -> Option<Around> {
         window,
         off_page,
         ruled: OnceCell::new(),
+        quiet: OnceCell::new(),
         bar_ink,
         paper,
         grain,
@@ -530,6 +533,7 @@ impl Around {
             struck,
             ref off_page,
             ref ruled,
+            quiet: ref quiet_ink,
         } = *self;
         // Ink counts above the paper's where the paper's grain reaches the look's level
         // (a noisy page, grey grainy paper under faded print: otherwise specks all over
@@ -661,7 +665,8 @@ impl Around {
         // greys the paper all around one quiet zone, a highlighter only along the bars.
         let side_paper = paper.each_ref().map(|p| median(p));
         let paper = median(&paper.concat());
-        let greyer = (quiet(true) - side_paper[0]).min(quiet(false) - side_paper[1]);
+        let quiet = quiet_ink.get_or_init(|| [quiet(true), quiet(false)]);
+        let greyer = (quiet[0] - side_paper[0]).min(quiet[1] - side_paper[1]);
         let highlight = f64::from(greyer * 255.0 / (bar_ink - paper).max(MIN_BAR_INK));
         // Beside the one end an edge crosses, with a stamp's text near the block, the ink
         // level with the bars is the stamp's (its text under its top edge), no tick's. A
@@ -1035,8 +1040,9 @@ fn strike(image: &GrayImage, frame: &Frame, dpi: f64) -> Strike {
         .iter()
         .flat_map(|&a| ends.iter().map(move |&b| (a, b)))
         .collect();
-    let first = Lines::new(&grid, w, h, half);
-    let wide = Lines::new(&grid, w, h, RUN_ON_BAND_MM * per_mm);
+    let prefix = Lines::prefix(&grid, w, h);
+    let first = Lines::new(&prefix, h, half);
+    let wide = Lines::new(&prefix, h, RUN_ON_BAND_MM * per_mm);
     let space_columns: Vec<usize> = (x0..x1).filter(|&i| space[i - x0]).collect();
     // A line inks only the columns with some ink (the same for both bands): the spaces of
     // an unmarked symbol have none.
@@ -1144,22 +1150,28 @@ fn strike(image: &GrayImage, frame: &Frame, dpi: f64) -> Strike {
     }
 }
 
-/// Which samples of a strip's columns are inked, as prefix sums down each column, so
-/// that whether a band of rows holds any is one subtraction.
-struct Lines {
-    prefix: Vec<u32>,
+/// Which samples of a strip's columns are inked, as prefix sums down each column
+/// ([`Lines::prefix`]), so that whether a band of `half` rows either side of a row holds
+/// any is one subtraction.
+struct Lines<'a> {
+    prefix: &'a [u32],
     h: usize,
     half: f64,
 }
 
-impl Lines {
-    fn new(grid: &[bool], w: usize, h: usize, half: f64) -> Lines {
+impl<'a> Lines<'a> {
+    /// The prefix sums down each column of `grid` (`w` columns of `h` samples).
+    fn prefix(grid: &[bool], w: usize, h: usize) -> Vec<u32> {
         let mut prefix = vec![0u32; w * (h + 1)];
         for i in 0..w {
             for j in 0..h {
                 prefix[i * (h + 1) + j + 1] = prefix[i * (h + 1) + j] + u32::from(grid[i * h + j]);
             }
         }
+        prefix
+    }
+
+    fn new(prefix: &'a [u32], h: usize, half: f64) -> Lines<'a> {
         Lines { prefix, h, half }
     }
 
@@ -1293,7 +1305,8 @@ mod tests {
             half in 0.25f64..6.0,
         ) {
             let h = column.len();
-            let lines = Lines::new(&column, 1, h, half);
+            let prefix = Lines::prefix(&column, 1, h);
+            let lines = Lines::new(&prefix, h, half);
             let hf = h as f64;
             let want = (0.0..hf).contains(&y) && {
                 let lo = (y - half).floor().clamp(0.0, hf) as usize;
@@ -1522,6 +1535,23 @@ mod tests {
         let faded = crate::synth::degrade::faded(&img, 130, 215);
         let e = evidence(&faded, &symbol, DPI).expect("evidence");
         assert!(e.plain() && !e.singled_out(), "{e:?}");
+    }
+
+    /// What is kept around a symbol for every level it is looked at (its ruled lines,
+    /// its quiet zones' ink) makes each level's evidence what a first look gives.
+    #[test]
+    fn each_level_looked_at_sees_what_a_first_look_sees() {
+        let (img, symbol) = page(|img, px| {
+            let y = 34.0 * px;
+            stroke_ink(img, [27.0 * px, y], [72.0 * px, y], 10.0 * px, 168);
+        });
+        let faded = crate::synth::degrade::faded(&img, 130, 215);
+        let first = |level: f32| around(&faded, &symbol, DPI).expect("ink").evidence(level);
+        let kept = around(&faded, &symbol, DPI).expect("ink");
+        for level in [INK_LEVEL, FAINT_INK_LEVEL, INK_LEVEL] {
+            assert_eq!(kept.evidence(level), first(level), "{level}");
+        }
+        assert_ne!(first(INK_LEVEL), first(FAINT_INK_LEVEL));
     }
 
     #[test]
