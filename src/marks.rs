@@ -1520,15 +1520,19 @@ mod tests {
         );
     }
 
-    #[test]
-    fn a_highlighter_on_a_faded_page_singles_it_out() {
-        // Faded print: the highlighter greys the quiet zones more than half as dark as
-        // the bars (seed 13 page 272).
+    /// A highlighted symbol on a faded page: the highlighter greys the quiet zones more
+    /// than half as dark as the bars (seed 13 page 272).
+    fn faded_highlighted() -> (GrayImage, Symbol) {
         let (img, symbol) = page(|img, px| {
             let y = 34.0 * px;
             stroke_ink(img, [27.0 * px, y], [72.0 * px, y], 10.0 * px, 168);
         });
-        let faded = crate::synth::degrade::faded(&img, 130, 215);
+        (crate::synth::degrade::faded(&img, 130, 215), symbol)
+    }
+
+    #[test]
+    fn a_highlighter_on_a_faded_page_singles_it_out() {
+        let (faded, symbol) = faded_highlighted();
         let e = evidence(&faded, &symbol, DPI).expect("evidence");
         assert!(e.highlight >= HIGHLIGHT && e.singled_out(), "{e:?}");
         let (img, symbol) = page(|_, _| {});
@@ -1541,11 +1545,7 @@ mod tests {
     /// its quiet zones' ink) makes each level's evidence what a first look gives.
     #[test]
     fn each_level_looked_at_sees_what_a_first_look_sees() {
-        let (img, symbol) = page(|img, px| {
-            let y = 34.0 * px;
-            stroke_ink(img, [27.0 * px, y], [72.0 * px, y], 10.0 * px, 168);
-        });
-        let faded = crate::synth::degrade::faded(&img, 130, 215);
+        let (faded, symbol) = faded_highlighted();
         let first = |level: f32| around(&faded, &symbol, DPI).expect("ink").evidence(level);
         let kept = around(&faded, &symbol, DPI).expect("ink");
         for level in [INK_LEVEL, FAINT_INK_LEVEL, INK_LEVEL] {
