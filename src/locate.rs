@@ -53,13 +53,22 @@ pub fn min_max(values: &[f64]) -> (f64, f64) {
 /// values as `total_cmp` does. Selecting among keys worked out once compares integers,
 /// not two values' bits reworked at every comparison.
 pub fn total_key(x: f64) -> i64 {
-    let bits = x.to_bits() as i64;
-    bits ^ (((bits >> 63) as u64) >> 1) as i64
+    flip64(x.to_bits() as i64)
 }
 
 /// [`total_key`] for an `f32`.
 pub fn total_key32(x: f32) -> i32 {
-    let bits = x.to_bits() as i32;
+    flip32(x.to_bits() as i32)
+}
+
+/// The bits of a negative float with all but the sign flipped (`total_cmp`'s transform,
+/// its own inverse).
+fn flip64(bits: i64) -> i64 {
+    bits ^ (((bits >> 63) as u64) >> 1) as i64
+}
+
+/// [`flip64`] for an `f32`'s bits.
+fn flip32(bits: i32) -> i32 {
     bits ^ (((bits >> 31) as u32) >> 1) as i32
 }
 
@@ -72,14 +81,14 @@ pub trait TotalKey: Ord + Copy {
 impl TotalKey for i64 {
     type Float = f64;
     fn float(self) -> f64 {
-        f64::from_bits((self ^ (((self >> 63) as u64) >> 1) as i64) as u64)
+        f64::from_bits(flip64(self) as u64)
     }
 }
 
 impl TotalKey for i32 {
     type Float = f32;
     fn float(self) -> f32 {
-        f32::from_bits((self ^ (((self >> 31) as u32) >> 1) as i32) as u32)
+        f32::from_bits(flip32(self) as u32)
     }
 }
 

@@ -364,6 +364,7 @@ pub struct SampledLine {
     /// The heads and tails of the line's edges, and of its sharpened edges when those
     /// read no whole symbol.
     edges: Vec<LinePart>,
+    code39: Option<Line39>,
     templates: OnceCell<Templates>,
 }
 
@@ -376,13 +377,10 @@ impl SampledLine {
         // Blur pulls the edges of narrow elements apart: when no symbol reads whole, read
         // the line again sharpened (a second, harder pass read nothing more on the corpus).
         if !read_whole(&edges) {
-            for p in parts_of(&sharpen(&profile)) {
-                if !edges.contains(&p) {
-                    edges.push(p);
-                }
-            }
+            push_new(&mut edges, parts_of(&sharpen(&profile)));
         }
         SampledLine {
+            code39: widths.as_deref().and_then(code39_of),
             profile,
             widths,
             edges,
@@ -400,11 +398,10 @@ impl SampledLine {
         // again where it crosses the level halfway from its ink to its paper, as a
         // thresholding reader does.
         if halfway && !read_whole(&parts) {
-            for p in crossings(profile).map_or_else(Vec::new, |w| parts_of_widths(&w)) {
-                if !parts.contains(&p) {
-                    parts.push(p);
-                }
-            }
+            push_new(
+                &mut parts,
+                crossings(profile).map_or_else(Vec::new, |w| parts_of_widths(&w)),
+            );
         }
         // Blur too strong for edges: match rendered characters on the grey profile.
         let mut loose = Vec::new();
@@ -418,8 +415,17 @@ impl SampledLine {
         LineMeets {
             parts,
             loose,
-            code39: w.and_then(code39_of),
+            code39: self.code39.clone(),
             widths: self.widths.clone(),
+        }
+    }
+}
+
+/// Adds to `parts` those of `more` it does not hold yet, in order.
+fn push_new(parts: &mut Vec<LinePart>, more: Vec<LinePart>) {
+    for p in more {
+        if !parts.contains(&p) {
+            parts.push(p);
         }
     }
 }
