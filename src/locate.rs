@@ -11,6 +11,7 @@ mod candidates;
 pub use candidates::{Candidate, candidates, survey};
 
 use image::GrayImage;
+use wide::{f64x4, i32x4};
 
 use crate::decode::Symbology;
 
@@ -40,6 +41,29 @@ pub fn sample(image: &GrayImage, x: f64, y: f64) -> f64 {
     let top = p(row0 + x0) * (1.0 - fx) + p(row0 + x1) * fx;
     let bottom = p(row1 + x0) * (1.0 - fx) + p(row1 + x1) * fx;
     top * (1.0 - fy) + bottom * fy
+}
+
+/// 2^52: a non-negative double below 2^51 with this added holds its nearest integer in
+/// its low bits (ties to even), and with it taken off again is that integer.
+const INTEGER_BITS: f64 = 4_503_599_627_370_496.0;
+
+/// The floors of four non-negative doubles below 2^51, exactly (`floor` is a library call
+/// on baseline x86-64, and a conversion to integers and back costs more than this).
+#[inline(always)]
+fn floor4(v: f64x4) -> f64x4 {
+    let big = f64x4::splat(INTEGER_BITS);
+    let nearest = (v + big) - big;
+    nearest - (nearest.simd_gt(v) & f64x4::ONE)
+}
+
+/// The places in a raw image `stride` pixels wide of four pixels at whole columns `x`
+/// and rows `y` (both from [`floor4`], on the image): worked out as doubles, exact far
+/// below 2^51, and read off their bits.
+#[inline(always)]
+fn places4(x: f64x4, y: f64x4, stride: usize) -> [usize; 4] {
+    (y * f64x4::splat(stride as f64) + x + f64x4::splat(INTEGER_BITS))
+        .to_array()
+        .map(|v| (v.to_bits() - INTEGER_BITS.to_bits()) as usize)
 }
 
 /// The smallest and the largest of `values` (`(f64::MAX, f64::MIN)` when empty).
@@ -151,16 +175,42 @@ impl<'a> Interior<'a> {
 
     /// The four pixels from the one at `k` in the raw image (row by row): it, the next,
     /// and the two below them.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn pixels_at(&self, k: usize) -> [u8; 4] {
         // One bounds check for the four pixels.
         let four = &self.raw[k..k + self.stride + 2];
         [four[0], four[1], four[self.stride], four[self.stride + 1]]
     }
 
-    /// Pixels from one row to the next in the raw image.
-    pub(crate) fn stride(&self) -> usize {
-        self.stride
+    /// [`Interior::corners`] of four points it holds (lanes), with the points' offsets
+    /// from their top left pixels (`x` and `y` less those pixels' positions).
+    #[inline(always)]
+    pub(crate) fn corners4(&self, x: f64x4, y: f64x4) -> ([f64x4; 4], [f64x4; 2]) {
+        // Points it holds are not negative: their floor is the truncation. The top left
+        // pixels' columns and rows, and their places in the raw image, are worked out as
+        // doubles: integers far below 2^51 on a page, so exactly the values `corners`
+        // works out through integers.
+        let (x0, y0) = (floor4(x), floor4(y));
+        let mut pixels = [[0; 4]; 4];
+        for (lane, place) in places4(x0, y0, self.stride).into_iter().enumerate() {
+            for (corner, v) in pixels.iter_mut().zip(self.pixels_at(place)) {
+                corner[lane] = i32::from(v);
+            }
+        }
+        (
+            pixels.map(|c| f64x4::from_i32x4(i32x4::new(c))),
+            [x - x0, y - y0],
+        )
+    }
+
+    /// [`Interior::sample`] at four points it holds: lane by lane the same operations.
+    #[inline(always)]
+    pub(crate) fn sample4(&self, x: f64x4, y: f64x4) -> f64x4 {
+        let ([top_left, top_right, bottom_left, bottom_right], [fx, fy]) = self.corners4(x, y);
+        let one = f64x4::ONE;
+        let top = top_left * (one - fx) + top_right * fx;
+        let bottom = bottom_left * (one - fx) + bottom_right * fx;
+        top * (one - fy) + bottom * fy
     }
 }
 
@@ -206,7 +256,14 @@ impl<'a> Segment<'a> {
     /// Appends the samples of the points `range` to `out` (the path chosen once for all).
     fn extend(&self, range: std::ops::Range<usize>, out: &mut Vec<f64>) {
         if self.interior {
-            out.extend(range.map(|i| {
+            // Four points at a time, then one by one.
+            let fours = range.start..range.end - range.len() % 4;
+            for i in fours.clone().step_by(4) {
+                let points: [[f64; 2]; 4] = std::array::from_fn(|l| self.at(i + l));
+                let (x, y) = (points.map(|p| p[0]), points.map(|p| p[1]));
+                out.extend(self.inside.sample4(f64x4::new(x), f64x4::new(y)).to_array());
+            }
+            out.extend((fours.end..range.end).map(|i| {
                 let [x, y] = self.at(i);
                 self.inside.sample(x, y)
             }));

@@ -5,11 +5,12 @@
 use std::cell::OnceCell;
 
 use image::GrayImage;
+use wide::f64x4;
 
 use super::code39;
 use super::code128::{Decoded, Partial, check_ok, classify, decode_all, heads, tails};
 use super::template::{self, TemplateRead};
-use crate::locate::{min_max, nth_smallest, sample, total_key};
+use crate::locate::{Interior, min_max, nth_smallest, sample, total_key};
 
 /// An edge's slope must exceed this many times the noise's slope spread.
 const NOISE_EDGE: f64 = 3.0;
@@ -61,62 +62,122 @@ impl Scanline {
 
     #[inline(always)]
     fn sampled<const THICK: usize>(&self, image: &GrayImage) -> Vec<f64> {
-        let across = [-self.dir[1], self.dir[0]];
-        let half = (THICK / 2) as f64;
-        // Where bilinear sampling has pixels on both sides (as [`sample`] takes it).
-        let (w, h) = (
-            f64::from(image.width()) - 1.0,
-            f64::from(image.height()) - 1.0,
-        );
-        let inside = |p: [f64; 2]| p[0] >= 0.0 && p[1] >= 0.0 && p[0] <= w && p[1] <= h;
-        // Where every sample across the line has its four pixels on the page, strictly
-        // inside the last row and column: the fast path needs no clamping.
-        let reach = [across[0].abs() * half, across[1].abs() * half];
-        let interior = |p: [f64; 2]| {
-            p[0] - reach[0] >= 0.0
-                && p[1] - reach[1] >= 0.0
-                && p[0] + reach[0] < w
-                && p[1] + reach[1] < h
-        };
-        let raw = image.as_raw();
-        let stride = image.width() as usize;
-        (0..self.len)
-            .map(|i| {
-                let p = self.at(i as f64);
-                if !inside(p) {
-                    return f64::NAN;
+        let across = Across::<THICK>::new(image, self);
+        let mut profile = Vec::with_capacity(self.len);
+        let mut i = 0;
+        while i < self.len {
+            // Four points at a time where all four are interior (most of a line).
+            if i + 4 <= self.len {
+                let points: [[f64; 2]; 4] = std::array::from_fn(|l| self.at((i + l) as f64));
+                if points.iter().all(|&p| across.interior(p)) {
+                    profile.extend(across.four_interior(points));
+                    i += 4;
+                    continue;
                 }
-                let offsets = (0..THICK).map(|k| k as f64 - half);
-                let sum: f64 = if interior(p) {
-                    offsets
-                        .map(|o| {
-                            interior_sample(raw, stride, p[0] + across[0] * o, p[1] + across[1] * o)
-                        })
-                        .sum()
-                } else {
-                    offsets
-                        .map(|o| sample(image, p[0] + across[0] * o, p[1] + across[1] * o))
-                        .sum()
-                };
-                sum / THICK as f64
-            })
-            .collect()
+            }
+            profile.push(across.one(self.at(i as f64)));
+            i += 1;
+        }
+        profile
+    }
+}
+
+/// The samples of a [`Scanline`]'s profile: `THICK` bilinear samples across the line,
+/// one pixel apart and centred on it, averaged.
+struct Across<'a, const THICK: usize> {
+    image: &'a GrayImage,
+    inner: Interior<'a>,
+    /// Unit step across the line.
+    across: [f64; 2],
+    /// The largest x and y bilinear sampling takes with pixels on both sides.
+    last: [f64; 2],
+    /// How far the samples across the line reach either way, in x and in y.
+    reach: [f64; 2],
+}
+
+impl<'a, const THICK: usize> Across<'a, THICK> {
+    const HALF: f64 = (THICK / 2) as f64;
+
+    fn new(image: &'a GrayImage, line: &Scanline) -> Self {
+        let across = [-line.dir[1], line.dir[0]];
+        Across {
+            image,
+            inner: Interior::new(image),
+            across,
+            last: [
+                f64::from(image.width()) - 1.0,
+                f64::from(image.height()) - 1.0,
+            ],
+            reach: [across[0].abs() * Self::HALF, across[1].abs() * Self::HALF],
+        }
+    }
+
+    /// Whether bilinear sampling has pixels on both sides of `p` (as [`sample`] takes it).
+    fn inside(&self, p: [f64; 2]) -> bool {
+        p[0] >= 0.0 && p[1] >= 0.0 && p[0] <= self.last[0] && p[1] <= self.last[1]
+    }
+
+    /// Whether every sample across the line at `p` has its four pixels on the page,
+    /// strictly inside the last row and column: the fast path needs no clamping.
+    #[inline(always)]
+    fn interior(&self, p: [f64; 2]) -> bool {
+        p[0] - self.reach[0] >= 0.0
+            && p[1] - self.reach[1] >= 0.0
+            && p[0] + self.reach[0] < self.last[0]
+            && p[1] + self.reach[1] < self.last[1]
+    }
+
+    /// The profile's value at `p`: NaN off the page.
+    fn one(&self, p: [f64; 2]) -> f64 {
+        if !self.inside(p) {
+            return f64::NAN;
+        }
+        let a = self.across;
+        let offsets = (0..THICK).map(|k| k as f64 - Self::HALF);
+        let sum: f64 = if self.interior(p) {
+            offsets
+                .map(|o| interior_sample(&self.inner, p[0] + a[0] * o, p[1] + a[1] * o))
+                .sum()
+        } else {
+            offsets
+                .map(|o| sample(self.image, p[0] + a[0] * o, p[1] + a[1] * o))
+                .sum()
+        };
+        sum / THICK as f64
+    }
+
+    /// [`Across::one`] at four interior points: lane by lane the same operations in the
+    /// same order as [`interior_sample`] and the sum across the line.
+    #[inline(always)]
+    fn four_interior(&self, points: [[f64; 2]; 4]) -> [f64; 4] {
+        let (px, py) = (
+            f64x4::new(points.map(|p| p[0])),
+            f64x4::new(points.map(|p| p[1])),
+        );
+        // The scalar sum starts from zero too; the samples are never negative, so it
+        // holds the first sample exactly.
+        let mut sum = f64x4::ZERO;
+        for k in 0..THICK {
+            let o = k as f64 - Self::HALF;
+            let x = px + f64x4::splat(self.across[0] * o);
+            let y = py + f64x4::splat(self.across[1] * o);
+            let ([tl, tr, bl, br], [fx, fy]) = self.inner.corners4(x, y);
+            let t = tl + (tr - tl) * fx;
+            let b = bl + (br - bl) * fx;
+            sum += t + (b - t) * fy;
+        }
+        (sum / f64x4::splat(THICK as f64)).to_array()
     }
 }
 
 /// [`sample`] at a point whose four neighbouring pixels are all on the page (`x` and `y`
 /// non-negative, strictly left of the last column and above the last row).
 #[inline]
-fn interior_sample(raw: &[u8], stride: usize, x: f64, y: f64) -> f64 {
-    // Through i32: cheaper conversions both ways than through usize, the same values for
-    // points on a page.
-    let (x0, y0) = (x as i32, y as i32);
-    let (fx, fy) = (x - f64::from(x0), y - f64::from(y0));
-    let at = y0 as usize * stride + x0 as usize;
-    let (top, bottom) = (&raw[at..at + 2], &raw[at + stride..at + stride + 2]);
-    let p = |v: u8| f64::from(v);
-    let t = p(top[0]) + (p(top[1]) - p(top[0])) * fx;
-    let b = p(bottom[0]) + (p(bottom[1]) - p(bottom[0])) * fx;
+fn interior_sample(inner: &Interior, x: f64, y: f64) -> f64 {
+    let ([top_left, top_right, bottom_left, bottom_right], [x0, y0]) = inner.corners(x, y);
+    let (fx, fy) = (x - x0, y - y0);
+    let t = top_left + (top_right - top_left) * fx;
+    let b = bottom_left + (bottom_right - bottom_left) * fx;
     t + (b - t) * fy
 }
 
@@ -1047,5 +1108,61 @@ mod tests {
     fn flat_profiles_have_no_edges() {
         assert_eq!(edges(&[200.0; 50]), None);
         assert_eq!(widths(&[]), None);
+    }
+
+    /// A profile's points sampled one at a time with `THICK` samples across.
+    fn one_by_one<const THICK: usize>(image: &GrayImage, line: &Scanline) -> Vec<f64> {
+        let across = Across::<THICK>::new(image, line);
+        (0..line.len)
+            .map(|i| across.one(line.at(i as f64)))
+            .collect()
+    }
+
+    proptest::proptest! {
+        /// A profile sampled four points at a time gives, bit for bit, what its points
+        /// give one by one: on whole and half pixels (where a floor worked out from the
+        /// nearest integer could be off by one) as anywhere else, and near the page's
+        /// edges and off it as well as inside.
+        #[test]
+        fn a_profile_is_its_points_sampled_one_by_one(
+            pixels in proptest::collection::vec(0u8..=255, 400..1200),
+            w in 16u32..40,
+            quarters in proptest::array::uniform2(-40i32..200),
+            turn in 0u32..32,
+            odd_turn in -1.0f64..1.0,
+            len in 1usize..90,
+            thickness in 1usize..24,
+        ) {
+            let h = pixels.len() as u32 / w;
+            let img = GrayImage::from_fn(w, h, |x, y| image::Luma([pixels[(y * w + x) as usize]]));
+            // Sixteenths of a turn (along the rows and columns among them), or any angle.
+            let angle = if turn < 16 {
+                f64::from(turn) * std::f64::consts::TAU / 16.0
+            } else {
+                odd_turn * std::f64::consts::PI
+            };
+            let dir = match turn {
+                0 => [1.0, 0.0],
+                4 => [0.0, 1.0],
+                8 => [-1.0, 0.0],
+                12 => [0.0, -1.0],
+                _ => [angle.cos(), angle.sin()],
+            };
+            let line = Scanline {
+                from: quarters.map(|q| f64::from(q) / 4.0),
+                dir,
+                len,
+            };
+            let want = match thickness {
+                ..=THICKNESS => one_by_one::<THICKNESS>(&img, &line),
+                6..=9 => one_by_one::<9>(&img, &line),
+                10..=13 => one_by_one::<13>(&img, &line),
+                14..=17 => one_by_one::<17>(&img, &line),
+                _ => one_by_one::<21>(&img, &line),
+            };
+            let got = line.profile_across(&img, thickness);
+            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            proptest::prop_assert_eq!(bits(&got), bits(&want));
+        }
     }
 }

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::thread::LocalKey;
 
 use image::GrayImage;
-use wide::{f32x8, f64x4, i32x4};
+use wide::{f32x8, f64x4};
 
 use crate::decode::Symbol;
 use crate::locate::{Interior, sample};
@@ -1108,10 +1108,6 @@ impl<V: Clone + 'static> Recall<V> {
 /// emptied for each symbol anyway, a character being met again within its own symbol).
 const RECALL_WORDS: usize = 1 << 20;
 
-/// 2^52: a non-negative double below 2^51 with this added holds its nearest integer in
-/// its low bits (ties to even), and with it taken off again is that integer.
-const INTEGER_BITS: f64 = 4_503_599_627_370_496.0;
-
 /// The ink at four points of a row inside the page, from the homogeneous point `p` in
 /// steps of `d` (`p` is left at the fifth): the same operations as [`Interior::sample`]
 /// one by one, lane by lane.
@@ -1127,28 +1123,7 @@ fn four_samples(inside: &Interior, p: &mut [f64; 3], d: [f64; 3]) -> [f32; 4] {
     let (xs, ys, ws) = (f64x4::new(xs), f64x4::new(ys), f64x4::new(ws));
     let (inv, half) = (f64x4::ONE / ws, f64x4::splat(0.5));
     let (x, y) = (xs * inv - half, ys * inv - half);
-    // The top left pixels' columns and rows, and their places in the raw image, worked
-    // out as doubles: integers far below 2^51 on a page, so exactly the values
-    // [`Interior::corners`] works out through integers.
-    let (big, one) = (f64x4::splat(INTEGER_BITS), f64x4::ONE);
-    let floor = |v: f64x4| {
-        let nearest = (v + big) - big;
-        nearest - (nearest.simd_gt(v) & one)
-    };
-    let (x0, y0) = (floor(x), floor(y));
-    let places = (y0 * f64x4::splat(inside.stride() as f64) + x0 + big).to_array();
-    let mut pixels = [[0; 4]; 4];
-    for (lane, place) in places.into_iter().enumerate() {
-        let c = inside.pixels_at((place.to_bits() - INTEGER_BITS.to_bits()) as usize);
-        for (corner, v) in pixels.iter_mut().zip(c) {
-            corner[lane] = i32::from(v);
-        }
-    }
-    let [tl, tr, bl, br] = pixels.map(|c| f64x4::from_i32x4(i32x4::new(c)));
-    let (fx, fy) = (x - x0, y - y0);
-    let top = tl * (one - fx) + tr * fx;
-    let bottom = bl * (one - fx) + br * fx;
-    (f64x4::splat(255.0) - (top * (one - fy) + bottom * fy))
+    (f64x4::splat(255.0) - inside.sample4(x, y))
         .to_array()
         .map(|v| v as f32)
 }
