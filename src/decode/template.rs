@@ -318,15 +318,19 @@ impl Grid<'_> {
         })
     }
 
-    /// Profile value (interpolated) at `x` modules from the start; `None` off the profile.
-    fn at(&self, x: f64) -> Option<f64> {
+    /// The profile's position `x` modules from the start; `None` off the profile.
+    fn place(&self, x: f64) -> Option<f64> {
         let t = self.from + self.dir * x * self.module;
-        if !(0.0..=(self.profile.len() - 1) as f64).contains(&t) {
-            return None;
-        }
+        (0.0..=(self.profile.len() - 1) as f64)
+            .contains(&t)
+            .then_some(t)
+    }
+
+    /// Profile value (interpolated) at a position on it.
+    fn value(&self, t: f64) -> f64 {
         let i = (t as usize).min(self.profile.len().saturating_sub(2));
         let f = t - i as f64;
-        Some(self.profile[i] * (1.0 - f) + self.profile[i + 1] * f)
+        self.profile[i] * (1.0 - f) + self.profile[i + 1] * f
     }
 
     /// The `n` symbol characters whose edges lie on the grid: the grid is fitted to all
@@ -400,7 +404,17 @@ impl Grid<'_> {
 
     /// Observed profile at the rendering's sample points over `[x0, x1)` modules.
     fn observed(&self, x0: f64, x1: f64) -> Option<Vec<f64>> {
-        samples(x0, x1).map(|x| self.at(x)).collect()
+        let xs = samples(x0, x1);
+        // The positions run one way along the profile (each step of the sum and product
+        // rounds monotonically): all are on it when the first and the last are.
+        if let (Some(first), Some(last)) = (xs.clone().next(), xs.clone().next_back()) {
+            self.place(first)?;
+            self.place(last)?;
+        }
+        Some(
+            xs.map(|x| self.value(self.from + self.dir * x * self.module))
+                .collect(),
+        )
     }
 
     /// The look (index into [`LOOKS`]) of the given erosion that makes the stop pattern
@@ -409,11 +423,20 @@ impl Grid<'_> {
     fn look(&self, erosion: f64) -> Option<usize> {
         let end = self.modules;
         let observed = self.observed(end + STOP_WINDOW.0, end + STOP_WINDOW.1)?;
+        // Every stop is rendered over the window observed: one length, centred once.
+        let centred = Centred::of(&observed, observed.len());
         renders()
             .iter()
             .enumerate()
             .filter(|(i, _)| LOOKS[*i].erosion == erosion)
-            .map(|(i, r)| (correlation(&observed, &r.stop), i))
+            .map(|(i, r)| {
+                let c = if r.stop.values.len() == observed.len() {
+                    correlation_centred(&centred, &r.stop)
+                } else {
+                    correlation(&observed, &r.stop_ink)
+                };
+                (c, i)
+            })
             .max_by(|a, b| a.0.total_cmp(&b.0))
             .filter(|(c, _)| *c >= MIN_CORRELATION)
             .map(|(_, i)| i)
@@ -434,6 +457,8 @@ impl Grid<'_> {
             let x = 11.0 * k as f64;
             let observed = self.observed(x + w0, x + w1)?;
             let context = render(&before, w0, w1, LOOKS[look]);
+            // Every character's ink has the context's length.
+            let observed = Centred::of(&observed, observed.len().min(context.len()));
             let values = if k == 0 {
                 START_A..=START_C
             } else {
@@ -446,7 +471,7 @@ impl Grid<'_> {
                         .zip(&context)
                         .map(|(a, c)| a + c)
                         .collect();
-                    (correlation(&observed, &ink), v)
+                    (correlation_with(&observed, &ink), v)
                 })
                 .collect();
             scores.sort_by(|a, b| b.0.total_cmp(&a.0));
@@ -526,7 +551,9 @@ const STOP_WINDOW: (f64, f64) = (-14.0, 2.0);
 /// symbol character alone (followed by the bar every character starts with) over the
 /// window a character is compared on.
 struct Renders {
-    stop: Vec<f64>,
+    stop_ink: Vec<f64>,
+    /// `stop_ink` centred over its whole length.
+    stop: Centred,
     window: (f64, f64),
     alone: Vec<Vec<f64>>,
 }
@@ -540,8 +567,10 @@ fn renders() -> &'static [Renders] {
             .map(|&look| {
                 let reach = 2.5 * look.sigma;
                 let window = (-reach, 11.0 + reach.min(1.0));
+                let stop_ink = render(&bars(&STOP, -13.0), STOP_WINDOW.0, STOP_WINDOW.1, look);
                 Renders {
-                    stop: render(&bars(&STOP, -13.0), STOP_WINDOW.0, STOP_WINDOW.1, look),
+                    stop: Centred::of(&stop_ink, stop_ink.len()),
+                    stop_ink,
                     window,
                     alone: (0..=START_C)
                         .map(|v| {
@@ -588,7 +617,7 @@ fn elements(pattern: &[u8], x: f64) -> Vec<(f64, f64)> {
 }
 
 /// Sample points over `[x0, x1)` modules.
-fn samples(x0: f64, x1: f64) -> impl Iterator<Item = f64> {
+fn samples(x0: f64, x1: f64) -> impl DoubleEndedIterator<Item = f64> + ExactSizeIterator + Clone {
     let n = ((x1 - x0) * OVERSAMPLE).ceil().max(0.0) as usize;
     (0..n).map(move |i| x0 + (i as f64 + 0.5) / OVERSAMPLE)
 }
@@ -631,23 +660,59 @@ fn normal_cdf(z: f64) -> f64 {
 /// Pearson correlation of the observed grey profile with a rendering of ink: grey falls
 /// where ink rises, so the sign is turned.
 fn correlation(observed: &[f64], ink: &[f64]) -> f64 {
-    let n = observed.len().min(ink.len()) as f64;
-    if n < 4.0 {
+    let n = observed.len().min(ink.len());
+    correlation_with(&Centred::of(observed, n), ink)
+}
+
+/// [`correlation`] with its observed side worked out once (for many inks).
+fn correlation_with(observed: &Centred, ink: &[f64]) -> f64 {
+    let n = observed.values.len();
+    if n < 4 {
         return 0.0;
     }
-    let mean = |v: &[f64]| v.iter().sum::<f64>() / n;
-    let (mo, mi) = (mean(observed), mean(ink));
-    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
-    for (o, i) in observed.iter().zip(ink) {
-        let (a, b) = (o - mo, i - mi);
+    let mean = ink.iter().sum::<f64>() / n as f64;
+    let (mut sxy, mut syy) = (0.0, 0.0);
+    for (a, i) in observed.values.iter().zip(ink) {
+        let b = i - mean;
         sxy += a * b;
-        sxx += a * a;
         syy += b * b;
     }
+    finish_correlation(sxy, observed.squares, syy)
+}
+
+/// [`correlation`] of two sides worked out once each, of one length.
+fn correlation_centred(observed: &Centred, ink: &Centred) -> f64 {
+    if observed.values.len() < 4 {
+        return 0.0;
+    }
+    let sxy = (observed.values.iter())
+        .zip(&ink.values)
+        .fold(0.0, |sum, (a, b)| sum + a * b);
+    finish_correlation(sxy, observed.squares, ink.squares)
+}
+
+fn finish_correlation(sxy: f64, sxx: f64, syy: f64) -> f64 {
     if sxx <= 0.0 || syy <= 0.0 {
         return 0.0;
     }
     -sxy / (sxx * syy).sqrt()
+}
+
+/// One side of a [`correlation`] over its first `n` values (the shorter side's length):
+/// those values less the side's mean (the sum of all of them over `n`, as `correlation`
+/// takes it), and the sum of their squares, in the same order.
+struct Centred {
+    values: Vec<f64>,
+    squares: f64,
+}
+
+impl Centred {
+    fn of(v: &[f64], n: usize) -> Centred {
+        let mean = v.iter().sum::<f64>() / n as f64;
+        let values: Vec<f64> = v[..n.min(v.len())].iter().map(|x| x - mean).collect();
+        let squares = values.iter().fold(0.0, |sum, a| sum + a * a);
+        Centred { values, squares }
+    }
 }
 
 #[cfg(test)]
@@ -835,6 +900,73 @@ mod tests {
             .collect();
         for two_level in [false, true] {
             assert_eq!(read_between(&noise, &ends(40.0, 360.0), two_level), None);
+        }
+    }
+
+    /// The correlation as one pass over both sides computes it: means over the shorter
+    /// length, every sum in order.
+    fn one_pass_correlation(observed: &[f64], ink: &[f64]) -> f64 {
+        let n = observed.len().min(ink.len()) as f64;
+        if n < 4.0 {
+            return 0.0;
+        }
+        let mean = |v: &[f64]| v.iter().sum::<f64>() / n;
+        let (mo, mi) = (mean(observed), mean(ink));
+        let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
+        for (o, i) in observed.iter().zip(ink) {
+            let (a, b) = (o - mo, i - mi);
+            sxy += a * b;
+            sxx += a * a;
+            syy += b * b;
+        }
+        if sxx <= 0.0 || syy <= 0.0 {
+            return 0.0;
+        }
+        -sxy / (sxx * syy).sqrt()
+    }
+
+    proptest::proptest! {
+        /// A window is observed, or not, as sampling each of its points on its own gives
+        /// it: off the profile at either end, partly, or wholly on it, read either way.
+        #[test]
+        fn a_window_is_observed_as_its_points_are(
+            profile in proptest::collection::vec(0.0f64..255.0, 2..120),
+            from in -20.0f64..140.0,
+            forwards: bool,
+            module in 0.9f64..12.0,
+            x0 in -20.0f64..30.0,
+            width in 0.0f64..20.0,
+        ) {
+            let grid = Grid {
+                profile: &profile,
+                from,
+                dir: if forwards { 1.0 } else { -1.0 },
+                module,
+                modules: 35.0,
+            };
+            let one_by_one: Option<Vec<f64>> = samples(x0, x0 + width)
+                .map(|x| grid.place(x).map(|t| grid.value(t)))
+                .collect();
+            let bits = |v: Option<Vec<f64>>| v.map(|v| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>());
+            proptest::prop_assert_eq!(bits(grid.observed(x0, x0 + width)), bits(one_by_one));
+        }
+
+        /// A side centred once and correlated with many gives, bit for bit, what one
+        /// pass over both sides gives: sides of one length or not, flat ones too.
+        #[test]
+        fn a_side_centred_once_correlates_as_in_one_pass(
+            observed in proptest::collection::vec(proptest::prop_oneof![proptest::strategy::Just(0.0), 0.0f64..255.0], 0..70),
+            ink in proptest::collection::vec(proptest::prop_oneof![proptest::strategy::Just(1.0), 0.0f64..1.0], 0..70),
+        ) {
+            let want = one_pass_correlation(&observed, &ink).to_bits();
+            proptest::prop_assert_eq!(correlation(&observed, &ink).to_bits(), want);
+            let n = observed.len().min(ink.len());
+            let centred = Centred::of(&observed, n);
+            proptest::prop_assert_eq!(correlation_with(&centred, &ink).to_bits(), want);
+            if observed.len() == ink.len() {
+                let both = correlation_centred(&centred, &Centred::of(&ink, n));
+                proptest::prop_assert_eq!(both.to_bits(), want);
+            }
         }
     }
 }
