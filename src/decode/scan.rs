@@ -64,16 +64,20 @@ impl Scanline {
     fn sampled<const THICK: usize>(&self, image: &GrayImage) -> Vec<f64> {
         let across = Across::<THICK>::new(image, self);
         let mut profile = Vec::with_capacity(self.len);
+        // The points run one way in x and in y (each step of `at` rounds monotonically),
+        // and the interior is a box: the points between two interior ones are interior.
+        let interior = |from: usize, to: usize| {
+            across.interior(self.at(from as f64)) && across.interior(self.at(to as f64))
+        };
+        let whole = self.len > 0 && interior(0, self.len - 1);
         let mut i = 0;
         while i < self.len {
             // Four points at a time where all four are interior (most of a line).
-            if i + 4 <= self.len {
+            if i + 4 <= self.len && (whole || interior(i, i + 3)) {
                 let points: [[f64; 2]; 4] = std::array::from_fn(|l| self.at((i + l) as f64));
-                if points.iter().all(|&p| across.interior(p)) {
-                    profile.extend(across.four_interior(points));
-                    i += 4;
-                    continue;
-                }
+                profile.extend(across.four_interior(points));
+                i += 4;
+                continue;
             }
             profile.push(across.one(self.at(i as f64)));
             i += 1;
