@@ -209,6 +209,26 @@ fn erosion_of(erosions: &[f64], modules: f64, span: f64, outer: Option<f64>) -> 
         .unwrap_or(0.0)
 }
 
+/// [`f64::round`] (half away from zero) without the library call it is on baseline
+/// x86-64: the same value, the sign of a zero included.
+fn round(x: f64) -> f64 {
+    // 2^52: from here on every double is a whole number (or not a number at all).
+    if x.is_nan() || x.abs() >= 4_503_599_627_370_496.0 {
+        return x.round();
+    }
+    // The conversions truncate, and a fraction taken off its whole part is exact.
+    let whole = x as i64 as f64;
+    let fraction = x - whole;
+    let rounded = if fraction >= 0.5 {
+        whole + 1.0
+    } else if fraction <= -0.5 {
+        whole - 1.0
+    } else {
+        whole
+    };
+    rounded.copysign(x)
+}
+
 /// Least-squares line `y = a + b x`; `None` when the `x` do not vary.
 fn fit_line(x: &[f64], y: &[f64]) -> Option<(f64, f64)> {
     let n = x.len() as f64;
@@ -244,7 +264,7 @@ fn thresholded_grid(x: &[f64]) -> Vec<f64> {
     let lines = |scale: f64, phase: f64| x.iter().map(move |v| v * scale - phase);
     let cost = |scale: f64, phase: f64| {
         lines(scale, phase)
-            .map(|y| (y - y.round()).powi(2))
+            .map(|y| (y - round(y)).powi(2))
             .sum::<f64>()
     };
     let (mut best, mut at) = (f64::MAX, (1.0, 0.0));
@@ -258,7 +278,7 @@ fn thresholded_grid(x: &[f64]) -> Vec<f64> {
             }
         }
     }
-    lines(at.0, at.1).map(f64::round).collect()
+    lines(at.0, at.1).map(round).collect()
 }
 
 /// Whether the grid lines `at` (whole modules) are `pattern`'s edges.
@@ -365,13 +385,13 @@ impl Grid<'_> {
                 (s + a.sin(), c + a.cos())
             });
             let phase = sin.atan2(cos) / std::f64::consts::TAU;
-            x.iter().map(|v| (v - phase).round()).collect()
+            x.iter().map(|v| round(v - phase)).collect()
         };
         let mut fitted = Vec::new();
         for _ in 0..FITS {
             let (a, b) = fit_line(&nearest, &x)?;
             fitted = x.iter().map(|v| (v - a) / b).collect();
-            let again: Vec<f64> = fitted.iter().map(|v| v.round()).collect();
+            let again: Vec<f64> = fitted.iter().map(|&v| round(v)).collect();
             if again == nearest {
                 break;
             }
@@ -464,7 +484,7 @@ impl Grid<'_> {
             } else {
                 0..=START_A - 1
             };
-            let mut scores: Vec<(f64, u8)> = values
+            let scores: Vec<(f64, u8)> = values
                 .map(|v| {
                     let ink: Vec<f64> = rendered.alone[usize::from(v)]
                         .iter()
@@ -474,13 +494,16 @@ impl Grid<'_> {
                     (correlation_with(&observed, &ink), v)
                 })
                 .collect();
-            scores.sort_by(|a, b| b.0.total_cmp(&a.0));
-            let (best, value) = scores[0];
-            let close: Vec<u8> = scores
-                .iter()
-                .take_while(|s| best - s.0 < MIN_LEAD)
-                .map(|s| s.1)
+            // The characters within `MIN_LEAD` of the best, best first (equals in value
+            // order): the first of all of them sorted, sorting only those.
+            let top = scores.iter().map(|s| s.0).max_by(f64::total_cmp)?;
+            let mut scores: Vec<(f64, u8)> = scores
+                .into_iter()
+                .filter(|s| top - s.0 < MIN_LEAD)
                 .collect();
+            scores.sort_by(|a, b| b.0.total_cmp(&a.0));
+            let (best, value) = *scores.first()?;
+            let close: Vec<u8> = scores.iter().map(|s| s.1).collect();
             if best < MIN_CORRELATION || close.len() > MAX_TWINS {
                 return None;
             }
@@ -926,6 +949,26 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// [`round`] is [`f64::round`] bit for bit: halves, near-halves, zeros of either
+        /// sign, huge values and values that are not numbers.
+        #[test]
+        fn rounding_is_the_librarys(
+            whole in -1_000_000i64..1_000_000,
+            fraction in proptest::prop_oneof![
+                proptest::strategy::Just(0.5),
+                proptest::strategy::Just(-0.5),
+                proptest::strategy::Just(0.49999999999999994),
+                proptest::strategy::Just(-0.49999999999999994),
+                proptest::strategy::Just(0.0),
+                -1.0f64..1.0,
+            ],
+            any in proptest::num::f64::ANY,
+        ) {
+            for x in [whole as f64 + fraction, fraction, -fraction, any, -0.0, f64::NAN, 4.5e15 + 0.5] {
+                proptest::prop_assert_eq!(round(x).to_bits(), x.round().to_bits(), "{}", x);
+            }
+        }
+
         /// A window is observed, or not, as sampling each of its points on its own gives
         /// it: off the profile at either end, partly, or wholly on it, read either way.
         #[test]

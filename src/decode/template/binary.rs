@@ -214,13 +214,13 @@ impl Grid<'_> {
                 pixels = px;
                 fits.push((m, v));
             }
-            fits.sort_by(|a, b| a.0.total_cmp(&b.0));
-            let best = fits[0].0;
-            let close: Vec<u8> = fits
-                .iter()
-                .take_while(|f| f.0 - best < LEAD)
-                .map(|f| f.1)
-                .collect();
+            // The patterns within `LEAD` of the best, best first (equals in pattern order):
+            // the first of all of them sorted, sorting only those.
+            let best = fits.iter().map(|f| f.0).min_by(f64::total_cmp)?;
+            let mut close: Vec<(f64, u8)> =
+                fits.into_iter().filter(|f| f.0 - best < LEAD).collect();
+            close.sort_by(|a, b| a.0.total_cmp(&b.0));
+            let close: Vec<u8> = close.into_iter().map(|f| f.1).collect();
             let clear = best <= SLACK * pixels as f64 && close.len() <= MAX_TWINS;
             choices.push(if clear { close } else { Vec::new() });
         }
