@@ -229,6 +229,21 @@ fn round(x: f64) -> f64 {
     rounded.copysign(x)
 }
 
+/// The `(score, value)` pairs whose `cost` (of the score; the lowest is the best) is within
+/// `lead` of the best's, best first and equals in their order in `scored`: the first of
+/// all of them sorted stably by cost, sorting only those.
+fn near_the_best(scored: Vec<(f64, u8)>, lead: f64, cost: impl Fn(f64) -> f64) -> Vec<(f64, u8)> {
+    let Some(best) = scored.iter().map(|s| cost(s.0)).min_by(f64::total_cmp) else {
+        return scored;
+    };
+    let mut near: Vec<(f64, u8)> = scored
+        .into_iter()
+        .filter(|s| cost(s.0) - best < lead)
+        .collect();
+    near.sort_by(|a, b| cost(a.0).total_cmp(&cost(b.0)));
+    near
+}
+
 /// Least-squares line `y = a + b x`; `None` when the `x` do not vary.
 fn fit_line(x: &[f64], y: &[f64]) -> Option<(f64, f64)> {
     let n = x.len() as f64;
@@ -340,10 +355,15 @@ impl Grid<'_> {
 
     /// The profile's position `x` modules from the start; `None` off the profile.
     fn place(&self, x: f64) -> Option<f64> {
-        let t = self.from + self.dir * x * self.module;
+        let t = self.position(x);
         (0.0..=(self.profile.len() - 1) as f64)
             .contains(&t)
             .then_some(t)
+    }
+
+    /// The profile's position `x` modules from the start, on it or not.
+    fn position(&self, x: f64) -> f64 {
+        self.from + self.dir * x * self.module
     }
 
     /// Profile value (interpolated) at a position on it.
@@ -431,10 +451,7 @@ impl Grid<'_> {
             self.place(first)?;
             self.place(last)?;
         }
-        Some(
-            xs.map(|x| self.value(self.from + self.dir * x * self.module))
-                .collect(),
-        )
+        Some(xs.map(|x| self.value(self.position(x))).collect())
     }
 
     /// The look (index into [`LOOKS`]) of the given erosion that makes the stop pattern
@@ -494,14 +511,8 @@ impl Grid<'_> {
                     (correlation_with(&observed, &ink), v)
                 })
                 .collect();
-            // The characters within `MIN_LEAD` of the best, best first (equals in value
-            // order): the first of all of them sorted, sorting only those.
-            let top = scores.iter().map(|s| s.0).max_by(f64::total_cmp)?;
-            let mut scores: Vec<(f64, u8)> = scores
-                .into_iter()
-                .filter(|s| top - s.0 < MIN_LEAD)
-                .collect();
-            scores.sort_by(|a, b| b.0.total_cmp(&a.0));
+            // Correlations: the highest is the best.
+            let scores = near_the_best(scores, MIN_LEAD, |c| -c);
             let (best, value) = *scores.first()?;
             let close: Vec<u8> = scores.iter().map(|s| s.1).collect();
             if best < MIN_CORRELATION || close.len() > MAX_TWINS {

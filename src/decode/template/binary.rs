@@ -11,7 +11,7 @@
 //! character is not clear (a stroke across it) still gives the sure characters before and
 //! after it, which the votes across lines combine.
 
-use super::{CHARS, MAX_TWINNED, MAX_TWINS, TemplateRead, bars, checked_choice};
+use super::{CHARS, MAX_TWINNED, MAX_TWINS, TemplateRead, bars, checked_choice, near_the_best};
 use crate::decode::patterns::{PATTERNS, START_A, START_C, STOP};
 use crate::locate::min_max;
 
@@ -214,12 +214,9 @@ impl Grid<'_> {
                 pixels = px;
                 fits.push((m, v));
             }
-            // The patterns within `LEAD` of the best, best first (equals in pattern order):
-            // the first of all of them sorted, sorting only those.
-            let best = fits.iter().map(|f| f.0).min_by(f64::total_cmp)?;
-            let mut close: Vec<(f64, u8)> =
-                fits.into_iter().filter(|f| f.0 - best < LEAD).collect();
-            close.sort_by(|a, b| a.0.total_cmp(&b.0));
+            // Mispredicted pixels: the fewest is the best.
+            let close = near_the_best(fits, LEAD, |m| m);
+            let best = close.first()?.0;
             let close: Vec<u8> = close.into_iter().map(|f| f.1).collect();
             let clear = best <= SLACK * pixels as f64 && close.len() <= MAX_TWINS;
             choices.push(if clear { close } else { Vec::new() });
