@@ -36,6 +36,9 @@ const GRIDS: usize = 3;
 const SPECKS: usize = 6;
 /// Modules of quiet zone taken into the fit of the start and the stop.
 const QUIET: f64 = 3.0;
+/// Pixels above a limit a sum stays within before it is stopped: the limits are worked
+/// out in another order than the sums and tests they stand for, each a few roundings off.
+const SLACK_ROUNDING: f64 = 1e-6;
 
 /// Each sample's ink on a line's grey `profile`, from 0 (its lightest) to 1 (its darkest);
 /// off the page (NaN), paper.
@@ -67,6 +70,19 @@ pub(super) fn read(
     to: f64,
     dir: f64,
 ) -> Option<TemplateRead> {
+    read_with(dark, edges, from, to, dir, true)
+}
+
+/// [`read`], with the sums that cannot change it stopped early (`pruned`), or every sum
+/// worked out whole (the plain reading the pruned one must equal).
+fn read_with(
+    dark: &[f64],
+    edges: usize,
+    from: f64,
+    to: f64,
+    dir: f64,
+    pruned: bool,
+) -> Option<TemplateRead> {
     let span = (to - from) * dir;
     let mut grids: Vec<(f64, Grid, u8)> = Vec::new();
     let fits = |n: usize| 6 * n + 8 + SPECKS >= edges && 3 * (6 * n + 8) <= 4 * edges;
@@ -86,6 +102,7 @@ pub(super) fn read(
                         module,
                         erosion,
                         n,
+                        pruned,
                     };
                     if let Some((share, start)) = grid.ends() {
                         grids.push((share, grid, start));
@@ -146,13 +163,14 @@ struct Grid<'a> {
     /// Bar width lost, modules.
     erosion: f64,
     n: usize,
+    /// Whether sums that cannot change the reading are stopped early.
+    pruned: bool,
 }
 
 impl Grid<'_> {
-    /// Pixels mispredicted by `bars` (modules, as printed) over the pixels whose centres
-    /// lie within `[x0, x1)` modules, and their count; `None` when some are off the line
-    /// or more than `limit` are mispredicted.
-    fn mismatch(&self, bars: &[(f64, f64)], x0: f64, x1: f64, limit: f64) -> Option<(f64, usize)> {
+    /// Where the pixels whose centres lie within `[x0, x1)` modules lie on the module grid
+    /// (modules), and their ink; `None` when some are off the line.
+    fn window(&self, x0: f64, x1: f64) -> Option<(Vec<f64>, &[f64])> {
         let t0 = self.from + self.dir * x0 * self.module;
         let t1 = self.from + self.dir * x1 * self.module;
         let (lo, hi) = if t0 < t1 { (t0, t1) } else { (t1, t0) };
@@ -160,42 +178,72 @@ impl Grid<'_> {
             return None;
         }
         let (first, last) = (lo.ceil() as usize, hi.ceil() as usize);
+        let at = (first..last)
+            .map(|i| (i as f64 - self.from) * self.dir / self.module)
+            .collect();
+        Some((at, &self.dark[first..last]))
+    }
+
+    /// Pixels mispredicted by `bars` (modules, as printed) over the pixels of a
+    /// [`Grid::window`] (`at`, `dark`); `None` when more than `limit` are.
+    fn mismatch(
+        &self,
+        bars: &[(f64, f64)],
+        (at, dark): (&[f64], &[f64]),
+        limit: f64,
+    ) -> Option<f64> {
         let half = 0.5 / self.module;
         let thin = 0.5 * self.erosion;
         let mut sum = 0.0;
-        for i in first..last {
-            let u = (i as f64 - self.from) * self.dir / self.module;
+        for (&u, &d) in at.iter().zip(dark) {
             let covered: f64 = bars
                 .iter()
                 .map(|&(a, b)| ((u + half).min(b - thin) - (u - half).max(a + thin)).max(0.0))
                 .sum();
             // Ink when more than half the pixel is.
             let ink = if covered > half { 1.0 } else { 0.0 };
-            sum += (ink - self.dark[i]).abs();
+            sum += (ink - d).abs();
+            // The sum only grows: past the limit, it stays past it.
             if sum > limit {
                 return None;
             }
         }
-        Some((sum, last - first))
+        Some(sum)
     }
 
     /// The share of the pixels mispredicted around the start and the stop (with their
-    /// quiet zones) under the start that fits best, and that start.
-    /// `None` too when the stop alone mispredicts more than [`ENDS_SLACK`] twice over of its
-    /// pixels.
+    /// quiet zones) under the start that fits best, and that start; `None` when that share
+    /// is over [`ENDS_SLACK`] (no such grid is read), or the stop alone mispredicts more
+    /// than twice that share of its pixels.
     fn ends(&self) -> Option<(f64, u8)> {
         let end = (11 * self.n) as f64;
         let (from, to) = (end, end + 13.0 + QUIET);
         let limit = 2.0 * ENDS_SLACK * (to - from) * self.module;
-        let (stop, stop_px) = self.mismatch(&bars(&STOP, end), from, to, limit)?;
-        let (start, start_px, value) = (START_A..=START_C)
-            .filter_map(|v| {
-                let bars = bars(&PATTERNS[usize::from(v)], 0.0);
-                let (m, px) = self.mismatch(&bars, -QUIET, 11.0, f64::MAX)?;
-                Some((m, px, v))
-            })
-            .min_by(|a, b| a.0.total_cmp(&b.0))?;
-        Some(((stop + start) / (stop_px + start_px).max(1) as f64, value))
+        let (at, dark) = self.window(from, to)?;
+        let stop = self.mismatch(&bars(&STOP, end), (&at, dark), limit)?;
+        let (start_at, start_dark) = self.window(-QUIET, 11.0)?;
+        let pixels = (at.len() + start_at.len()).max(1) as f64;
+        // A start mispredicting more than this makes the share too high, or does not fit
+        // better than one already tried (the first of equals is kept): not followed to its
+        // end. `SLACK_ROUNDING` keeps the share's own test the one that decides.
+        let mut limit = if self.pruned {
+            ENDS_SLACK * pixels - stop + SLACK_ROUNDING
+        } else {
+            f64::MAX
+        };
+        let mut best = None;
+        for v in START_A..=START_C {
+            let bars = bars(&PATTERNS[usize::from(v)], 0.0);
+            if let Some(m) = self.mismatch(&bars, (&start_at, start_dark), limit) {
+                if best.is_none_or(|(b, _)| m < b) {
+                    best = Some((m, v));
+                }
+                limit = limit.min(m);
+            }
+        }
+        let (start, value) = best?;
+        let share = (stop + start) / pixels;
+        (share <= ENDS_SLACK || !self.pruned).then_some((share, value))
     }
 
     /// The symbol characters after `start`: at each position the pattern (followed by the
@@ -206,20 +254,34 @@ impl Grid<'_> {
         let mut choices: Vec<Vec<u8>> = vec![vec![start]];
         for k in 1..self.n {
             let x = (11 * k) as f64;
+            let (at, dark) = self.window(x, x + 11.0)?;
+            let slack = SLACK * at.len() as f64;
+            // A pattern mispredicting more than `LEAD` past the best so far, or past the
+            // slack, is neither near the best nor clear: not followed to its end.
+            let mut best = f64::MAX;
             let mut fits: Vec<(f64, u8)> = Vec::with_capacity(usize::from(START_A));
-            let mut pixels = 0;
             for v in 0..START_A {
                 let bars = bars(&PATTERNS[usize::from(v)], x);
-                let (m, px) = self.mismatch(&bars, x, x + 11.0, f64::MAX)?;
-                pixels = px;
-                fits.push((m, v));
+                let limit = if self.pruned {
+                    best.min(slack) + LEAD + SLACK_ROUNDING
+                } else {
+                    f64::MAX
+                };
+                if let Some(m) = self.mismatch(&bars, (&at, dark), limit) {
+                    best = best.min(m);
+                    fits.push((m, v));
+                }
             }
             // Mispredicted pixels: the fewest is the best.
             let close = near_the_best(fits, LEAD, |m| m);
-            let best = close.first()?.0;
-            let close: Vec<u8> = close.into_iter().map(|f| f.1).collect();
-            let clear = best <= SLACK * pixels as f64 && close.len() <= MAX_TWINS;
-            choices.push(if clear { close } else { Vec::new() });
+            let clear = close
+                .first()
+                .is_some_and(|f| f.0 <= slack && close.len() <= MAX_TWINS);
+            choices.push(if clear {
+                close.into_iter().map(|f| f.1).collect()
+            } else {
+                Vec::new()
+            });
         }
         Some(choices)
     }
@@ -297,6 +359,40 @@ mod tests {
             let n = dark.len() as f64 - 1.0;
             let backwards = read(&reversed, edges, n - first, n - last, -1.0);
             assert_eq!(backwards.map(|r| r.codewords), Some(cw.clone()));
+        }
+    }
+
+    proptest::proptest! {
+        /// Stopping the sums that cannot change the reading changes nothing: on lines of a
+        /// random symbol, faded or spread, shifted, with pixels flipped and strokes across
+        /// (reads whole, in part and none), the pruned reading is the plain one.
+        #[test]
+        fn pruned_sums_read_as_whole_ones(
+            data in proptest::collection::vec(0u8..100, 1..12),
+            module in 1.2f64..3.2,
+            x0 in 20.0f64..24.0,
+            cover in 0.3f64..0.92,
+            flips in proptest::collection::vec((0usize..400, 0.0f64..1.0), 0..24),
+            stroke in proptest::option::of((0usize..360, 1usize..30)),
+        ) {
+            let mut cw = vec![104];
+            cw.extend(&data);
+            let sum: usize = cw.iter().enumerate().map(|(i, &v)| i.max(1) * usize::from(v)).sum();
+            cw.push((sum % 103) as u8);
+            let (mut dark, first, last) = thresholded(&cw, module, x0, cover, 400);
+            for (i, v) in flips {
+                dark[i] = v;
+            }
+            if let Some((at, len)) = stroke {
+                dark[at..(at + len).min(400)].fill(1.0);
+            }
+            let edges = edge_count(&dark);
+            for (from, to, dir) in [(first, last, 1.0), (last, first, -1.0)] {
+                proptest::prop_assert_eq!(
+                    read_with(&dark, edges, from, to, dir, true),
+                    read_with(&dark, edges, from, to, dir, false)
+                );
+            }
         }
     }
 
