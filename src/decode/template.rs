@@ -503,12 +503,9 @@ impl Grid<'_> {
             };
             let scores: Vec<(f64, u8)> = values
                 .map(|v| {
-                    let ink: Vec<f64> = rendered.alone[usize::from(v)]
-                        .iter()
-                        .zip(&context)
-                        .map(|(a, c)| a + c)
-                        .collect();
-                    (correlation_with(&observed, &ink), v)
+                    let alone = &rendered.alone[usize::from(v)];
+                    let ink = alone.iter().zip(&context).map(|(a, c)| a + c);
+                    (correlation_with(&observed, ink), v)
                 })
                 .collect();
             // Correlations: the highest is the best.
@@ -695,16 +692,16 @@ fn normal_cdf(z: f64) -> f64 {
 /// where ink rises, so the sign is turned.
 fn correlation(observed: &[f64], ink: &[f64]) -> f64 {
     let n = observed.len().min(ink.len());
-    correlation_with(&Centred::of(observed, n), ink)
+    correlation_with(&Centred::of(observed, n), ink.iter().copied())
 }
 
 /// [`correlation`] with its observed side worked out once (for many inks).
-fn correlation_with(observed: &Centred, ink: &[f64]) -> f64 {
+fn correlation_with(observed: &Centred, ink: impl Iterator<Item = f64> + Clone) -> f64 {
     let n = observed.values.len();
     if n < 4 {
         return 0.0;
     }
-    let mean = ink.iter().sum::<f64>() / n as f64;
+    let mean = ink.clone().sum::<f64>() / n as f64;
     let (mut sxy, mut syy) = (0.0, 0.0);
     for (a, i) in observed.values.iter().zip(ink) {
         let b = i - mean;
@@ -1016,7 +1013,7 @@ mod tests {
             proptest::prop_assert_eq!(correlation(&observed, &ink).to_bits(), want);
             let n = observed.len().min(ink.len());
             let centred = Centred::of(&observed, n);
-            proptest::prop_assert_eq!(correlation_with(&centred, &ink).to_bits(), want);
+            proptest::prop_assert_eq!(correlation_with(&centred, ink.iter().copied()).to_bits(), want);
             if observed.len() == ink.len() {
                 let both = correlation_centred(&centred, &Centred::of(&ink, n));
                 proptest::prop_assert_eq!(both.to_bits(), want);

@@ -14,6 +14,7 @@
 use super::{CHARS, MAX_TWINNED, MAX_TWINS, TemplateRead, bars, checked_choice, near_the_best};
 use crate::decode::patterns::{PATTERNS, START_A, START_C, STOP};
 use crate::locate::min_max;
+use wide::f64x4;
 
 /// Erosions tried (bar width lost, modules; negative when ink spread).
 const EROSIONS: [f64; 8] = [-0.4, -0.2, 0.0, 0.2, 0.4, 0.6, 0.8, 1.0];
@@ -151,6 +152,16 @@ fn read_with(
     partial.map(|(_, read)| read)
 }
 
+/// Whether more than half the pixel centred at `u` (half as wide as `half`, modules) lies
+/// under the bars from `lo` to `hi`: the bars' covers worked out side by side, summed bar
+/// by bar as one at a time would (only a zero's sign may differ, which no test sees).
+fn inked(lo: f64x4, hi: f64x4, u: f64, half: f64) -> bool {
+    let cover = (f64x4::splat(u + half).fast_min(hi) - f64x4::splat(u - half).fast_max(lo))
+        .fast_max(f64x4::ZERO);
+    let [c0, c1, c2, c3] = cover.to_array();
+    c0 + c1 + c2 + c3 > half
+}
+
 /// A module grid and an erosion laid on a line of `n` symbol characters.
 struct Grid<'a> {
     dark: &'a [f64],
@@ -188,20 +199,18 @@ impl Grid<'_> {
     /// [`Grid::window`] (`at`, `dark`); `None` when more than `limit` are.
     fn mismatch(
         &self,
-        bars: &[(f64, f64)],
+        bars: &[(f64, f64); 4],
         (at, dark): (&[f64], &[f64]),
         limit: f64,
     ) -> Option<f64> {
         let half = 0.5 / self.module;
         let thin = 0.5 * self.erosion;
+        // The four bars side by side, thinned: each pixel's cover of each, at once.
+        let lo = f64x4::new(bars.map(|(a, _)| a + thin));
+        let hi = f64x4::new(bars.map(|(_, b)| b - thin));
         let mut sum = 0.0;
         for (&u, &d) in at.iter().zip(dark) {
-            let covered: f64 = bars
-                .iter()
-                .map(|&(a, b)| ((u + half).min(b - thin) - (u - half).max(a + thin)).max(0.0))
-                .sum();
-            // Ink when more than half the pixel is.
-            let ink = if covered > half { 1.0 } else { 0.0 };
+            let ink = if inked(lo, hi, u, half) { 1.0 } else { 0.0 };
             sum += (ink - d).abs();
             // The sum only grows: past the limit, it stays past it.
             if sum > limit {
@@ -363,6 +372,39 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// A pixel's cover by four bars at once is the sum of its covers one bar at a time:
+        /// pixels across bar edges, centred on them and a pixel off; bars thinned and
+        /// spread, whole modules apart as patterns lay them.
+        #[test]
+        fn four_bars_cover_a_pixel_as_one_at_a_time(
+            starts in proptest::collection::vec(0u8..4, 4),
+            widths in proptest::collection::vec(1u8..5, 4),
+            x in 0.0f64..20.0,
+            thin in proptest::prop_oneof![-0.2f64..0.5, proptest::strategy::Just(0.0)],
+            module in 0.9f64..4.0,
+            edge in 0usize..8,
+            off in proptest::prop_oneof![-1.5f64..1.5, proptest::strategy::Just(0.0), proptest::strategy::Just(1.0)],
+        ) {
+            let mut bars = [(0.0, 0.0); 4];
+            let mut at = x;
+            for (bar, (&gap, &w)) in bars.iter_mut().zip(starts.iter().zip(&widths)) {
+                at += f64::from(gap);
+                *bar = (at, at + f64::from(w));
+                at += f64::from(w);
+            }
+            let half = 0.5 / module;
+            // A pixel about an edge, or exactly on it, or a pixel's width from it.
+            let edges: Vec<f64> = bars.iter().flat_map(|&(a, b)| [a + thin, b - thin]).collect();
+            let u = edges[edge] + off * half;
+            let one_at_a_time: f64 = bars
+                .iter()
+                .map(|&(a, b)| ((u + half).min(b - thin) - (u - half).max(a + thin)).max(0.0))
+                .sum();
+            let lo = f64x4::new(bars.map(|(a, _)| a + thin));
+            let hi = f64x4::new(bars.map(|(_, b)| b - thin));
+            proptest::prop_assert_eq!(inked(lo, hi, u, half), one_at_a_time > half);
+        }
+
         /// Stopping the sums that cannot change the reading changes nothing: on lines of a
         /// random symbol, faded or spread, shifted, with pixels flipped and strokes across
         /// (reads whole, in part and none), the pruned reading is the plain one.
