@@ -85,6 +85,9 @@ fn read_with(
     pruned: bool,
 ) -> Option<TemplateRead> {
     let span = (to - from) * dir;
+    // The grids whose characters are read: the [`GRIDS`] best (by share, the first of
+    // equals first) of those within [`ENDS_SLACK`]. Pruned, only those are kept as they
+    // come, and once there are as many, a grid is followed only while it may beat the last.
     let mut grids: Vec<(f64, Grid, u8)> = Vec::new();
     let fits = |n: usize| 6 * n + 8 + SPECKS >= edges && 3 * (6 * n + 8) <= 4 * edges;
     for n in CHARS.filter(|&n| fits(n)) {
@@ -105,8 +108,18 @@ fn read_with(
                         n,
                         pruned,
                     };
-                    if let Some((share, start)) = grid.ends() {
+                    let last = (pruned && grids.len() == GRIDS).then(|| grids[GRIDS - 1].0);
+                    let Some((share, start)) = grid.ends(last) else {
+                        continue;
+                    };
+                    if !pruned {
                         grids.push((share, grid, start));
+                        continue;
+                    }
+                    let at = grids.partition_point(|g| g.0 <= share);
+                    if at < GRIDS {
+                        grids.insert(at, (share, grid, start));
+                        grids.truncate(GRIDS);
                     }
                 }
             }
@@ -179,28 +192,34 @@ struct Grid<'a> {
 }
 
 impl Grid<'_> {
-    /// Where the pixels whose centres lie within `[x0, x1)` modules lie on the module grid
-    /// (modules), and their ink; `None` when some are off the line.
-    fn window(&self, x0: f64, x1: f64) -> Option<(Vec<f64>, &[f64])> {
+    /// The pixels whose centres lie within `[x0, x1)` modules; `None` when some are off
+    /// the line.
+    fn pixels(&self, x0: f64, x1: f64) -> Option<std::ops::Range<usize>> {
         let t0 = self.from + self.dir * x0 * self.module;
         let t1 = self.from + self.dir * x1 * self.module;
         let (lo, hi) = if t0 < t1 { (t0, t1) } else { (t1, t0) };
         if lo < 0.0 || hi.ceil() as usize > self.dark.len() {
             return None;
         }
-        let (first, last) = (lo.ceil() as usize, hi.ceil() as usize);
-        let at = (first..last)
-            .map(|i| (i as f64 - self.from) * self.dir / self.module)
-            .collect();
-        Some((at, &self.dark[first..last]))
+        Some(lo.ceil() as usize..hi.ceil() as usize)
+    }
+
+    /// Where the `pixels` lie on the module grid (modules), each with its ink.
+    fn window(&self, pixels: std::ops::Range<usize>) -> impl Iterator<Item = (f64, f64)> + Clone {
+        pixels.map(|i| {
+            (
+                (i as f64 - self.from) * self.dir / self.module,
+                self.dark[i],
+            )
+        })
     }
 
     /// Pixels mispredicted by `bars` (modules, as printed) over the pixels of a
-    /// [`Grid::window`] (`at`, `dark`); `None` when more than `limit` are.
+    /// [`Grid::window`] (where each lies, its ink); `None` when more than `limit` are.
     fn mismatch(
         &self,
         bars: &[(f64, f64); 4],
-        (at, dark): (&[f64], &[f64]),
+        pixels: impl Iterator<Item = (f64, f64)>,
         limit: f64,
     ) -> Option<f64> {
         let half = 0.5 / self.module;
@@ -209,7 +228,7 @@ impl Grid<'_> {
         let lo = f64x4::new(bars.map(|(a, _)| a + thin));
         let hi = f64x4::new(bars.map(|(_, b)| b - thin));
         let mut sum = 0.0;
-        for (&u, &d) in at.iter().zip(dark) {
+        for (u, d) in pixels {
             let ink = if inked(lo, hi, u, half) { 1.0 } else { 0.0 };
             sum += (ink - d).abs();
             // The sum only grows: past the limit, it stays past it.
@@ -223,27 +242,31 @@ impl Grid<'_> {
     /// The share of the pixels mispredicted around the start and the stop (with their
     /// quiet zones) under the start that fits best, and that start; `None` when that share
     /// is over [`ENDS_SLACK`] (no such grid is read), or the stop alone mispredicts more
-    /// than twice that share of its pixels.
-    fn ends(&self) -> Option<(f64, u8)> {
+    /// than twice that share of its pixels. Pruned, `None` too for some grids whose share is
+    /// not below `last`'s, the worst of those kept (none of them would be kept).
+    fn ends(&self, last: Option<f64>) -> Option<(f64, u8)> {
         let end = (11 * self.n) as f64;
         let (from, to) = (end, end + 13.0 + QUIET);
-        let limit = 2.0 * ENDS_SLACK * (to - from) * self.module;
-        let (at, dark) = self.window(from, to)?;
-        let stop = self.mismatch(&bars(&STOP, end), (&at, dark), limit)?;
-        let (start_at, start_dark) = self.window(-QUIET, 11.0)?;
-        let pixels = (at.len() + start_at.len()).max(1) as f64;
-        // A start mispredicting more than this makes the share too high, or does not fit
-        // better than one already tried (the first of equals is kept): not followed to its
-        // end. `SLACK_ROUNDING` keeps the share's own test the one that decides.
-        let mut limit = if self.pruned {
-            ENDS_SLACK * pixels - stop + SLACK_ROUNDING
+        let stop_pixels = self.pixels(from, to)?;
+        let start_pixels = self.pixels(-QUIET, 11.0)?;
+        let pixels = (stop_pixels.len() + start_pixels.len()).max(1) as f64;
+        // Past what the stop and the start together may mispredict, a sum is not followed
+        // to its end. `SLACK_ROUNDING` keeps the share's own test the one that decides.
+        let most = if self.pruned {
+            last.map_or(ENDS_SLACK, |l| l.min(ENDS_SLACK)) * pixels + SLACK_ROUNDING
         } else {
             f64::MAX
         };
+        let limit = (2.0 * ENDS_SLACK * (to - from) * self.module).min(most);
+        let stop = self.mismatch(&bars(&STOP, end), self.window(stop_pixels), limit)?;
+        let start_window = self.window(start_pixels);
+        // Nor a start's past what fits better than one already tried (the first of equals
+        // is kept).
+        let mut limit = most - stop;
         let mut best = None;
         for v in START_A..=START_C {
             let bars = bars(&PATTERNS[usize::from(v)], 0.0);
-            if let Some(m) = self.mismatch(&bars, (&start_at, start_dark), limit) {
+            if let Some(m) = self.mismatch(&bars, start_window.clone(), limit) {
                 if best.is_none_or(|(b, _)| m < b) {
                     best = Some((m, v));
                 }
@@ -263,8 +286,9 @@ impl Grid<'_> {
         let mut choices: Vec<Vec<u8>> = vec![vec![start]];
         for k in 1..self.n {
             let x = (11 * k) as f64;
-            let (at, dark) = self.window(x, x + 11.0)?;
-            let slack = SLACK * at.len() as f64;
+            // Worked out once for all the patterns.
+            let window: Vec<(f64, f64)> = self.window(self.pixels(x, x + 11.0)?).collect();
+            let slack = SLACK * window.len() as f64;
             // A pattern mispredicting more than `LEAD` past the best so far, or past the
             // slack, is neither near the best nor clear: not followed to its end.
             let mut best = f64::MAX;
@@ -276,7 +300,7 @@ impl Grid<'_> {
                 } else {
                     f64::MAX
                 };
-                if let Some(m) = self.mismatch(&bars, (&at, dark), limit) {
+                if let Some(m) = self.mismatch(&bars, window.iter().copied(), limit) {
                     best = best.min(m);
                     fits.push((m, v));
                 }
