@@ -15,6 +15,8 @@ mod binary;
 
 use std::cell::OnceCell;
 
+use wide::f64x4;
+
 use super::code128::{check_ok, text};
 use super::patterns::{PATTERNS, START_A, START_C, STOP};
 use crate::ids::{IdKind, check_key_valid, kind_from_shape};
@@ -496,18 +498,18 @@ impl Grid<'_> {
             let context = render(&before, w0, w1, LOOKS[look]);
             // Every character's ink has the context's length.
             let observed = Centred::of(&observed, observed.len().min(context.len()));
-            let values = if k == 0 {
-                START_A..=START_C
+            let (first, last) = if k == 0 {
+                (START_A, START_C)
             } else {
-                0..=START_A - 1
+                (0, START_A - 1)
             };
-            let scores: Vec<(f64, u8)> = values
-                .map(|v| {
-                    let alone = &rendered.alone[usize::from(v)];
-                    let ink = alone.iter().zip(&context).map(|(a, c)| a + c);
-                    (correlation_with(&observed, ink), v)
-                })
-                .collect();
+            // Four patterns at a time ([`Renders::fours`]).
+            let mut scores: Vec<(f64, u8)> = Vec::with_capacity(usize::from(last - first) + 1);
+            for v in (first..=last).step_by(4) {
+                let correlations = correlations4(&observed, rendered.four(v), &context);
+                let count = usize::from(last - v).min(3) + 1;
+                scores.extend(correlations.into_iter().zip(v..).take(count));
+            }
             // Correlations: the highest is the best.
             let scores = near_the_best(scores, MIN_LEAD, |c| -c);
             let (best, value) = *scores.first()?;
@@ -586,37 +588,68 @@ struct Renders {
     /// `stop_ink` centred over its whole length.
     stop: Centred,
     window: (f64, f64),
-    alone: Vec<Vec<f64>>,
+    /// Each symbol character alone over `window`, four side by side, from each of
+    /// [`FOURS`].
+    fours: Vec<Vec<f64x4>>,
+}
+
+/// The first pattern of each four side by side in [`Renders::fours`]: the data characters
+/// from 0 on, then the start characters (the last of each run repeated to make four).
+const FOURS: [u8; 27] = {
+    let mut out = [START_A; 27];
+    let mut k = 0;
+    while k < 26 {
+        out[k] = 4 * k as u8;
+        k += 1;
+    }
+    out
+};
+
+impl Renders {
+    fn of(look: Look) -> Renders {
+        let reach = 2.5 * look.sigma;
+        let window = (-reach, 11.0 + reach.min(1.0));
+        let stop_ink = render(&bars(&STOP, -13.0), STOP_WINDOW.0, STOP_WINDOW.1, look);
+        let alone: Vec<Vec<f64>> = (0..=START_C)
+            .map(|v| {
+                render(
+                    &bars(&PATTERNS[usize::from(v)], 0.0),
+                    window.0,
+                    window.1,
+                    look,
+                )
+            })
+            .collect();
+        let fours = FOURS
+            .iter()
+            .map(|&v| {
+                let last = if v < START_A { START_A - 1 } else { START_C };
+                let four: [&Vec<f64>; 4] =
+                    std::array::from_fn(|j| &alone[usize::from((v + j as u8).min(last))]);
+                (0..four[0].len())
+                    .map(|i| f64x4::new(four.map(|a| a[i])))
+                    .collect()
+            })
+            .collect();
+        Renders {
+            stop: Centred::of(&stop_ink, stop_ink.len()),
+            stop_ink,
+            window,
+            fours,
+        }
+    }
+
+    /// The four patterns from `v` side by side (`v` one of [`FOURS`]).
+    fn four(&self, v: u8) -> &[f64x4] {
+        let k = if v < START_A { usize::from(v / 4) } else { 26 };
+        &self.fours[k]
+    }
 }
 
 /// [`Renders`] for each of [`LOOKS`], computed on first use.
 fn renders() -> &'static [Renders] {
     static RENDERS: std::sync::OnceLock<Vec<Renders>> = std::sync::OnceLock::new();
-    RENDERS.get_or_init(|| {
-        LOOKS
-            .iter()
-            .map(|&look| {
-                let reach = 2.5 * look.sigma;
-                let window = (-reach, 11.0 + reach.min(1.0));
-                let stop_ink = render(&bars(&STOP, -13.0), STOP_WINDOW.0, STOP_WINDOW.1, look);
-                Renders {
-                    stop: Centred::of(&stop_ink, stop_ink.len()),
-                    stop_ink,
-                    window,
-                    alone: (0..=START_C)
-                        .map(|v| {
-                            render(
-                                &bars(&PATTERNS[usize::from(v)], 0.0),
-                                window.0,
-                                window.1,
-                                look,
-                            )
-                        })
-                        .collect(),
-                }
-            })
-            .collect()
-    })
+    RENDERS.get_or_init(|| LOOKS.iter().map(|&look| Renders::of(look)).collect())
 }
 
 /// The bars of a symbol character laid from `x` modules, then the first bar of what
@@ -709,6 +742,32 @@ fn correlation_with(observed: &Centred, ink: impl Iterator<Item = f64> + Clone) 
         syy += b * b;
     }
     finish_correlation(sxy, observed.squares, syy)
+}
+
+/// [`correlation_with`] of `observed` and each of four inks, `alone[j]` summed with
+/// `context`, at once (`alone` holds the four side by side): each lane makes the same sums
+/// in the same order, so the same correlations, bit for bit.
+fn correlations4(observed: &Centred, alone: &[f64x4], context: &[f64]) -> [f64; 4] {
+    let n = observed.values.len();
+    if n < 4 {
+        return [0.0; 4];
+    }
+    let len = alone.len().min(context.len());
+    let ink = |i: usize| alone[i] + f64x4::splat(context[i]);
+    // What a sum of no doubles is (the library's sum starts there).
+    let mut sum = f64x4::splat(std::iter::empty::<f64>().sum());
+    for i in 0..len {
+        sum += ink(i);
+    }
+    let mean = sum / f64x4::splat(n as f64);
+    let (mut sxy, mut syy) = (f64x4::ZERO, f64x4::ZERO);
+    for (i, &a) in observed.values.iter().enumerate().take(len) {
+        let b = ink(i) - mean;
+        sxy += f64x4::splat(a) * b;
+        syy += b * b;
+    }
+    let (sxy, syy) = (sxy.to_array(), syy.to_array());
+    std::array::from_fn(|j| finish_correlation(sxy[j], observed.squares, syy[j]))
 }
 
 /// [`correlation`] of two sides worked out once each, of one length.
@@ -1000,6 +1059,26 @@ mod tests {
                 .collect();
             let bits = |v: Option<Vec<f64>>| v.map(|v| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>());
             proptest::prop_assert_eq!(bits(grid.observed(x0, x0 + width)), bits(one_by_one));
+        }
+
+        /// Four inks correlated at once give, bit for bit, what each gives alone: inks
+        /// longer than the observed side, shorter, and flat.
+        #[test]
+        fn four_inks_correlate_as_one_at_a_time(
+            observed in proptest::collection::vec(proptest::prop_oneof![proptest::strategy::Just(0.0), 0.0f64..255.0], 0..70),
+            alone in proptest::collection::vec(proptest::prop_oneof![proptest::strategy::Just(1.0), proptest::strategy::Just(0.0), 0.0f64..1.0], 4 * 60),
+            context in proptest::collection::vec(proptest::prop_oneof![proptest::strategy::Just(0.0), 0.0f64..1.0], 0..70),
+            len in 0usize..60,
+        ) {
+            let alone: [&[f64]; 4] = std::array::from_fn(|j| &alone[60 * j..60 * j + len]);
+            let side_by_side: Vec<f64x4> = (0..len).map(|i| f64x4::new(alone.map(|a| a[i]))).collect();
+            let n = observed.len().min(context.len());
+            let centred = Centred::of(&observed, n);
+            let four = correlations4(&centred, &side_by_side, &context);
+            for (a, c) in alone.iter().zip(four) {
+                let ink = a.iter().zip(&context).map(|(a, c)| a + c);
+                proptest::prop_assert_eq!(c.to_bits(), correlation_with(&centred, ink).to_bits());
+            }
         }
 
         /// A side centred once and correlated with many gives, bit for bit, what one
