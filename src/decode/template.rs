@@ -462,20 +462,25 @@ impl Grid<'_> {
     fn look(&self, erosion: f64) -> Option<usize> {
         let end = self.modules;
         let observed = self.observed(end + STOP_WINDOW.0, end + STOP_WINDOW.1)?;
-        // Every stop is rendered over the window observed: one length, centred once.
+        // Every stop is rendered over the window observed: one length, centred once, and
+        // correlated four looks at once ([`stops`]).
         let centred = Centred::of(&observed, observed.len());
-        renders()
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| LOOKS[*i].erosion == erosion)
-            .map(|(i, r)| {
-                let c = if r.stop.values.len() == observed.len() {
-                    correlation_centred(&centred, &r.stop)
-                } else {
-                    correlation(&observed, &r.stop_ink)
-                };
-                (c, i)
-            })
+        let stops = &stops()[EROSIONS.iter().position(|&e| e == erosion)?];
+        let mut scores: Vec<(f64, usize)> = Vec::with_capacity(stops.looks.len());
+        if stops.len == observed.len() {
+            for (k, (four, squares)) in stops.fours.iter().enumerate() {
+                let looks = &stops.looks[4 * k..(4 * k + 4).min(stops.looks.len())];
+                let correlations = correlations_centred4(&centred, four, squares);
+                scores.extend(correlations.into_iter().zip(looks.iter().copied()));
+            }
+        } else {
+            let renders = renders();
+            scores.extend(
+                (stops.looks.iter()).map(|&i| (correlation(&observed, &renders[i].stop_ink), i)),
+            );
+        }
+        scores
+            .into_iter()
             .max_by(|a, b| a.0.total_cmp(&b.0))
             .filter(|(c, _)| *c >= MIN_CORRELATION)
             .map(|(_, i)| i)
@@ -646,6 +651,45 @@ impl Renders {
     }
 }
 
+/// The stops of the looks of one erosion (one of [`EROSIONS`]), centred, four side by
+/// side (the last repeated to make four), with their sums of squares.
+struct Stops {
+    /// The looks (indices into [`LOOKS`]), in order.
+    looks: Vec<usize>,
+    /// Their stops' length.
+    len: usize,
+    fours: Vec<(Vec<f64x4>, [f64; 4])>,
+}
+
+/// [`Stops`] for each of [`EROSIONS`], computed on first use.
+fn stops() -> &'static [Stops] {
+    static STOPS: std::sync::OnceLock<Vec<Stops>> = std::sync::OnceLock::new();
+    STOPS.get_or_init(|| {
+        let renders = renders();
+        EROSIONS
+            .iter()
+            .map(|&erosion| {
+                let looks: Vec<usize> = (0..LOOKS.len())
+                    .filter(|&i| LOOKS[i].erosion == erosion)
+                    .collect();
+                let len = renders[looks[0]].stop.values.len();
+                let fours = looks
+                    .chunks(4)
+                    .map(|chunk| {
+                        let four: [&Centred; 4] =
+                            std::array::from_fn(|j| &renders[chunk[j.min(chunk.len() - 1)]].stop);
+                        let lanes = (0..len)
+                            .map(|i| f64x4::new(four.map(|c| c.values[i])))
+                            .collect();
+                        (lanes, four.map(|c| c.squares))
+                    })
+                    .collect();
+                Stops { looks, len, fours }
+            })
+            .collect()
+    })
+}
+
 /// [`Renders`] for each of [`LOOKS`], computed on first use.
 fn renders() -> &'static [Renders] {
     static RENDERS: std::sync::OnceLock<Vec<Renders>> = std::sync::OnceLock::new();
@@ -770,7 +814,24 @@ fn correlations4(observed: &Centred, alone: &[f64x4], context: &[f64]) -> [f64; 
     std::array::from_fn(|j| finish_correlation(sxy[j], observed.squares, syy[j]))
 }
 
-/// [`correlation`] of two sides worked out once each, of one length.
+/// The [`correlation`] of `observed` and each of four sides, both centred once (the four
+/// side by side in `four`, with their sums of squares `squares`), at once: each lane the
+/// sums of one side alone (`correlation_centred`, kept for the tests) in the same order,
+/// so the same correlations, bit for bit.
+fn correlations_centred4(observed: &Centred, four: &[f64x4], squares: &[f64; 4]) -> [f64; 4] {
+    if observed.values.len() < 4 {
+        return [0.0; 4];
+    }
+    let sxy = (observed.values.iter())
+        .zip(four)
+        .fold(f64x4::ZERO, |sum, (&a, &b)| sum + f64x4::splat(a) * b)
+        .to_array();
+    std::array::from_fn(|j| finish_correlation(sxy[j], observed.squares, squares[j]))
+}
+
+/// [`correlation`] of two sides worked out once each, of one length (what
+/// [`correlations_centred4`] does four at a time).
+#[cfg(test)]
 fn correlation_centred(observed: &Centred, ink: &Centred) -> f64 {
     if observed.values.len() < 4 {
         return 0.0;
@@ -1078,6 +1139,22 @@ mod tests {
             for (a, c) in alone.iter().zip(four) {
                 let ink = a.iter().zip(&context).map(|(a, c)| a + c);
                 proptest::prop_assert_eq!(c.to_bits(), correlation_with(&centred, ink).to_bits());
+            }
+        }
+
+        /// Four centred sides correlated at once give, bit for bit, what each gives alone.
+        #[test]
+        fn four_centred_sides_correlate_as_one_at_a_time(
+            observed in proptest::collection::vec(proptest::prop_oneof![proptest::strategy::Just(0.0), 0.0f64..255.0], 0..70),
+            inks in proptest::collection::vec(proptest::prop_oneof![proptest::strategy::Just(1.0), 0.0f64..1.0], 4 * 70),
+        ) {
+            let n = observed.len();
+            let sides: [Centred; 4] = std::array::from_fn(|j| Centred::of(&inks[70 * j..70 * j + n], n));
+            let four: Vec<f64x4> = (0..n).map(|i| f64x4::new(sides.each_ref().map(|c| c.values[i]))).collect();
+            let centred = Centred::of(&observed, n);
+            let at_once = correlations_centred4(&centred, &four, &sides.each_ref().map(|c| c.squares));
+            for (side, c) in sides.iter().zip(at_once) {
+                proptest::prop_assert_eq!(c.to_bits(), correlation_centred(&centred, side).to_bits());
             }
         }
 
