@@ -593,22 +593,10 @@ struct Renders {
     /// `stop_ink` centred over its whole length.
     stop: Centred,
     window: (f64, f64),
-    /// Each symbol character alone over `window`, four side by side, from each of
-    /// [`FOURS`].
+    /// Each symbol character alone over `window`, four side by side ([`side_by_side`]):
+    /// the data characters from 0 on, four at a time, then the start characters.
     fours: Vec<Vec<f64x4>>,
 }
-
-/// The first pattern of each four side by side in [`Renders::fours`]: the data characters
-/// from 0 on, then the start characters (the last of each run repeated to make four).
-const FOURS: [u8; 27] = {
-    let mut out = [START_A; 27];
-    let mut k = 0;
-    while k < 26 {
-        out[k] = 4 * k as u8;
-        k += 1;
-    }
-    out
-};
 
 impl Renders {
     fn of(look: Look) -> Renders {
@@ -625,16 +613,9 @@ impl Renders {
                 )
             })
             .collect();
-        let fours = FOURS
-            .iter()
-            .map(|&v| {
-                let last = if v < START_A { START_A - 1 } else { START_C };
-                let four: [&Vec<f64>; 4] =
-                    std::array::from_fn(|j| &alone[usize::from((v + j as u8).min(last))]);
-                (0..four[0].len())
-                    .map(|i| f64x4::new(four.map(|a| a[i])))
-                    .collect()
-            })
+        let fours = (alone[..usize::from(START_A)].chunks(4))
+            .chain([&alone[usize::from(START_A)..]])
+            .map(side_by_side)
             .collect();
         Renders {
             stop: Centred::of(&stop_ink, stop_ink.len()),
@@ -644,11 +625,25 @@ impl Renders {
         }
     }
 
-    /// The four patterns from `v` side by side (`v` one of [`FOURS`]).
+    /// The four patterns from `v` side by side: `v` a multiple of 4 before the start
+    /// characters, or the first of them.
     fn four(&self, v: u8) -> &[f64x4] {
-        let k = if v < START_A { usize::from(v / 4) } else { 26 };
+        let k = if v < START_A {
+            usize::from(v / 4)
+        } else {
+            self.fours.len() - 1
+        };
         &self.fours[k]
     }
+}
+
+/// Up to four sides of one length side by side, a lane each (the last repeated to make
+/// four).
+fn side_by_side<V: AsRef<[f64]>>(sides: &[V]) -> Vec<f64x4> {
+    let four: [&[f64]; 4] = std::array::from_fn(|j| sides[j.min(sides.len() - 1)].as_ref());
+    (0..four[0].len())
+        .map(|i| f64x4::new(four.map(|a| a[i])))
+        .collect()
 }
 
 /// The stops of the looks of one erosion (one of [`EROSIONS`]), centred, four side by
@@ -678,10 +673,10 @@ fn stops() -> &'static [Stops] {
                     .map(|chunk| {
                         let four: [&Centred; 4] =
                             std::array::from_fn(|j| &renders[chunk[j.min(chunk.len() - 1)]].stop);
-                        let lanes = (0..len)
-                            .map(|i| f64x4::new(four.map(|c| c.values[i])))
-                            .collect();
-                        (lanes, four.map(|c| c.squares))
+                        (
+                            side_by_side(&four.map(|c| &c.values)),
+                            four.map(|c| c.squares),
+                        )
                     })
                     .collect();
                 Stops { looks, len, fours }
@@ -1132,7 +1127,7 @@ mod tests {
             len in 0usize..60,
         ) {
             let alone: [&[f64]; 4] = std::array::from_fn(|j| &alone[60 * j..60 * j + len]);
-            let side_by_side: Vec<f64x4> = (0..len).map(|i| f64x4::new(alone.map(|a| a[i]))).collect();
+            let side_by_side = side_by_side(&alone);
             let n = observed.len().min(context.len());
             let centred = Centred::of(&observed, n);
             let four = correlations4(&centred, &side_by_side, &context);
@@ -1150,7 +1145,7 @@ mod tests {
         ) {
             let n = observed.len();
             let sides: [Centred; 4] = std::array::from_fn(|j| Centred::of(&inks[70 * j..70 * j + n], n));
-            let four: Vec<f64x4> = (0..n).map(|i| f64x4::new(sides.each_ref().map(|c| c.values[i]))).collect();
+            let four = side_by_side(&sides.each_ref().map(|c| &c.values));
             let centred = Centred::of(&observed, n);
             let at_once = correlations_centred4(&centred, &four, &sides.each_ref().map(|c| c.squares));
             for (side, c) in sides.iter().zip(at_once) {
