@@ -1136,7 +1136,10 @@ pub(crate) fn dot(a: &[f32], b: &[f32]) -> f32 {
     let lanes = a8.iter().zip(b8).fold(f32x8::ZERO, |sum, (&x, &y)| {
         sum + f32x8::new(x) * f32x8::new(y)
     });
-    lanes.reduce_add() + tail
+    // The lanes summed in one order whatever the CPU: `f32x8::reduce_add` adds them
+    // pairwise where AVX is enabled and each half in turn where it is not.
+    let lanes = lanes.to_array();
+    lanes[..4].iter().sum::<f32>() + lanes[4..].iter().sum::<f32>() + tail
 }
 
 /// A strip made from an upright image (templates, tests): ink = 255 − grey.
@@ -1193,6 +1196,26 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// [`dot`] sums in one order on every CPU: eight running sums, the product of
+        /// place `i` added to sum `i % 8`, then the first four sums in turn, the last four
+        /// in turn, the two totals and the products past the last eight, in turn. (AVX's
+        /// pairwise sum of the lanes differs from it in the last bits.)
+        #[test]
+        fn dot_sums_in_one_order_whatever_the_cpu(
+            pairs in proptest::collection::vec((-1.0f32..1.0, -1.0f32..1.0), 0..150),
+        ) {
+            let (a, b): (Vec<f32>, Vec<f32>) = pairs.into_iter().unzip();
+            let whole = a.len() / 8 * 8;
+            let mut lanes = [0.0f32; 8];
+            for i in 0..whole {
+                lanes[i % 8] += a[i] * b[i];
+            }
+            let tail: f32 = (whole..a.len()).map(|i| a[i] * b[i]).sum();
+            let halves = [&lanes[..4], &lanes[4..]].map(|h| h.iter().sum::<f32>());
+            let want = halves[0] + halves[1] + tail;
+            proptest::prop_assert_eq!(dot(&a, &b).to_bits(), want.to_bits());
+        }
+
         /// [`four_samples`] gives, bit for bit, what [`Interior::sample`] gives at each of
         /// its four points: on whole pixels and half pixels (where a floor worked out from
         /// the nearest integer could be off by one) as anywhere else.
