@@ -191,16 +191,21 @@ impl<'a> Interior<'a> {
         // doubles: integers far below 2^51 on a page, so exactly the values `corners`
         // works out through integers.
         let (x0, y0) = (floor4(x), floor4(y));
-        let mut pixels = [[0; 4]; 4];
+        // Each lane's top two pixels, and its bottom two, as one 16-bit load each (low
+        // byte the left pixel), split into their bytes four lanes at once.
+        let (mut top, mut bottom) = ([0; 4], [0; 4]);
         for (lane, place) in places4(x0, y0, self.stride).into_iter().enumerate() {
-            for (corner, v) in pixels.iter_mut().zip(self.pixels_at(place)) {
-                corner[lane] = i32::from(v);
-            }
+            // One bounds check for the four pixels.
+            let four = &self.raw[place..place + self.stride + 2];
+            top[lane] = i32::from(u16::from_le_bytes([four[0], four[1]]));
+            bottom[lane] = i32::from(u16::from_le_bytes([
+                four[self.stride],
+                four[self.stride + 1],
+            ]));
         }
-        (
-            pixels.map(|c| f64x4::from_i32x4(i32x4::new(c))),
-            [x - x0, y - y0],
-        )
+        let (top, bottom, byte) = (i32x4::new(top), i32x4::new(bottom), i32x4::splat(0xFF));
+        let pixels = [top & byte, top >> 8, bottom & byte, bottom >> 8];
+        (pixels.map(f64x4::from_i32x4), [x - x0, y - y0])
     }
 
     /// [`Interior::sample`] at four points it holds: lane by lane the same operations.
