@@ -195,13 +195,9 @@ impl<'a> Interior<'a> {
         // byte the left pixel), split into their bytes four lanes at once.
         let (mut top, mut bottom) = ([0; 4], [0; 4]);
         for (lane, place) in places4(x0, y0, self.stride).into_iter().enumerate() {
-            // One bounds check for the four pixels.
-            let four = &self.raw[place..place + self.stride + 2];
-            top[lane] = i32::from(u16::from_le_bytes([four[0], four[1]]));
-            bottom[lane] = i32::from(u16::from_le_bytes([
-                four[self.stride],
-                four[self.stride + 1],
-            ]));
+            let [top_left, top_right, bottom_left, bottom_right] = self.pixels_at(place);
+            top[lane] = i32::from(u16::from_le_bytes([top_left, top_right]));
+            bottom[lane] = i32::from(u16::from_le_bytes([bottom_left, bottom_right]));
         }
         let (top, bottom, byte) = (i32x4::new(top), i32x4::new(bottom), i32x4::splat(0xFF));
         let pixels = [top & byte, top >> 8, bottom & byte, bottom >> 8];
