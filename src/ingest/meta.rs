@@ -7,21 +7,12 @@ const INCH_PER_METRE: f64 = 0.0254;
 
 /// The horizontal resolution a PNG states in its `pHYs` chunk (unit: metre).
 pub fn png_dpi(bytes: &[u8]) -> Option<f64> {
-    let mut at = 8;
-    while at + 8 <= bytes.len() {
-        let len = u32::from_be_bytes(bytes[at..at + 4].try_into().ok()?) as usize;
-        let kind = &bytes[at + 4..at + 8];
-        let data = bytes.get(at + 8..at + 8 + len)?;
-        match kind {
-            b"pHYs" if len == 9 && data[8] == 1 => {
-                let ppm = u32::from_be_bytes(data[0..4].try_into().ok()?);
-                return Some(f64::from(ppm) * INCH_PER_METRE);
-            }
-            b"IDAT" | b"IEND" => return None,
-            _ => at += 12 + len,
-        }
-    }
-    None
+    let data = super::png::chunks(bytes)
+        .take_while(|c| !matches!(&c.kind, b"IDAT" | b"IEND"))
+        .find(|c| &c.kind == b"pHYs" && c.data.len() == 9 && c.data[8] == 1)?
+        .data;
+    let ppm = u32::from_be_bytes([data[0], data[1], data[2], data[3]]);
+    Some(f64::from(ppm) * INCH_PER_METRE)
 }
 
 /// The horizontal resolution a BMP states in its info header (pixels per metre).

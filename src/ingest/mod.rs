@@ -13,6 +13,7 @@
 
 mod meta;
 mod pdf;
+mod png;
 mod raster;
 mod tiff;
 

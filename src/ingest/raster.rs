@@ -4,7 +4,7 @@ use std::io::Cursor;
 
 use image::{DynamicImage, GrayImage, ImageFormat, ImageReader, Limits};
 
-use super::{MAX_SIDE_PX, RawPage, RawResult, check_dimensions, meta};
+use super::{MAX_SIDE_PX, RawPage, RawResult, check_dimensions, meta, png};
 
 /// Decodes one PNG, JPEG, BMP, GIF or WebP image (the first frame of an animation).
 pub(super) fn decode(bytes: &[u8], format: ImageFormat) -> RawResult {
@@ -12,21 +12,31 @@ pub(super) fn decode(bytes: &[u8], format: ImageFormat) -> RawResult {
         .into_dimensions()
         .map_err(|e| format!("cannot read {format:?} header: {e}"))?;
     check_dimensions(w, h)?;
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
-    reader.limits(limits_for(w, h));
-    let image = reader
-        .decode()
-        .map_err(|e| format!("cannot decode {format:?} image: {e}"))?;
+    let fast = match format {
+        ImageFormat::Png => png::decode_grey8(bytes),
+        _ => None,
+    };
+    let image = match fast {
+        Some(grey) => grey,
+        None => decode_any(bytes, format, w, h)?,
+    };
     let file_dpi = match format {
         ImageFormat::Png => meta::png_dpi(bytes),
         ImageFormat::Jpeg => meta::jpeg_dpi(bytes),
         ImageFormat::Bmp => meta::bmp_dpi(bytes),
         _ => None,
     };
-    Ok(RawPage {
-        image: to_grey(image),
-        file_dpi,
-    })
+    Ok(RawPage { image, file_dpi })
+}
+
+/// Decodes any image the `image` crate reads, under limits, into grey.
+fn decode_any(bytes: &[u8], format: ImageFormat, w: u32, h: u32) -> Result<GrayImage, String> {
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    reader.limits(limits_for(w, h));
+    let image = reader
+        .decode()
+        .map_err(|e| format!("cannot decode {format:?} image: {e}"))?;
+    Ok(to_grey(image))
 }
 
 fn limits_for(w: u32, h: u32) -> Limits {
