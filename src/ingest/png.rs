@@ -212,7 +212,8 @@ fn paeth_band(above: &[u8], filtered: &[u8], band: &mut [u8]) {
 fn paeth_rows<const K: usize>(above: &[u8], filtered: &[u8], stride: usize, rows: &mut [u8]) {
     let width = above.len();
     let filtered: [&[u8]; K] = std::array::from_fn(|k| &filtered[k * stride..][..width]);
-    let mut outs: Vec<&mut [u8]> = rows[..K * width].chunks_exact_mut(width).collect();
+    let mut outs = rows[..K * width].chunks_exact_mut(width);
+    let outs: [&mut [u8]; K] = std::array::from_fn(|_| outs.next().unwrap());
     let mut left = [0i16; K];
     let mut above_left = [0i16; K];
     for i in 0..width {
@@ -229,13 +230,15 @@ fn paeth_rows<const K: usize>(above: &[u8], filtered: &[u8], stride: usize, rows
 
 /// The Paeth predictor of the left, above and above-left bytes, in the form of
 /// stb_image (and of the `png` crate on x86-64): the byte nearest `left + up − above_left`,
-/// ties to left, then up. Branch-free, it has the shortest chain through `left`.
+/// ties to left, then up. Branch-free (noisy paper would defeat any branch predictor),
+/// it has the shortest chain through `left`.
 fn paeth(left: i16, up: i16, above_left: i16) -> u8 {
+    use std::hint::select_unpredictable;
     let threshold = above_left * 3 - (left + up);
     let low = left.min(up);
     let high = left.max(up);
-    let nearer = if high <= threshold { low } else { above_left };
-    (if threshold <= low { high } else { nearer }) as u8
+    let nearer = select_unpredictable(high <= threshold, low, above_left);
+    select_unpredictable(threshold <= low, high, nearer) as u8
 }
 
 #[cfg(test)]
