@@ -4,11 +4,11 @@
 //! 15948, §9). Unfiltering a Paeth row of one-byte pixels is a chain: each byte waits for
 //! the one before it, a handful of dependent operations a byte, and the `png` crate (under
 //! `image`) unfilters one row at a time. Scanned paper is noisy, so encoders pick Paeth for
-//! most of a page's rows that are not plain copies of the row above, in long runs. Here
-//! four consecutive Paeth rows are unfiltered together, byte by byte across the four: four
-//! independent chains the CPU runs side by side (each row's byte needs only the byte above,
-//! which the row before has just made). The rows land in the page's own buffer, with no
-//! copy between.
+//! most of a page's rows that are not plain copies of the row above, in long runs (and
+//! Average, a shorter chain, for some). Here four consecutive Paeth rows, or four Average
+//! rows, are unfiltered together, byte by byte across the four: four independent chains
+//! the CPU runs side by side (each row's byte needs only the byte above, which the row
+//! before has just made). The rows land in the page's own buffer, with no copy between.
 //!
 //! Inflating is `fdeflate`'s, the inflater the `png` crate itself uses. Only a well-formed
 //! file takes this way: any other PNG (another colour type or depth, interlaced, a bad
@@ -22,7 +22,7 @@ const SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
 const HISTORY: usize = 32 * 1024;
 /// Decoded bytes asked of the inflater at a time (rows are unfiltered as they arrive).
 const CHUNK: usize = 256 * 1024;
-/// Paeth rows unfiltered together.
+/// Average or Paeth rows unfiltered together.
 const BAND: usize = 4;
 
 /// One chunk of a PNG file.
@@ -98,11 +98,11 @@ pub(super) fn decode_grey8(bytes: &[u8]) -> Option<GrayImage> {
 fn inflate_unfilter(streams: &[&[u8]], width: usize, height: usize) -> Option<Vec<u8>> {
     let stride = width + 1;
     let total = stride.checked_mul(height)?;
-    let mut pixels = vec![0; width * height];
+    let mut pixels = Vec::with_capacity(width * height);
     let mut window = vec![0; HISTORY + CHUNK.max((BAND + 1) * stride)];
     let mut inflater = fdeflate::Decompressor::new();
     inflater.ignore_adler32();
-    let (mut filled, mut next_row_at, mut made_total, mut rows_done) = (0, 0, 0, 0);
+    let (mut filled, mut next_row_at, mut made_total) = (0, 0, 0);
     for (i, &stream) in streams.iter().enumerate() {
         let last = i + 1 == streams.len();
         let mut input = stream;
@@ -124,10 +124,8 @@ fn inflate_unfilter(streams: &[&[u8]], width: usize, height: usize) -> Option<Ve
             unfilter_rows(
                 &window[next_row_at..next_row_at + rows * stride],
                 width,
-                rows_done,
                 &mut pixels,
             )?;
-            rows_done += rows;
             next_row_at += rows * stride;
             if inflater.is_done() || filled < window.len() && input.is_empty() {
                 break;
@@ -140,34 +138,42 @@ fn inflate_unfilter(streams: &[&[u8]], width: usize, height: usize) -> Option<Ve
     (inflater.is_done() && made_total == total).then_some(pixels)
 }
 
-/// Unfilters whole filtered rows (each its filter byte, then `width` bytes) into `pixels`,
-/// the first being row `first`.
-fn unfilter_rows(filtered: &[u8], width: usize, first: usize, pixels: &mut [u8]) -> Option<()> {
+/// Unfilters whole filtered rows (each its filter byte, then `width` bytes) onto the end
+/// of `pixels`, the rows unfiltered so far.
+fn unfilter_rows(filtered: &[u8], width: usize, pixels: &mut Vec<u8>) -> Option<()> {
     let stride = width + 1;
     let rows = filtered.len() / stride;
-    let zeros = vec![0; if first == 0 { width } else { 0 }];
     let mut r = 0;
     while r < rows {
-        let (done, rest) = pixels.split_at_mut((first + r) * width);
-        let above = if first + r == 0 {
-            &zeros[..]
-        } else {
-            &done[done.len() - width..]
-        };
         let band = &filtered[r * stride..];
-        let paeth_run = band
+        let kind = band[0];
+        let run = band
             .iter()
             .step_by(stride)
             .take(BAND.min(rows - r))
-            .take_while(|&&kind| kind == 4)
+            .take_while(|&&k| k == kind)
             .count();
-        if paeth_run == BAND {
-            paeth_band(above, &band[..BAND * stride], &mut rest[..BAND * width]);
-            r += BAND;
+        let k = if run == BAND && matches!(kind, 3 | 4) {
+            BAND
         } else {
-            unfilter_row(band[0], above, &band[1..stride], &mut rest[..width])?;
-            r += 1;
+            1
+        };
+        let done = pixels.len();
+        pixels.resize(done + k * width, 0);
+        let (before, new) = pixels.split_at_mut(done);
+        let zeros;
+        let above = if done == 0 {
+            zeros = vec![0; width];
+            &zeros[..]
+        } else {
+            &before[done - width..]
+        };
+        match (kind, k) {
+            (3, BAND) => chained_rows::<BAND>(above, &band[1..], stride, new, average),
+            (4, BAND) => chained_rows::<BAND>(above, &band[1..], stride, new, paeth),
+            _ => unfilter_row(kind, above, &band[1..stride], new)?,
         }
+        r += k;
     }
     Some(())
 }
@@ -188,28 +194,24 @@ fn unfilter_row(kind: u8, above: &[u8], filtered: &[u8], row: &mut [u8]) -> Opti
                 *x = f.wrapping_add(b);
             }
         }
-        3 => {
-            for ((x, &f), &b) in row.iter_mut().zip(filtered).zip(above) {
-                left = f.wrapping_add(((u16::from(left) + u16::from(b)) >> 1) as u8);
-                *x = left;
-            }
-        }
-        4 => paeth_rows::<1>(above, filtered, filtered.len(), row),
+        3 => chained_rows::<1>(above, filtered, filtered.len(), row, average),
+        4 => chained_rows::<1>(above, filtered, filtered.len(), row, paeth),
         _ => return None,
     }
     Some(())
 }
 
-/// Unfilters `BAND` consecutive Paeth rows, given with their filter bytes, into `band`.
-fn paeth_band(above: &[u8], filtered: &[u8], band: &mut [u8]) {
-    let width = above.len();
-    paeth_rows::<BAND>(above, &filtered[1..], width + 1, band);
-}
-
-/// Unfilters `K` consecutive Paeth rows: row `k`'s filtered bytes start at `k * stride` in
-/// `filtered`, and it lands at `k * width` in `rows`. At each column the K rows take their
-/// byte in turn, each from the byte the row before has just made: K chains side by side.
-fn paeth_rows<const K: usize>(above: &[u8], filtered: &[u8], stride: usize, rows: &mut [u8]) {
+/// Unfilters `K` consecutive rows of one filter whose prediction needs the byte to the
+/// left (Average, Paeth): row `k`'s filtered bytes start at `k * stride` in `filtered`,
+/// and it lands at `k * width` in `rows`. At each column the K rows take their byte in
+/// turn, each from the byte the row before has just made: K chains side by side.
+fn chained_rows<const K: usize>(
+    above: &[u8],
+    filtered: &[u8],
+    stride: usize,
+    rows: &mut [u8],
+    predict: impl Fn(i16, i16, i16) -> u8,
+) {
     let width = above.len();
     let filtered: [&[u8]; K] = std::array::from_fn(|k| &filtered[k * stride..][..width]);
     let mut outs = rows[..K * width].chunks_exact_mut(width);
@@ -219,13 +221,18 @@ fn paeth_rows<const K: usize>(above: &[u8], filtered: &[u8], stride: usize, rows
     for i in 0..width {
         let mut up = i16::from(above[i]);
         for k in 0..K {
-            let x = filtered[k][i].wrapping_add(paeth(left[k], up, above_left[k]));
+            let x = filtered[k][i].wrapping_add(predict(left[k], up, above_left[k]));
             outs[k][i] = x;
             above_left[k] = up;
             up = i16::from(x);
             left[k] = up;
         }
     }
+}
+
+/// The Average filter's prediction: the mean of the left and above bytes, rounded down.
+fn average(left: i16, up: i16, _above_left: i16) -> u8 {
+    ((left + up) >> 1) as u8
 }
 
 /// The Paeth predictor of the left, above and above-left bytes, in the form of
