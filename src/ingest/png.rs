@@ -411,6 +411,44 @@ mod tests {
         }
     }
 
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        /// A damaged stream whose chunks' CRCs still hold (a writer's bug, not the
+        /// wire's) never panics, and what is decoded of it is what the `image` crate
+        /// decodes.
+        #[test]
+        fn a_damaged_stream_is_refused_or_read_as_the_image_crate_reads_it(
+            width in 1usize..40,
+            kinds in proptest::collection::vec(0u8..5, 1..20),
+            seed in any::<u64>(),
+            damage in proptest::collection::vec((any::<prop::sample::Index>(), 0u8..8), 1..3),
+            cut in any::<prop::sample::Index>(),
+            cut_it in any::<bool>(),
+        ) {
+            let height = kinds.len();
+            let pixels = page_like(width, height, seed);
+            let mut stream = fdeflate::compress_to_vec(&filter(&pixels, width, &kinds));
+            for (at, bit) in damage {
+                let at = at.index(stream.len());
+                stream[at] ^= 1 << bit;
+            }
+            if cut_it {
+                stream.truncate(cut.index(stream.len()));
+            }
+            let mut file = SIGNATURE.to_vec();
+            let mut header = (width as u32).to_be_bytes().to_vec();
+            header.extend_from_slice(&(height as u32).to_be_bytes());
+            header.extend_from_slice(&[8, 0, 0, 0, 0]);
+            chunk(&mut file, b"IHDR", &header);
+            chunk(&mut file, b"IDAT", &stream);
+            chunk(&mut file, b"IEND", &[]);
+            if let Some(ours) = decode_grey8(&file) {
+                prop_assert_eq!(Some(ours), by_image_crate(&file));
+            }
+        }
+    }
+
     #[test]
     fn a_page_larger_than_the_window_decodes_whole() {
         // 1.4 MB of rows: the window is refilled several times, rows cut across refills.
