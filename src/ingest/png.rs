@@ -332,14 +332,24 @@ mod tests {
     /// A PNG of the given header fields and filtered rows, its stream cut into `pieces`
     /// IDAT chunks.
     fn png_file(width: u32, height: u32, tail: [u8; 5], raw: &[u8], pieces: usize) -> Vec<u8> {
+        png_of_stream(width, height, tail, &fdeflate::compress_to_vec(raw), pieces)
+    }
+
+    /// [`png_file`] of an image data stream as it is.
+    fn png_of_stream(
+        width: u32,
+        height: u32,
+        tail: [u8; 5],
+        stream: &[u8],
+        pieces: usize,
+    ) -> Vec<u8> {
         let mut file = SIGNATURE.to_vec();
         let mut header = width.to_be_bytes().to_vec();
         header.extend_from_slice(&height.to_be_bytes());
         header.extend_from_slice(&tail);
         chunk(&mut file, b"IHDR", &header);
         chunk(&mut file, b"tEXt", b"Software\0ordoscan tests");
-        let stream = fdeflate::compress_to_vec(raw);
-        let piece = stream.len().div_ceil(pieces.max(1));
+        let piece = stream.len().div_ceil(pieces.max(1)).max(1);
         for data in stream.chunks(piece) {
             chunk(&mut file, b"IDAT", data);
         }
@@ -436,13 +446,7 @@ mod tests {
             if cut_it {
                 stream.truncate(cut.index(stream.len()));
             }
-            let mut file = SIGNATURE.to_vec();
-            let mut header = (width as u32).to_be_bytes().to_vec();
-            header.extend_from_slice(&(height as u32).to_be_bytes());
-            header.extend_from_slice(&[8, 0, 0, 0, 0]);
-            chunk(&mut file, b"IHDR", &header);
-            chunk(&mut file, b"IDAT", &stream);
-            chunk(&mut file, b"IEND", &[]);
+            let file = png_of_stream(width as u32, height as u32, [8, 0, 0, 0, 0], &stream, 1);
             if let Some(ours) = decode_grey8(&file) {
                 prop_assert_eq!(Some(ours), by_image_crate(&file));
             }
