@@ -583,7 +583,9 @@ impl Around {
         let (mut left_corners, mut right_corners, mut near_block) = (0.0, 0.0, 0.0);
         let mut edge = [0.0; 2];
         // The paper's samples left and right of the symbol's middle.
-        let mut paper = [Vec::new(), Vec::new()];
+        // (Two vectors by name, not an array indexed by side: pushed to by index, their
+        // lengths lived in memory, each push waiting on the one before.)
+        let (mut paper_left, mut paper_right) = (Vec::new(), Vec::new());
         for j in 0..window.h {
             for i in 0..window.w {
                 let p = place(i, j);
@@ -592,7 +594,11 @@ impl Around {
                 }
                 let v = window.at(i, j);
                 if v < dark {
-                    paper[usize::from(p[0] >= length / 2.0)].push(v);
+                    if p[0] >= length / 2.0 {
+                        paper_right.push(v);
+                    } else {
+                        paper_left.push(v);
+                    }
                     continue;
                 }
                 let a = (p[1] - centre[1]).atan2(p[0] - centre[0]);
@@ -663,6 +669,7 @@ impl Around {
         };
         // Each zone against the paper on its own side: a fold's darker side or a shadow
         // greys the paper all around one quiet zone, a highlighter only along the bars.
+        let paper = [paper_left, paper_right];
         let side_paper = paper.each_ref().map(|p| median(p));
         let paper = median(&paper.concat());
         let quiet = quiet_ink.get_or_init(|| [quiet(true), quiet(false)]);
