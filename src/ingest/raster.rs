@@ -12,14 +12,13 @@ pub(super) fn decode(bytes: &[u8], format: ImageFormat) -> RawResult {
         .into_dimensions()
         .map_err(|e| format!("cannot read {format:?} header: {e}"))?;
     check_dimensions(w, h)?;
-    let fast = match format {
+    // Grey PNGs have a way of their own; any they leave, and every other format, the
+    // `image` crate's.
+    let image = match format {
         ImageFormat::Png => png::decode_grey8(bytes),
         _ => None,
-    };
-    let image = match fast {
-        Some(grey) => grey,
-        None => decode_any(bytes, format, w, h)?,
-    };
+    }
+    .map_or_else(|| decode_any(bytes, format, w, h), Ok)?;
     let file_dpi = match format {
         ImageFormat::Png => meta::png_dpi(bytes),
         ImageFormat::Jpeg => meta::jpeg_dpi(bytes),
