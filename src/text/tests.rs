@@ -1325,3 +1325,32 @@ fn the_digits_under_a_flat_region_are_not_read() {
     let flat = [[bl[0], bl[1] - up], [br[0], br[1] - up], br, bl];
     assert!(read_unreadable(&img, flat, 300.0).is_none());
 }
+
+/// A black stamp's capitals run into the line's last digit, a misprinted 7 where the value
+/// has a 4 (office seed 19 0130, at other faces and overlaps): the line may be read unsurely,
+/// or as printed, but never as the value.
+#[test]
+fn a_misprint_a_stamps_capital_runs_into_is_never_read_as_the_value() {
+    let value = "10326219044";
+    let printed = "10326219047";
+    let dpi = 300.0;
+    for face in [Typeface::Serif, Typeface::Sans, Typeface::Mono] {
+        for over in [0.0, 0.2, 0.35, 0.5] {
+            let (mut img, symbol) = page(value, Some("N° RPPS"), Some(printed), face, dpi, 0.0);
+            let (digits, last_row) = hri_columns(&img, &symbol, dpi);
+            let (x0, x1) = (digits[0].0, digits[digits.len() - 1].1);
+            let top = (symbol.quad[3][1] as u32 + 2..last_row)
+                .find(|&y| (x0..x1).any(|x| img.get_pixel(x, y)[0] < 128))
+                .expect("the HRI's top row");
+            let h = f64::from(last_row + 1 - top);
+            let (a, b) = digits[digits.len() - 1];
+            let x = f64::from(a) + over * f64::from(b - a);
+            let y = f64::from(top) - 0.1 * h;
+            crate::synth::draw_text(&mut img, Typeface::SansBold, x, y, 1.3 * h, "CACHET");
+            let read = read_text(&img, &symbol, dpi, Some(value));
+            if read.hri_confident {
+                assert_eq!(read.hri.as_deref(), Some(printed), "{face:?} {over}");
+            }
+        }
+    }
+}
