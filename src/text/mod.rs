@@ -2222,8 +2222,9 @@ fn read_digits_in(
     // nearest the digit the strip reads, with the value's as near as makes no difference
     // (seed 181 0093: a misprinted 4 under a grey stamp's capitals, clearly a 4 as
     // sampled; a view that took its thinned strokes away left a 4 at 0.38, the value's 1
-    // at 0.42). The last character, cut out of a larger blob, is taken back only as
-    // clearly as it confirms
+    // at 0.42). A view's reading far from every digit takes back no last character, and
+    // the last character cut out of a larger blob is taken back only as clearly as it
+    // confirms
     // ([`CUT_CONFIRM`]): what a view leaves of a digit a black stamp's capital ran into
     // reads as anything (a misprinted 7 joined to a C, read as the value's 4 at 0.45).
     let cut_last = |i: usize| filled[i] && i + 1 == chars.len();
@@ -2232,6 +2233,7 @@ fn read_digits_in(
         greyless.views().any(|c| {
             classify(c, &chars[i], line.cap_px, hand).is_some_and(|g| {
                 against(&g, v) == Against::Agrees
+                    && (i + 1 < chars.len() || !is_far(&g))
                     && (!cut_last(i) || g.distance() <= CUT_CONFIRM)
                     && !(clearly_other && (is_far(&g) || g.digit == guesses[i].digit))
             })

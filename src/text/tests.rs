@@ -1335,7 +1335,7 @@ fn a_misprint_a_stamps_capital_runs_into_is_never_read_as_the_value() {
     let printed = "10326219047";
     let dpi = 300.0;
     for face in [Typeface::Serif, Typeface::Sans, Typeface::Mono] {
-        for over in [0.0, 0.2, 0.35, 0.5] {
+        for over in [0.0, 0.2, 0.35, 0.5, 0.65] {
             let (mut img, symbol) = page(value, Some("N° RPPS"), Some(printed), face, dpi, 0.0);
             let (digits, last_row) = hri_columns(&img, &symbol, dpi);
             let (x0, x1) = (digits[0].0, digits[digits.len() - 1].1);
