@@ -2224,17 +2224,20 @@ fn read_digits_in(
     // sampled; a view that took its thinned strokes away left a 4 at 0.38, the value's 1
     // at 0.42). A view's reading far from every digit takes back no last character, and
     // the last character cut out of a larger blob is taken back only as clearly as it
-    // confirms
-    // ([`CUT_CONFIRM`]): what a view leaves of a digit a black stamp's capital ran into
-    // reads as anything (a misprinted 7 joined to a C, read as the value's 4 at 0.45).
-    let cut_last = |i: usize| filled[i] && i + 1 == chars.len();
+    // confirms ([`CUT_CONFIRM`]): what a view leaves of a digit a black stamp's capital
+    // ran into reads as anything (a misprinted 7 joined to a C, read as the value's 4 at
+    // 0.45).
+    let last = |i: usize| i + 1 == chars.len();
+    // Whether a reading `g` of character `i` near enough the value's digit may confirm it:
+    // not when it is the last character, cut out of a larger blob, and not read clearly.
+    let may_confirm = |i: usize, g: &Guess| !(last(i) && filled[i]) || g.distance() <= CUT_CONFIRM;
     let grey_made = |i: usize, v: u8| {
         let clearly_other = against(&guesses[i], v) == Against::Differs;
         greyless.views().any(|c| {
             classify(c, &chars[i], line.cap_px, hand).is_some_and(|g| {
                 against(&g, v) == Against::Agrees
-                    && (i + 1 < chars.len() || !is_far(&g))
-                    && (!cut_last(i) || g.distance() <= CUT_CONFIRM)
+                    && !(last(i) && is_far(&g))
+                    && may_confirm(i, &g)
                     && !(clearly_other && (is_far(&g) || g.digit == guesses[i].digit))
             })
         })
@@ -2293,7 +2296,7 @@ fn read_digits_in(
                 // it (a digit a stamp's capitals run on from) reads as whatever the cut
                 // leaves of the digit and the capital: it confirms the value's digit only
                 // when it reads clearly so.
-                Against::Agrees if !cut_last(i) || g.distance() <= CUT_CONFIRM => h[i],
+                Against::Agrees if may_confirm(i, g) => h[i],
                 _ if grey_made(i, h[i]) => h[i],
                 Against::Differs if touched_misprint == Some(i) => g.digit,
                 // Next to a marked character, what differs may be the mark.
@@ -2346,8 +2349,9 @@ fn one_place_off(digits: &str, value: &str) -> bool {
 const OFF_DIFFERS: usize = 3;
 
 /// Farthest a line's last character, cut out of a larger blob, may read from the value's
-/// digit and confirm it, as far as a clear reading: a black stamp's C joined to a misprinted 7
-/// (DejaVu Serif, 300 dpi), cut at the line's pitch, read as the value's 4 at 0.40–0.42.
+/// digit and confirm it, as far as a clear reading: a black stamp's C joined to a
+/// misprinted 7 (DejaVu Serif, 300 dpi), cut at the line's pitch, read as the value's 4
+/// at 0.40–0.42.
 const CUT_CONFIRM: f32 = CLEAR;
 /// Most digits away from a line's marks that may clearly differ from the value for the
 /// line to read as a misprint whatever the marks hide.
