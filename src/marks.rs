@@ -376,6 +376,9 @@ pub fn evidence(image: &GrayImage, symbol: &Symbol, dpi: f64) -> Option<Evidence
 /// pen's line: a circle is drawn in strokes much longer.
 const SPECK_MM: f64 = 0.5;
 
+/// How many samples [`specks`] passes over at a time where they are all paper.
+const PAPER_RUN: usize = 16;
+
 /// The pixels of `window` darker than `dark` that lie in pieces of ink no wider and no
 /// higher than [`SPECK_MM`]: they point in no direction (a speckled page's dots, grey
 /// once sampled, lay all around an unmarked symbol like a circle at the faint level;
@@ -386,8 +389,20 @@ fn specks(window: &Strip, dark: f32) -> Vec<bool> {
     let mut out = vec![false; w * h];
     let mut seen = vec![false; w * h];
     let mut piece = Vec::new();
-    for start in 0..w * h {
-        if seen[start] || window.ink[start] < dark {
+    let ink = &window.ink;
+    let mut next = 0;
+    while next < w * h {
+        // Paper is passed over [`PAPER_RUN`] samples at a time (all of them compared, which
+        // the compiler does at once).
+        if let Some(run) = ink.get(next..next + PAPER_RUN)
+            && run.iter().fold(true, |paper, &v| paper & (v < dark))
+        {
+            next += PAPER_RUN;
+            continue;
+        }
+        let start = next;
+        next += 1;
+        if seen[start] || ink[start] < dark {
             continue;
         }
         seen[start] = true;
@@ -405,7 +420,7 @@ fn specks(window: &Strip, dark: f32) -> Vec<bool> {
                 (x, y.wrapping_sub(1)),
                 (x, y + 1),
             ] {
-                if nx < w && ny < h && !seen[ny * w + nx] && window.ink[ny * w + nx] >= dark {
+                if nx < w && ny < h && !seen[ny * w + nx] && ink[ny * w + nx] >= dark {
                     seen[ny * w + nx] = true;
                     piece.push(ny * w + nx);
                 }
@@ -585,22 +600,36 @@ impl Around {
         // The paper's samples left and right of the symbol's middle.
         // (Two vectors by name, not an array indexed by side: pushed to by index, their
         // lengths lived in memory, each push waiting on the one before.)
-        let (mut paper_left, mut paper_right) = (Vec::new(), Vec::new());
-        for j in 0..window.h {
-            for i in 0..window.w {
-                let p = place(i, j);
-                if in_block(p) || ruled.iter().any(|l| l.holds(i, j)) {
+        // What is the same down a column or along a row is worked out once: where a
+        // sample lies, whether it is in the block, on which side of the middle.
+        let (w, h) = (window.w, window.h);
+        let xs: Vec<f64> = (0..w).map(|i| place(i, 0)[0]).collect();
+        let block_columns: Vec<bool> = xs
+            .iter()
+            .map(|&x| (-BLOCK_SIDE_MM..=length + BLOCK_SIDE_MM).contains(&x))
+            .collect();
+        let middle = xs.partition_point(|&x| x < length / 2.0);
+        let (mut paper_left, mut paper_right) = (
+            Vec::with_capacity(middle * h),
+            Vec::with_capacity((w - middle) * h),
+        );
+        for j in 0..h {
+            let y = place(0, j)[1];
+            let block_row = (-BLOCK_ABOVE_MM..=height + BLOCK_BELOW_MM).contains(&y);
+            let row = &window.ink[j * w..(j + 1) * w];
+            for (i, &v) in row.iter().enumerate() {
+                if (block_row && block_columns[i]) || ruled.iter().any(|l| l.holds(i, j)) {
                     continue;
                 }
-                let v = window.at(i, j);
                 if v < dark {
-                    if p[0] >= length / 2.0 {
+                    if i >= middle {
                         paper_right.push(v);
                     } else {
                         paper_left.push(v);
                     }
                     continue;
                 }
+                let p = [xs[i], y];
                 let a = (p[1] - centre[1]).atan2(p[0] - centre[0]);
                 let s = ((a / std::f64::consts::TAU + 0.5) * SECTORS as f64) as usize % SECTORS;
                 let speck = specks[j * window.w + i];
@@ -656,14 +685,14 @@ impl Around {
         // darker side or a shadow may grey one of them only. How much greyer is taken
         // against the bars' ink, so that a faded page's faded highlighter counts, and over
         // all of each zone: there it may be darker than half the faded bars.
+        // (A quiet zone's rows and columns are those of its samples.)
         let quiet = |left: bool| {
-            let grey: Vec<f32> = (0..window.h)
-                .flat_map(|j| (0..window.w).map(move |i| (i, j)))
-                .filter(|&(i, j)| {
-                    let p = place(i, j);
-                    (p[0] < 0.0) == left && in_quiet_zone(p, length, height)
-                })
-                .map(|(i, j)| window.at(i, j))
+            let rows = (0..h).filter(|&j| (0.0..=height).contains(&place(0, j)[1]));
+            let columns: Vec<usize> = (0..w)
+                .filter(|&i| (xs[i] < 0.0) == left && in_quiet_zone([xs[i], 0.0], length, height))
+                .collect();
+            let grey: Vec<f32> = rows
+                .flat_map(|j| columns.iter().map(move |&i| window.at(i, j)))
                 .collect();
             median(&grey)
         };
@@ -1287,14 +1316,42 @@ fn median(v: &[f32]) -> f32 {
 }
 
 /// The `q` quantile of `v` (0 when empty).
+///
+/// Most samples of a window are paper, and most of a clean page's paper is one level (0,
+/// white, or the level of a flat grey): a quantile that falls on a value many samples
+/// share is found by counting, for white and for the value in the middle of `v`, the
+/// samples below it and those equal to it. Otherwise the samples are ordered as far as
+/// the quantile. Either way the value is the one ordering them gives, bit for bit.
 fn percentile(v: &[f32], q: f64) -> f32 {
     if v.is_empty() {
         return 0.0;
     }
+    nth_value(v, ((v.len() - 1) as f64 * q) as usize)
+}
+
+/// The `k`-th smallest of `v` in `total_cmp`'s order ([`percentile`]).
+fn nth_value(v: &[f32], k: usize) -> f32 {
+    if v.len() >= COUNTED {
+        let guesses = [0.0, v[v.len() / 2]];
+        let keys = guesses.map(total_key32);
+        let (mut below, mut equal) = ([0usize; 2], [0usize; 2]);
+        for &x in v {
+            let key = total_key32(x);
+            for g in 0..2 {
+                below[g] += usize::from(key < keys[g]);
+                equal[g] += usize::from(key == keys[g]);
+            }
+        }
+        if let Some(g) = (0..2).find(|&g| (below[g]..below[g] + equal[g]).contains(&k)) {
+            return guesses[g];
+        }
+    }
     let mut keys: Vec<i32> = v.iter().map(|&x| total_key32(x)).collect();
-    let k = ((v.len() - 1) as f64 * q) as usize;
     nth_smallest(&mut keys, k)
 }
+
+/// Fewest samples whose quantile [`percentile`] first looks for by counting.
+const COUNTED: usize = 256;
 
 #[cfg(test)]
 mod tests {
@@ -1303,6 +1360,39 @@ mod tests {
     use crate::synth::{Block, TextStyle, draw_block, stroke_ink};
 
     proptest::proptest! {
+        /// A quantile is the value at its place in the samples sorted, bit for bit, whether
+        /// it is found by counting (many samples at white or at one level) or by ordering.
+        #[test]
+        fn a_quantile_is_the_sorted_samples_value_at_its_place(
+            levels in proptest::collection::vec(
+                proptest::prop_oneof![
+                    3 => proptest::strategy::Just(0.0f32),
+                    2 => proptest::strategy::Just(-0.0f32),
+                    3 => proptest::strategy::Just(7.25f32),
+                    2 => -20.0f32..260.0,
+                ],
+                1..700,
+            ),
+            q in 0.0f64..=1.0,
+        ) {
+            let mut sorted = levels.clone();
+            sorted.sort_by(f32::total_cmp);
+            let want = sorted[((levels.len() - 1) as f64 * q) as usize];
+            proptest::prop_assert_eq!(percentile(&levels, q).to_bits(), want.to_bits());
+            // And where counting could go wrong: at either end of the runs of the values
+            // it counts (white, and the value in the middle of the samples).
+            let n = levels.len();
+            for guess in [0.0, levels[n / 2]] {
+                let first = sorted.partition_point(|x| x.total_cmp(&guess).is_lt());
+                let after = sorted.partition_point(|x| x.total_cmp(&guess).is_le());
+                for k in [first.wrapping_sub(1), first, after.wrapping_sub(1), after] {
+                    if k < n {
+                        proptest::prop_assert_eq!(nth_value(&levels, k).to_bits(), sorted[k].to_bits());
+                    }
+                }
+            }
+        }
+
         /// Whether a band of a column holds ink is what the band's rows, floored and
         /// ceiled within the column, hold: the truncations stand for `floor` and `ceil`.
         #[test]
