@@ -1080,12 +1080,14 @@ fn strike(image: &GrayImage, frame: &Frame, dpi: f64) -> Strike {
     let first = Lines::new(&prefix, h, half);
     let wide = Lines::new(&prefix, h, RUN_ON_BAND_MM * per_mm);
     let space_columns: Vec<usize> = (x0..x1).filter(|&i| space[i - x0]).collect();
-    // A line inks only the columns with some ink (the same for both bands): the spaces of
-    // an unmarked symbol have none.
+    // A line inks only the columns with some ink where its band reaches, about the bars'
+    // rows: the spaces of an unmarked symbol have none there (a legend's or the digits'
+    // ink above and below them is out of reach).
+    let reach = first.band(top as f64).0..first.band(bottom as f64).1;
     let inked_spaces: Vec<usize> = space_columns
         .iter()
         .copied()
-        .filter(|&i| first.any(i))
+        .filter(|&i| first.any_in(i, reach.clone()))
         .collect();
     let covers = |lines: &Lines, (a, b): (f64, f64)| {
         let covered = inked_spaces
@@ -1152,8 +1154,10 @@ fn strike(image: &GrayImage, frame: &Frame, dpi: f64) -> Strike {
         if spaces.is_empty() {
             return None;
         }
+        // (Of them, those a band about the bars' rows can find ink in.)
+        let inked_at_end: Vec<usize> = inked_spaces.iter().copied().filter(at_end).collect();
         let share = |(a, b): (f64, f64)| {
-            let inked = spaces
+            let inked = inked_at_end
                 .iter()
                 .filter(|&&i| {
                     let y = at(a, b, i);
@@ -1211,20 +1215,24 @@ impl<'a> Lines<'a> {
         Lines { prefix, h, half }
     }
 
-    /// Whether column `i` is inked anywhere.
-    fn any(&self, i: usize) -> bool {
-        self.prefix[i * (self.h + 1) + self.h] > 0
+    /// Whether column `i` is inked anywhere in `rows`.
+    fn any_in(&self, i: usize, rows: std::ops::Range<usize>) -> bool {
+        self.prefix[i * (self.h + 1) + rows.end] > self.prefix[i * (self.h + 1) + rows.start]
     }
 
     /// Whether column `i` is inked within the band around row `y`.
     fn inked(&self, i: usize, y: f64) -> bool {
-        let h = self.h as f64;
-        if !(0.0..h).contains(&y) {
+        if !(0.0..self.h as f64).contains(&y) {
             return false;
         }
-        // The band's ends, floored and ceiled within the column (by truncation: `floor` and
-        // `ceil` are calls into libm on a baseline x86-64, and this is the inner loop of
-        // [`strike`]'s search).
+        let (lo, hi) = self.band(y);
+        self.any_in(i, lo..hi)
+    }
+
+    /// The rows of the band around row `y`, floored and ceiled within the column (by
+    /// truncation: `floor` and `ceil` are calls into libm on a baseline x86-64, and this is
+    /// the inner loop of [`strike`]'s search). Neither end is ever smaller for a larger `y`.
+    fn band(&self, y: f64) -> (usize, usize) {
         let (from, to) = (y - self.half, y + self.half);
         let lo = if from > 0.0 {
             (from as usize).min(self.h)
@@ -1237,7 +1245,7 @@ impl<'a> Lines<'a> {
         } else {
             0
         };
-        self.prefix[i * (self.h + 1) + hi] > self.prefix[i * (self.h + 1) + lo]
+        (lo, hi)
     }
 }
 
@@ -1411,6 +1419,31 @@ mod tests {
                 column[lo..hi].contains(&true)
             };
             proptest::prop_assert_eq!(lines.inked(0, y), want);
+        }
+
+        /// The band around any row between two rows lies within the rows from the first's
+        /// band to the second's: a column with no ink there is inked in no such band (the
+        /// columns [`strike`] looks at).
+        #[test]
+        fn a_band_between_two_rows_lies_within_theirs(
+            column in proptest::collection::vec(proptest::bool::weighted(0.1), 2..60),
+            rows in (0usize..60, 1usize..60),
+            at in 0.0f64..1.0,
+            half in 0.25f64..6.0,
+        ) {
+            let h = column.len();
+            let prefix = Lines::prefix(&column, 1, h);
+            let lines = Lines::new(&prefix, h, half);
+            let top = rows.0 % h;
+            let bottom = (top + rows.1).min(h);
+            let y = top as f64 + at * (bottom - top) as f64;
+            proptest::prop_assume!(y < bottom as f64);
+            let reach = lines.band(top as f64).0..lines.band(bottom as f64).1;
+            let (lo, hi) = lines.band(y);
+            proptest::prop_assert!(reach.start <= lo && hi <= reach.end, "{:?} {:?}", reach, (lo, hi));
+            if !lines.any_in(0, reach) {
+                proptest::prop_assert!(!lines.inked(0, y));
+            }
         }
     }
 
