@@ -1,7 +1,8 @@
 //! Criterion benches of the pipeline stages on fixture pages: ingest (file → grey page),
 //! locate (the own reader's candidate regions), decode (the own reader alone, and the
 //! default own + rxing; page → symbols), text (legend and HRI of every symbol of the page),
-//! judge (symbols → record), and the whole page.
+//! judge (symbols → record), and the whole page; and the hand marks around the symbols of
+//! a group pad (the stage only pages with several RPPS go through).
 //!
 //! `cargo bench --bench pipeline`
 
@@ -91,9 +92,23 @@ fn stages(c: &mut Criterion) {
     }
 }
 
+/// The hand marks' evidence around every symbol of a group pad (`marks::on_page`).
+fn marks(c: &mut Criterion) {
+    let name = "03-group-pad.png";
+    let page = ingest::load(&fixture(name), name, None)
+        .into_iter()
+        .next()
+        .expect("a page")
+        .expect("a readable page");
+    let symbols = decode::read(&page.image, Engine::default());
+    c.bench_function(&format!("marks/{name}"), |b| {
+        b.iter(|| ordoscan::marks::on_page(black_box(&page.image), &symbols, page.dpi))
+    });
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(10);
-    targets = stages
+    targets = stages, marks
 }
 criterion_main!(benches);
