@@ -597,9 +597,6 @@ impl Around {
         let (mut left, mut right, mut above, mut below) = (0.0, 0.0, 0.0, 0.0);
         let (mut left_corners, mut right_corners, mut near_block) = (0.0, 0.0, 0.0);
         let mut edge = [0.0; 2];
-        // The paper's samples left and right of the symbol's middle.
-        // (Two vectors by name, not an array indexed by side: pushed to by index, their
-        // lengths lived in memory, each push waiting on the one before.)
         // What is the same down a column or along a row is worked out once: where a
         // sample lies, whether it is in the block, on which side of the middle.
         let (w, h) = (window.w, window.h);
@@ -609,6 +606,9 @@ impl Around {
             .map(|&x| (-BLOCK_SIDE_MM..=length + BLOCK_SIDE_MM).contains(&x))
             .collect();
         let middle = xs.partition_point(|&x| x < length / 2.0);
+        // The paper's samples left and right of the symbol's middle.
+        // (Two vectors by name, not an array indexed by side: pushed to by index, their
+        // lengths lived in memory, each push waiting on the one before.)
         let (mut paper_left, mut paper_right) = (
             Vec::with_capacity(middle * h),
             Vec::with_capacity((w - middle) * h),
@@ -632,7 +632,7 @@ impl Around {
                 let p = [xs[i], y];
                 let a = (p[1] - centre[1]).atan2(p[0] - centre[0]);
                 let s = ((a / std::f64::consts::TAU + 0.5) * SECTORS as f64) as usize % SECTORS;
-                let speck = specks[j * window.w + i];
+                let speck = specks[j * w + i];
                 if !(faint && speck) {
                     sectors[s] += pixel_mm2;
                 }
@@ -685,7 +685,8 @@ impl Around {
         // darker side or a shadow may grey one of them only. How much greyer is taken
         // against the bars' ink, so that a faded page's faded highlighter counts, and over
         // all of each zone: there it may be darker than half the faded bars.
-        // (A quiet zone's rows and columns are those of its samples.)
+        // (A quiet zone is some rows by some columns: its samples are taken row by row
+        // over those.)
         let quiet = |left: bool| {
             let rows = (0..h).filter(|&j| (0.0..=height).contains(&place(0, j)[1]));
             let columns: Vec<usize> = (0..w)
