@@ -570,10 +570,10 @@ impl Around {
                 origin[1] + (j as f64 + 0.5) / PER_MM,
             ]
         };
-        let in_block = |p: [f64; 2]| {
-            (-BLOCK_SIDE_MM..=length + BLOCK_SIDE_MM).contains(&p[0])
-                && (-BLOCK_ABOVE_MM..=height + BLOCK_BELOW_MM).contains(&p[1])
-        };
+        // The block's columns and rows, in mm.
+        let block_x = |x: f64| (-BLOCK_SIDE_MM..=length + BLOCK_SIDE_MM).contains(&x);
+        let block_y = |y: f64| (-BLOCK_ABOVE_MM..=height + BLOCK_BELOW_MM).contains(&y);
+        let in_block = |p: [f64; 2]| block_x(p[0]) && block_y(p[1]);
         // A fold or a printed rule is often grey: looked for at the faint level.
         let ruled = ruled.get_or_init(|| {
             ruled_lines(
@@ -601,10 +601,7 @@ impl Around {
         // sample lies, whether it is in the block, on which side of the middle.
         let (w, h) = (window.w, window.h);
         let xs: Vec<f64> = (0..w).map(|i| place(i, 0)[0]).collect();
-        let block_columns: Vec<bool> = xs
-            .iter()
-            .map(|&x| (-BLOCK_SIDE_MM..=length + BLOCK_SIDE_MM).contains(&x))
-            .collect();
+        let block_columns: Vec<bool> = xs.iter().map(|&x| block_x(x)).collect();
         let middle = xs.partition_point(|&x| x < length / 2.0);
         // The paper's samples left and right of the symbol's middle.
         // (Two vectors by name, not an array indexed by side: pushed to by index, their
@@ -615,7 +612,7 @@ impl Around {
         );
         for j in 0..h {
             let y = place(0, j)[1];
-            let block_row = (-BLOCK_ABOVE_MM..=height + BLOCK_BELOW_MM).contains(&y);
+            let block_row = block_y(y);
             let row = &window.ink[j * w..(j + 1) * w];
             for (i, &v) in row.iter().enumerate() {
                 if (block_row && block_columns[i]) || ruled.iter().any(|l| l.holds(i, j)) {
@@ -685,12 +682,11 @@ impl Around {
         // darker side or a shadow may grey one of them only. How much greyer is taken
         // against the bars' ink, so that a faded page's faded highlighter counts, and over
         // all of each zone: there it may be darker than half the faded bars.
-        // (A quiet zone is some rows by some columns: its samples are taken row by row
-        // over those.)
+        // A quiet zone is the bars' rows by some columns beyond their ends.
         let quiet = |left: bool| {
             let rows = (0..h).filter(|&j| (0.0..=height).contains(&place(0, j)[1]));
             let columns: Vec<usize> = (0..w)
-                .filter(|&i| (xs[i] < 0.0) == left && in_quiet_zone([xs[i], 0.0], length, height))
+                .filter(|&i| (xs[i] < 0.0) == left && quiet_zone_column(xs[i], length))
                 .collect();
             let grey: Vec<f32> = rows
                 .flat_map(|j| columns.iter().map(move |&i| window.at(i, j)))
@@ -987,11 +983,12 @@ fn ruled_lines(
     found
 }
 
-/// Whether a point of the symbol's frame (mm) lies in its quiet zones, away from the bars'
-/// blur: where a highlighter stroke along the bars greys the paper and print never does.
-fn in_quiet_zone(p: [f64; 2], length: f64, height: f64) -> bool {
-    let off = if p[0] < 0.0 { -p[0] } else { p[0] - length };
-    (0.0..=height).contains(&p[1]) && (QUIET_FROM_MM..=QUIET_TO_MM).contains(&off)
+/// Whether a column of the symbol's frame (`x`, mm along the bars) lies in its quiet zones,
+/// away from the bars' blur: where, level with the bars, a highlighter stroke along them
+/// greys the paper and print never does.
+fn quiet_zone_column(x: f64, length: f64) -> bool {
+    let off = if x < 0.0 { -x } else { x - length };
+    (QUIET_FROM_MM..=QUIET_TO_MM).contains(&off)
 }
 
 /// The strokes through a symbol's bars: along the straight line that runs through most

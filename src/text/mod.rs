@@ -2353,6 +2353,7 @@ const OFF_DIFFERS: usize = 3;
 /// misprinted 7 (DejaVu Serif, 300 dpi), cut at the line's pitch, read as the value's 4
 /// at 0.40–0.42.
 const CUT_CONFIRM: f32 = CLEAR;
+
 /// Most digits away from a line's marks that may clearly differ from the value for the
 /// line to read as a misprint whatever the marks hide.
 const MARKED_DIFFERS: usize = 2;
