@@ -1388,6 +1388,7 @@ struct Greyless<'a> {
     strip: &'a Strip,
     inked: std::cell::OnceCell<Option<Inked<'a>>>,
     views: [std::cell::OnceCell<Option<Strip>>; GREYLESS.len()],
+    darkest: std::cell::OnceCell<Option<Strip>>,
 }
 
 impl<'a> Greyless<'a> {
@@ -1396,6 +1397,7 @@ impl<'a> Greyless<'a> {
             strip,
             inked: Default::default(),
             views: Default::default(),
+            darkest: Default::default(),
         }
     }
 
@@ -1420,12 +1422,26 @@ impl<'a> Greyless<'a> {
     fn views(&self) -> impl Iterator<Item = &Strip> {
         (0..GREYLESS.len()).filter_map(|k| self.view(k))
     }
+
+    /// The strip with all but its darkest ink taken away ([`DARKEST_CLIP`]), made when
+    /// first asked for; `None` for a strip without ink. Only a character is read on it.
+    fn darkest(&self) -> Option<&Strip> {
+        self.darkest
+            .get_or_init(|| Some(self.inked()?.clipped_at(DARKEST_CLIP)))
+            .as_ref()
+    }
 }
 
 /// Share of the way from paper to the strip's darkest ink below which the last greyless
 /// view of an HRI takes ink away ([`Inked::clipped_at`]): a stamp inked two thirds as dark
 /// as the print, whose letters the first views leave joined to the digits.
 const DARK_CLIP: f32 = 0.65;
+/// Share of the way from paper to the strip's darkest ink below which the view a single
+/// character is last read on takes ink away ([`Greyless::darkest`]): a blurred grey
+/// stamp's stem down a blurred black digit is as dark as the digit's edges, and
+/// [`DARK_CLIP`] keeps it (office seed 29 0337: the H of a grey "CACHET" closed a 3 into a
+/// clear 8 in every view).
+const DARKEST_CLIP: f32 = 0.8;
 /// Pixels around its darkest strokes within which a strip's faint ink is kept when a grey
 /// stamp is taken off an HRI ([`Inked::cored`]).
 const CORE_REACH: usize = 2;
@@ -2218,7 +2234,9 @@ fn read_digits_in(
     // of a faded digit once a view took most of its strokes away) does not take back a
     // digit the strip as sampled clearly reads as another (seed 131 0237: a clear,
     // faded, misprinted 3 whose long strokes the pen-stroke view took away; the
-    // fragment left, 0.69 from every digit, was nearest the value's 0). Nor does one
+    // fragment left, 0.69 from every digit, was nearest the value's 0); a thinned digit
+    // left nearer than [`FRAGMENT`] does (a 3 a light grey stamp's H closed into a clear
+    // 8, left 0.44 from the 3 with the grey taken away: office seed 29 0337). Nor does one
     // nearest the digit the strip reads, with the value's as near as makes no difference
     // (seed 181 0093: a misprinted 4 under a grey stamp's capitals, clearly a 4 as
     // sampled; a view that took its thinned strokes away left a 4 at 0.38, the value's 1
@@ -2231,16 +2249,25 @@ fn read_digits_in(
     // Whether a reading `g` of character `i` near enough the value's digit may confirm it:
     // not when it is the last character, cut out of a larger blob, and not read clearly.
     let may_confirm = |i: usize, g: &Guess| !(last(i) && filled[i]) || g.distance() <= CUT_CONFIRM;
+    // With all but the darkest ink taken away (a blurred grey stamp's stem closing a
+    // blurred 3 into an 8, darker than the views above leave it), what is left of the
+    // digit, thinned, takes it back only when it reads near a digit ([`REJECT`]): what
+    // that view leaves of digits under a stamp's capitals reads 0.7 from every digit, and
+    // took them back (seed 149 0191, whose misprint was then hidden). Not read as a whole
+    // line: there it made the value's 3 of that page's misprinted 6.
     let grey_made = |i: usize, v: u8| {
         let clearly_other = against(&guesses[i], v) == Against::Differs;
-        greyless.views().any(|c| {
-            classify(c, &chars[i], line.cap_px, hand).is_some_and(|g| {
-                against(&g, v) == Against::Agrees
-                    && !(last(i) && is_far(&g))
-                    && may_confirm(i, &g)
-                    && !(clearly_other && (is_far(&g) || g.digit == guesses[i].digit))
-            })
-        })
+        let takes_back = |g: &Guess| {
+            against(g, v) == Against::Agrees
+                && !(last(i) && is_far(g))
+                && may_confirm(i, g)
+                && !(clearly_other && (g.distance() > FRAGMENT || g.digit == guesses[i].digit))
+        };
+        let read = |c: &Strip| classify(c, &chars[i], line.cap_px, hand);
+        greyless
+            .views()
+            .any(|c| read(c).is_some_and(|g| takes_back(&g)))
+            || (greyless.darkest().and_then(read)).is_some_and(|g| !is_far(&g) && takes_back(&g))
     };
     // A misprint away from the marks still shows: when the characters away from them
     // read as the value's digits but for one or two, two characters from any mark at least
@@ -2353,6 +2380,11 @@ const OFF_DIFFERS: usize = 3;
 /// misprinted 7 (DejaVu Serif, 300 dpi), cut at the line's pitch, read as the value's 4
 /// at 0.40–0.42.
 const CUT_CONFIRM: f32 = CLEAR;
+
+/// Farthest from every digit a view's reading may lie and take back a digit the strip as
+/// sampled clearly reads as another: between a stamp-closed 3 with the grey taken away
+/// (0.44) and the fragment a view left of a faded misprint (0.69).
+const FRAGMENT: f32 = 0.5;
 
 /// Most digits away from a line's marks that may clearly differ from the value for the
 /// line to read as a misprint whatever the marks hide.

@@ -1354,3 +1354,41 @@ fn a_misprint_a_stamps_capital_runs_into_is_never_read_as_the_value() {
         }
     }
 }
+
+/// A light grey stamp's capitals over a blurred black HRI: where the H of "CACHET" crosses
+/// a 3 its bar and stem, darkened over the digit's grey edges, close it into a clear 8
+/// (office seed 29 0337). With the grey taken away the 3 is left nearest the value's 3,
+/// though far from every digit: the digit is the value's, and the line no misprint.
+#[test]
+fn a_grey_stamps_capital_closing_a_blurred_digit_is_no_misprint() {
+    let value = "10599363545";
+    let dpi = 300.0;
+    let px = dpi / 25.4;
+    let face = Typeface::OfficeSans;
+    let (clean, symbol) = page(value, Some("N° RPPS"), Some(value), face, dpi, 0.0);
+    let (digits, _) = hri_columns(&clean, &symbol, dpi);
+    let foot = symbol.quad[3][1].floor();
+    // The stamp's left a quarter of a millimetre further each time (its H over the seventh
+    // to the ninth digit), its capitals 3 mm high, their tops half a millimetre under the
+    // bars' foot.
+    for step in 6..9 {
+        let x = f64::from(digits[4].0) + f64::from(step) * 0.25 * px;
+        let mut layer = GrayImage::from_pixel(clean.width(), clean.height(), Luma([255]));
+        let y = foot + 0.5 * px;
+        crate::synth::draw_text(&mut layer, Typeface::SansBold, x, y, 3.0 * px, "CACHET");
+        let mut img = clean.clone();
+        for (p, s) in img.pixels_mut().zip(layer.pixels()) {
+            // Printed over (multiplied) in a light grey, 150: black stays.
+            let ink = 255 - u32::from(s[0]);
+            p.0[0] = (u32::from(p.0[0]) * (255 - ink * 105 / 255) / 255) as u8;
+        }
+        for sigma in [0.9, 1.2] {
+            let img = crate::synth::degrade::blur(&img, sigma);
+            let read = read_text(&img, &symbol, dpi, Some(value));
+            if read.hri_confident {
+                let case = format!("step {step}, blur {sigma}");
+                assert_eq!(read.hri.as_deref(), Some(value), "{case}");
+            }
+        }
+    }
+}
