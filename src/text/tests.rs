@@ -1368,9 +1368,9 @@ fn a_grey_stamps_capital_closing_a_blurred_digit_is_no_misprint() {
     let (clean, symbol) = page(value, Some("N° RPPS"), Some(value), face, dpi, 0.0);
     let (digits, _) = hri_columns(&clean, &symbol, dpi);
     let foot = symbol.quad[3][1].floor();
-    // The stamp's left a quarter of a millimetre further each time (its H over the seventh
-    // to the ninth digit), its capitals 3 mm high, their tops half a millimetre under the
-    // bars' foot.
+    // The stamp's left a quarter of a millimetre further each time (its H about the
+    // eighth digit, the second 3), its capitals 3 mm high, their tops half a millimetre
+    // under the bars' foot.
     for step in 6..9 {
         let x = f64::from(digits[4].0) + f64::from(step) * 0.25 * px;
         let mut layer = GrayImage::from_pixel(clean.width(), clean.height(), Luma([255]));
