@@ -1148,8 +1148,8 @@ fn strike(image: &GrayImage, frame: &Frame, dpi: f64) -> Strike {
                 i + end_cols >= x1
             }
         };
-        let spaces: Vec<usize> = space_columns.iter().copied().filter(at_end).collect();
-        if spaces.is_empty() {
+        let spaces = space_columns.iter().filter(|&i| at_end(i)).count();
+        if spaces == 0 {
             return None;
         }
         // (Of them, those a band about the bars' rows can find ink in.)
@@ -1162,7 +1162,7 @@ fn strike(image: &GrayImage, frame: &Frame, dpi: f64) -> Strike {
                     (top as f64..bottom as f64).contains(&y) && first.inked(i, y)
                 })
                 .count();
-            inked as f64 / spaces.len() as f64
+            inked as f64 / spaces as f64
         };
         // Of the lines that cross the end so, the one whose course past it is most
         // closely inked: many lines through the end's few mm ink as many of its spaces,

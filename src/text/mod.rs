@@ -2267,7 +2267,10 @@ fn read_digits_in(
         greyless
             .views()
             .any(|c| read(c).is_some_and(|g| takes_back(&g)))
-            || (greyless.darkest().and_then(read)).is_some_and(|g| !is_far(&g) && takes_back(&g))
+            || greyless
+                .darkest()
+                .and_then(read)
+                .is_some_and(|g| !is_far(&g) && takes_back(&g))
     };
     // A misprint away from the marks still shows: when the characters away from them
     // read as the value's digits but for one or two, two characters from any mark at least
