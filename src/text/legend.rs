@@ -103,6 +103,8 @@ struct Reference {
     shapes: Mutex<HashMap<usize, Option<Arc<Vec<f32>>>>>,
     /// Its inked pixels, from its box's corner.
     pixels: OnceLock<Vec<(usize, usize)>>,
+    /// The same pixels as runs along its rows.
+    runs: OnceLock<Vec<Run>>,
 }
 
 impl Reference {
@@ -114,6 +116,23 @@ impl Reference {
                 .filter(|&(x, y)| self.ink.at(x, y) > REFERENCE_INK)
                 .map(|(x, y)| (x - b.x0, y - b.y0))
                 .collect()
+        })
+    }
+
+    fn runs(&self) -> &[Run] {
+        self.runs.get_or_init(|| {
+            let mut runs: Vec<Run> = Vec::new();
+            for &(x, y) in self.pixels() {
+                match runs.last_mut() {
+                    Some(r) if r.dy == y && r.x1 == x => r.x1 += 1,
+                    _ => runs.push(Run {
+                        dy: y,
+                        x0: x,
+                        x1: x + 1,
+                    }),
+                }
+            }
+            runs
         })
     }
 
@@ -176,6 +195,7 @@ fn references(cap_px: f64) -> Arc<Vec<Reference>> {
                     bbox,
                     shapes: Mutex::default(),
                     pixels: OnceLock::new(),
+                    runs: OnceLock::new(),
                 });
             }
         }
@@ -269,17 +289,65 @@ fn match_line(strip: &Strip, line: &Blob, cap_px: f64) -> Option<Match> {
     })
 }
 
-/// Whether the pixel of `strip` at a column and row is ink above `level` (nothing off the
-/// strip is).
-fn ink_above(strip: &Strip, level: f32) -> impl Fn(i64, i64) -> bool + '_ {
-    let ink: Vec<bool> = strip.ink.iter().map(|&v| v > level).collect();
-    move |x, y| {
-        x >= 0
-            && y >= 0
-            && (x as usize) < strip.w
-            && (y as usize) < strip.h
-            && ink[y as usize * strip.w + x as usize]
+/// The pixels of a strip that are ink above a level, counted along its rows: a stretch
+/// of a row, a box, a reference's runs placed anywhere are counted in a step a row
+/// (nothing off the strip is ink).
+struct InkCounts {
+    w: usize,
+    h: usize,
+    /// Row by row, the ink pixels before each column, and the row's count at its end.
+    before: Vec<u32>,
+}
+
+impl InkCounts {
+    fn new(strip: &Strip, level: f32) -> InkCounts {
+        let mut before = Vec::with_capacity((strip.w + 1) * strip.h);
+        for row in strip.ink.chunks_exact(strip.w) {
+            let mut n = 0;
+            before.push(n);
+            for &v in row {
+                n += u32::from(v > level);
+                before.push(n);
+            }
+        }
+        InkCounts {
+            w: strip.w,
+            h: strip.h,
+            before,
+        }
     }
+
+    /// The ink pixels of row `y` from column `x0` up to `x1`.
+    fn in_row(&self, y: i64, x0: i64, x1: i64) -> u32 {
+        if y < 0 || y >= self.h as i64 || x1 <= x0 {
+            return 0;
+        }
+        let column = |x: i64| x.clamp(0, self.w as i64) as usize;
+        let row = &self.before[y as usize * (self.w + 1)..][..=self.w];
+        row[column(x1)] - row[column(x0)]
+    }
+
+    /// The ink pixels of columns `x0` up to `x1` of rows `y0` up to `y1`.
+    fn in_box(&self, [x0, y0, x1, y1]: [i64; 4]) -> u32 {
+        (y0..y1).map(|y| self.in_row(y, x0, x1)).sum()
+    }
+
+    /// The ink pixels under a reference's runs ([`Reference::runs`]) with its box's corner
+    /// at `(x, y)`.
+    fn under(&self, runs: &[Run], x: i64, y: i64) -> u32 {
+        runs.iter()
+            .map(|r| self.in_row(y + r.dy as i64, x + r.x0 as i64, x + r.x1 as i64))
+            .sum()
+    }
+}
+
+/// A run of a reference's inked pixels along one of its rows: row `dy` from its box's
+/// top, columns `x0` up to `x1` from its left.
+#[derive(Clone, Copy, Debug)]
+struct Run {
+    dy: usize,
+    x0: usize,
+    x1: usize,
 }
 
 /// The log-likelihood ratios, against blank paper, of a reference's pixel seen as ink and
@@ -322,7 +390,7 @@ pub(crate) fn likeliest_kind(
     cap_px: f64,
     level: f32,
 ) -> Option<(IdKind, &'static str)> {
-    let inked = ink_above(strip, level);
+    let inked = InkCounts::new(strip, level);
     let weights = NOISES.map(weights);
     // Best log-likelihood ratio against blank paper, by kind and degradation.
     let mut best = [[(f32::MIN, ""); NOISES.len()]; 3];
@@ -342,16 +410,13 @@ pub(crate) fn likeliest_kind(
             let Some(&(_, kind)) = SPELLINGS.iter().find(|s| s.0 == r.text) else {
                 continue;
             };
-            let pixels = r.pixels();
+            let (pixels, runs) = (r.pixels(), r.runs());
             let h = r.bbox.h() as i64;
             // The spelling's bottom on the line's, give or take a few rows.
             let y_base = line.y1 as i64 - h;
             for y in y_base - ROW_TRIES..=y_base + ROW_TRIES {
                 for x in line.x0 as i64 - before..=line.x0 as i64 + before {
-                    let hits = pixels
-                        .iter()
-                        .filter(|&&(dx, dy)| inked(x + dx as i64, y + dy as i64))
-                        .count() as f32;
+                    let hits = inked.under(runs, x, y) as f32;
                     let misses = pixels.len() as f32 - hits;
                     for (m, (hit, miss)) in weights.iter().enumerate() {
                         let llr = hits * hit + misses * miss;
@@ -366,20 +431,12 @@ pub(crate) fn likeliest_kind(
     }
     // The line's box all inked; and the pixels around the line, to weigh how well each
     // degradation explains them.
-    let (mut box_hits, mut box_all) = (0.0f32, 0.0f32);
-    for y in line.y0..line.y1 {
-        for x in line.x0..line.x1 {
-            box_all += 1.0;
-            box_hits += f32::from(u8::from(inked(x as i64, y as i64)));
-        }
-    }
-    let (mut around_hits, mut around_all) = (0.0f32, 0.0f32);
-    for y in line.y0 as i64 - ROW_TRIES..line.y1 as i64 + ROW_TRIES {
-        for x in line.x0 as i64 - before..line.x1 as i64 + before {
-            around_all += 1.0;
-            around_hits += f32::from(u8::from(inked(x, y)));
-        }
-    }
+    let [x0, y0, x1, y1] = [line.x0, line.y0, line.x1, line.y1].map(|v| v as i64);
+    let box_all = (line.w() * line.h()) as f32;
+    let box_hits = inked.in_box([x0, y0, x1, y1]) as f32;
+    let around = [x0 - before, y0 - ROW_TRIES, x1 + before, y1 + ROW_TRIES];
+    let around_all = ((around[2] - around[0]).max(0) * (around[3] - around[1]).max(0)) as f32;
+    let around_hits = inked.in_box(around) as f32;
     let kinds = [IdKind::Rpps, IdKind::Finess, IdKind::Am];
     // Per degradation: the likeliest hypothesis's log-likelihood ratio against blank
     // paper, and its kind's lead over every rival.
@@ -471,7 +528,7 @@ pub(crate) fn kind_as_printed(
     anchors: &[Anchor],
     foot: f64,
 ) -> Vec<Option<(IdKind, &'static str, Blob)>> {
-    let inked = ink_above(strip, level);
+    let inked = InkCounts::new(strip, level);
     let papers: Vec<(f32, f32)> = paper_chances(strip, level)
         .into_iter()
         .map(|paper| weights((SPECKS.0, paper)))
@@ -497,7 +554,7 @@ pub(crate) fn kind_as_printed(
             else {
                 continue;
             };
-            let pixels = r.pixels();
+            let (pixels, runs) = (r.pixels(), r.runs());
             let (w, h) = (r.bbox.w() as i64, r.bbox.h() as i64);
             for anchor in anchors {
                 let x0 = match *anchor {
@@ -509,10 +566,7 @@ pub(crate) fn kind_as_printed(
                     if x < 0 || y < 0 {
                         continue;
                     }
-                    let hits = pixels
-                        .iter()
-                        .filter(|&&(px, py)| inked(x + px as i64, y + py as i64))
-                        .count() as f32;
+                    let hits = inked.under(runs, x, y) as f32;
                     let (x, y) = (x as usize, y as usize);
                     let placed = Blob {
                         x0: x,
@@ -537,12 +591,8 @@ pub(crate) fn kind_as_printed(
             llr(a).total_cmp(&llr(b))
         })?;
         let (llr, text, placed) = best[k]?;
-        let mut box_hits = 0.0f32;
-        for y in placed.y0..placed.y1 {
-            for x in placed.x0..placed.x1 {
-                box_hits += f32::from(u8::from(inked(x as i64, y as i64)));
-            }
-        }
+        let box_hits =
+            inked.in_box([placed.x0, placed.y0, placed.x1, placed.y1].map(|v| v as i64)) as f32;
         let all_ink = box_hits * hit + ((placed.w() * placed.h()) as f32 - box_hits) * miss;
         let rival = (0..3)
             .filter(|&j| j != k)
@@ -555,4 +605,51 @@ pub(crate) fn kind_as_printed(
         .zip(papers)
         .map(|(best, weights)| judged(best, weights))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Ink counted along rows is ink counted pixel by pixel: under runs placed anywhere,
+        /// partly or wholly off the strip, and in boxes.
+        #[test]
+        fn ink_counted_along_rows_is_ink_counted_pixel_by_pixel(
+            w in 1usize..30,
+            h in 1usize..20,
+            seed in any::<u64>(),
+            level in 0.0f32..255.0,
+            runs in proptest::collection::vec((0usize..12, 0usize..25, 0usize..8), 0..10),
+            at in proptest::array::uniform4(-40i64..50),
+        ) {
+            let mut state = seed | 1;
+            let ink: Vec<f32> = (0..w * h)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    (state % 256) as f32
+                })
+                .collect();
+            let strip = Strip { w, h, ink, origin_mm: [0.0, 0.0], per_mm: 1.0 };
+            let inked = |x: i64, y: i64| {
+                (0..w as i64).contains(&x)
+                    && (0..h as i64).contains(&y)
+                    && strip.at(x as usize, y as usize) > level
+            };
+            let counts = InkCounts::new(&strip, level);
+            let runs: Vec<Run> = runs.into_iter().map(|(dy, x0, n)| Run { dy, x0, x1: x0 + n }).collect();
+            let [x, y, x1, y1] = at;
+            let by_pixel = runs
+                .iter()
+                .flat_map(|r| (r.x0..r.x1).map(move |dx| (dx, r.dy)))
+                .filter(|&(dx, dy)| inked(x + dx as i64, y + dy as i64))
+                .count() as u32;
+            prop_assert_eq!(counts.under(&runs, x, y), by_pixel);
+            let in_box = (y..y1).flat_map(|j| (x..x1).map(move |i| (i, j))).filter(|&(i, j)| inked(i, j)).count() as u32;
+            prop_assert_eq!(counts.in_box([x, y, x1, y1]), in_box);
+        }
+    }
 }
