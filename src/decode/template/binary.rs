@@ -205,34 +205,50 @@ impl Grid<'_> {
     }
 
     /// Where the `pixels` lie on the module grid (modules), each with its ink.
-    fn window(&self, pixels: std::ops::Range<usize>) -> impl Iterator<Item = (f64, f64)> + Clone {
-        pixels.map(|i| {
-            (
-                (i as f64 - self.from) * self.dir / self.module,
-                self.dark[i],
-            )
-        })
+    fn window(&self, pixels: std::ops::Range<usize>) -> Vec<(f64, f64)> {
+        pixels
+            .map(|i| {
+                (
+                    (i as f64 - self.from) * self.dir / self.module,
+                    self.dark[i],
+                )
+            })
+            .collect()
     }
 
     /// Pixels mispredicted by `bars` (modules, as printed) over the pixels of a
     /// [`Grid::window`] (where each lies, its ink); `None` when more than `limit` are.
-    fn mismatch(
-        &self,
-        bars: &[(f64, f64); 4],
-        pixels: impl Iterator<Item = (f64, f64)>,
-        limit: f64,
-    ) -> Option<f64> {
+    fn mismatch(&self, bars: &[(f64, f64); 4], pixels: &[(f64, f64)], limit: f64) -> Option<f64> {
         let half = 0.5 / self.module;
         let thin = 0.5 * self.erosion;
-        // The four bars side by side, thinned: each pixel's cover of each, at once.
-        let lo = f64x4::new(bars.map(|(a, _)| a + thin));
-        let hi = f64x4::new(bars.map(|(_, b)| b - thin));
+        let (lo, hi) = (bars.map(|(a, _)| a + thin), bars.map(|(_, b)| b - thin));
         let mut sum = 0.0;
-        for (u, d) in pixels {
+        // The sum only grows: past the limit, it stays past it.
+        let mut add = |off: f64| {
+            sum += off;
+            sum <= limit
+        };
+        // Four pixels side by side, each pixel's cover of the four bars in turn (summed in
+        // the bars' order, as [`inked`] sums them); their mispredictions added in the
+        // pixels' order.
+        let (fours, rest) = pixels.as_chunks::<4>();
+        for four in fours {
+            let (u, d) = (f64x4::new(four.map(|p| p.0)), f64x4::new(four.map(|p| p.1)));
+            let (right, left) = (u + f64x4::splat(half), u - f64x4::splat(half));
+            let cover = |k: usize| {
+                (right.fast_min(f64x4::splat(hi[k])) - left.fast_max(f64x4::splat(lo[k])))
+                    .fast_max(f64x4::ZERO)
+            };
+            let covered = cover(0) + cover(1) + cover(2) + cover(3);
+            let ink = covered.simd_gt(f64x4::splat(half)) & f64x4::ONE;
+            if !(ink - d).abs().to_array().into_iter().all(&mut add) {
+                return None;
+            }
+        }
+        let (lo, hi) = (f64x4::new(lo), f64x4::new(hi));
+        for &(u, d) in rest {
             let ink = if inked(lo, hi, u, half) { 1.0 } else { 0.0 };
-            sum += (ink - d).abs();
-            // The sum only grows: past the limit, it stays past it.
-            if sum > limit {
+            if !add((ink - d).abs()) {
                 return None;
             }
         }
@@ -258,7 +274,8 @@ impl Grid<'_> {
             f64::MAX
         };
         let limit = (2.0 * ENDS_SLACK * (to - from) * self.module).min(most);
-        let stop = self.mismatch(&bars(&STOP, end), self.window(stop_pixels), limit)?;
+        let stop_window = self.window(stop_pixels);
+        let stop = self.mismatch(&bars(&STOP, end), &stop_window, limit)?;
         let start_window = self.window(start_pixels);
         // Nor a start's past what fits better than one already tried (the first of equals
         // is kept).
@@ -266,7 +283,7 @@ impl Grid<'_> {
         let mut best = None;
         for v in START_A..=START_C {
             let bars = bars(&PATTERNS[usize::from(v)], 0.0);
-            if let Some(m) = self.mismatch(&bars, start_window.clone(), limit) {
+            if let Some(m) = self.mismatch(&bars, &start_window, limit) {
                 if best.is_none_or(|(b, _)| m < b) {
                     best = Some((m, v));
                 }
@@ -287,7 +304,7 @@ impl Grid<'_> {
         for k in 1..self.n {
             let x = (11 * k) as f64;
             // Worked out once for all the patterns.
-            let window: Vec<(f64, f64)> = self.window(self.pixels(x, x + 11.0)?).collect();
+            let window = self.window(self.pixels(x, x + 11.0)?);
             let slack = SLACK * window.len() as f64;
             // A pattern mispredicting more than `LEAD` past the best so far, or past the
             // slack, is neither near the best nor clear: not followed to its end.
@@ -300,7 +317,7 @@ impl Grid<'_> {
                 } else {
                     f64::MAX
                 };
-                if let Some(m) = self.mismatch(&bars, window.iter().copied(), limit) {
+                if let Some(m) = self.mismatch(&bars, &window, limit) {
                     best = best.min(m);
                     fits.push((m, v));
                 }
@@ -427,6 +444,49 @@ mod tests {
             let lo = f64x4::new(bars.map(|(a, _)| a + thin));
             let hi = f64x4::new(bars.map(|(_, b)| b - thin));
             proptest::prop_assert_eq!(inked(lo, hi, u, half), one_at_a_time > half);
+        }
+
+        /// Pixels weighed four at a time mispredict as many as one at a time, bit for bit,
+        /// and past the same limits: windows of any length (the last few pixels alone),
+        /// pixels on bar edges and anywhere, any ink, bars thinned and spread.
+        #[test]
+        fn four_pixels_mispredict_as_one_at_a_time(
+            starts in proptest::collection::vec(0u8..4, 4),
+            widths in proptest::collection::vec(1u8..5, 4),
+            pixels in proptest::collection::vec((0.0f64..20.0, 0.0f64..1.0, proptest::bool::ANY), 0..30),
+            erosion in proptest::prop_oneof![-0.4f64..1.0, proptest::strategy::Just(0.0)],
+            module in 0.9f64..4.0,
+            limit in proptest::prop_oneof![0.0f64..12.0, proptest::strategy::Just(f64::MAX)],
+        ) {
+            let mut bars = [(0.0, 0.0); 4];
+            let mut at = 2.0;
+            for (bar, (&gap, &w)) in bars.iter_mut().zip(starts.iter().zip(&widths)) {
+                at += f64::from(gap);
+                *bar = (at, at + f64::from(w));
+                at += f64::from(w);
+            }
+            let thin = 0.5 * erosion;
+            let half = 0.5 / module;
+            // Some pixels centred on a bar's edge, half in it: covered exactly as much as
+            // the test asks.
+            let edges: Vec<f64> = bars.iter().flat_map(|&(a, b)| [a + thin, b - thin]).collect();
+            let window: Vec<(f64, f64)> = pixels
+                .iter()
+                .map(|&(u, d, on_edge)| (if on_edge { edges[(u as usize) % 8] } else { u }, d))
+                .collect();
+            let grid = Grid { dark: &[], from: 0.0, dir: 1.0, module, erosion, n: 1, pruned: true };
+            let (lo, hi) = (f64x4::new(bars.map(|(a, _)| a + thin)), f64x4::new(bars.map(|(_, b)| b - thin)));
+            let mut sum = 0.0;
+            let mut want = Some(0.0);
+            for &(u, d) in &window {
+                sum += (if inked(lo, hi, u, half) { 1.0 } else { 0.0 } - d).abs();
+                want = (sum <= limit).then_some(sum);
+                if want.is_none() {
+                    break;
+                }
+            }
+            let got = grid.mismatch(&bars, &window, limit);
+            proptest::prop_assert_eq!(got.map(f64::to_bits), want.map(f64::to_bits));
         }
 
         /// Stopping the sums that cannot change the reading changes nothing: on lines of a
