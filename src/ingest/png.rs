@@ -394,15 +394,23 @@ mod tests {
             .map(|i| i.into_luma8())
     }
 
+    /// A xorshift generator: the same numbers for the same seed.
+    fn xorshift(seed: u64) -> impl FnMut() -> u64 {
+        let mut state = seed | 1;
+        move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        }
+    }
+
     /// A page-like grey image: paper with noise, and dark strokes.
     fn page_like(width: usize, height: usize, seed: u64) -> Vec<u8> {
-        let mut state = seed | 1;
+        let mut next = xorshift(seed);
         (0..width * height)
             .map(|i| {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                let noise = (state % 23) as u8;
+                let noise = (next() % 23) as u8;
                 if (i % width) % 37 < 5 || (i / width) % 29 < 2 {
                     20 + noise
                 } else {
@@ -416,12 +424,10 @@ mod tests {
     /// grey, which the rows below predict exactly): the flat spans
     /// [`chained_rows`] fills at once, broken here and there.
     fn flat_paper(width: usize, height: usize, paper: u8, seed: u64) -> Vec<u8> {
-        let mut state = seed | 1;
+        let mut next = xorshift(seed);
         (0..width * height)
             .map(|i| {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
+                let state = next();
                 if (i % width) % 53 == 7 {
                     paper.wrapping_add(128)
                 } else if state.is_multiple_of(97) {
