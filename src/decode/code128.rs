@@ -242,6 +242,19 @@ fn quiet(space: Option<&f64>, module: f64) -> bool {
     space.is_none_or(|&s| s >= 5.0 * module)
 }
 
+/// Whether `space`, beside the character whose widths `w` begins, may pass [`quiet`] once
+/// [`end_among`] has read that character, its spread taken off or not: a spread widens
+/// the space by at most [`MAX_SPREAD`] of the character's module and narrows the module
+/// not at all, so a space under [`QUIET_AT_LEAST`] modules never passes. Checked first,
+/// it spares reading the characters inside a symbol and in text.
+fn may_be_quiet(space: f64, w: &[f64]) -> bool {
+    character_width(w).is_none_or(|width| space >= QUIET_AT_LEAST * width / 11.0)
+}
+
+/// Below the quiet zone's five modules by more than [`MAX_SPREAD`], with room to spare
+/// for rounding.
+const QUIET_AT_LEAST: f64 = 4.0;
+
 /// Decodes the first Code 128 symbol found in a row of widths (bar, space, bar, …; the
 /// first element may be a space). Tries left to right, then right to left.
 pub fn decode_row(widths: &[f64]) -> Option<Decoded> {
@@ -367,6 +380,9 @@ pub fn heads(widths: &[f64]) -> Vec<Partial> {
     const STARTS: [u8; 3] = [START_A, START_A + 1, START_C];
     let mut found = Vec::new();
     for i in 0..widths.len().saturating_sub(5) {
+        if i > 0 && !may_be_quiet(widths[i - 1], &widths[i..]) {
+            continue;
+        }
         // A start that reads only once its bars' spread is taken off has the rest of the
         // row read the same way.
         let Some((v, m, spread)) = end_among(&widths[i..], &STARTS) else {
@@ -414,6 +430,12 @@ pub fn heads(widths: &[f64]) -> Vec<Partial> {
 pub fn tails(widths: &[f64]) -> Vec<Partial> {
     let mut found = Vec::new();
     for j in 6..widths.len().saturating_sub(6) {
+        if widths
+            .get(j + 7)
+            .is_some_and(|&after| !may_be_quiet(after, &widths[j..]))
+        {
+            continue;
+        }
         let Some((_, _, spread)) = end_among(&widths[j..], &[STOP_VALUE]) else {
             continue;
         };
@@ -693,6 +715,34 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// A space [`may_be_quiet`] turns away is no quiet zone once any spread
+        /// [`end_among`] may take off is: before a start and after a stop, a space beside
+        /// a character of any widths, the spread anywhere up to [`MAX_SPREAD`] either way.
+        #[test]
+        fn a_space_turned_away_is_no_quiet_zone_whatever_the_spread(
+            w in proptest::array::uniform6(0.3f64..9.0),
+            // Modules of the character's: anywhere, and just past five less the spread.
+            space_modules in proptest::prop_oneof![0.0f64..8.0, 4.25f64..4.5],
+            spread in proptest::prop_oneof![-MAX_SPREAD..=MAX_SPREAD, proptest::strategy::Just(0.0), proptest::strategy::Just(MAX_SPREAD)],
+            after in proptest::bool::ANY,
+        ) {
+            let module = character_width(&w).expect("six widths") / 11.0;
+            let space = space_modules * module;
+            // The space, then the character's widths (a bar first); or the character, its
+            // last bar, then the space.
+            let row: Vec<f64> = if after {
+                w.iter().copied().chain([2.0 * module, space]).collect()
+            } else {
+                std::iter::once(space).chain(w).collect()
+            };
+            let (at, space_at) = if after { (0, 7) } else { (1, 0) };
+            let fixed = despread(&row, at % 2, spread * module);
+            let fixed_module = character_width(&fixed[at..]).expect("six widths") / 11.0;
+            if !may_be_quiet(space, &w) {
+                proptest::prop_assert!(!quiet(Some(&fixed[space_at]), fixed_module));
+            }
+        }
+
         /// Arbitrary widths (the fuzz target's property, on stable): whatever decodes
         /// carries a right check character and its text re-derives from its codewords,
         /// and every head or tail starts or ends where the row has room for it.
