@@ -101,28 +101,22 @@ struct Reference {
     bbox: Blob,
     /// Its shape resampled to so many columns, by column count.
     shapes: Mutex<HashMap<usize, Option<Arc<Vec<f32>>>>>,
-    /// Its inked pixels, from its box's corner.
-    pixels: OnceLock<Vec<(usize, usize)>>,
-    /// The same pixels as runs along its rows.
-    runs: OnceLock<Vec<Run>>,
+    /// Its inked pixels as runs along its rows, from its box's corner, and their count.
+    runs: OnceLock<(Vec<Run>, usize)>,
 }
 
 impl Reference {
-    fn pixels(&self) -> &[(usize, usize)] {
-        self.pixels.get_or_init(|| {
+    /// Its inked pixels as runs along its rows, and how many pixels they hold.
+    fn runs(&self) -> (&[Run], usize) {
+        let (runs, pixels) = self.runs.get_or_init(|| {
             let b = &self.bbox;
-            (b.y0..b.y1)
+            let inked = (b.y0..b.y1)
                 .flat_map(|y| (b.x0..b.x1).map(move |x| (x, y)))
                 .filter(|&(x, y)| self.ink.at(x, y) > REFERENCE_INK)
-                .map(|(x, y)| (x - b.x0, y - b.y0))
-                .collect()
-        })
-    }
-
-    fn runs(&self) -> &[Run] {
-        self.runs.get_or_init(|| {
-            let mut runs: Vec<Run> = Vec::new();
-            for &(x, y) in self.pixels() {
+                .map(|(x, y)| (x - b.x0, y - b.y0));
+            let (mut runs, mut pixels): (Vec<Run>, usize) = (Vec::new(), 0);
+            for (x, y) in inked {
+                pixels += 1;
                 match runs.last_mut() {
                     Some(r) if r.dy == y && r.x1 == x => r.x1 += 1,
                     _ => runs.push(Run {
@@ -132,8 +126,9 @@ impl Reference {
                     }),
                 }
             }
-            runs
-        })
+            (runs, pixels)
+        });
+        (runs, *pixels)
     }
 
     fn shape(&self, cols: usize) -> Option<Arc<Vec<f32>>> {
@@ -194,7 +189,6 @@ fn references(cap_px: f64) -> Arc<Vec<Reference>> {
                     ink,
                     bbox,
                     shapes: Mutex::default(),
-                    pixels: OnceLock::new(),
                     runs: OnceLock::new(),
                 });
             }
@@ -410,14 +404,14 @@ pub(crate) fn likeliest_kind(
             let Some(&(_, kind)) = SPELLINGS.iter().find(|s| s.0 == r.text) else {
                 continue;
             };
-            let (pixels, runs) = (r.pixels(), r.runs());
+            let (runs, pixels) = r.runs();
             let h = r.bbox.h() as i64;
             // The spelling's bottom on the line's, give or take a few rows.
             let y_base = line.y1 as i64 - h;
             for y in y_base - ROW_TRIES..=y_base + ROW_TRIES {
                 for x in line.x0 as i64 - before..=line.x0 as i64 + before {
                     let hits = inked.under(runs, x, y) as f32;
-                    let misses = pixels.len() as f32 - hits;
+                    let misses = pixels as f32 - hits;
                     for (m, (hit, miss)) in weights.iter().enumerate() {
                         let llr = hits * hit + misses * miss;
                         let b = &mut best[slot(kind)][m];
@@ -554,7 +548,7 @@ pub(crate) fn kind_as_printed(
             else {
                 continue;
             };
-            let (pixels, runs) = (r.pixels(), r.runs());
+            let (runs, pixels) = r.runs();
             let (w, h) = (r.bbox.w() as i64, r.bbox.h() as i64);
             for anchor in anchors {
                 let x0 = match *anchor {
@@ -576,7 +570,7 @@ pub(crate) fn kind_as_printed(
                         area: 0,
                     };
                     for (best, &(hit, miss)) in best.iter_mut().zip(&papers) {
-                        let llr = hits * hit + (pixels.len() as f32 - hits) * miss;
+                        let llr = hits * hit + (pixels as f32 - hits) * miss;
                         if best[k].is_none_or(|b| llr > b.0) {
                             best[k] = Some((llr, r.text, placed));
                         }
